@@ -1,0 +1,131 @@
+"""crawler.distributed without a crawl: settings wiring, the id queue, leases and the shared rate limit."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import redis
+from scrapy.exceptions import UsageError
+from scrapy.settings import Settings
+
+from crawler import distributed
+from crawler.distributed import Keys, apply_redis_settings, crawl_status, push_ids
+
+pytestmark = pytest.mark.redis
+
+
+def test_apply_is_a_no_op_without_the_redis_scheduler() -> None:
+    settings = Settings({"SCHEDULER": "scrapy.core.scheduler.Scheduler"})
+    apply_redis_settings(settings)
+    assert settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert "crawler.distributed.RedisCoordinator" not in settings.getdict("EXTENSIONS")
+
+
+def test_apply_wires_scrapy_redis_and_keeps_command_line_overrides() -> None:
+    settings = Settings({"ITEM_PIPELINES": {"crawler.pipelines.Writer": 800}}, priority="project")
+    settings.set("IMDB_SCHEDULER", "redis", priority="cmdline")
+    settings.set("REDIS_URL", "redis://127.0.0.1:1", priority="cmdline")
+    settings.set("MAX_IDLE_TIME_BEFORE_CLOSE", 9, priority="cmdline")
+    settings.set("JOBDIR", "jobs/x", priority="project")
+    apply_redis_settings(settings)
+    assert settings["SCHEDULER"] == "crawler.distributed.LeasingScheduler"
+    assert issubclass(distributed.LeasingScheduler, __import__("scrapy_redis.scheduler").scheduler.Scheduler)
+    assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
+    assert settings.getbool("SCHEDULER_PERSIST") and settings["SCHEDULER_QUEUE_KEY"] == "imdb:requests"
+    assert settings.getint("MAX_IDLE_TIME_BEFORE_CLOSE") == 9
+    assert settings["JOBDIR"] is None
+    pipelines = settings.getdict("ITEM_PIPELINES")
+    assert pipelines["crawler.pipelines.Writer"] == 800  # the project's own pipelines survive
+    assert pipelines["crawler.distributed.ExactlyOncePipeline"] < 800
+    assert "crawler.distributed.RedisCoordinator" in settings.getdict("EXTENSIONS")
+    assert "crawler.distributed.SharedRateLimitMiddleware" not in settings.getdict("DOWNLOADER_MIDDLEWARES")
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"IMDB_SCHEDULER": "redis"}, "needs -s REDIS_URL"),
+        ({"IMDB_SCHEDULER": "redis", "REDIS_URL": "http://x"}, "needs -s REDIS_URL"),
+        ({"IMDB_SCHEDULER": "kafka"}, "is not a scheduler"),
+    ],
+)
+def test_apply_rejects_bad_settings_with_one_sentence(values: dict, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        apply_redis_settings(Settings(values))
+
+
+def test_unreachable_redis_is_one_clear_error() -> None:
+    with pytest.raises(UsageError, match="cannot reach Redis at redis://127.0.0.1:1"):
+        push_ids("redis://127.0.0.1:1", ["tt0000001"])
+
+
+def test_push_ids_once_each_and_rejects_non_ids(redis_url: str) -> None:
+    assert push_ids(redis_url, ["tt0000001", "tt0000002", "", "# comment", "tt0000001\n"]) == 2
+    assert push_ids(redis_url, ["tt0000002", "tt0000003"]) == 1
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    assert client.lrange("imdb:ids", 0, -1) == ["tt0000001", "tt0000002", "tt0000003"]
+    with pytest.raises(UsageError, match="'nm0000001' is not an IMDb title id"):
+        push_ids(redis_url, ["nm0000001"])
+    assert crawl_status(redis_url)["ids_total"] == 3
+
+
+def test_cli_push_status_reset(redis_url: str, tmp_path, capsys) -> None:
+    ids = tmp_path / "ids.txt"
+    ids.write_text("# mine\ntt0000010\n\ntt0000011\n")
+    assert distributed.main(["push", "--redis-url", redis_url, "--ids-file", str(ids), "--ids", "tt0000012"]) == 0
+    assert "pushed 3 new ids to imdb:ids" in capsys.readouterr().out
+    assert distributed.main(["status", "--redis-url", redis_url]) == 0
+    assert "ids_queued       3" in capsys.readouterr().out
+    assert distributed.main(["reset", "--redis-url", redis_url]) == 0
+    assert crawl_status(redis_url)["ids_total"] == 0
+    assert distributed.main(["push", "--redis-url", "redis://127.0.0.1:1", "--ids", "tt0000012"]) == 2
+    assert "cannot reach Redis" in capsys.readouterr().err
+
+
+def test_pop_and_lease_is_atomic_across_workers(redis_url: str) -> None:
+    """Ten workers racing for 2,000 ids: every id leased exactly once, to the worker that popped it."""
+    push_ids(redis_url, (f"tt{i:07d}" for i in range(2000)))
+    keys, got = Keys(), {}
+
+    def worker(name: str) -> None:
+        client = redis.Redis.from_url(redis_url, decode_responses=True)
+        pop = client.register_script(distributed._POP_AND_LEASE)
+        mine = got.setdefault(name, [])
+        while ids := pop(keys=[keys.ids, keys.leases], args=[7, name]):
+            mine.extend(ids)
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(10)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    popped = [i for ids in got.values() for i in ids]
+    assert len(popped) == 2000 and len(set(popped)) == 2000
+    leases = redis.Redis.from_url(redis_url, decode_responses=True).hgetall(keys.leases)
+    assert all(leases[i] == name for name, ids in got.items() for i in ids)
+
+
+def test_shared_token_bucket_caps_all_workers_together(redis_url: str) -> None:
+    """Three clients hammering one domain for 1.5 s at 20 req/s, burst 2: at most 20*t + burst grants."""
+    keys, granted, stop = Keys(), [], time.monotonic() + 1.5
+
+    def worker() -> None:
+        take = redis.Redis.from_url(redis_url).register_script(distributed._TAKE_TOKEN)
+        while time.monotonic() < stop:
+            wait = int(take(keys=[keys.bucket("www.imdb.com")], args=[20, 2]))
+            if wait == 0:
+                granted.append(time.monotonic())
+            else:
+                time.sleep(wait / 1000)
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - start
+    assert len(granted) <= 20 * elapsed + 2 + 1
+    assert len(granted) >= 20 * 1.5 * 0.6  # and the bucket does let traffic through
