@@ -1,0 +1,271 @@
+"""`python -m baselines.leaderboard`: every registered (task, model, feature set) on one dataset.
+
+    python -m baselines.leaderboard --dataset DIR --out REPORT_DIR [--tasks a,b] [--models x,y]
+        [--budget-minutes M] [--seed S] [--bootstrap N] [--weights [MODEL=]PATH]
+
+Writes leaderboard.{md,csv,json}, report.html and configs/ (each row's config dataclass) into
+REPORT_DIR. Tasks whose columns the dataset lacks are skipped with a one-line reason. The same
+seed gives the same numbers (timings aside).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+import time
+import traceback
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rich.console import Console
+from rich.table import Table
+
+from baselines.data import SplitData, dataset_columns
+from baselines.evaluate import evaluate
+from baselines.registry import MODELS, REGISTRY, feature_sets, make
+from baselines.report import render_report, write_tables
+from baselines.tasks import TASKS
+from baselines.torch_utils import TorchBaseline
+
+HEADLINE = {"multiclass": ("accuracy", "macro_f1"), "regression": ("r2", "rmse"), "multilabel": ("map", "top3_hit")}
+
+
+def fingerprint(info: dict[str, Any] | None, path: Path | None = None) -> str:
+    """16 hex digits from build.json's checksums (else from the parquet files' bytes)."""
+    found: list[Any] = []
+
+    def walk(node: Any, key: str = "") -> None:
+        if "checksum" in key.lower() or key.lower() in {"sha256", "sha1", "md5"}:
+            found.append((key, node))
+        elif isinstance(node, dict):
+            for k, v in sorted(node.items()):
+                walk(v, str(k))
+        elif isinstance(node, list):
+            for v in node:
+                walk(v, key)
+
+    walk(info or {})
+    h = hashlib.sha256()
+    if found:
+        h.update(json.dumps(found, sort_keys=True, default=str).encode())
+    elif path is not None:
+        for f in sorted((path / "data").glob("*.parquet")):
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    else:
+        return "in-memory"
+    return h.hexdigest()[:16]
+
+
+def _split_val(train: SplitData, seed: int, share: float = 0.15) -> tuple[SplitData, SplitData]:
+    """A seeded hold-out of the training split when the dataset has no val rows."""
+    rng = np.random.default_rng(seed)
+    take = rng.random(len(train)) < share
+    return train.subset(~take), train.subset(take)
+
+
+def run(
+    splits: dict[str, SplitData],
+    out: Path,
+    tasks: list[str] | None = None,
+    models: list[str] | None = None,
+    budget_minutes: float | None = 2.0,
+    seed: int = 0,
+    n_boot: int = 200,
+    weights: dict[str, str] | None = None,
+    dataset_fingerprint: str = "in-memory",
+    dataset_info: dict[str, Any] | None = None,
+    console: Console | None = None,
+) -> dict[str, Any]:
+    """Train and score every row, write the outputs, return `{rows, skipped, meta}`."""
+    console = console or Console(stderr=True)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "configs").mkdir(exist_ok=True)
+    train_all, columns = splits["train"], splits["train"].columns
+    rows: list[dict[str, Any]] = []
+    skipped: list[dict[str, str]] = []
+    artifacts: dict[str, dict[str, Any]] = {}
+    for task_name in tasks or list(REGISTRY):
+        task = TASKS[task_name]
+        reason = task.missing(columns)
+        if reason is None and not len(splits.get("test", [])):
+            reason = "the dataset has no test rows"
+        if reason:
+            skipped.append({"task": task_name, "model": "*", "reason": reason})
+            console.print(f"[yellow]skip[/] {task_name}: {reason}")
+            continue
+        train = train_all.subset(task.rows(train_all))
+        test = splits["test"].subset(task.rows(splits["test"]))
+        val = splits.get("val")
+        val = val.subset(task.rows(val)) if val is not None and len(val) else None
+        if val is None or not len(val):
+            train, val = _split_val(train, seed)
+        if len(train) < 2 or not len(test):
+            reason = f"too few usable rows (train {len(train)}, test {len(test)})"
+            skipped.append({"task": task_name, "model": "*", "reason": reason})
+            console.print(f"[yellow]skip[/] {task_name}: {reason}")
+            continue
+        task = task.bind(train)
+        y_train, y_val, y_test = task.y(train), task.y(val), task.y(test)
+        for model_name in REGISTRY[task_name]:
+            if models and model_name not in models:
+                continue
+            sets, why = feature_sets(task_name, model_name, columns)
+            if why:
+                skipped.append({"task": task_name, "model": model_name, "reason": why})
+                console.print(f"[yellow]skip[/] {task_name}/{model_name}: {why}")
+                continue
+            for fs in sets:
+                row, art = _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out,
+                                    budget_minutes, seed, n_boot, weights or {}, console)
+                row.update(dataset_fingerprint=dataset_fingerprint, n_train=len(train), n_val=len(val),
+                           n_test=len(test))
+                rows.append(row)
+                artifacts[_key(row)] = art
+    meta = {"seed": seed, "budget_minutes": budget_minutes, "bootstrap": n_boot,
+            "dataset_fingerprint": dataset_fingerprint}
+    result = {"rows": rows, "skipped": skipped, "meta": meta}
+    write_tables(result, out)
+    (out / "report.html").write_text(render_report(rows, artifacts, dataset_info, skipped=skipped), encoding="utf-8")
+    return result
+
+
+def _key(row: dict[str, Any]) -> str:
+    return f"{row['task']}/{row['model']}/{row['feature_set']}"
+
+
+def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out, budget_minutes, seed, n_boot,
+             weights, console) -> tuple[dict[str, Any], dict[str, Any]]:  # noqa: ANN001 - internal
+    cls = MODELS[model_name]
+    config: dict[str, Any] = {}
+    names = {f.name for f in fields(cls.Config)}
+    if fs != "none" and "feature_set" in names:
+        config["feature_set"] = fs
+    if budget_minutes:
+        config["budget_seconds"] = budget_minutes * 60
+    path = weights.get(model_name) or (weights.get("*") if issubclass(cls, TorchBaseline) else None)
+    if path:
+        config["weights"] = path
+    row: dict[str, Any] = {"task": task.name, "model": model_name, "feature_set": fs, "seed": seed,
+                           "metrics": {}, "fit_seconds": None, "predict_seconds": None, "error": None}
+    art: dict[str, Any] = {"kind": task.kind}
+    try:
+        model = make(task.name, model_name, seed=seed, **config)
+        model.task = task  # the bound task (train-derived standardisation)
+        t0 = time.perf_counter()
+        model.fit(train, val)
+        row["fit_seconds"] = round(time.perf_counter() - t0, 3)
+        t0 = time.perf_counter()
+        scores = model.predict_proba(test) if task.kind != "regression" else model.predict(test)
+        row["predict_seconds"] = round(time.perf_counter() - t0, 3)
+        scores_val = model.predict_proba(val) if task.kind == "multilabel" else None
+        train_std = float(np.std(y_train)) if task.kind == "regression" and np.std(y_train) > 0 else 1.0
+        metrics, art_eval = evaluate(task, y_test, scores, y_val=y_val if scores_val is not None else None,
+                                     scores_val=scores_val, train_std=train_std, n_boot=n_boot, seed=seed)
+        row["metrics"] = metrics
+        art.update(art_eval, history=getattr(model, "history_", {}), labels=train.labels(task.target)
+                   if task.kind == "multilabel" else None)
+        cfg_path = out / "configs" / f"{task.name}__{model_name}__{fs.replace('+', '_')}.json"
+        extra = {k: getattr(model, k) for k in ("params_",) if hasattr(model, k)}
+        cfg_path.write_text(json.dumps({**model.get_config(), **extra}, indent=2, default=str))
+        row["config"] = str(cfg_path.relative_to(out))
+        a, b = HEADLINE[task.kind]
+        console.print(f"[green]done[/] {task.name}/{model_name}/{fs}: {a} {metrics[a]['value']:.3f}, "
+                      f"{b} {metrics[b]['value']:.3f} ({row['fit_seconds']:.1f}s fit)")
+    except (ValueError, RuntimeError, KeyError, MemoryError) as exc:
+        row["error"] = f"{type(exc).__name__}: {exc}"
+        console.print(f"[red]failed[/] {task.name}/{model_name}/{fs}: {row['error']}")
+        (out / "configs" / f"{task.name}__{model_name}__error.txt").write_text(traceback.format_exc())
+    return row, art
+
+
+def print_table(result: dict[str, Any], console: Console) -> None:
+    table = Table(title="imdbkit leaderboard", show_lines=False)
+    for col in ("task", "model", "feature set", "headline", "95% CI", "second", "fit s"):
+        table.add_column(col)
+    for row in result["rows"]:
+        kind = TASKS[row["task"]].kind
+        if row["error"]:
+            table.add_row(row["task"], row["model"], row["feature_set"], "[red]error[/]", row["error"][:60], "", "")
+            continue
+        a, b = HEADLINE[kind]
+        m = row["metrics"]
+        table.add_row(row["task"], row["model"], row["feature_set"], f"{a} {m[a]['value']:.3f}",
+                      f"[{m[a]['ci_low']:.3f}, {m[a]['ci_high']:.3f}]", f"{b} {m[b]['value']:.3f}",
+                      f"{row['fit_seconds']:.1f}")
+    console.print(table)
+    for s in result["skipped"]:
+        console.print(f"skipped {s['task']}/{s['model']}: {s['reason']}")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one sentence, exit 2, no usage dump
+        raise SystemExit(_fail(f"{message} (see --help)", 2))
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"leaderboard: {message}", file=sys.stderr)
+    return code
+
+
+def _csv_list(value: str | None, valid: list[str], what: str) -> list[str] | None:
+    if not value:
+        return None
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    bad = [v for v in items if v not in valid]
+    if bad:
+        raise ValueError(f"unknown {what} {', '.join(bad)}; choose from {', '.join(valid)}")
+    return items
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _Parser(prog="python -m baselines.leaderboard", description=__doc__.split("\n")[0])
+    parser.add_argument("--dataset", required=True, help="a dataset folder built by `python -m dataset build`")
+    parser.add_argument("--out", required=True, help="report folder (created)")
+    parser.add_argument("--tasks", help=f"comma-separated subset of {','.join(REGISTRY)}")
+    parser.add_argument("--models", help=f"comma-separated subset of {','.join(MODELS)}")
+    parser.add_argument("--budget-minutes", type=float, default=2.0, help="wall-clock cap per model fit")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for the 95%% CIs")
+    parser.add_argument("--weights", action="append", default=[], help="[MODEL=]PATH torch state_dict to start from")
+    args = parser.parse_args(argv)
+    try:
+        tasks = _csv_list(args.tasks, list(REGISTRY), "task")
+        models = _csv_list(args.models, list(MODELS), "model")
+    except ValueError as exc:
+        return _fail(str(exc), 2)
+    if args.budget_minutes is not None and args.budget_minutes <= 0:
+        return _fail("--budget-minutes must be positive", 2)
+    weights: dict[str, str] = {}
+    for w in args.weights:
+        name, _, path = w.rpartition("=")
+        if name and name not in MODELS:
+            return _fail(f"--weights names unknown model {name!r}", 2)
+        if not Path(path).is_file():
+            return _fail(f"--weights file {path} does not exist", 2)
+        weights[name or "*"] = path
+    path = Path(args.dataset)
+    if not (path / "data").is_dir() or not dataset_columns(path, "train"):
+        return _fail(f"{path} is not a built dataset (no data/train-*.parquet); run `python -m dataset build`", 2)
+    console = Console(stderr=True)
+    try:
+        import dataset
+
+        info = dataset.info(str(path))
+        splits = {s: SplitData.from_dataset(path, s) for s in ("train", "val", "test") if dataset_columns(path, s)}
+    except (OSError, ValueError) as exc:
+        return _fail(f"could not read the dataset at {path} ({exc})", 1)
+    if "test" not in splits:
+        return _fail(f"{path} has no test split; rebuild it with a test share", 1)
+    result = run(splits, Path(args.out), tasks, models, args.budget_minutes, args.seed, args.bootstrap, weights,
+                 fingerprint(info, path), info, console)
+    print_table(result, Console())
+    console.print(f"wrote {args.out}/leaderboard.md, .csv, .json and report.html")
+    return 1 if result["rows"] and all(r["error"] for r in result["rows"]) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One file per baseline; `baselines.registry` maps (task, name) to these classes."""

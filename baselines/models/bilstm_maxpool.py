@@ -1,0 +1,48 @@
+"""`bilstm_maxpool`: seed 003's model — a bidirectional LSTM over the keyframe embedding sequence,
+max-pooled over time, trained with class-weighted BCE; early-stopped on val mAP."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from baselines.data import SplitData
+from baselines.torch_utils import TorchBaseline, TorchConfig
+
+
+class BiLSTMMaxPool(nn.Module):
+    def __init__(self, dim: int, hidden: int, out_dim: int, dropout: float = 0.3) -> None:
+        super().__init__()
+        self.norm = nn.LayerNorm(dim)
+        self.drop_in = nn.Dropout(dropout)
+        self.lstm = nn.LSTM(dim, hidden, batch_first=True, bidirectional=True)
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(2 * hidden, out_dim))
+
+    def forward(self, seq: torch.Tensor) -> torch.Tensor:
+        out, _ = self.lstm(self.drop_in(self.norm(seq.float())))
+        return self.head(out.max(dim=1).values)
+
+
+@dataclass
+class BiLSTMConfig(TorchConfig):
+    feature_set: str = "frame_embeddings"
+    hidden: int = 128
+    epochs: int = 40
+    batch_size: int = 32
+    lr: float = 1e-3
+    weight_decay: float = 1e-4
+    patience: int = 8
+
+
+class BiLSTM(TorchBaseline):
+    name = "bilstm_maxpool"
+    kinds = ("multilabel",)
+    Config = BiLSTMConfig
+
+    def _inputs(self, data: SplitData, fitting: bool) -> list[torch.Tensor]:
+        return [torch.from_numpy(np.asarray(data.array(self.config.feature_set), np.float32))]
+
+    def _build(self, inputs: list[torch.Tensor], out_dim: int) -> nn.Module:
+        return BiLSTMMaxPool(inputs[0].shape[2], self.config.hidden, out_dim)

@@ -1,0 +1,18 @@
+"""`label_prior`: every title gets each genre's training frequency (the floor for mAP and top-3)."""
+from __future__ import annotations
+
+import numpy as np
+
+from baselines.base import Baseline
+from baselines.data import SplitData
+
+
+class LabelPrior(Baseline):
+    name = "label_prior"
+    kinds = ("multilabel",)
+
+    def _fit(self, train: SplitData, val: SplitData | None) -> None:
+        self.prior_ = self.task.y(train).mean(axis=0)
+
+    def _scores(self, data: SplitData) -> np.ndarray:
+        return np.tile(self.prior_, (len(data), 1))

@@ -1,0 +1,19 @@
+"""`majority`: always the most frequent training class (probabilities = training class shares)."""
+from __future__ import annotations
+
+import numpy as np
+
+from baselines.base import Baseline
+from baselines.data import SplitData
+
+
+class Majority(Baseline):
+    name = "majority"
+    kinds = ("multiclass",)
+
+    def _fit(self, train: SplitData, val: SplitData | None) -> None:
+        y = self.task.y(train)
+        self.prior_ = np.bincount(y, minlength=self.task.n_classes) / max(len(y), 1)
+
+    def _scores(self, data: SplitData) -> np.ndarray:
+        return np.tile(self.prior_, (len(data), 1))

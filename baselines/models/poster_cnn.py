@@ -1,0 +1,81 @@
+"""`poster_cnn`: a small CNN trained from scratch on one poster column (the row's feature set).
+
+Seed 000 used 32×32 posters for the 3 rating classes; seed 002 150×101 posters for genres;
+seed 004 sizes as a ratio of 182×268. The dataset decides which `poster_{H}x{W}` columns exist;
+the leaderboard runs one row per column. Inputs larger than 64 px start with a stride-2
+convolution so a 268×182 poster costs about what a 134×91 one does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from baselines.data import SplitData
+from baselines.torch_utils import TorchBaseline, TorchConfig, images_tensor
+
+
+class ConvNet(nn.Module):
+    """conv-BN-ReLU-maxpool blocks → global average pool → dropout → linear."""
+
+    def __init__(self, in_channels: int, out_dim: int, widths: tuple[int, ...], stem_stride: int = 1,
+                 dropout: float = 0.3, flip: bool = True) -> None:
+        super().__init__()
+        layers: list[nn.Module] = []
+        c = in_channels
+        for i, w in enumerate(widths):
+            stride = stem_stride if i == 0 else 1
+            layers += [nn.Conv2d(c, w, 3, stride=stride, padding=1, bias=False), nn.BatchNorm2d(w),
+                       nn.ReLU(inplace=True), nn.MaxPool2d(2)]
+            c = w
+        self.features = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten())
+        self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(c, out_dim))
+        self.flip = flip
+        self.out_features = c
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.float() / 255.0 - 0.5
+        if self.training and self.flip:
+            # Horizontal flips are the one augmentation that keeps a poster a poster.
+            mask = torch.rand(x.shape[0], device=x.device) < 0.5
+            x = torch.where(mask[:, None, None, None], x.flip(-1), x)
+        return self.features(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.embed(x))
+
+
+def conv_for(height: int, width: int, in_channels: int, out_dim: int, base: int = 16) -> ConvNet:
+    """Depth and stem stride that suit the image size (4 blocks, 3 for ≤ 32 px)."""
+    blocks = 3 if max(height, width) <= 32 else 4
+    widths = tuple(base * 2**i for i in range(blocks))
+    return ConvNet(in_channels, out_dim, widths, stem_stride=2 if max(height, width) > 160 else 1)
+
+
+@dataclass
+class PosterCNNConfig(TorchConfig):
+    feature_set: str = "poster_32x32"  # the poster column
+    epochs: int = 15
+    batch_size: int = 32
+    lr: float = 2e-3
+    width: int = 16
+
+
+class PosterCNN(TorchBaseline):
+    name = "poster_cnn"
+    kinds = ("multiclass", "multilabel")
+    Config = PosterCNNConfig
+
+    def _column(self, data: SplitData) -> str:
+        col = self.config.feature_set
+        if not data.has(col):
+            raise ValueError(f"{self.name} needs the {col!r} column, which the {data.name} split lacks")
+        return col
+
+    def _inputs(self, data: SplitData, fitting: bool) -> list[torch.Tensor]:
+        return [images_tensor(data.array(self._column(data)))]
+
+    def _build(self, inputs: list[torch.Tensor], out_dim: int) -> nn.Module:
+        _, c, h, w = inputs[0].shape
+        return conv_for(h, w, c, out_dim, base=self.config.width)

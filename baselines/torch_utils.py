@@ -1,0 +1,216 @@
+"""The one training loop the torch baselines share: seeded, early-stopped on val, budget-aware.
+
+Inputs stay as compact tensors (uint8 images) and are converted per batch inside the models, so a
+few thousand 150×101 posters fit in memory. The best epoch on val is restored at the end.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from baselines import metrics as M
+from baselines.base import BaseConfig, Baseline
+from baselines.data import SplitData
+
+
+@dataclass
+class LoopConfig:
+    epochs: int = 30
+    batch_size: int = 64
+    lr: float = 1e-3
+    weight_decay: float = 1e-4
+    patience: int = 5
+
+
+def device() -> torch.device:
+    """The GPU when torch sees one, else the CPU."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def seed_everything(seed: int) -> None:
+    """Same seed, same numbers: python, numpy and torch RNGs, deterministic kernels, ≤2 CPU threads."""
+    random.seed(seed)
+    np.random.seed(seed % (2**32))
+    torch.manual_seed(seed)
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def class_weights(y: np.ndarray, n_classes: int) -> torch.Tensor:
+    """Inverse-frequency weights, n / (k · count), for a class-weighted cross-entropy."""
+    counts = np.bincount(np.asarray(y, int), minlength=n_classes).astype(float)
+    w = len(y) / (n_classes * np.maximum(counts, 1))
+    return torch.tensor(w, dtype=torch.float32)
+
+
+def pos_weights(y: np.ndarray, cap: float = 10.0) -> torch.Tensor:
+    """Per-label negatives/positives (capped) for a class-weighted BCE, as in seed 003."""
+    pos = np.asarray(y).sum(axis=0).astype(float)
+    neg = len(y) - pos
+    return torch.tensor(np.clip(neg / np.maximum(pos, 1), 1.0, cap), dtype=torch.float32)
+
+
+def load_weights(model: nn.Module, path: str | None) -> None:
+    """Start from user-supplied weights (a state_dict saved by torch.save); shapes must match."""
+    if not path:
+        return
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise ValueError(f"could not read weights from {path} ({exc}); pass a torch state_dict file") from exc
+    state = state.get("model", state) if isinstance(state, dict) else state
+    own = model.state_dict()
+    usable = {k: v for k, v in state.items() if k in own and getattr(v, "shape", None) == own[k].shape}
+    if not usable:
+        raise ValueError(f"none of the weights in {path} match this model's layers (names and shapes)")
+    model.load_state_dict(usable, strict=False)
+
+
+def predict(model: nn.Module, inputs: Sequence[torch.Tensor], batch_size: int = 256) -> np.ndarray:
+    """Forward pass in eval mode over batches; returns raw outputs as numpy."""
+    dev = next(model.parameters()).device
+    model.eval()
+    outs = []
+    n = len(inputs[0])
+    with torch.no_grad():
+        for i in range(0, n, batch_size):
+            outs.append(model(*(x[i : i + batch_size].to(dev) for x in inputs)).float().cpu())
+    return torch.cat(outs).numpy() if outs else np.zeros((0,))
+
+
+def fit_loop(
+    model: nn.Module,
+    inputs: Sequence[torch.Tensor],
+    target: torch.Tensor,
+    loss_fn: nn.Module,
+    score_val: Callable[[nn.Module], float] | None,
+    cfg: LoopConfig,
+    seed: int,
+    deadline: float | None = None,
+    desc: str = "train",
+) -> dict[str, list[float]]:
+    """Adam + mini-batches; after each epoch `score_val(model)` (higher is better) drives early stopping."""
+    dev = device()
+    model.to(dev)
+    loss_fn.to(dev)
+    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    gen = torch.Generator().manual_seed(seed)
+    history: dict[str, list[float]] = {"train_loss": [], "val_score": []}
+    best, best_state, bad = -np.inf, None, 0
+    n = len(target)
+    bar = tqdm(range(cfg.epochs), desc=desc, leave=False, disable=None)
+    for _epoch in bar:
+        model.train()
+        order = torch.randperm(n, generator=gen)
+        total = 0.0
+        for i in range(0, n, cfg.batch_size):
+            idx = order[i : i + cfg.batch_size]
+            if len(idx) < 2 and n > 1:
+                continue  # a batch of one breaks batch-norm statistics
+            opt.zero_grad()
+            out = model(*(x[idx].to(dev) for x in inputs))
+            loss = loss_fn(out, target[idx].to(dev))
+            loss.backward()
+            opt.step()
+            total += float(loss.detach()) * len(idx)
+        history["train_loss"].append(total / max(n, 1))
+        if score_val is not None:
+            score = float(score_val(model))
+            history["val_score"].append(score)
+            bar.set_postfix(loss=f"{history['train_loss'][-1]:.3f}", val=f"{score:.3f}")
+            if score > best + 1e-6:
+                best, best_state, bad = score, copy.deepcopy(model.state_dict()), 0
+            else:
+                bad += 1
+                if bad >= cfg.patience:
+                    break
+        if deadline is not None and time.monotonic() > deadline:
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    return history
+
+
+# -- the shared torch estimator ----------------------------------------------------------------
+
+
+@dataclass
+class TorchConfig(BaseConfig, LoopConfig):
+    class_weighted: bool = True
+
+
+class TorchBaseline(Baseline):
+    """Fit/predict plumbing for torch models: subclasses give `_inputs` (tensors) and `_build` (module)."""
+
+    Config = TorchConfig
+
+    def _inputs(self, data: SplitData, fitting: bool) -> list[torch.Tensor]:
+        raise NotImplementedError
+
+    def _build(self, inputs: list[torch.Tensor], out_dim: int) -> nn.Module:
+        raise NotImplementedError
+
+    def _out_dim(self, train: SplitData) -> int:
+        if self.task.kind == "multiclass":
+            return self.task.n_classes
+        if self.task.kind == "multilabel":
+            return len(train.labels(self.task.target))
+        return 1
+
+    def _fit(self, train: SplitData, val: SplitData | None) -> None:
+        cfg: TorchConfig = self.config  # type: ignore[assignment]
+        seed_everything(self.seed)
+        x = self._inputs(train, fitting=True)
+        y = self.task.y(train)
+        self.model_ = self._build(x, self._out_dim(train))
+        load_weights(self.model_, cfg.weights)
+        if self.task.kind == "multiclass":
+            w = class_weights(y, self.task.n_classes) if cfg.class_weighted else None
+            loss, target = nn.CrossEntropyLoss(weight=w), torch.tensor(y, dtype=torch.long)
+        elif self.task.kind == "multilabel":
+            pw = pos_weights(y) if cfg.class_weighted else None
+            loss, target = nn.BCEWithLogitsLoss(pos_weight=pw), torch.tensor(y, dtype=torch.float32)
+        else:
+            self.y_mean_, self.y_std_ = float(np.mean(y)), float(np.std(y)) or 1.0
+            loss = nn.MSELoss()
+            target = torch.tensor((y - self.y_mean_) / self.y_std_, dtype=torch.float32).reshape(-1, 1)
+        score_val = None
+        if val is not None and len(val):
+            xv, yv = self._inputs(val, fitting=False), self.task.y(val)
+
+            def score_val(model: nn.Module) -> float:
+                s = self._convert(predict(model, xv))
+                if self.task.kind == "multiclass":
+                    return M.accuracy(yv, s.argmax(axis=1))
+                if self.task.kind == "multilabel":
+                    return M.mean_ap(yv, s)
+                return -float(np.mean((s - yv) ** 2))
+
+        self.history_ = fit_loop(self.model_, x, target, loss, score_val, cfg, self.seed, self.deadline_,
+                                 desc=f"{self.name}/{self.task.name}")
+
+    def _convert(self, raw: np.ndarray) -> np.ndarray:
+        if self.task.kind == "multiclass":
+            e = np.exp(raw - raw.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+        if self.task.kind == "multilabel":
+            return 1 / (1 + np.exp(-raw))
+        return raw.reshape(-1) * self.y_std_ + self.y_mean_
+
+    def _scores(self, data: SplitData) -> np.ndarray:
+        return self._convert(predict(self.model_, self._inputs(data, fitting=False)))
+
+
+def images_tensor(images: np.ndarray) -> torch.Tensor:
+    """`[N, H, W, C]` uint8 → `[N, C, H, W]` uint8 tensor (models scale to [0, 1] per batch)."""
+    return torch.from_numpy(np.ascontiguousarray(np.asarray(images, np.uint8).transpose(0, 3, 1, 2)))
