@@ -1,0 +1,6 @@
+"""`python -m dataset ...`."""
+import sys
+
+from dataset.cli import main
+
+sys.exit(main())

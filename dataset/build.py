@@ -1,0 +1,181 @@
+"""The build: every stage, in order, in one place. Atomic: built beside --out, then moved into place."""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from dataset.clean import clean_fields
+from dataset.features import FeatureParams, add_features, rating_classes
+from dataset.filter import FilterParams, filter_titles
+from dataset.images import ImageParams, column_name, downsample_posters
+from dataset.load import item_files, load_raw
+from dataset.oversample import OversampleParams, genre_counts, oversample_genres
+from dataset.publish import present_columns, write_json, write_splits
+from dataset.rates import RATES_DATE, RATES_VERSION
+from dataset.report import DatasetError, Report
+from dataset.sequences import EMBEDDINGS_FILE, SequenceParams, attach_frame_embeddings
+from dataset.split import SplitParams, assign_splits
+from dataset.trailers import TrailerParams, extract_trailer_frames
+
+
+@dataclass
+class BuildParams:
+    filter: FilterParams = field(default_factory=FilterParams)
+    split: SplitParams = field(default_factory=SplitParams)
+    features: FeatureParams = field(default_factory=FeatureParams)
+    oversample: OversampleParams = field(default_factory=OversampleParams)
+    images: ImageParams = field(default_factory=ImageParams)
+    trailers: TrailerParams = field(default_factory=TrailerParams)
+    sequences: SequenceParams = field(default_factory=SequenceParams)
+    shard_rows: int = 100_000
+    plots: bool = True
+
+
+def code_version() -> str:
+    """`git describe` of the checkout when there is one, else the installed package version."""
+    try:
+        out = subprocess.run(["git", "describe", "--always", "--dirty", "--tags"], capture_output=True, text=True,
+                             cwd=Path(__file__).resolve().parent, timeout=10)
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("imdbkit")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def describe_inputs(raw_dirs: list[Path]) -> list[dict]:
+    """Checksums of every items file and embeddings file; posters by a listing fingerprint (name, size)."""
+    out = []
+    for d in raw_dirs:
+        files = item_files(d)
+        entry = {"path": str(d), "items": len(files), "sha256": [_sha256(f) for f in files]}
+        if (d / EMBEDDINGS_FILE).is_file():
+            entry["frame_embeddings_sha256"] = _sha256(d / EMBEDDINGS_FILE)
+        posters = d / "posters"
+        if posters.is_dir():
+            listing = sorted((p.name, p.stat().st_size) for p in posters.iterdir() if p.is_file())
+            entry["posters"] = len(listing)
+            entry["posters_listing_sha256"] = hashlib.sha256(repr(listing).encode()).hexdigest()
+        out.append(entry)
+    return out
+
+
+def _check_out(out: Path) -> None:
+    """Refuse to replace a folder that is not a previous dataset: a typo must never delete user files."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / "build.json").is_file())):
+        raise DatasetError(f"--out {out} exists and is not a dataset folder (no build.json); choose a new path "
+                           "or remove it yourself.")
+
+
+def _swap_into_place(tmp: Path, out: Path) -> None:
+    """rename(2) cannot replace a non-empty folder, so the old dataset steps aside first, then goes."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, quiet: bool = False) -> dict:
+    """Raw crawl folders → a published dataset folder (Contract 2); returns build.json's content."""
+    params = params or BuildParams()
+    raw_dirs = [Path(d) for d in raw_dirs]
+    out = Path(out)
+    _check_out(out)
+    inputs = describe_inputs(raw_dirs)
+    tmp = out.parent / f".{out.name}.building-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    report, timings = Report(), {}
+
+    @contextmanager
+    def stage(name: str):
+        start = time.perf_counter()
+        yield
+        timings[name] = round(time.perf_counter() - start, 3)
+
+    try:
+        with stage("load"):
+            df = load_raw(raw_dirs, report, quiet)
+        with stage("clean"):
+            df = clean_fields(df, report)
+        with stage("filter"):
+            df = filter_titles(df, params.filter, report)
+        if df.empty:
+            raise DatasetError("no titles are left after filtering; loosen --min-votes, --title-type, --year-min/"
+                               "--year-max or --exclude-genre (build.json of a dry run lists what each removed).")
+        with stage("split"):
+            if params.split.stratify == "rating_class":
+                df["rating_class"] = rating_classes(df["rating"], params.features.rating_bins)
+            df = assign_splits(df, params.split, report)
+        with stage("features"):
+            df, labels = add_features(df, params.features, report, quiet)
+        genres_before = genre_counts(df[df["split"] == "train"])
+        with stage("oversample"):
+            df = oversample_genres(df, params.oversample, report)
+        with stage("images"):
+            df = downsample_posters(df, raw_dirs, params.images, report, quiet)
+        with stage("trailers"):
+            df = extract_trailer_frames(df, raw_dirs, params.trailers, report, quiet)
+        with stage("sequences"):
+            df = attach_frame_embeddings(df, raw_dirs, params.sequences, report)
+        with stage("publish"):
+            written = write_splits(df, tmp, params.shard_rows, quiet=quiet)
+        names = present_columns(df)
+        result = {
+            "name": out.name,
+            "code_version": code_version(),
+            "parameters": {"raw": [str(d) for d in raw_dirs], "shard_rows": params.shard_rows,
+                           "stages": _stage_parameters(params)},
+            "rates": {"version": RATES_VERSION, "date": RATES_DATE},
+            "inputs": inputs,
+            "columns": names,
+            "splits": written,
+            "labels": labels,
+            "genre_counts": {"train_before_oversampling": genres_before,
+                             "train_after_oversampling": genre_counts(df[df["split"] == "train"])},
+            "counts": report.to_dict(),
+            "notes": params.filter.notes,
+            "timings_s": timings,
+        }
+        from dataset.card import plot_all, write_card
+
+        with stage("card"):
+            posters = [column_name(s) for s in params.images.sizes]
+            plots = plot_all(tmp, df, genres_before, posters[-1] if posters else None) if params.plots else []
+            write_card(tmp, result, names, plots)
+        write_json(tmp / "build.json", result)
+        report.write_quarantine(tmp / "quarantine.jsonl")
+        _swap_into_place(tmp, out)
+        return result
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _stage_parameters(params: BuildParams) -> dict:
+    stages = {"load": {}, "clean": {"rates_version": RATES_VERSION, "rates_date": RATES_DATE}}
+    for name in ("filter", "split", "features", "oversample", "images", "trailers", "sequences"):
+        values = asdict(getattr(params, name))
+        values.pop("notes", None)
+        stages[name] = values
+    return stages

@@ -1,0 +1,186 @@
+"""`python -m dataset {import,build,info}`: argparse front end; usage errors exit 2, failures exit 1."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+from dataset.report import DatasetError
+
+IMPORTERS = ("imdb5000", "posters", "movienet-clip", "trailer-frames", "tsv-dumps")
+
+
+class UsageError(Exception):
+    """A wrong flag or value: exit 2 with one sentence."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one sentence instead of argparse's usage dump
+        raise UsageError(f"{message} (see `python -m dataset {self.prog.split()[-1]} --help`)")
+
+
+def size(text: str) -> tuple[int, int]:
+    """'32x32' → (32, 32): height x width, like seed 002's 150x101."""
+    try:
+        h, w = (int(x) for x in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"image size {text!r} is not HEIGHTxWIDTH, e.g. 32x32 or 150x101") from None
+    if not (1 <= h <= 4096 and 1 <= w <= 4096):
+        raise argparse.ArgumentTypeError(f"image size {text!r} must be between 1x1 and 4096x4096")
+    return h, w
+
+
+def ratios(text: str) -> tuple[float, float, float]:
+    try:
+        parts = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        parts = ()
+    if len(parts) != 3 or min(parts) < 0 or abs(sum(parts) - (100 if sum(parts) > 1.5 else 1)) > 1e-6:
+        raise argparse.ArgumentTypeError(f"split ratios {text!r} must be three numbers summing to 1 or 100, e.g. 80,10,10")
+    total = sum(parts)
+    return tuple(p / total for p in parts)
+
+
+def floats(text: str) -> tuple[float, ...]:
+    try:
+        values = tuple(float(x) for x in text.split(","))
+    except ValueError:
+        values = ()
+    if len(values) < 3 or list(values) != sorted(values):
+        raise argparse.ArgumentTypeError(f"rating bins {text!r} must be at least three increasing edges, e.g. 0,5,6.5,10")
+    return values
+
+
+def parser() -> Parser:
+    p = Parser(prog="python -m dataset", description=__doc__)
+    p.add_argument("--verbose", action="store_true", help="show tracebacks on failure (anywhere on the line)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    imp = sub.add_parser("import", help="turn a third-party source into a raw folder (Contract 1)")
+    isub = imp.add_subparsers(dest="source", required=True, parser_class=Parser)
+    for name, args in [("imdb5000", ["csv"]), ("posters", ["labels", "images"]), ("movienet-clip", ["folder"]),
+                       ("trailer-frames", ["folder"]), ("tsv-dumps", ["folder"])]:
+        sp = isub.add_parser(name)
+        for a in args:
+            sp.add_argument(a, type=Path)
+        sp.add_argument("--out", type=Path, required=True)
+        sp.add_argument("--limit", type=int, default=None, help="import only the first N titles")
+        sp.add_argument("--quiet", action="store_true")
+        if name == "tsv-dumps":
+            sp.add_argument("--title-type", action="append", default=None)
+            sp.add_argument("--min-votes", type=int, default=125)
+    b = sub.add_parser("build", help="raw folders → published dataset")
+    b.add_argument("--raw", type=Path, action="append", required=True, help="raw crawl folder (repeatable)")
+    b.add_argument("--out", type=Path, required=True)
+    b.add_argument("--min-votes", type=int, default=125, help="keep titles with MORE than this many votes; -1 off")
+    b.add_argument("--require-poster", action="store_true")
+    b.add_argument("--require-rating", action="store_true")
+    b.add_argument("--title-type", action="append", default=[])
+    b.add_argument("--year-min", type=int)
+    b.add_argument("--year-max", type=int)
+    b.add_argument("--exclude-genre", action="append", default=[], help='e.g. "TV Movie" (seed 002)')
+    b.add_argument("--min-genres", type=int, default=0)
+    b.add_argument("--ratios", type=ratios, default=(0.8, 0.1, 0.1), help="train,val,test (default 80,10,10)")
+    b.add_argument("--split-seed", type=int, default=0)
+    b.add_argument("--stratify", choices=["rating_class", "genre"])
+    b.add_argument("--splits", type=Path, help="csv imdb_id,split reproducing a given split")
+    b.add_argument("--rating-bins", type=floats, default=(0.0, 5.0, 6.5, 10.0))
+    b.add_argument("--top-k", type=int, default=5000, help="keep this many names per categorical (0: all)")
+    b.add_argument("--min-count", type=int, default=2, help="names seen fewer times in train become <other>")
+    b.add_argument("--yake-keywords", type=int, default=0)
+    b.add_argument("--oversample", choices=["none", "seed002", "inverse"], default="none")
+    b.add_argument("--oversample-seed", type=int, default=0)
+    b.add_argument("--image-size", type=size, action="append", default=[], help="HEIGHTxWIDTH, repeatable")
+    b.add_argument("--fit", choices=["crop", "letterbox"], default="crop")
+    b.add_argument("--missing-poster", choices=["keep", "drop"], default="keep")
+    b.add_argument("--poster-duplicates", choices=["drop", "keep"], default="drop")
+    b.add_argument("--trailer-samples", type=int, default=100)
+    b.add_argument("--trailer-percentile", type=float, default=20.0)
+    b.add_argument("--trailer-frames", type=int, default=15)
+    b.add_argument("--frame-size", type=size, default=(90, 160))
+    b.add_argument("--sequence-length", type=int)
+    b.add_argument("--sequence-mode", choices=["uniform", "pad"], default="uniform")
+    b.add_argument("--shard-rows", type=int, default=100_000)
+    b.add_argument("--workers", type=int, default=0, help="processes for images (0: every core)")
+    b.add_argument("--no-plots", action="store_true")
+    b.add_argument("--quiet", action="store_true")
+    i = sub.add_parser("info", help="print build.json of a published dataset")
+    i.add_argument("path", type=Path)
+    return p
+
+
+def _build(args: argparse.Namespace) -> int:
+    from dataset.build import BuildParams, build
+    from dataset.features import FeatureParams
+    from dataset.filter import FilterParams
+    from dataset.images import ImageParams
+    from dataset.oversample import OversampleParams
+    from dataset.sequences import SequenceParams
+    from dataset.split import SplitParams
+    from dataset.trailers import TrailerParams
+
+    params = BuildParams(
+        filter=FilterParams(min_votes=None if args.min_votes < 0 else args.min_votes,
+                            require_poster=args.require_poster, require_rating=args.require_rating,
+                            title_types=tuple(args.title_type), year_min=args.year_min, year_max=args.year_max,
+                            exclude_genres=tuple(args.exclude_genre), min_genres=args.min_genres),
+        split=SplitParams(ratios=args.ratios, seed=args.split_seed, stratify=args.stratify, splits_file=args.splits),
+        features=FeatureParams(rating_bins=args.rating_bins, top_k=args.top_k or None, min_count=args.min_count,
+                               yake_keywords=args.yake_keywords),
+        oversample=OversampleParams(method=args.oversample, seed=args.oversample_seed),
+        images=ImageParams(sizes=tuple(dict.fromkeys(args.image_size)), fit=args.fit, missing=args.missing_poster,
+                           dedupe=args.poster_duplicates, workers=args.workers),
+        trailers=TrailerParams(samples=args.trailer_samples, percentile=args.trailer_percentile,
+                               keep=args.trailer_frames, size=args.frame_size, workers=args.workers),
+        sequences=SequenceParams(length=args.sequence_length, mode=args.sequence_mode),
+        shard_rows=args.shard_rows, plots=not args.no_plots)
+    result = build(args.raw, args.out, params, quiet=args.quiet)
+    rows = ", ".join(f"{s} {i['rows']:,}" for s, i in result["splits"].items())
+    print(f"built {args.out}: {rows}; {result['counts']['quarantined']} items quarantined "
+          f"(see {args.out / 'quarantine.jsonl'})")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from dataset import importers
+
+    fn = importers.IMPORTERS[args.source]
+    summary = fn(args)
+    print(f"imported {summary['items']:,} items into {args.out}" +
+          (f" ({summary['skipped']:,} skipped, see {args.out / 'import-report.json'})" if summary.get("skipped") else ""))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point for `python -m dataset` and the `imdbkit` wrapper; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    verbose = "--verbose" in argv
+    argv = [a for a in argv if a != "--verbose"]
+    try:
+        args = parser().parse_args(argv)
+        if args.command == "build":
+            return _build(args)
+        if args.command == "import":
+            return _import(args)
+        from dataset.api import info
+
+        print(json.dumps(info(args.path), indent=2, ensure_ascii=False))
+        return 0
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    except DatasetError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; the previous dataset (if any) is untouched.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: one sentence, traceback only on request
+        if verbose or os.environ.get("IMDBKIT_DEBUG"):
+            traceback.print_exc()
+        print(f"error: {type(exc).__name__}: {exc} (rerun with --verbose for the traceback)", file=sys.stderr)
+        return 1

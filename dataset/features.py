@@ -1,0 +1,87 @@
+"""Stage 4 (after the split): targets, label vocabularies and collapsed high-cardinality categoricals.
+
+Top-k / min-count vocabularies are fitted on the training split only: counting a name that
+appears only in test would leak test information into the feature space.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from dataset.report import Report, objects
+
+STAGE = "features"
+OTHER = "<other>"
+CATEGORICALS = ("directors", "writers", "actors", "keywords", "countries", "languages")
+
+
+@dataclass(frozen=True)
+class FeatureParams:
+    rating_bins: tuple[float, ...] = (0.0, 5.0, 6.5, 10.0)  # seed 000: 0–5, 5–6.5, 6.5–10
+    top_k: int | None = 5000
+    min_count: int = 2
+    yake_keywords: int = 0  # >0: add `description_keywords` with this many YAKE keywords per title
+
+
+def rating_classes(rating: pd.Series, bins: tuple[float, ...]) -> pd.Series:
+    """Bin i holds bins[i] <= rating < bins[i+1] (the last bin includes its upper edge); null stays null."""
+    values = rating.astype("float64").to_numpy()
+    edges = np.asarray(bins, dtype=np.float64)
+    cls = np.searchsorted(edges, values, side="right") - 1
+    cls = np.where(values == edges[-1], len(edges) - 2, cls)
+    valid = ~np.isnan(values) & (values >= edges[0]) & (values <= edges[-1])
+    return pd.Series(pd.array(np.where(valid, cls, 0), dtype="Int8"), index=rating.index).where(valid)
+
+
+def _vocabulary(lists: pd.Series, top_k: int | None, min_count: int) -> list[str]:
+    counts = Counter(x for lst in lists if lst for x in lst)
+    ranked = sorted((c for c in counts.items() if c[1] >= min_count), key=lambda kv: (-kv[1], kv[0]))
+    return [k for k, _ in (ranked[:top_k] if top_k else ranked)]
+
+
+def _collapse(values: list, keep: set[str]) -> list[str] | None:
+    if not values:
+        return None
+    out = [v if v in keep else OTHER for v in values]
+    return list(dict.fromkeys(out))
+
+
+def add_features(df: pd.DataFrame, params: FeatureParams, report: Report,
+                 quiet: bool = True) -> tuple[pd.DataFrame, dict]:
+    """Add `rating_class`, collapse categoricals to train-fitted vocabularies; return the label vocabularies."""
+    df = df.copy()
+    labels: dict = {"rating_bins": list(params.rating_bins)}
+    if df["rating"].notna().any():
+        df["rating_class"] = rating_classes(df["rating"], params.rating_bins)
+        report.note(STAGE, "rating_class_null_rating", int(df["rating_class"].isna().sum()))
+    labels["genres"] = sorted({g for lst in df["genres"] if lst for g in lst})
+    train = df["split"] == "train"
+    for name in tqdm(CATEGORICALS, desc="features", disable=quiet):
+        if df[name].isna().all():
+            continue
+        vocab = _vocabulary(df.loc[train, name], params.top_k, params.min_count)
+        keep = set(vocab)
+        values = df[name].tolist()
+        report.note(STAGE, f"{name}_values_collapsed_to_other",
+                    sum(1 for v in values if v for x in v if x not in keep))
+        df[name] = objects([_collapse(v, keep) for v in values], df.index)
+        labels[name] = vocab
+    if params.yake_keywords:
+        df["description_keywords"] = objects(_yake(df["description"], params.yake_keywords, quiet), df.index)
+    report.stage_rows(STAGE, len(df), len(df))
+    return df, labels
+
+
+def _yake(descriptions: pd.Series, top: int, quiet: bool) -> list:
+    """Keywords from the plot text with YAKE (unsupervised, per document, so no train/test leak)."""
+    import yake
+
+    extractor = yake.KeywordExtractor(lan="en", n=2, top=top)
+    out = []
+    for text in tqdm(descriptions.tolist(), desc="yake", disable=quiet):
+        out.append([k for k, _ in extractor.extract_keywords(text)] or None if text else None)
+    return out

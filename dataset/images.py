@@ -1,0 +1,174 @@
+"""Stage 7: posters → one Hugging Face Image column per requested size, decoded once, in parallel.
+
+Each distinct file is read and decoded once (identical bytes share the work); near-identical
+posters across different titles (placeholders, re-uploads) are found by 64-bit pHash and, by
+default, kept only for the first title. Bad files never stop the build: they are counted per
+reason and the row keeps going without a poster (or is dropped with --missing-poster drop).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from dataset.imaging import ImageProblem, process_image
+from dataset.report import Report, objects
+
+STAGE = "images"
+
+
+@dataclass(frozen=True)
+class ImageParams:
+    sizes: tuple[tuple[int, int], ...] = ()
+    fit: str = "crop"  # "crop" (centre-crop to the aspect) or "letterbox"
+    missing: str = "keep"  # keep the row without a poster, or "drop" it
+    dedupe: str = "drop"  # "drop" later near-identical posters, or "keep" them (still counted)
+    near_distance: int = 3  # pHash bits that may differ for "near-identical"
+    max_pixels: int = 50_000_000
+    workers: int = 0  # 0 → every core
+
+
+def column_name(size: tuple[int, int]) -> str:
+    return f"poster_{size[0]}x{size[1]}"
+
+
+def resolve_poster(raw_dir: Path, poster_path: object) -> Path:
+    """The poster file inside its crawl folder; paths that escape the folder are refused."""
+    if not isinstance(poster_path, str) or not poster_path:
+        raise ImageProblem("no_poster_path")
+    rel = Path(poster_path)
+    root = raw_dir.resolve()
+    full = (root / rel).resolve()
+    if rel.is_absolute() or not full.is_relative_to(root):
+        raise ImageProblem("poster_path_escapes_raw_folder")
+    return full
+
+
+def _work(job: tuple[str, tuple, str, int, bool]) -> tuple[str, list[bytes] | None, int, str]:
+    path, sizes, fit, max_pixels, want_hash = job
+    try:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(max_pixels * 4 + 1)
+        except FileNotFoundError:
+            raise ImageProblem("missing_file") from None
+        except OSError:
+            raise ImageProblem("unreadable_file") from None
+        digest = hashlib.sha1(data).hexdigest()
+        pngs, ph = process_image(data, list(sizes), fit, max_pixels, want_hash)
+        return digest, pngs, ph, ""
+    except ImageProblem as problem:
+        return "", None, 0, str(problem)
+
+
+def _init_worker() -> None:
+    cv2.setNumThreads(1)
+
+
+def run_jobs(jobs: list, workers: int, desc: str, quiet: bool, fn=_work) -> list:
+    """Map `fn` over jobs on every core (in-process for one worker or few jobs), in order, with a bar."""
+    workers = workers or os.cpu_count() or 1
+    bar = tqdm(total=len(jobs), desc=desc, unit="img", disable=quiet)
+    if workers == 1 or len(jobs) < 64:
+        _init_worker()
+        out = []
+        for job in jobs:
+            out.append(fn(job))
+            bar.update()
+    else:
+        with ProcessPoolExecutor(workers, initializer=_init_worker) as pool:
+            out = []
+            for r in pool.map(fn, jobs, chunksize=max(1, min(256, len(jobs) // (workers * 8)))):
+                out.append(r)
+                bar.update()
+    bar.close()
+    return out
+
+
+def near_duplicate_groups(hashes: list[int], distance: int) -> list[int]:
+    """Group id per hash: equal or within `distance` bits (banded LSH finds candidates, exact check confirms)."""
+    parent = list(range(len(hashes)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    bands = distance + 1  # pigeonhole: within `distance` bits ⇒ some band matches exactly
+    width = 64 // bands
+    for b in range(bands):
+        buckets: dict[int, int] = {}
+        for i, h in enumerate(hashes):
+            key = (h >> (b * width)) & ((1 << width) - 1)
+            j = buckets.setdefault(key, i)
+            if j != i and bin(h ^ hashes[j]).count("1") <= distance:
+                parent[find(i)] = find(j)
+    return [find(i) for i in range(len(hashes))]
+
+
+def downsample_posters(df: pd.DataFrame, raw_dirs: list[Path], params: ImageParams, report: Report,
+                       quiet: bool = False) -> pd.DataFrame:
+    """Add `has_poster` and one `poster_HxW` column per size; oversampled copies reuse their original's images."""
+    df = df.copy()
+    has_path = df["poster_path"].map(lambda p: isinstance(p, str) and bool(p)).to_numpy(dtype=bool)
+    if not params.sizes:
+        df["has_poster"] = has_path
+        return df
+    n_in = len(df)
+    originals = df.loc[~df["is_oversampled"].to_numpy(dtype=bool) & has_path, ["imdb_id", "poster_path", "_raw"]]
+    ids, jobs, reasons = [], [], {}
+    for imdb_id, rel, raw in originals.itertuples(index=False):
+        try:
+            path = resolve_poster(Path(raw_dirs[raw]), rel)
+        except ImageProblem as problem:
+            reasons[imdb_id] = str(problem)
+            continue
+        ids.append(imdb_id)
+        jobs.append((str(path), params.sizes, params.fit, params.max_pixels, True))
+    results = run_jobs(jobs, params.workers, "posters", quiet)
+    ok = {}
+    for imdb_id, (digest, pngs, ph, reason) in zip(ids, results, strict=True):
+        if pngs is None:
+            reasons[imdb_id] = reason
+        else:
+            ok[imdb_id] = (digest, pngs, ph)
+    for imdb_id, reason in sorted(reasons.items()):
+        report.quarantine(STAGE, imdb_id, reason)
+        report.note(STAGE, f"poster_{reason}")
+    keep_ids = sorted(ok)
+    groups = near_duplicate_groups([ok[i][2] for i in keep_ids], params.near_distance)
+    first: dict[int, str] = {}
+    for imdb_id, g in zip(keep_ids, groups, strict=True):
+        if g in first:
+            same = ok[imdb_id][0] == ok[first[g]][0]
+            report.note(STAGE, "poster_identical_to_another_title" if same else "poster_near_identical_to_another_title")
+            if params.dedupe == "drop":
+                del ok[imdb_id]
+        else:
+            first[g] = imdb_id
+    got = df["imdb_id"].map(lambda i: i in ok).to_numpy(dtype=bool)
+    df["has_poster"] = got
+    for k, size in enumerate(params.sizes):
+        name = column_name(size)
+        df[name] = objects([({"bytes": ok[i][1][k], "path": f"{i}.png"} if g else None)
+                            for i, g in zip(df["imdb_id"].tolist(), got, strict=True)], df.index)
+    if params.missing == "drop":
+        failed = has_path & ~got & df["imdb_id"].map(lambda i: i in reasons).to_numpy(dtype=bool)
+        report.drop(STAGE, "poster_unusable", int(failed.sum()))
+        df = df[~failed].reset_index(drop=True)
+    report.stage_rows(STAGE, n_in, len(df))
+    return df
+
+
+def decode_png(data: bytes) -> np.ndarray:
+    """PNG bytes → RGB array (used by dataset.load and the card's poster grid)."""
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    return img[:, :, ::-1]

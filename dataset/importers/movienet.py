@@ -1,0 +1,50 @@
+"""MovieNet CLIP keyframe embeddings (features.npy [N, T, D] + labels.csv imdb_id,genres) → a raw folder.
+
+The embeddings stay one array (`frame_embeddings.npy`, same dtype); each item points at its row
+with `frame_embeddings_index`, so the build can memory-map instead of parsing JSON floats.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from dataset.importers.common import RawWriter, item, require_file
+from dataset.report import DatasetError
+from dataset.sequences import EMBEDDINGS_FILE
+
+SOURCE = "movienet-clip"
+
+
+def import_movienet(folder: Path, out: Path, limit: int | None = None) -> dict:
+    features = require_file(folder / "features.npy", "embeddings file")
+    labels = require_file(folder / "labels.csv", "labels file")
+    try:
+        array = np.load(features, mmap_mode="r")
+    except (ValueError, OSError) as exc:
+        raise DatasetError(f"{features} is not a readable .npy array ({exc}).") from None
+    if array.ndim != 3:
+        raise DatasetError(f"{features} has shape {array.shape}; expected [movies, frames, dims].")
+    with open(labels, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    if len(rows) != array.shape[0]:
+        raise DatasetError(f"{labels} has {len(rows)} rows but {features} has {array.shape[0]} movies; "
+                           "they must line up one to one.")
+    n = len(rows) if limit is None else min(limit, len(rows))
+    writer = RawWriter(out, SOURCE, features)
+    try:
+        for i, row in enumerate(rows[:n]):
+            imdb_id = (row.get("imdb_id") or "").strip()
+            if not imdb_id.startswith("tt"):
+                writer.skip("no imdb id", f"{labels}:{i + 2}")
+                continue
+            genres = [g.strip() for g in (row.get("genres") or "").split("|") if g.strip()]
+            record = item(SOURCE, writer.scraped_at, imdb_id=imdb_id, genres=genres)
+            record["frame_embeddings_index"] = i
+            writer.write(record)
+    except BaseException:
+        writer.abort()
+        raise
+    np.save(out / EMBEDDINGS_FILE, np.ascontiguousarray(array[:n]))
+    return writer.close({"frame_embeddings_shape": [n, *array.shape[1:]], "dtype": str(array.dtype)})

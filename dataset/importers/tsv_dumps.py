@@ -1,0 +1,70 @@
+"""IMDb's official bulk dumps (title.basics.tsv.gz + title.ratings.tsv.gz) → a raw folder, streamed.
+
+The ratings file is read first and only titles over the vote threshold are remembered, so the
+multi-million-row basics file streams through in constant memory.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import sys
+from pathlib import Path
+
+from dataset.importers.common import RawWriter, item
+from dataset.report import DatasetError
+
+SOURCE = "tsv-dumps"
+
+
+def _open(folder: Path, name: str):
+    for candidate in (folder / f"{name}.tsv.gz", folder / f"{name}.tsv"):
+        if candidate.is_file():
+            opener = gzip.open if candidate.suffix == ".gz" else open
+            return candidate, opener(candidate, "rt", encoding="utf-8", newline="")
+    raise DatasetError(f"{folder} has no {name}.tsv.gz; download IMDb's dumps from datasets.imdbws.com into it.")
+
+
+def _rows(path: Path, fh):
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+    header = next(reader, None)
+    if header is None:
+        raise DatasetError(f"{path} is empty.")
+    try:
+        for row in reader:
+            yield dict(zip(header, (None if v == "\\N" else v for v in row), strict=False))
+    except (EOFError, OSError) as exc:
+        raise DatasetError(f"{path} is truncated or not gzip ({exc}); download it again.") from None
+
+
+def import_tsv_dumps(folder: Path, out: Path, title_types: list[str] | None = None, min_votes: int = 125,
+                     limit: int | None = None) -> dict:
+    if not folder.is_dir():
+        raise DatasetError(f"dump folder {folder} does not exist.")
+    wanted = set(title_types or ["movie"])
+    ratings_path, fh = _open(folder, "title.ratings")
+    with fh:
+        ratings = {r["tconst"]: (float(r["averageRating"]), int(r["numVotes"]))
+                   for r in _rows(ratings_path, fh) if r.get("numVotes") and int(r["numVotes"]) > min_votes}
+    basics_path, fh = _open(folder, "title.basics")
+    writer = RawWriter(out, SOURCE, basics_path)
+    try:
+        with fh:
+            for r in _rows(basics_path, fh):
+                if limit is not None and writer.items >= limit:
+                    break
+                if r.get("titleType") not in wanted or r.get("tconst") not in ratings:
+                    continue
+                rating, votes = ratings[r["tconst"]]
+                year = r.get("startYear")
+                runtime = r.get("runtimeMinutes")
+                writer.write(item(
+                    SOURCE, writer.scraped_at, imdb_id=r["tconst"], title=r.get("primaryTitle"),
+                    original_title=r.get("originalTitle"), title_type=r.get("titleType"),
+                    year=int(year) if year and year.isdigit() else None,
+                    runtime_min=float(runtime) if runtime and runtime.isdigit() else None,
+                    genres=[g for g in (r.get("genres") or "").split(",") if g], rating=rating, votes=votes))
+    except BaseException:
+        writer.abort()
+        raise
+    return writer.close({"title_types": sorted(wanted), "min_votes": min_votes})

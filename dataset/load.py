@@ -1,0 +1,111 @@
+"""Stage 1: load raw crawl folders (Contract 1) into one DataFrame, newest copy of each title wins."""
+from __future__ import annotations
+
+import gzip
+import re
+import zlib
+from pathlib import Path
+
+import orjson
+import pandas as pd
+from tqdm import tqdm
+
+from dataset.report import DatasetError, Report, objects
+
+STAGE = "load"
+FIELDS = [
+    "imdb_id", "url", "title", "original_title", "title_type", "year", "release_date", "runtime_min",
+    "rating", "votes", "metascore", "content_rating", "genres", "countries", "languages", "color",
+    "directors", "writers", "actors", "keywords", "description", "budget", "gross_worldwide",
+    "poster_url", "poster_path", "poster_sha1", "trailer_urls", "scraped_at", "source",
+    "frame_embeddings_index",
+]
+IMDB_ID = re.compile(r"^tt\d{7,8}$")
+ITEM_GLOBS = ("items.jsonl", "items.jsonl.gz", "items-*.jsonl", "items-*.jsonl.gz")
+
+
+def item_files(raw_dir: Path) -> list[Path]:
+    """The items files of one raw folder, in a fixed order; a clear error when there are none."""
+    if not raw_dir.is_dir():
+        raise DatasetError(f"raw folder {raw_dir} does not exist; pass a crawl output folder to --raw.")
+    files = sorted({p for pattern in ITEM_GLOBS for p in raw_dir.glob(pattern) if p.is_file()})
+    if not files:
+        raise DatasetError(
+            f"raw folder {raw_dir} has no items.jsonl, items.jsonl.gz or items-*.jsonl[.gz]; point --raw at a "
+            "crawl output folder or create one with `python -m dataset import ...`."
+        )
+    return files
+
+
+def _lines(path: Path, report: Report):
+    """Yield (line_number, bytes); a truncated gzip keeps every line read before the cut."""
+    if path.suffix != ".gz":
+        with open(path, "rb") as fh:
+            yield from enumerate(fh, start=1)
+        return
+    n = 0
+    try:
+        with gzip.open(path, "rb") as fh:
+            for n, line in enumerate(fh, start=1):
+                yield n, line
+    except (EOFError, gzip.BadGzipFile, zlib.error, OSError) as exc:
+        kind = "is truncated" if isinstance(exc, EOFError) else f"is not a valid gzip file ({exc})"
+        report.drop(STAGE, "truncated_gzip")
+        report.quarantine(STAGE, f"{path}:{n + 1}", f"{path.name} {kind}; kept the {n} lines before it")
+        tqdm.write(f"warning: {path} {kind}; kept the {n} lines read before the damage — re-copy the file.")
+
+
+def _parse(line: bytes) -> tuple[dict | None, str]:
+    """One JSONL line → (record, '') or (None, reason)."""
+    try:
+        rec = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            return None, "invalid UTF-8"
+        return None, f"not JSON ({str(exc).split(':')[0]})"
+    if not isinstance(rec, dict):
+        return None, "not a JSON object"
+    imdb_id = rec.get("imdb_id")
+    if not isinstance(imdb_id, str) or not IMDB_ID.match(imdb_id):
+        return None, f"no valid imdb_id (got {str(imdb_id)[:20]!r})"
+    return rec, ""
+
+
+def load_raw(raw_dirs: list[Path], report: Report, quiet: bool = False) -> pd.DataFrame:
+    """Read and concatenate every items file of every raw folder; dedupe by imdb_id, newest scraped_at wins."""
+    columns: dict[str, list] = {f: [] for f in FIELDS}
+    raw_index: list[int] = []
+    files = [(i, f) for i, d in enumerate(raw_dirs) for f in item_files(Path(d))]
+    bar = tqdm(total=sum(f.stat().st_size for _, f in files), unit="B", unit_scale=True,
+               desc="load", disable=quiet)
+    for raw_i, path in files:
+        for lineno, line in _lines(path, report):
+            bar.update(len(line))
+            if not line.strip():
+                continue
+            rec, reason = _parse(line)
+            if rec is None:
+                report.drop(STAGE, reason.split(" (")[0].replace(" ", "_"))
+                report.quarantine(STAGE, f"{path}:{lineno}", reason)
+                continue
+            for f in FIELDS:
+                columns[f].append(rec.get(f))
+            raw_index.append(raw_i)
+    bar.close()
+    df = pd.DataFrame({f: objects(v) for f, v in columns.items()})
+    df["_raw"] = pd.array(raw_index, dtype="int32") if raw_index else pd.array([], dtype="int32")
+    n_read = len(df)
+    if n_read == 0:
+        where = ", ".join(str(d) for d in raw_dirs)
+        raise DatasetError(f"no valid items in {where}; see the warnings above for why each line was skipped.")
+    # Newest scraped_at wins; among equal timestamps the later file/line wins (stable sort keeps order).
+    stamp = df["scraped_at"].map(lambda s: s if isinstance(s, str) else "")
+    order = pd.DataFrame({"id": df["imdb_id"].astype(str), "t": stamp, "i": range(n_read)})
+    order = order.sort_values(["id", "t", "i"], kind="stable")
+    keep = order.drop_duplicates("id", keep="last")["i"].to_numpy()  # already in imdb_id order
+    df = df.iloc[keep].reset_index(drop=True)
+    report.drop(STAGE, "duplicate_imdb_id_older_copy", n_read - len(df))
+    report.stage_rows(STAGE, n_read, len(df))
+    return df

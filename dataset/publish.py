@@ -1,0 +1,102 @@
+"""Stage 9: parquet shards per split, written in batches against the declared schema, byte-reproducible.
+
+Reproducible because rows arrive in a fixed order, the Arrow schema is declared (no pandas
+metadata), the codec and level are fixed and nothing time-dependent is written into a file.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from dataset.schema import REQUIRED, arrow_type, ordered, schema_for
+
+SPLITS = ("train", "val", "test")
+COMPRESSION = "zstd"
+COMPRESSION_LEVEL = 3
+
+
+def present_columns(df: pd.DataFrame) -> list[str]:
+    """Schema columns the inputs actually carry (a column that is null everywhere is left out)."""
+    names = set()
+    for name in df.columns:
+        try:
+            arrow_type(name)
+        except KeyError:
+            continue
+        if name in REQUIRED or name == "has_poster" or df[name].notna().any():
+            names.add(name)
+    return ordered(names)
+
+
+def _embeddings(values: list) -> pa.Array:
+    """[T, D] arrays (or None) → list<list<float32>> built from offsets, not element by element."""
+    valid = np.array([v is not None for v in values], dtype=bool)
+    rows = [np.asarray(v, np.float32) for v in values if v is not None]
+    if not rows:
+        return pa.nulls(len(values), pa.list_(pa.list_(pa.float32())))
+    widths = np.concatenate([np.full(r.shape[0], r.shape[1], np.int64) for r in rows])
+    flat = pa.array(np.concatenate([r.ravel() for r in rows]), pa.float32())
+    inner = pa.ListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(widths)]), pa.int32()), flat)
+    lengths = np.zeros(len(values), np.int64)
+    lengths[valid] = [r.shape[0] for r in rows]
+    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]), pa.int32())
+    return pa.ListArray.from_arrays(offsets, inner, mask=pa.array(~valid))
+
+
+def to_arrow(df: pd.DataFrame, names: list[str]) -> pa.Table:
+    """One batch of rows → a table of exactly the declared schema."""
+    arrays = []
+    for name in names:
+        t = arrow_type(name)
+        col = df[name]
+        if name == "frame_embeddings":
+            arrays.append(_embeddings(col.tolist()))
+        elif pa.types.is_list(t) or pa.types.is_struct(t):
+            arrays.append(pa.array([v if isinstance(v, list | dict) else None for v in col.tolist()], t))
+        elif pa.types.is_string(t):
+            arrays.append(pa.array([v if isinstance(v, str) else None for v in col.tolist()], t))
+        else:
+            arrays.append(pa.array(col, type=t, from_pandas=True))
+    return pa.Table.from_arrays(arrays, schema=schema_for(names))
+
+
+def write_splits(df: pd.DataFrame, out_dir: Path, shard_rows: int = 100_000, batch_rows: int = 10_000,
+                 quiet: bool = False) -> dict[str, dict]:
+    """data/{split}-{i:05d}-of-{n:05d}.parquet for every non-empty split; returns rows and files per split."""
+    names = present_columns(df)
+    schema = schema_for(names)
+    data = out_dir / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    written: dict[str, dict] = {}
+    bar = tqdm(total=len(df), desc="publish", unit="row", disable=quiet)
+    for split in SPLITS:
+        part = df[df["split"] == split]
+        if part.empty:
+            continue
+        n = math.ceil(len(part) / shard_rows)
+        files = []
+        for i in range(n):
+            shard = part.iloc[i * shard_rows:(i + 1) * shard_rows]
+            path = data / f"{split}-{i:05d}-of-{n:05d}.parquet"
+            with pq.ParquetWriter(path, schema, compression=COMPRESSION, compression_level=COMPRESSION_LEVEL,
+                                  write_statistics=True) as writer:
+                for start in range(0, len(shard), batch_rows):
+                    batch = shard.iloc[start:start + batch_rows]
+                    writer.write_table(to_arrow(batch, names), row_group_size=batch_rows)
+                    bar.update(len(batch))
+            files.append(str(path.relative_to(out_dir)))
+        written[split] = {"rows": len(part), "files": files,
+                          "oversampled": int(part["is_oversampled"].sum())}
+    bar.close()
+    return written
+
+
+def write_json(path: Path, payload: dict) -> None:
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")

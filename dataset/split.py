@@ -1,0 +1,107 @@
+"""Stage 5: assign train/val/test deterministically from a hash of imdb_id, or from a given splits file.
+
+Hashing (not shuffling) means a title keeps its split when other titles are added or removed,
+so rebuilding a grown crawl never leaks old test titles into training.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from dataset.report import DatasetError, Report
+
+STAGE = "split"
+SPLITS = ("train", "val", "test")
+ALIASES = {"train": "train", "training": "train", "val": "val", "valid": "val", "validation": "val",
+           "dev": "val", "test": "test", "testing": "test"}
+
+
+@dataclass(frozen=True)
+class SplitParams:
+    ratios: tuple[float, float, float] = (0.8, 0.1, 0.1)
+    seed: int = 0
+    stratify: str | None = None  # None, "rating_class" or "genre" (first genre)
+    splits_file: Path | None = None
+
+
+def hash_unit(ids: list[str], seed: int) -> np.ndarray:
+    """A stable number in [0, 1) per id: the first 8 bytes of sha1(seed:id)."""
+    salt = f"{seed}:".encode()
+    return np.array([int.from_bytes(hashlib.sha1(salt + i.encode()).digest()[:8], "big") for i in ids],
+                    dtype=np.float64) / 2.0**64
+
+
+def read_splits_file(path: Path) -> dict[str, str]:
+    """imdb_id,split rows → mapping; a clear error for a missing file, a bad header or a bad split name."""
+    if not path.is_file():
+        raise DatasetError(f"splits file {path} does not exist; pass a csv with columns imdb_id,split.")
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or not {"imdb_id", "split"} <= set(reader.fieldnames):
+            raise DatasetError(f"splits file {path} needs a header with columns imdb_id,split "
+                               f"(found {reader.fieldnames}).")
+        out: dict[str, str] = {}
+        for n, row in enumerate(reader, start=2):
+            name = ALIASES.get((row["split"] or "").strip().lower())
+            if name is None:
+                raise DatasetError(f"{path}:{n}: split {row['split']!r} is not one of train, val, test.")
+            out[(row["imdb_id"] or "").strip()] = name
+    return out
+
+
+def _by_ratio(u: np.ndarray, ratios: tuple[float, float, float]) -> np.ndarray:
+    cut1, cut2 = ratios[0], ratios[0] + ratios[1]
+    return np.where(u < cut1, "train", np.where(u < cut2, "val", "test")).astype(object)
+
+
+def _stratified(u: np.ndarray, strata: np.ndarray, ratios: tuple[float, float, float]) -> np.ndarray:
+    """Within each stratum, order by hash and cut at the ratios so each split gets its share."""
+    out = np.empty(len(u), dtype=object)
+    for key in pd.unique(strata):
+        idx = np.flatnonzero(strata == key)
+        idx = idx[np.argsort(u[idx], kind="stable")]
+        n = len(idx)
+        n_train = int(round(n * ratios[0]))
+        n_val = int(round(n * (ratios[0] + ratios[1]))) - n_train
+        out[idx[:n_train]] = "train"
+        out[idx[n_train:n_train + n_val]] = "val"
+        out[idx[n_train + n_val:]] = "test"
+    return out
+
+
+def assign_splits(df: pd.DataFrame, params: SplitParams, report: Report, quiet: bool = True) -> pd.DataFrame:
+    """Add the `split` column; rows a splits file does not name are removed and counted."""
+    df = df.copy()
+    ids = df["imdb_id"].tolist()
+    if params.splits_file is not None:
+        given = read_splits_file(Path(params.splits_file))
+        known = set(ids)
+        unknown = sorted(set(given) - known)
+        if unknown:
+            report.note(STAGE, "splits_file_ids_not_in_data", len(unknown))
+            for i in unknown[:1000]:
+                report.quarantine(STAGE, f"{params.splits_file}:{i}", "id in the splits file is not in the data")
+            tqdm.write(f"warning: {len(unknown)} ids in {params.splits_file} are not in the built data "
+                       f"(first: {', '.join(unknown[:3])}); they are ignored.")
+        split = df["imdb_id"].map(given)
+        report.drop(STAGE, "not_in_splits_file", int(split.isna().sum()))
+        df["split"] = split
+        df = df[split.notna()].reset_index(drop=True)
+    else:
+        u = hash_unit(ids, params.seed)
+        if params.stratify is None:
+            df["split"] = _by_ratio(u, params.ratios)
+        else:
+            if params.stratify == "genre":
+                strata = df["genres"].map(lambda g: g[0] if g else "").to_numpy()
+            else:
+                strata = df[params.stratify].astype("string").fillna("").to_numpy()
+            df["split"] = _stratified(u, strata, params.ratios)
+    report.stage_rows(STAGE, len(ids), len(df))
+    return df

@@ -1,0 +1,148 @@
+"""Stage 8a: trailer frames (seed 001) from video files or frame folders, k informative frames in order.
+
+Seed 001 sampled 100 frames per trailer and dropped those whose mean or standard deviation
+fell in the lowest 20th percentile (black frames, fades, text cards) before keeping 15.
+We sample evenly instead of at random and keep the k survivors evenly spaced, in order,
+so a build is reproducible and the frames still cover the whole trailer.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+
+from dataset.images import run_jobs
+from dataset.imaging import ImageProblem, check_bytes, decode, encode_png, fit_to
+from dataset.report import Report, objects
+
+STAGE = "trailers"
+FRAME_EXT = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
+VIDEO_EXT = (".mp4", ".webm", ".mkv", ".mov", ".avi")
+
+
+@dataclass(frozen=True)
+class TrailerParams:
+    samples: int = 100  # N frames sampled per trailer
+    percentile: float = 20.0  # P: drop frames whose mean or std is below this percentile
+    keep: int = 15  # k frames kept, in order
+    size: tuple[int, int] = (90, 160)  # stored frame height x width
+    workers: int = 0
+
+
+def sample_video(path: Path, n: int) -> list[np.ndarray]:
+    """N frames evenly spaced over the video (BGR); sequential grab() avoids unreliable seeking."""
+    cap = cv2.VideoCapture(str(path))
+    if not cap.isOpened():
+        raise ImageProblem("unreadable_video")
+    total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+    frames: list[np.ndarray] = []
+    if total <= 0:
+        while True:
+            ok, frame = cap.read()
+            if not ok:
+                break
+            frames.append(frame)
+        cap.release()
+        return [frames[i] for i in evenly(len(frames), n)]
+    wanted = set(evenly(total, n))
+    for i in range(total):
+        if not cap.grab():
+            break
+        if i in wanted:
+            ok, frame = cap.retrieve()
+            if ok:
+                frames.append(frame)
+    cap.release()
+    if not frames:
+        raise ImageProblem("unreadable_video")
+    return frames
+
+
+def evenly(total: int, n: int) -> list[int]:
+    """min(n, total) indices spread evenly over range(total), first and last included."""
+    if total <= n:
+        return list(range(total))
+    return sorted(set(np.linspace(0, total - 1, n).round().astype(int).tolist()))
+
+
+def informative(frames: list[np.ndarray], percentile: float) -> list[int]:
+    """Indices of frames whose mean and std are both at or above the P-th percentile of the trailer."""
+    if not frames:
+        return []
+    means = np.array([f.mean() for f in frames])
+    stds = np.array([f.std() for f in frames])
+    ok = (means >= np.percentile(means, percentile)) & (stds >= np.percentile(stds, percentile))
+    return np.flatnonzero(ok).tolist()
+
+
+def select_frames(frames: list[np.ndarray], percentile: float, keep: int) -> list[np.ndarray]:
+    """The filter then k survivors evenly spaced, in their original order."""
+    good = informative(frames, percentile)
+    return [frames[good[i]] for i in evenly(len(good), keep)]
+
+
+def _frame_number(p: Path) -> tuple[int, str]:
+    m = re.search(r"(\d+)", p.stem)
+    return (int(m.group(1)) if m else -1, p.name)
+
+
+def _work(job: tuple[str, str, int, float, int, tuple[int, int]]) -> tuple[list[bytes] | None, str]:
+    kind, path, samples, percentile, keep, size = job
+    try:
+        if kind == "video":
+            frames = sample_video(Path(path), samples)
+        else:
+            files = sorted((p for p in Path(path).iterdir() if p.suffix.lower() in FRAME_EXT), key=_frame_number)
+            frames = []
+            for i in evenly(len(files), samples):
+                data = files[i].read_bytes()
+                try:
+                    check_bytes(data, 50_000_000)
+                    frames.append(decode(data))
+                except ImageProblem:
+                    continue
+        if not frames:
+            raise ImageProblem("no_readable_frames")
+        chosen = select_frames(frames, percentile, keep)
+        return [encode_png(fit_to(f, size[0], size[1], "crop")) for f in chosen], ""
+    except ImageProblem as problem:
+        return None, str(problem)
+
+
+def find_trailer(raw_dir: Path, imdb_id: str) -> tuple[str, str] | None:
+    """`trailers/<imdb_id>.mp4` (or another video suffix) or a `trailer_frames/<imdb_id>/` folder."""
+    for ext in VIDEO_EXT:
+        video = raw_dir / "trailers" / f"{imdb_id}{ext}"
+        if video.is_file():
+            return "video", str(video)
+    folder = raw_dir / "trailer_frames" / imdb_id
+    return ("frames", str(folder)) if folder.is_dir() else None
+
+
+def extract_trailer_frames(df: pd.DataFrame, raw_dirs: list[Path], params: TrailerParams, report: Report,
+                           quiet: bool = False) -> pd.DataFrame:
+    """Add `trailer_frames` (list of HF Image structs) when any raw folder holds trailers; else unchanged."""
+    if not any((Path(d) / "trailers").is_dir() or (Path(d) / "trailer_frames").is_dir() for d in raw_dirs):
+        return df
+    df = df.copy()
+    ids, jobs = [], []
+    for imdb_id, raw, copy in df[["imdb_id", "_raw", "is_oversampled"]].itertuples(index=False):
+        found = None if copy else find_trailer(Path(raw_dirs[raw]), imdb_id)
+        if found:
+            ids.append(imdb_id)
+            jobs.append((*found, params.samples, params.percentile, params.keep, params.size))
+    results = run_jobs(jobs, params.workers, "trailers", quiet, fn=_work)
+    frames: dict[str, list] = {}
+    for imdb_id, (pngs, reason) in zip(ids, results, strict=True):
+        if pngs is None:
+            report.note(STAGE, f"trailer_{reason}")
+            report.quarantine(STAGE, imdb_id, reason)
+        else:
+            frames[imdb_id] = [{"bytes": b, "path": f"{imdb_id}-{j:02d}.png"} for j, b in enumerate(pngs)]
+    report.note(STAGE, "titles_with_trailer_frames", len(frames))
+    df["trailer_frames"] = objects([frames.get(i) for i in df["imdb_id"].tolist()], df.index)
+    return df
