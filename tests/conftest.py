@@ -29,3 +29,38 @@ def require_shared(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (real data lives in ../shared beside the checkout)")
     return path
+
+
+# --- the offline mirror (crawler.mirror) -------------------------------------------------------------
+# `mirror`: one session-wide server on a 1,000-title synthetic catalog, seed 0, no faults
+#           (attributes: .base_url, .catalog, .faults, .seed; see crawler/mirror/server.py).
+# `mirror_factory(catalog_spec="synthetic:300", faults=None, seed=0, posters_dir=None)`: starts more
+#           servers (faults, other seeds, the real table) and stops them when the test ends.
+MIRROR_TITLES = 1000
+
+
+@pytest.fixture(scope="session")
+def mirror():
+    from crawler.mirror import MirrorServer
+
+    server = MirrorServer(f"synthetic:{MIRROR_TITLES}", seed=0)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mirror_factory():
+    from crawler.mirror import MirrorServer
+
+    started: list = []
+
+    def start(catalog_spec: str = "synthetic:300", faults=None, seed: int = 0, posters_dir=None, **kwargs):
+        server = MirrorServer(catalog_spec, faults=faults, seed=seed, posters_dir=posters_dir, **kwargs)
+        server.start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()

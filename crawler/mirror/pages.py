@@ -1,0 +1,226 @@
+"""HTML of title, reference, keywords and old-layout pages around the JSON-LD and `__NEXT_DATA__` blocks.
+
+Pages are pure functions of (record, base URL, seed): the same inputs give byte-identical pages.
+"""
+from __future__ import annotations
+
+import json
+from html import escape
+
+from .pagedata import (
+    json_ld,
+    next_data,
+    next_page_props,
+    person_id,
+    poster_url,
+    runtime_text,
+    script_json,
+)
+from .paths import TITLE_PAGE_KEYWORDS
+
+ROBOTS_TXT = """# robots.txt for the imdbkit offline mirror, modelled on www.imdb.com/robots.txt
+# Crawl policy: identify your crawler in the User-Agent, keep concurrency modest, back off on
+# 429/503 and honour Retry-After. No Crawl-delay is set: adaptive throttling is expected instead.
+User-agent: *
+Disallow: /OnThisDay
+Disallow: /ads/
+Disallow: /ap/
+Disallow: /mymovies/
+Disallow: /r/
+Disallow: /register
+Disallow: /registration/
+Disallow: /search/name-text
+Disallow: /search/title-text
+Disallow: /find
+Disallow: /find$
+Disallow: /find/
+Disallow: /tvschedule
+Disallow: /updates
+Disallow: /watch/_ajax/option
+Disallow: /_json/video/mon
+Disallow: /_json/getAdsForMediaViewer/
+Disallow: /list/ls*/_ajax
+Disallow: /*/*/rg*/mediaviewer/rm*/tr
+Disallow: /*/rg*/mediaviewer/rm*/tr
+Disallow: /*/mediaviewer/*/tr
+Disallow: /title/tt*/mediaviewer/rm*/tr
+Disallow: /name/nm*/mediaviewer/rm*/tr
+Disallow: /gallery/rg*/mediaviewer/rm*/tr
+Disallow: /tr/
+Disallow: /title/*/watchlist
+Disallow: /search/title/_next
+
+Sitemap: /sitemap.xml
+"""
+
+
+def _head(title: str, description: str, canonical: str, ld: dict | None) -> str:
+    ld_text = json.dumps(ld, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/") if ld else ""
+    ld_block = f'<script type="application/ld+json">{ld_text}</script>' if ld else ""
+    return (
+        '<!DOCTYPE html><html lang="en-US" xmlns:og="http://opengraphprotocol.org/schema/" '
+        'xmlns:fb="http://www.facebook.com/2008/fbml"><head><meta charset="utf-8"/>'
+        '<meta name="viewport" content="width=device-width"/>'
+        f"<title>{escape(title)}</title><meta name=\"description\" content=\"{escape(description)}\"/>"
+        f'<meta property="og:title" content="{escape(title)}"/><meta property="og:site_name" content="IMDb"/>'
+        f'<link rel="canonical" href="{canonical}"/>{ld_block}'
+        '<link rel="stylesheet" href="/_next/static/css/main.css"/></head>'
+        '<body id="styleguide-v2" class="fixed"><div id="__next"><div id="imdbHeader" class="ipc-page-content-container">'
+        '<a href="/" aria-label="Home" id="home_img_holder">IMDb</a>'
+        '<form id="nav-search-form" role="search" action="/find" method="get"><input name="q" type="text"/></form></div>'
+    )
+
+
+def _tail(nd: dict | None) -> str:
+    nd_block = f'<script id="__NEXT_DATA__" type="application/json">{script_json(nd)}</script>' if nd else ""
+    return f'<footer class="imdb-footer">© 1990-2026 by IMDb.com, Inc. (offline mirror)</footer></div>{nd_block}</body></html>'
+
+
+def _links(base: str, names: list[str] | None) -> str:
+    return "".join(f'<li class="ipc-inline-list__item"><a class="ipc-metadata-list-item__list-content-item '
+                   f'ipc-metadata-list-item__list-content-item--link" href="{base}/name/{person_id(n)}/">'
+                   f"{escape(n)}</a></li>" for n in names or [])
+
+
+def _page_title(rec: dict) -> str:
+    year = f" ({rec['year']})" if rec["year"] else ""
+    return f"{rec['title']}{year} - IMDb"
+
+
+def title_page(rec: dict, base: str, seed: int, extras: dict | None = None,
+               poster_dims: tuple[int, int] | None = None, *, with_next: bool = True, reference: bool = False) -> str:
+    """`/title/ID/` (or `/title/ID/reference/`) in the 2025–26 layout."""
+    iid = rec["imdb_id"]
+    ld = json_ld(rec, base, seed)
+    props = next_page_props(rec, base, extras or {}, poster_dims)
+    path = "/title/[tconst]/reference" if reference else "/title/[tconst]"
+    nd = next_data(path, {"tconst": iid}, props) if with_next else None
+    head = _head(_page_title(rec), rec["description"] or "", f"{base}/title/{iid}/" + ("reference/" if reference else ""), ld)
+    body = _reference_body(rec, base) if reference else _title_body(rec, base)
+    return head + body + _tail(nd)
+
+
+def _title_body(rec: dict, base: str) -> str:
+    iid = rec["imdb_id"]
+    parts = ['<main role="main" class="ipc-page-wrapper ipc-page-wrapper--base"><section class="ipc-page-background">',
+             f'<h1 textlength="{len(rec["title"] or "")}" data-testid="hero__pageTitle" class="hero__primary-text-suffix">'
+             f'<span class="hero__primary-text" data-testid="hero__primary-text">{escape(rec["title"] or "")}</span></h1>']
+    if rec["original_title"] and rec["original_title"] != rec["title"]:
+        parts.append(f'<div class="sc-original-title">Original title: {escape(rec["original_title"])}</div>')
+    meta = [str(rec["year"]) if rec["year"] else "", rec["content_rating"] or "",
+            runtime_text(rec["runtime_min"]) if rec["runtime_min"] else ""]
+    parts.append('<ul class="ipc-inline-list ipc-inline-list--show-dividers">'
+                 + "".join(f'<li class="ipc-inline-list__item">{escape(m)}</li>' for m in meta if m) + "</ul>")
+    if rec["rating"] is not None:
+        parts.append('<div data-testid="hero-rating-bar__aggregate-rating__score" class="sc-rating">'
+                     f'<span>{rec["rating"]}</span><span>/10</span></div>'
+                     f'<div class="sc-votes">{_short_count(rec["votes"] or 0)}</div>')
+    if rec["poster_id"]:
+        src = poster_url(base, rec["poster_id"], "QL75_UX190_CR0,0,190,281_")
+        parts.append(f'<div class="ipc-poster" data-testid="hero-media__poster"><img alt="{escape(rec["title"] or "")}" '
+                     f'class="ipc-image" loading="eager" src="{src}" '
+                     f'srcset="{src} 190w, {poster_url(base, rec["poster_id"], "QL75_UX285_CR0,0,285,422_")} 285w" '
+                     'sizes="50vw, (min-width: 480px) 34vw" width="190"/></div>')
+    parts.append('<div class="ipc-chip-list__scroller" data-testid="genres">' + "".join(
+        f'<a class="ipc-chip ipc-chip--on-baseAlt" href="{base}/search/title/?genres={g.lower()}">'
+        f'<span class="ipc-chip__text">{escape(g)}</span></a>' for g in rec["genres"] or []) + "</div>")
+    if rec["description"]:
+        parts.append(f'<p data-testid="plot"><span role="presentation" data-testid="plot-xl" class="sc-plot">'
+                     f'{escape(rec["description"])}</span></p>')
+    for label, names in (("Director", rec["directors"]), ("Writers", rec["writers"]), ("Stars", (rec["actors"] or [])[:3])):
+        if names:
+            parts.append(f'<li role="presentation" class="ipc-metadata-list__item" data-testid="title-pc-principal-credit">'
+                         f'<span class="ipc-metadata-list-item__label">{label}</span>'
+                         f'<ul class="ipc-inline-list">{_links(base, names)}</ul></li>')
+    kws = rec["keywords"] or []
+    if kws:
+        chips = "".join(f'<a class="ipc-chip ipc-chip--on-base" href="{base}/search/keyword/?keywords={escape(k)}">'
+                        f'<span class="ipc-chip__text">{escape(k)}</span></a>' for k in kws[:TITLE_PAGE_KEYWORDS])
+        more = len(kws) - TITLE_PAGE_KEYWORDS
+        more_link = f'<a class="ipc-chip" href="{base}/title/{iid}/keywords/">{more} more</a>' if more > 0 else ""
+        parts.append(f'<div data-testid="storyline-plot-keywords" class="ipc-chip-list">{chips}{more_link}</div>')
+    details = [("Countries of origin", rec["countries"]), ("Languages", rec["languages"]), ("Color", [rec["color"]] if rec["color"] else None)]
+    parts.append('<section data-testid="Details"><ul class="ipc-metadata-list">' + "".join(
+        f'<li class="ipc-metadata-list__item"><span class="ipc-metadata-list-item__label">{label}</span>'
+        f'<ul class="ipc-inline-list">{"".join(f"<li>{escape(v)}</li>" for v in values)}</ul></li>'
+        for label, values in details if values) + "</ul></section>")
+    money = [("Budget", rec["budget"]), ("Gross worldwide", rec["gross_worldwide"])]
+    parts.append('<section data-testid="BoxOffice">' + "".join(
+        f'<li data-testid="title-boxoffice-{label.split()[0].lower()}"><span>{label}</span>'
+        f'<span class="ipc-metadata-list-item__list-content-item">{_money_text(v)}</span></li>'
+        for label, v in money if v) + "</section></section></main>")
+    return "".join(parts)
+
+
+def _reference_body(rec: dict, base: str) -> str:
+    rows = [("Genres", ", ".join(rec["genres"] or [])), ("Runtime", f"{rec['runtime_min']} min" if rec["runtime_min"] else ""),
+            ("Country", ", ".join(rec["countries"] or [])), ("Language", ", ".join(rec["languages"] or [])),
+            ("Color", rec["color"] or ""), ("Certificate", rec["content_rating"] or "")]
+    table = "".join(f'<tr class="ipl-zebra-list__item"><td class="ipl-zebra-list__label">{k}</td><td>{escape(v)}</td></tr>'
+                    for k, v in rows if v)
+    rating = (f'<span class="ipl-rating-star__rating">{rec["rating"]}</span>' if rec["rating"] is not None else "")
+    return (f'<div id="main" class="titlereference-header"><h3 itemprop="name">{escape(rec["title"] or "")}'
+            f'<span class="titlereference-title-year"> ({rec["year"] or ""})</span></h3>{rating}'
+            f'<table class="ipl-zebra-list">{table}</table>'
+            f'<h4>Directed by</h4><ul class="ipl-inline-list">{_links(base, rec["directors"])}</ul>'
+            f'<h4>Cast</h4><table class="cast_list">{_links(base, rec["actors"])}</table></div>')
+
+
+def keywords_page(rec: dict, base: str) -> str:
+    """`/title/ID/keywords/`: every plot keyword, in HTML and in `__NEXT_DATA__`."""
+    iid, kws = rec["imdb_id"], rec["keywords"] or []
+    edges = [{"node": {"keyword": {"id": f"kw{i:07d}", "text": {"text": k}},
+                       "interestScore": {"usersInterested": len(kws) - i, "usersVoted": len(kws)}}}
+             for i, k in enumerate(kws)]
+    props = {"tconst": iid, "contentData": {"entityMetadata": {"titleText": {"text": rec["title"]}},
+                                            "data": {"title": {"id": iid, "keywords": {"total": len(kws), "edges": edges}}}}}
+    items = "".join(f'<li class="ipc-metadata-list-summary-item" data-testid="list-summary-item">'
+                    f'<a class="ipc-metadata-list-summary-item__t" href="{base}/search/keyword/?keywords={escape(k)}">'
+                    f"{escape(k)}</a></li>" for k in kws)
+    head = _head(f"{rec['title']} - Plot keywords - IMDb", f"Plot keywords of {rec['title']}", f"{base}/title/{iid}/keywords/", None)
+    body = (f'<main class="ipc-page-wrapper"><h1 class="ipc-title__text">{escape(rec["title"] or "")}: Plot keywords</h1>'
+            f'<div data-testid="sub-section"><ul class="ipc-metadata-list">{items}</ul></div></main>')
+    return head + body + _tail(next_data("/title/[tconst]/keywords", {"tconst": iid}, props))
+
+
+def old_layout_page(rec: dict, base: str, seed: int) -> str:
+    """The pre-2020 layout some caches still serve: JSON-LD, no `__NEXT_DATA__`, legacy HTML, "See All (N) »"."""
+    iid, kws = rec["imdb_id"], rec["keywords"] or []
+    kw_links = " | ".join(f'<a href="/keyword/{escape(k.replace(" ", "-"))}"><span class="itemprop">{escape(k)}</span></a>'
+                          for k in kws[:TITLE_PAGE_KEYWORDS])
+    see_all = f'<nobr><a href="/title/{iid}/keywords">See All ({len(kws)}) &raquo;</a></nobr>' if kws else ""
+    rating = ""
+    if rec["rating"] is not None:
+        rating = (f'<div class="ratingValue"><strong title="{rec["rating"]} based on {rec["votes"]:,} user ratings">'
+                  f'<span itemprop="ratingValue">{rec["rating"]}</span></strong><span class="grey">/</span>'
+                  f'<span class="grey" itemprop="bestRating">10</span></div>'
+                  f'<a href="/title/{iid}/ratings"><span class="small" itemprop="ratingCount">{rec["votes"]:,}</span></a>')
+    body = (f'<div id="pagecontent"><div class="title_wrapper"><h1 itemprop="name" class="">{escape(rec["title"] or "")}&nbsp;'
+            f'<span id="titleYear">(<a href="/year/{rec["year"]}/">{rec["year"] or ""}</a>)</span></h1>'
+            f'<div class="subtext">{escape(rec["content_rating"] or "")} | <time itemprop="duration">'
+            f'{runtime_text(rec["runtime_min"]) if rec["runtime_min"] else ""}</time> | '
+            + ", ".join(f'<a href="/genre/{escape(g)}">{escape(g)}</a>' for g in rec["genres"] or []) + "</div></div>"
+            f'<div class="ratings_wrapper">{rating}</div>'
+            f'<div class="plot_summary"><div class="summary_text">{escape(rec["description"] or "")}</div></div>'
+            f'<div class="see-more inline canwrap" itemprop="keywords"><h4 class="inline">Plot Keywords:</h4> '
+            f'{kw_links} {see_all}</div></div>')
+    head = _head(_page_title(rec), rec["description"] or "", f"{base}/title/{iid}/", json_ld(rec, base, seed))
+    return head + body + _tail(None)
+
+
+def not_found_page(path: str) -> str:
+    return (_head("404 Error - IMDb", "Page not found", path, None)
+            + f'<div class="error_message"><h1>404 Error</h1><p>The requested URL {escape(path)} was not found on our server.</p></div>'
+            + _tail(None))
+
+
+def _short_count(votes: int) -> str:
+    if votes >= 1_000_000:
+        return f"{votes / 1e6:.1f}M"
+    return f"{votes / 1e3:.0f}K" if votes >= 1000 else str(votes)
+
+
+def _money_text(value: dict) -> str:
+    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+    amount = f"{value['amount']:,.0f}"
+    return f"{symbols[value['currency']]}{amount}" if value["currency"] in symbols else f"{value['currency']}\xa0{amount}"
