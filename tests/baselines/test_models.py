@@ -1,0 +1,112 @@
+"""Every registered (task, model, feature set) trains on a tiny synthetic dataset, predicts the right
+shapes and beats the trivial baseline of its task on an easy signal."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from baselines.base import NotFittedError
+from baselines.evaluate import evaluate
+from baselines.features import EntityCodes
+from baselines.registry import MODELS, REGISTRY, feature_sets, make
+from baselines.tasks import TASKS
+from tests.baselines.synthetic import make_splits
+
+TRIVIAL = {"multiclass": "majority", "regression": "mean", "multilabel": "label_prior"}
+HEADLINE = {"multiclass": "accuracy", "regression": "r2", "multilabel": "map"}
+SPLITS = make_splits()
+ROWS = [(t, m, fs) for t, models in REGISTRY.items() for m in models
+        for fs in feature_sets(t, m, SPLITS["train"].columns)[0]]
+FAST = {"epochs": 8}
+
+
+def fit_score(task_name: str, model: str, fs: str, seed: int = 0, **extra):
+    task = TASKS[task_name].bind(SPLITS["train"])
+    kw = dict(extra)
+    if fs != "none":
+        kw["feature_set"] = fs
+    if "n_trials" in MODELS[model].Config.__dataclass_fields__:
+        kw.setdefault("n_trials", 3)
+    est = make(task_name, model, seed=seed, **kw)
+    est.task = task
+    est.fit(SPLITS["train"], SPLITS["val"])
+    return est, task
+
+
+@pytest.fixture(scope="module")
+def trivial_scores():
+    out = {}
+    for task_name in REGISTRY:
+        task = TASKS[task_name].bind(SPLITS["train"])
+        est, _ = fit_score(task_name, TRIVIAL[task.kind], "none")
+        scores = est.predict(SPLITS["test"]) if task.kind == "regression" else est.predict_proba(SPLITS["test"])
+        out[task_name] = evaluate(task, task.y(SPLITS["test"]), scores, n_boot=0)[0][HEADLINE[task.kind]]["value"]
+    return out
+
+
+def test_every_registry_name_is_stable():
+    assert set(MODELS) == {"majority", "mean", "label_prior", "logreg", "lightgbm", "xgboost", "entity_mlp",
+                           "poster_cnn", "multi_input", "tfidf_linear", "minilm_linear", "meanpool_logreg",
+                           "bilstm_maxpool", "stacked_frames_cnn"}
+    assert set(REGISTRY) == {"rating_class", "rating", "genres_poster", "genres_frames", "rating_trailer"}
+
+
+@pytest.mark.parametrize(("task_name", "model", "fs"), ROWS, ids=[f"{t}-{m}-{f}" for t, m, f in ROWS])
+def test_model_trains_predicts_shapes_and_beats_trivial(task_name, model, fs, trivial_scores):
+    extra = FAST if "epochs" in MODELS[model].Config.__dataclass_fields__ else {}
+    est, task = fit_score(task_name, model, fs, **extra)
+    test = SPLITS["test"]
+    pred = est.predict(test)
+    n = len(test)
+    if task.kind == "multiclass":
+        assert pred.shape == (n,) and set(np.unique(pred)) <= {0, 1, 2}
+        proba = est.predict_proba(test)
+        assert proba.shape == (n, 3) and np.allclose(proba.sum(axis=1), 1)
+        scores = proba
+    elif task.kind == "multilabel":
+        g = len(SPLITS["train"].labels("genres"))
+        assert pred.shape == (n, g) and set(np.unique(pred)) <= {0, 1}
+        scores = est.predict_proba(test)
+        assert scores.shape == (n, g) and ((scores >= 0) & (scores <= 1)).all()
+    else:
+        assert pred.shape == (n,) and np.isfinite(pred).all()
+        with pytest.raises(AttributeError):
+            est.predict_proba(test)
+        scores = pred
+    value = evaluate(task, task.y(test), scores, n_boot=0)[0][HEADLINE[task.kind]]["value"]
+    if model == TRIVIAL[task.kind]:
+        return
+    margin = {"multiclass": 0.1, "regression": 0.2, "multilabel": 0.1}[task.kind]
+    assert value > trivial_scores[task_name] + margin, (model, fs, value, trivial_scores[task_name])
+    json.dumps(est.get_config())  # the config saved beside the results is plain JSON
+
+
+def test_init_stores_only_hyper_parameters_and_predict_needs_fit():
+    est = make("rating_class", "lightgbm", seed=3, n_trials=1)
+    assert not [k for k in vars(est) if k.endswith("_")]
+    assert est.get_config()["config"]["n_trials"] == 1
+    with pytest.raises(NotFittedError):
+        est.predict(SPLITS["test"])
+    with pytest.raises(ValueError, match="no model"):
+        make("rating", "poster_cnn")
+
+
+def test_entity_embedding_size_follows_seed000():
+    assert [EntityCodes.embedding_size(n) for n in (2, 3, 10, 99, 100, 101, 5000)] == [1, 2, 5, 50, 50, 50, 50]
+    assert EntityCodes.embedding_size(41) == math.ceil(41 / 2)
+
+
+def test_user_weights_are_loaded(tmp_path):
+    est, _ = fit_score("rating_class", "poster_cnn", "poster_32x32", epochs=3)
+    path = tmp_path / "w.pt"
+    torch.save(est.model_.state_dict(), path)
+    again, _ = fit_score("rating_class", "poster_cnn", "poster_32x32", epochs=0, weights=str(path))
+    assert np.allclose(again.predict_proba(SPLITS["test"]), est.predict_proba(SPLITS["test"]), atol=1e-6)
+    bad = tmp_path / "bad.pt"
+    torch.save({"nothing": torch.zeros(2)}, bad)
+    with pytest.raises(ValueError, match="match"):
+        fit_score("rating_class", "poster_cnn", "poster_32x32", epochs=1, weights=str(bad))
