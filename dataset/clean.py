@@ -52,7 +52,8 @@ def parse_duration(value: object) -> float | None:
         return float(value) if np.isfinite(value) and value > 0 else None
     text = str(value).strip()
     if text.isdigit():
-        return float(text) or None
+        minutes = float(text)
+        return minutes if 0 < minutes < 1e6 else None
     if m := ISO_DURATION.match(text):
         h, mi, s = (int(g or 0) for g in m.groups())
         total = h * 60 + mi + s / 60
@@ -80,7 +81,7 @@ def parse_count(value: object) -> int | None:
         number = float(text) * scale
     except ValueError:
         return None
-    return int(round(number)) if number >= 0 else None
+    return int(round(number)) if 0 <= number < 1e15 else None
 
 
 def parse_float(value: object) -> float | None:
@@ -91,9 +92,10 @@ def parse_float(value: object) -> float | None:
         return float(value) if np.isfinite(value) else None
     text = str(value).split("/")[0].strip().replace(",", ".")
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         return None
+    return number if np.isfinite(number) else None
 
 
 def parse_year(value: object) -> int | None:
