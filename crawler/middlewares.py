@@ -1,0 +1,217 @@
+"""Downloader middlewares: the bot challenge, polite retries, resume skips and a careful cache.
+
+The rendering middleware (Selenium) lives in ``crawler/selenium.py``; Playwright is a download
+handler (scrapy-playwright) switched on by the spider's ``update_settings``.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import time
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.httpcache import DummyPolicy
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.response import response_status_message
+
+from crawler.config import CrawlConfig
+
+logger = logging.getLogger(__name__)
+
+WAF_MESSAGE = (
+    "IMDb answered with a bot challenge (HTTP 202, x-amzn-waf-action: challenge) that only a real "
+    "browser can pass; stopping early so nothing empty is written. Re-run with "
+    "-s IMDB_RENDER=playwright (or -s IMDB_RENDER=selenium) to render pages in Chromium."
+)
+
+
+def is_challenge(response: Response) -> bool:
+    """A WAF challenge: ``x-amzn-waf-action: challenge`` (on a 202, or a 200 from some edges), or a
+    2xx with an empty body. A browser-rendered page reports the status and headers of its first
+    navigation, so it counts as passed once its content holds the page's data blocks."""
+    if not 200 <= response.status < 300:
+        return False
+    body = response.body
+    if not body.strip():
+        return True
+    action = response.headers.get(b"x-amzn-waf-action", b"").strip().lower()
+    if action != b"challenge":
+        return False
+    rendered = "playwright" in response.flags or "selenium" in response.flags
+    return not (rendered and (b"application/ld+json" in body or b"__NEXT_DATA__" in body))
+
+
+def is_truncated_page(request: Request, response: Response) -> bool:
+    """An HTML page cut off in transit: it never reaches ``</html>``."""
+    if not request.meta.get("imdb_page") or response.status != 200 or not response.body:
+        return False
+    return b"</html>" not in response.body[-512:].lower()
+
+
+async def sleep(seconds: float) -> None:
+    """Wait without blocking the reactor (works under both the asyncio and default reactors)."""
+    from twisted.internet import reactor
+    from twisted.internet.task import deferLater
+
+    if seconds > 0:
+        await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
+
+
+def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
+    """``Retry-After`` as seconds: delta-seconds or an HTTP date; None when absent or garbage."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries plus exponential backoff with jitter, ``Retry-After`` honoured on 429/503
+    (the whole domain pauses, not just the one request), and truncated pages retried."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        middleware = super().from_crawler(crawler)
+        middleware.config = CrawlConfig.from_settings(crawler.settings)
+        return middleware
+
+    def backoff(self, request: Request) -> float:
+        tries = request.meta.get("retry_times", 0)
+        base = self.config.retry_backoff_base * (2**tries)
+        return min(self.config.retry_backoff_max, base * random.uniform(0.5, 1.5))
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if request.meta.get("dont_retry", False):
+            return response
+        if response.status not in self.retry_http_codes and not is_truncated_page(request, response):
+            return response
+        reason = "truncated page" if response.status == 200 else response_status_message(response.status)
+        stats = self.crawler.stats
+        stats.inc_value(f"imdb/retry/{'truncated' if response.status == 200 else response.status}")
+        wait = None
+        if response.status in (429, 503):
+            wait = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if wait is not None:
+                wait = min(wait, self.config.retry_after_max)
+                stats.inc_value("imdb/retry/retry_after_honoured")
+                self.pause_slot(request, wait)
+        retry = self._retry(request, reason)
+        if retry is None:
+            return response
+        await sleep(self.backoff(request) if wait is None else wait)
+        return retry
+
+    async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
+        retry = super().process_exception(request, exception)
+        if isinstance(retry, Request):
+            self.crawler.stats.inc_value(f"imdb/retry/{type(exception).__name__}")
+            await sleep(self.backoff(request))
+        return retry
+
+    def pause_slot(self, request: Request, seconds: float) -> None:
+        """Hold every request to this domain for ``seconds`` through the downloader slot's timer."""
+        try:
+            from scrapy.utils.asyncio import call_later
+
+            downloader = self.crawler.engine.downloader
+            key = downloader.get_slot_key(request)
+            slot = downloader.slots.get(key)
+            if slot is not None and slot.latercall is None:
+                slot.latercall = call_later(seconds, downloader._latercall, slot)
+        except (AttributeError, ImportError, TypeError):  # private API moved: the per-request wait still holds
+            logger.debug("could not pause the downloader slot for %s", request.url)
+
+
+class WafChallengeMiddleware:
+    """Never lets a challenge page become an item: counts it, retries it through the browser when
+    one is configured, and otherwise closes the crawl once, with one message naming the setting."""
+
+    MAX_BROWSER_TRIES = 3
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.config = CrawlConfig.from_settings(crawler.settings)
+        self.closing = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WafChallengeMiddleware:
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if not request.meta.get("imdb_page") or not is_challenge(response):
+            return response
+        stats = self.crawler.stats
+        stats.inc_value("imdb/waf/challenges")
+        if self.config.render == "none":
+            stats.inc_value("imdb/waf/ignored")
+            if not self.closing:
+                self.closing = True
+                logger.error(WAF_MESSAGE)
+                stats.set_value("imdb/stopped_by", "waf_challenge")
+                await self.crawler.engine.close_spider_async(reason="waf_challenge")
+            raise IgnoreRequest("WAF challenge")
+        tries = request.meta.get("imdb_waf_tries", 0) + 1
+        if tries > self.MAX_BROWSER_TRIES:
+            stats.inc_value("imdb/waf/gave_up")
+            logger.warning("still challenged after %d browser tries: %s", tries - 1, request.url)
+            raise IgnoreRequest("WAF challenge persisted in the browser")
+        stats.inc_value("imdb/waf/browser_retries")
+        meta = {**request.meta, "imdb_waf_tries": tries, **browser_meta(self.config.render)}
+        return request.replace(meta=meta, dont_filter=True)
+
+
+def browser_meta(render: str) -> dict[str, Any]:
+    """Request meta that sends a page through the configured browser."""
+    if render == "playwright":
+        from scrapy_playwright.page import PageMethod
+
+        return {"playwright": True, "playwright_page_methods": [
+            PageMethod("wait_for_selector", "script#__NEXT_DATA__, script[type='application/ld+json']",
+                       state="attached", timeout=15_000)]}
+    if render == "selenium":
+        return {"selenium": True}
+    return {}
+
+
+class SkipCollectedMiddleware:
+    """On resume, drop requests for titles already in items.jsonl (the JOBDIR queue may hold some)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SkipCollectedMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        imdb_id = request.meta.get("imdb_id")
+        collected = getattr(self.crawler.spider, "collected_ids", ())
+        if imdb_id and request.meta.get("imdb_page") and imdb_id in collected:
+            self.crawler.stats.inc_value("imdb/skipped_already_collected")
+            raise IgnoreRequest(f"{imdb_id} is already in the items file")
+
+
+class NoErrorsCachePolicy(DummyPolicy):
+    """HTTP cache that keeps only complete 200 pages: never errors, challenges or truncated pages."""
+
+    def should_cache_response(self, response: Response, request: Request) -> bool:
+        if response.status != 200 or is_challenge(response) or is_truncated_page(request, response):
+            return False
+        return super().should_cache_response(response, request)
+
+    def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
+        """A cache filled by an older, less careful policy must not replay a challenge."""
+        return cachedresponse.status == 200 and not is_challenge(cachedresponse)

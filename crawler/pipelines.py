@@ -1,0 +1,241 @@
+"""Item pipelines, in order: validate → poster (content-addressed) → JSONL writer (resumable)."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import re
+import zlib
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.http import Response
+from scrapy.http.request import NO_CALLBACK
+from scrapy.pipelines.files import FilesPipeline
+from scrapy.pipelines.media import MediaPipeline
+
+from crawler.config import CrawlConfig
+from crawler.items import MovieItem
+from crawler.stats import FillCounter
+
+logger = logging.getLogger(__name__)
+_V1 = re.compile(r"\._V1_[^/]*?\.(?:jpe?g|png)$", re.I)
+
+
+class ValidatePipeline:
+    """Type and range rules from ``MovieItem.validate``: broken values become nulls plus warnings."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: MovieItem) -> MovieItem:
+        before = len(item.warnings)
+        item.validate()
+        if len(item.warnings) > before:
+            self.stats.inc_value("imdb/items_with_invalid_values")
+        if item.warnings:
+            self.stats.inc_value("imdb/items_with_warnings")
+        return item
+
+
+def sized_poster_url(url: str, width: int) -> str:
+    """Ask the image CDN for the width needed (``_V1_UX300.jpg``); ``0`` keeps the original."""
+    suffix = f"._V1_UX{width}.jpg" if width else "._V1_.jpg"
+    return _V1.sub(suffix, url) if _V1.search(url) else url
+
+
+class PosterPipeline(FilesPipeline):
+    """Downloads each poster once at the configured width and stores it as ``posters/<sha1>.jpg``.
+
+    The name is the hash of the bytes, so it is only known after the download: ``file_path`` hashes
+    the response body, and nothing is looked up before downloading.
+    """
+
+    def __init__(self, store_uri: str, *, crawler: Crawler, config: CrawlConfig) -> None:
+        self.config = config
+        super().__init__(store_uri, crawler=crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PosterPipeline:
+        config = CrawlConfig.from_settings(crawler.settings)
+        if not config.download_posters:
+            raise NotConfigured("IMDB_DOWNLOAD_POSTERS is off")
+        config.output_dir.mkdir(parents=True, exist_ok=True)
+        cls._update_stores(crawler.settings)
+        return cls(str(config.output_dir.resolve()), crawler=crawler, config=config)
+
+    def get_media_requests(self, item: MovieItem, info: MediaPipeline.SpiderInfo) -> list[Request]:
+        if not item.poster_url:
+            return []
+        url = sized_poster_url(item.poster_url, self.config.poster_width)
+        return [Request(url, callback=NO_CALLBACK, meta={"imdb_poster": True, "imdb_id": item.imdb_id})]
+
+    def media_to_download(self, request: Request, info: MediaPipeline.SpiderInfo, *, item: Any = None) -> None:
+        return None  # content-addressed: the name is unknown until the bytes are here
+
+    def file_path(self, request: Request, response: Response | None = None,
+                  info: MediaPipeline.SpiderInfo | None = None, *, item: Any = None) -> str:
+        if response is None:
+            return f"posters/pending-{hashlib.sha1(request.url.encode()).hexdigest()}.jpg"
+        return f"posters/{hashlib.sha1(response.body).hexdigest()}.jpg"
+
+    def file_downloaded(self, response: Response, request: Request, info: MediaPipeline.SpiderInfo,
+                        *, item: Any = None) -> str:
+        body = response.body
+        if not (body.startswith(b"\xff\xd8") or body.startswith(b"\x89PNG")):
+            raise ValueError(f"not an image ({response.headers.get('Content-Type', b'?').decode()})")
+        sha1 = hashlib.sha1(body).hexdigest()
+        path = self.config.output_dir / "posters" / f"{sha1}.jpg"
+        if not path.exists():  # the same poster twice (or a resumed crawl) is stored once
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".part")
+            tmp.write_bytes(body)
+            tmp.replace(path)
+        self.crawler.stats.inc_value("imdb/posters/bytes", len(body))
+        return sha1
+
+    def item_completed(self, results: list[Any], item: MovieItem, info: MediaPipeline.SpiderInfo) -> MovieItem:
+        for ok, result in results:
+            if ok:
+                item.poster_path, item.poster_sha1 = result["path"], result["checksum"]
+                self.crawler.stats.inc_value("imdb/posters/stored")
+            else:
+                reason = getattr(result, "value", result)
+                item.warnings.append(f"poster: download failed ({type(reason).__name__}: {str(reason)[:120]})")
+                self.crawler.stats.inc_value("imdb/posters/failed")
+        return item
+
+
+class JsonlWriterPipeline:
+    """Appends one JSON object per line, flushed per item, and never writes an id twice.
+
+    At open it reads the ids already on disk (a resumed crawl) and cuts a half-written last line
+    left by a killed process; the spider skips those ids and this pipeline drops any that recur.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.config = CrawlConfig.from_settings(crawler.settings)
+        self.fill = FillCounter.from_crawler(crawler)
+        self.ids: set[str] = set()
+        self.handle: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> JsonlWriterPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        self.config.output_dir.mkdir(parents=True, exist_ok=True)
+        path = self.config.items_path
+        for existing in (path.with_suffix(""), path) if path.suffix == ".gz" else (path, Path(f"{path}.gz")):
+            if existing.exists():
+                self._recover(existing)
+        if self.ids:
+            logger.info("resuming: %d titles already in %s are skipped", len(self.ids), path)
+        self.crawler.stats.set_value("imdb/items_before_run", len(self.ids))
+        self.handle = gzip.open(path, "ab") if self.config.jsonl_gzip else path.open("ab")
+        spider = self.crawler.spider
+        spider.collected_ids = self.ids  # the same set: the spider and middlewares see new ids live
+
+    def _recover(self, path: Path) -> None:
+        """Read every complete line; truncate (plain) or rewrite (gzip) past the last good one."""
+        reader = LineReader(path)
+        rewrite = gzip.open(path.with_suffix(".tmp"), "wb") if reader.gz else None
+        keep = 0
+        for line, end in reader:
+            try:
+                record = json.loads(line)
+                imdb_id = record["imdb_id"]
+            except (ValueError, KeyError, TypeError):
+                reader.clean = False
+                break
+            if imdb_id not in self.ids:
+                self.ids.add(imdb_id)
+                self.fill.add(record)
+            keep = end
+            if rewrite is not None:
+                rewrite.write(line)
+        if reader.clean:
+            if rewrite is not None:
+                rewrite.close()
+                path.with_suffix(".tmp").unlink()
+            return
+        logger.warning("%s ended with a half-written line (the crawl was killed); cut it off", path)
+        self.crawler.stats.inc_value("imdb/resume/truncated_lines")
+        if rewrite is None:
+            with path.open("r+b") as handle:
+                handle.truncate(keep)
+        else:
+            rewrite.close()
+            path.with_suffix(".tmp").replace(path)
+
+    def process_item(self, item: MovieItem) -> MovieItem:
+        if item.imdb_id in self.ids:
+            self.crawler.stats.inc_value("imdb/items_duplicate_dropped")
+            raise DropItem(f"{item.imdb_id} is already in the items file")
+        record = item.to_dict()
+        self.handle.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+        self.handle.flush()
+        self.ids.add(item.imdb_id)
+        self.fill.add(record)
+        self.crawler.stats.inc_value("imdb/items_written")
+        return item
+
+    def close_spider(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        self.fill.publish(final=True)
+
+
+class LineReader:
+    """Yields (line, end offset) for each newline-terminated line of a plain or gzip JSONL file.
+
+    ``clean`` is False afterwards when the file ends in a partial line or a gzip stream without
+    its trailer (a killed writer): the caller then cuts or rewrites it. Memory stays constant.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.gz = path.suffix == ".gz"
+        self.clean = True
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        chunks = self._gzip_chunks() if self.gz else self._plain_chunks()
+        pending, offset = b"", 0
+        for chunk in chunks:
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                offset += len(line) + 1
+                yield line + b"\n", offset
+        if pending:
+            self.clean = False
+
+    def _plain_chunks(self):  # type: ignore[no-untyped-def]
+        with self.path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                yield chunk
+
+    def _gzip_chunks(self):  # type: ignore[no-untyped-def]
+        decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        with self.path.open("rb") as raw:
+            while chunk := raw.read(1 << 20):
+                while chunk:
+                    try:
+                        yield decomp.decompress(chunk)
+                    except zlib.error:
+                        self.clean = False
+                        return
+                    chunk = decomp.unused_data
+                    if chunk:  # another gzip member: every resumed run appends one
+                        decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        if not decomp.eof:
+            self.clean = False

@@ -1,0 +1,207 @@
+"""``scrapy crawl imdb``: title pages (+ full keyword lists) from ids, dumps or search pages.
+
+Arguments (``-a``): base_url, ids, ids_file, dumps (+ title_type, min_votes, min_year, max_year),
+search (+ max_results). Settings (``-s``): the ``IMDB_*`` names in ``crawler/settings.py``.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from twisted.python.failure import Failure
+
+from crawler import discovery, extract, parsers
+from crawler.config import ConfigError, CrawlConfig
+from crawler.items import MovieItem
+from crawler.middlewares import browser_meta, is_challenge
+
+logger = logging.getLogger(__name__)
+SEARCH_PAGE_SIZE = 50
+
+
+class ImdbSpider(scrapy.Spider):
+    name = "imdb"
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Derive what the ``IMDB_*`` settings imply: user agent, browser handlers, Redis frontier."""
+        super().update_settings(settings)
+        try:
+            config = CrawlConfig.from_settings(settings)
+        except ConfigError:
+            return  # reported once, cleanly, by from_crawler
+        settings.set("USER_AGENT", config.user_agent, priority="spider")
+        if config.render == "playwright":
+            from crawler.browser import apply_playwright_settings
+
+            apply_playwright_settings(settings, config)
+        if config.scheduler == "redis":
+            from crawler.distributed import apply_redis_settings  # scrapy-redis only when asked for
+
+            apply_redis_settings(settings)
+
+    def __init__(self, base_url: str = "https://www.imdb.com", ids: str | None = None,
+                 ids_file: str | None = None, dumps: str | None = None, search: str | None = None,
+                 max_results: str | int = SEARCH_PAGE_SIZE, title_type: str | None = None,
+                 min_votes: str | None = None, min_year: str | None = None, max_year: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/")
+        self.collected_ids: set[str] = set()  # filled by the JSONL writer from items already on disk
+        self.arg_error: str | None = None
+        self.config: CrawlConfig | None = None
+        self.args = {"ids": ids, "ids_file": ids_file, "dumps": dumps, "search": search}
+        try:
+            self.filters = discovery.DumpFilter.from_args(title_type, min_votes, min_year, max_year)
+            self.max_results = int(max_results)
+            if self.max_results < 1:
+                raise ValueError
+        except discovery.DiscoveryError as exc:
+            self.arg_error = str(exc)
+        except (TypeError, ValueError):
+            self.arg_error = f"max_results={max_results!r} is not a positive whole number."
+        if not self.arg_error and not urlsplit(self.base_url).scheme.startswith("http"):
+            self.arg_error = f"base_url={base_url!r} is not an http(s) URL."
+        if not self.arg_error and not any(self.args.values()):
+            self.arg_error = "nothing to crawl: pass -a ids=tt..., -a ids_file=PATH, -a dumps=DIR or -a search=QUERY."
+        host = urlsplit(self.base_url).hostname or ""
+        self.allowed_domains = [host, "m.media-amazon.com"]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ImdbSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        try:
+            spider.config = CrawlConfig.from_settings(crawler.settings)
+        except ConfigError as exc:
+            spider.arg_error = spider.arg_error or str(exc)
+        spider.source = f"imdb:{urlsplit(spider.base_url).netloc}"
+        spider.dont_filter = spider.config is None or spider.config.scheduler != "redis"
+        return spider
+
+    # --- discovery --------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        if self.arg_error:
+            self.stop_with(self.arg_error)
+            return
+        if self.config.render == "none" and not self.config.contact and "imdb.com" in self.base_url:
+            logger.info("tip: set -s IMDB_CONTACT=you@example.org so IMDb can reach you about this crawler")
+        try:
+            for imdb_id in self.discovered_ids():
+                if imdb_id in self.collected_ids:
+                    self.crawler.stats.inc_value("imdb/skipped_already_collected")
+                    continue
+                yield self.title_request(imdb_id)
+        except (discovery.DiscoveryError, OSError, EOFError) as exc:
+            self.stop_with(str(exc) if isinstance(exc, discovery.DiscoveryError) else
+                           f"could not read the discovery input: {exc}")
+            return
+        if self.args["search"]:
+            try:
+                url = discovery.search_url(self.base_url, self.args["search"])
+            except discovery.DiscoveryError as exc:
+                self.stop_with(str(exc))
+                return
+            yield self.search_request(url)
+
+    def discovered_ids(self) -> Iterator[str]:
+        if self.args["ids"]:
+            yield from discovery.parse_ids(self.args["ids"])
+        if self.args["ids_file"]:
+            yield from discovery.read_ids_file(self.args["ids_file"])
+        if self.args["dumps"]:
+            yield from discovery.iter_dump_ids(self.args["dumps"], self.filters)
+
+    def stop_with(self, message: str) -> None:
+        """One clear sentence, no traceback: the crawl ends before its first request."""
+        logger.error("imdb: %s", message)
+        self.crawler.stats.set_value("imdb/stopped_by", "bad_arguments")
+        self.crawler.stats.set_value("imdb/error", message)
+
+    def page_meta(self, imdb_id: str | None = None) -> dict[str, Any]:
+        meta: dict[str, Any] = {"imdb_page": True, **browser_meta(self.config.render)}
+        if imdb_id:
+            meta["imdb_id"] = imdb_id
+        return meta
+
+    def title_request(self, imdb_id: str) -> scrapy.Request:
+        """The request for one title page (also used by the distributed coordinator)."""
+        return scrapy.Request(f"{self.base_url}/title/{imdb_id}/", callback=self.parse_title,
+                              meta=self.page_meta(imdb_id), dont_filter=self.dont_filter)
+
+    def search_request(self, url: str) -> scrapy.Request:
+        meta = self.page_meta()
+        if self.config.render == "playwright" and self.max_results > SEARCH_PAGE_SIZE:
+            meta["playwright_include_page"] = True
+        return scrapy.Request(url, callback=self.parse_search, meta=meta, dont_filter=True,
+                              errback=self.close_browser_page)
+
+    # --- pages ------------------------------------------------------------------------------
+    async def parse_search(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        page = response.meta.get("playwright_page")
+        ids, total = extract.parse_search_page(response.text)
+        if page is not None:
+            from crawler.search import click_more
+
+            try:
+                ids = await click_more(page, self.max_results, self.crawler.stats) or ids
+            finally:
+                await page.close()
+        elif self.max_results > len(ids) and (total or 0) > len(ids):
+            logger.info("search: %d of %s results are on the first page; the rest appear only after "
+                        "clicking '50 more' in a browser (-s IMDB_RENDER=playwright)", len(ids), total)
+        self.crawler.stats.set_value("imdb/search/ids", min(len(ids), self.max_results))
+        for imdb_id in ids[: self.max_results]:
+            if imdb_id not in self.collected_ids:
+                yield self.title_request(imdb_id)
+
+    async def close_browser_page(self, failure: Failure) -> None:
+        page = failure.request.meta.get("playwright_page")
+        if page is not None:
+            await page.close()
+        logger.error("search page failed: %s", failure.value)
+
+    def parse_title(self, response: Response) -> Iterator[Any]:
+        if is_challenge(response):  # the WAF middleware normally catches these first
+            self.crawler.stats.inc_value("imdb/waf/challenges_in_spider")
+            return
+        requested = response.meta["imdb_id"]
+        fields, warnings = extract.parse_title_page(response.text, response.url)
+        keyword_total = fields.pop("_keyword_total")
+        page_id = fields.pop("imdb_id") or requested
+        if page_id != requested:
+            warnings.append(f"imdb_id: asked for {requested}, the page is {page_id}")
+        item = MovieItem(imdb_id=page_id, url=f"{self.base_url}/title/{page_id}/", **fields,
+                         scraped_at=datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+                         source=self.source, warnings=warnings)
+        if self.config.follow_keywords and keyword_total and keyword_total > len(item.keywords or []):
+            meta = {**self.page_meta(requested), "imdb_item": item}
+            yield scrapy.Request(f"{self.base_url}/title/{page_id}/keywords/", callback=self.parse_keywords,
+                                 errback=self.keywords_failed, meta=meta, dont_filter=self.dont_filter)
+            return
+        yield item
+
+    def parse_keywords(self, response: Response) -> Iterator[MovieItem]:
+        item: MovieItem = response.meta["imdb_item"]
+        if is_challenge(response):
+            item.warnings.append("keywords: the /keywords/ page was a bot challenge; kept the title page's")
+        else:
+            full = extract.parse_keywords_page(response.text)
+            if full:
+                item.keywords = parsers.dedupe([*full, *(item.keywords or [])])
+            else:
+                item.warnings.append("keywords: the /keywords/ page listed none; kept the title page's")
+        yield item
+
+    def keywords_failed(self, failure: Failure) -> Iterator[MovieItem]:
+        """A failed keywords page costs the full keyword list, never the title."""
+        item: MovieItem = failure.request.meta["imdb_item"]
+        item.warnings.append(f"keywords: /keywords/ failed ({failure.type.__name__}); kept the title page's")
+        self.crawler.stats.inc_value("imdb/keywords_page_failed")
+        yield item

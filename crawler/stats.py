@@ -1,0 +1,139 @@
+"""Fill rates per field (the layout-drift alarm) and ``stats.json`` at the end of every crawl."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import Counter
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+from crawler.config import CrawlConfig
+from crawler.extract import EXPECTED_FILL, FIELD_NAMES
+
+logger = logging.getLogger(__name__)
+# fields whose emptiness is information (a page without them is normal), not page fields
+NOT_MEASURED = {"warnings", "poster_path", "poster_sha1", "url", "scraped_at", "source", "imdb_id"}
+DRIFT_RATIO = 0.5  # "well below": under half the expected rate
+DRIFT_MIN_ITEMS = 50
+CHECK_EVERY = 1000
+
+
+def filled(value: Any) -> bool:
+    return value is not None and value != [] and value != ""
+
+
+def drifted(rates: dict[str, float], expected: dict[str, float], ratio: float = DRIFT_RATIO) -> list[str]:
+    """Fields whose fill rate is under ``ratio`` × the expected rate."""
+    return [name for name, want in expected.items() if want > 0 and rates.get(name, 0.0) < want * ratio]
+
+
+class FillCounter:
+    """Counts non-null values per field over every item in the items file (earlier runs included)."""
+
+    def __init__(self, crawler: Crawler, expected: dict[str, float]) -> None:
+        self.crawler = crawler
+        self.expected = expected
+        self.counts: Counter[str] = Counter()
+        self.total = 0
+        self.warned: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FillCounter:
+        expected = dict(EXPECTED_FILL)
+        expected.update({k: float(v) for k, v in crawler.settings.getdict("IMDB_EXPECTED_FILL").items()})
+        counter = cls(crawler, expected)
+        crawler.imdb_fill = counter  # type: ignore[attr-defined] - read by CrawlStatsExtension
+        return counter
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.total += 1
+        self.counts.update(k for k, v in record.items() if k not in NOT_MEASURED and filled(v))
+        if self.total % CHECK_EVERY == 0:
+            self.publish()
+
+    def rates(self) -> dict[str, float]:
+        return {name: round(self.counts[name] / self.total, 4) if self.total else 0.0 for name in FIELD_NAMES}
+
+    def publish(self, final: bool = False) -> list[str]:
+        """Warn (once per field per run) about fields far below their expected fill rate."""
+        if self.total < DRIFT_MIN_ITEMS:
+            return []
+        rates = self.rates()
+        low = drifted(rates, self.expected)
+        for name in low:
+            if name not in self.warned:
+                self.warned.add(name)
+                logger.warning(
+                    "layout drift? field %r is filled in %.1f%% of %d items, expected about %.0f%%; check its "
+                    "row in crawler/extract.py (or set IMDB_EXPECTED_FILL if this source lacks it)",
+                    name, 100 * rates[name], self.total, 100 * self.expected[name])
+        return low
+
+
+class CrawlStatsExtension:
+    """Writes ``IMDB_OUTPUT_DIR/stats.json``: requests by status, items, bytes, duration, fill rates."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.config = CrawlConfig.from_settings(crawler.settings)
+        self.started = time.monotonic()
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlStatsExtension:
+        return cls(crawler)
+
+    def spider_opened(self) -> None:
+        self.started = time.monotonic()
+
+    def spider_closed(self, reason: str) -> None:
+        data = self.summary(reason)
+        self.config.output_dir.mkdir(parents=True, exist_ok=True)
+        path = self.config.output_dir / "stats.json"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        tmp.replace(path)
+        logger.info("imdb: %d items written (%d in the file), %.0f s; stats in %s",
+                    data["items"], data["items_total"], data["duration_s"], path)
+
+    def summary(self, reason: str) -> dict[str, Any]:
+        stats = self.crawler.stats.get_stats()
+        fill: FillCounter | None = getattr(self.crawler, "imdb_fill", None)
+        duration = time.monotonic() - self.started
+        by_status = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
+                     if k.startswith("downloader/response_status_count/")}
+        failures = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
+                    if k.startswith("downloader/exception_type_count/")}
+        pages = stats.get("downloader/response_count", 0)
+        rates = fill.rates() if fill else {}
+        return {
+            "finish_reason": stats.get("imdb/stopped_by") or reason,
+            "error": stats.get("imdb/error"),
+            "items": stats.get("imdb/items_written", 0),
+            "items_total": fill.total if fill else 0,
+            "items_before_run": stats.get("imdb/items_before_run", 0),
+            "duplicates_dropped": stats.get("imdb/items_duplicate_dropped", 0),
+            "items_with_warnings": stats.get("imdb/items_with_warnings", 0),
+            "requests": {"total": stats.get("downloader/request_count", 0), "responses": pages,
+                         "by_status": dict(sorted(by_status.items())), "failed_by_exception": failures,
+                         "retries": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("imdb/retry/")},
+                         "retries_given_up": stats.get("retry/max_reached", 0),
+                         "skipped_already_collected": stats.get("imdb/skipped_already_collected", 0)},
+            "waf": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("imdb/waf/")},
+            "posters": {"stored": stats.get("imdb/posters/stored", 0), "failed": stats.get("imdb/posters/failed", 0),
+                        "bytes": stats.get("imdb/posters/bytes", 0)},
+            "bytes": stats.get("downloader/response_bytes", 0),
+            "duration_s": round(duration, 3),
+            "pages_per_s": round(pages / duration, 2) if duration > 0 else None,
+            "fill_rates": rates,
+            "expected_fill_rates": fill.expected if fill else {},
+            "drift_fields": fill.publish(final=True) if fill else [],
+            "settings": {"render": self.config.render, "poster_width": self.config.poster_width,
+                         "download_posters": self.config.download_posters,
+                         "follow_keywords": self.config.follow_keywords, "gzip": self.config.jsonl_gzip,
+                         "scheduler": self.config.scheduler},
+        }
