@@ -1,0 +1,141 @@
+"""Fuzz the title-page parser with mutated real-structure pages from the mirror: truncated JSON,
+deleted keys, wrong types, random bytes. No exception may escape and every item built from the
+output (as the spider builds it) validates against the item schema."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import fields
+from typing import Any, get_args
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawler import extract
+from crawler.items import _RULES, ITEM_FIELDS, MovieItem
+from crawler.mirror.app import MirrorApp
+from crawler.mirror.catalog import load_catalog
+from crawler.mirror.faults import Faults
+
+BASE = "http://127.0.0.1:9"
+VARIANTS = ("title", "reference", "title-nonext", "oldlayout")
+BLOCKS = re.compile(r'(<script[^>]*(?:application/ld\+json|__NEXT_DATA__)[^>]*>)(.*?)(</script>)', re.S)
+WRONG = [None, 0, -1, 1e308, float("nan"), "", "x" * 5000, "&amp;apos;", [], [None], {}, {"text": None},
+         True, "PT", "$", "1,2,3", "\u202e\ud7ff\x00", [{"@type": "Person"}], {"amount": "lots", "currency": 7}]
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[tuple[str, str]]:
+    catalog = load_catalog("synthetic:40", seed=3)
+    app = MirrorApp(catalog, BASE, Faults(), seed=3)
+    out = []
+    for i, imdb_id in enumerate(catalog.ids()):
+        out.append((imdb_id, app.page(imdb_id, VARIANTS[i % len(VARIANTS)]).decode()))
+    return out
+
+
+def mutate_json(data: Any, rng: random.Random, edits: int) -> Any:
+    """Delete keys, swap values for wrong types, shuffle lists, at random places in a JSON tree."""
+    for _ in range(edits):
+        node, parent, key = data, None, None
+        for _depth in range(rng.randint(1, 8)):
+            if isinstance(node, dict) and node:
+                parent, key = node, rng.choice(sorted(node))
+            elif isinstance(node, list) and node:
+                parent, key = node, rng.randrange(len(node))
+            else:
+                break
+            node = parent[key]
+        if parent is None:
+            continue
+        action = rng.random()
+        if action < 0.4 and isinstance(parent, dict):
+            del parent[key]
+        elif action < 0.9:
+            parent[key] = rng.choice(WRONG)
+        elif isinstance(node, list):
+            rng.shuffle(node)
+    return data
+
+
+def mutate(page: str, rng: random.Random) -> str:
+    kind = rng.choice(["truncate", "json", "json", "bytes", "block_cut", "strip_blocks"])
+    if kind == "truncate":
+        return page[: rng.randrange(len(page))]
+    if kind == "bytes":
+        raw = bytearray(page.encode())
+        for _ in range(rng.randint(1, 40)):
+            raw[rng.randrange(len(raw))] = rng.randrange(256)
+        return raw.decode("utf-8", errors="replace")
+    if kind == "strip_blocks":
+        return BLOCKS.sub("", page)
+
+    def edit(match: re.Match[str]) -> str:
+        body = match.group(2)
+        if kind == "block_cut":
+            return match.group(1) + body[: rng.randrange(max(1, len(body)))] + match.group(3)
+        try:
+            data = mutate_json(json.loads(body), rng, rng.randint(1, 25))
+            return match.group(1) + json.dumps(data) + match.group(3)
+        except ValueError:
+            return match.group(0)
+
+    return BLOCKS.sub(edit, page)
+
+
+def assert_schema(item: MovieItem) -> None:
+    hints = {f.name: f.type for f in fields(MovieItem)}
+    record = item.to_dict()
+    assert set(record) == set(ITEM_FIELDS)
+    for name, value in record.items():
+        if value is None:
+            continue
+        if isinstance(value, list):
+            assert all(isinstance(v, str) and v for v in value), name
+        else:
+            kinds = tuple(k for k in get_args(eval(hints[name], {"Any": Any})) or (object,) if k is not type(None))
+            kinds = tuple(getattr(k, "__origin__", k) for k in kinds)
+            assert isinstance(value, kinds) and not isinstance(value, bool), (name, value)
+        if name in _RULES and value != []:
+            assert _RULES[name](value) is None, (name, value)
+    json.dumps(record, allow_nan=False)  # the line the writer emits must be strict JSON
+
+
+def build_item(page: str, imdb_id: str) -> MovieItem:
+    """What ImdbSpider.parse_title + ValidatePipeline make of a page."""
+    fields_, warnings = extract.parse_title_page(page, f"{BASE}/title/{imdb_id}/")
+    fields_.pop("_keyword_total")
+    page_id = fields_.pop("imdb_id") or imdb_id
+    item = MovieItem(imdb_id=page_id, url=f"{BASE}/title/{page_id}/", **fields_, scraped_at="2026-01-01T00:00:00Z",
+                     source="imdb:test", warnings=warnings)
+    return item.validate()
+
+
+def test_unmutated_pages_parse_cleanly(pages) -> None:
+    for imdb_id, page in pages:
+        item = build_item(page, imdb_id)
+        assert item.imdb_id == imdb_id and item.title
+        assert_schema(item)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), which=st.integers(0, 39))
+def test_mutated_pages_never_crash_and_always_validate(pages, seed: int, which: int) -> None:
+    rng = random.Random(seed)
+    imdb_id, page = pages[which]
+    mutated = page
+    for _ in range(rng.randint(1, 3)):
+        mutated = mutate(mutated, rng)
+    item = build_item(mutated, imdb_id)
+    assert_schema(item)
+    assert item.imdb_id is None or re.fullmatch(r"tt\d{7,9}", item.imdb_id)
+
+
+def test_page_with_neither_block_is_an_item_with_warnings() -> None:
+    item = build_item("<html><body><p>Nothing machine-readable here.</p></body></html>", "tt0000001")
+    assert item.imdb_id == "tt0000001" and item.title is None
+    assert any("neither JSON-LD nor __NEXT_DATA__" in w for w in item.warnings)
+    assert_schema(item)
