@@ -38,7 +38,7 @@ def fingerprint(info: dict[str, Any] | None, path: Path | None = None) -> str:
     found: list[Any] = []
 
     def walk(node: Any, key: str = "") -> None:
-        if "checksum" in key.lower() or key.lower() in {"sha256", "sha1", "md5"}:
+        if any(word in key.lower() for word in ("checksum", "sha256", "sha1", "md5")):
             found.append((key, node))
         elif isinstance(node, dict):
             for k, v in sorted(node.items()):
@@ -262,7 +262,7 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(f"{path} has no test split; rebuild it with a test share", 1)
     result = run(splits, Path(args.out), tasks, models, args.budget_minutes, args.seed, args.bootstrap, weights,
                  fingerprint(info, path), info, console)
-    print_table(result, Console())
+    print_table(result, Console(width=None if sys.stdout.isatty() else 140))
     console.print(f"wrote {args.out}/leaderboard.md, .csv, .json and report.html")
     return 1 if result["rows"] and all(r["error"] for r in result["rows"]) else 0
 

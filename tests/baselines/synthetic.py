@@ -72,3 +72,33 @@ def make_split(n: int, seed: int, name: str = "train", poster: tuple[int, int] =
 def make_splits(n_train: int = 160, n_eval: int = 60, seed: int = 0, **kw: object) -> dict[str, SplitData]:
     return {"train": make_split(n_train, seed, "train", **kw), "val": make_split(n_eval, seed + 1, "val", **kw),
             "test": make_split(n_eval, seed + 2, "test", **kw)}
+
+
+def write_raw_crawl(out, n: int = 90, seed: int = 0) -> None:
+    """A Contract 1 raw folder (items.jsonl + posters/<sha1>.jpg) for `python -m dataset build`."""
+    import hashlib
+    import json
+    from pathlib import Path
+
+    from PIL import Image
+
+    out = Path(out)
+    split = make_split(n, seed)
+    (out / "posters").mkdir(parents=True, exist_ok=True)
+    with open(out / "items.jsonl", "w", encoding="utf-8") as fh:
+        for i, r in split.frame.iterrows():
+            tmp = out / "posters" / "tmp.jpg"
+            Image.fromarray(split.arrays["poster_40x28"][i]).resize((56, 80)).save(tmp, quality=90)
+            sha = hashlib.sha1(tmp.read_bytes()).hexdigest()
+            tmp.rename(out / "posters" / f"{sha}.jpg")
+            item = {
+                "imdb_id": f"tt{1000000 + seed * 1000 + i:07d}", "url": None, "title": r.title,
+                "original_title": r.title, "title_type": "Movie", "year": int(r.year),
+                "runtime_min": float(r.runtime_min), "rating": float(r.rating), "votes": int(r.votes) + 200,
+                "genres": r.genres, "directors": r.directors, "actors": r.actors, "countries": r.countries,
+                "languages": r.languages, "keywords": r.keywords, "description": r.description, "color": "Color",
+                "content_rating": r.content_rating, "budget": {"amount": float(r.budget_usd), "currency": "USD"},
+                "gross_worldwide": None, "poster_path": f"posters/{sha}.jpg", "poster_sha1": sha,
+                "trailer_urls": [], "scraped_at": "2024-01-01T00:00:00Z", "source": "synthetic-test",
+            }
+            fh.write(json.dumps(item) + "\n")

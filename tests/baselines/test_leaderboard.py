@@ -1,0 +1,100 @@
+"""The leaderboard: skipping with reasons, outputs, escaping, flags, and a run on a built dataset."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from baselines import leaderboard
+from baselines.report import render_report
+from tests.baselines.synthetic import make_splits, write_raw_crawl
+
+REPO_ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
+
+def test_tasks_without_their_columns_are_skipped_with_a_reason(tmp_path):
+    splits = make_splits(n_train=80, n_eval=30)
+    for s in splits.values():
+        for col in ("trailer_frames", "frame_embeddings", "poster_32x32", "poster_40x28"):
+            s.arrays.pop(col)
+    result = leaderboard.run(splits, tmp_path, models=["majority", "mean", "label_prior", "lightgbm"],
+                             n_boot=20, budget_minutes=1)
+    reasons = {s["task"]: s["reason"] for s in result["skipped"]}
+    assert set(reasons) == {"genres_poster", "genres_frames", "rating_trailer"}
+    assert "poster" in reasons["genres_poster"] and "frame_embeddings" in reasons["genres_frames"]
+    assert all("\n" not in r for r in reasons.values())
+    got = {(r["task"], r["model"], r["feature_set"]) for r in result["rows"]}
+    assert got == {("rating_class", "majority", "none"), ("rating_class", "lightgbm", "seed000"),
+                   ("rating_class", "lightgbm", "all_metadata"), ("rating", "mean", "none"),
+                   ("rating", "lightgbm", "seed000"), ("rating", "lightgbm", "all_metadata")}
+    for name in ("leaderboard.md", "leaderboard.csv", "leaderboard.json", "report.html"):
+        assert (tmp_path / name).stat().st_size > 0
+    data = json.loads((tmp_path / "leaderboard.json").read_text())
+    row = next(r for r in data["rows"] if r["model"] == "lightgbm" and r["task"] == "rating")
+    assert set(row["metrics"]) >= {"rmse", "mae", "r2", "nmse"}
+    assert set(row["metrics"]["r2"]) == {"value", "ci_low", "ci_high"}
+    assert row["fit_seconds"] >= 0 and row["seed"] == 0 and row["config"].startswith("configs/")
+    assert json.loads((tmp_path / row["config"]).read_text())["config"]["feature_set"] == row["feature_set"]
+    header = next(csv.reader(open(tmp_path / "leaderboard.csv")))
+    assert {"task", "model", "feature_set", "accuracy", "accuracy_ci_low", "r2_ci_high"} <= set(header)
+    assert "Skipped" in (tmp_path / "leaderboard.md").read_text()
+
+
+def test_report_escapes_every_string():
+    row = {"task": "rating_class", "model": "<script>alert(1)</script>", "feature_set": "a&b", "error": None,
+           "metrics": {"accuracy": {"value": 0.5, "ci_low": 0.4, "ci_high": 0.6}}, "fit_seconds": 1.0,
+           "predict_seconds": 0.1}
+    html = render_report([row], {}, dataset_info={"name": "<img src=x onerror=1>"},
+                         skipped=[{"task": "x", "model": "*", "reason": "<b>no</b>"}])
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "<img src=x" not in html and "<b>no</b>" not in html and "a&amp;b" in html
+
+
+@pytest.mark.parametrize("argv", [
+    ["--dataset", "nowhere", "--out", "x"],
+    ["--dataset", "nowhere", "--out", "x", "--tasks", "rating,nonsense"],
+    ["--dataset", "nowhere", "--out", "x", "--models", "gpt"],
+    ["--dataset", "nowhere", "--out", "x", "--budget-minutes", "-1"],
+    ["--dataset", "nowhere", "--out", "x", "--weights", "missing.pt"],
+    ["--out", "x"],
+    ["--dataset", "d", "--out", "x", "--frobnicate"],
+])
+def test_bad_flags_give_one_sentence_and_exit_2(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        raise SystemExit(leaderboard.main(argv))
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("leaderboard:") and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_end_to_end_on_a_dataset_built_by_python_m_dataset(tmp_path):
+    raw, ds = tmp_path / "raw", tmp_path / "ds"
+    write_raw_crawl(raw, n=90)
+    build = subprocess.run([sys.executable, "-m", "dataset", "build", "--raw", str(raw), "--out", str(ds),
+                            "--image-size", "32x32", "--image-size", "48x32", "--ratios", "60,20,20",
+                            "--no-plots", "--quiet", "--workers", "1"],
+                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    argv = ["--dataset", str(ds), "--models", "majority,lightgbm,poster_cnn,label_prior,mean,tfidf_linear",
+            "--bootstrap", "30", "--seed", "3", "--budget-minutes", "1"]
+    assert leaderboard.main([*argv, "--out", str(tmp_path / "a")]) == 0
+    assert leaderboard.main([*argv, "--out", str(tmp_path / "b")]) == 0
+    a = json.loads((tmp_path / "a" / "leaderboard.json").read_text())
+    b = json.loads((tmp_path / "b" / "leaderboard.json").read_text())
+    assert [r["metrics"] for r in a["rows"]] == [r["metrics"] for r in b["rows"]]  # same seed, same numbers
+    rows = {(r["task"], r["model"], r["feature_set"]): r for r in a["rows"]}
+    assert ("genres_poster", "poster_cnn", "poster_48x32") in rows
+    assert ("rating_class", "poster_cnn", "poster_32x32") in rows
+    assert not any(r["error"] for r in a["rows"])
+    fp = a["meta"]["dataset_fingerprint"]
+    assert len(fp) == 16 and fp != "in-memory" and all(r["dataset_fingerprint"] == fp for r in a["rows"])
+    assert rows[("rating_class", "lightgbm", "all_metadata")]["metrics"]["accuracy"]["value"] > \
+        rows[("rating_class", "majority", "none")]["metrics"]["accuracy"]["value"]
+    skipped = {s["task"] for s in a["skipped"]}
+    assert skipped == {"genres_frames", "rating_trailer"}
+    html = (tmp_path / "a" / "report.html").read_text()
+    assert html.count("data:image/png;base64,") >= 5
