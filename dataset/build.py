@@ -14,10 +14,10 @@ from dataset.clean import clean_fields
 from dataset.features import FeatureParams, add_features, rating_classes
 from dataset.filter import FilterParams, filter_titles
 from dataset.images import ImageParams, column_name, downsample_posters
-from dataset.load import item_files, load_raw
 from dataset.oversample import OversampleParams, genre_counts, oversample_genres
 from dataset.publish import present_columns, write_json, write_splits
 from dataset.rates import RATES_DATE, RATES_VERSION
+from dataset.raw import item_files, load_raw
 from dataset.report import DatasetError, Report
 from dataset.sequences import EMBEDDINGS_FILE, SequenceParams, attach_frame_embeddings
 from dataset.split import SplitParams, assign_splits

@@ -90,6 +90,6 @@ def small_raw(tmp_path: Path) -> Path:
     items = [make_item(i) for i in range(120)]
     for i in range(24):
         add_poster(raw, items[i], poster_jpeg(i if i != 23 else 22))
-    write_video(raw / "trailers" / f"{items[0]['imdb_id']}.mp4", trailer_frames())
+    write_video(raw / "trailers" / f"{items[5]['imdb_id']}.mp4", trailer_frames())
     write_items(raw, items)
     return raw

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from dataset import clean
-from dataset.load import FIELDS
 from dataset.rates import USD_PER_UNIT
+from dataset.raw import FIELDS
 from dataset.report import Report
 
 

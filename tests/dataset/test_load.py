@@ -5,7 +5,7 @@ import gzip
 
 import pytest
 
-from dataset.load import load_raw
+from dataset.raw import load_raw
 from dataset.report import DatasetError, Report
 from tests.dataset.conftest import make_item, write_items
 

@@ -1,4 +1,6 @@
-"""Stage 1: load raw crawl folders (Contract 1) into one DataFrame, newest copy of each title wins."""
+"""Stage 1: load raw crawl folders (Contract 1) into one DataFrame, newest copy of each title wins.
+
+Named raw.py, not load.py: a submodule `dataset.load` would shadow the public `dataset.load()` function."""
 from __future__ import annotations
 
 import gzip
