@@ -230,15 +230,23 @@ class LeasingScheduler(Scheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         imdb_id = imdb_id_of(request)
-        if imdb_id and not request.dont_filter and self.ids_client.sismember(self.keys.requeued, imdb_id):
-            request = request.replace(dont_filter=True)
         if imdb_id:
             self.ids_client.sadd(self.keys.all, imdb_id)
-        return super().enqueue_request(request)
+            if not request.dont_filter and self.ids_client.sismember(self.keys.requeued, imdb_id):
+                request = request.replace(dont_filter=True)
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
 
     def next_request(self) -> Request | None:
-        request = super().next_request()
-        imdb_id = imdb_id_of(request) if request is not None else None
+        request = self.queue.pop(self.idle_before_close)
+        if request is None:
+            return None
+        self.stats.inc_value("scheduler/dequeued/redis")
+        imdb_id = imdb_id_of(request)
         if imdb_id:
             self.ids_client.hset(self.keys.leases, imdb_id, self.worker)
         return request

@@ -1,0 +1,91 @@
+"""Three `scrapy crawl imdb` workers on one Redis frontier crawl 2,000 mirror titles: the union of
+their shards equals a single-process crawl, with no duplicates, also when one worker is SIGKILLed."""
+
+from __future__ import annotations
+
+import signal
+import time
+from pathlib import Path
+
+import pytest
+import redis
+
+from crawler.distributed import Keys, crawl_status, push_ids
+from crawler.mirror import MirrorServer
+from tests.hardening.crawl import by_id, read_items, read_lines, run_crawl, start_crawl, stats
+
+pytestmark = [pytest.mark.redis, pytest.mark.slow]
+TITLES = 2000
+WORKERS = 3
+
+
+@pytest.fixture(scope="module")
+def site():
+    server = MirrorServer(f"synthetic:{TITLES}", seed=7)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def reference(site, tmp_path_factory) -> dict[str, dict]:
+    """The single-process crawl the shared ones must reproduce."""
+    root = tmp_path_factory.mktemp("single")
+    ids = root / "ids.txt"
+    ids.write_text("\n".join(site.catalog.ids()) + "\n")
+    done = run_crawl(site.base_url, root / "out", {"ids_file": str(ids)})
+    assert done.returncode == 0, done.stdout[-3000:]
+    items = by_id(read_items(root / "out"))
+    assert len(items) == TITLES
+    return items
+
+
+def workers(site, redis_url: str, root: Path, **settings) -> list:
+    return [start_crawl(site.base_url, root / f"worker-{i}", REDIS_URL=redis_url, IMDB_SCHEDULER="redis",
+                        IMDB_WORKER=f"w{i}", IMDB_REDIS_LEASE_TTL=2, MAX_IDLE_TIME_BEFORE_CLOSE=1, **settings)
+            for i in range(WORKERS)]
+
+
+def wait_all(procs: list, timeout: float = 150) -> None:
+    deadline = time.monotonic() + timeout
+    for proc in procs:
+        proc.wait(max(1.0, deadline - time.monotonic()))
+
+
+def test_three_workers_equal_one(site, reference, redis_url: str, tmp_path: Path) -> None:
+    assert push_ids(redis_url, site.catalog.ids()) == TITLES
+    procs = workers(site, redis_url, tmp_path)
+    wait_all(procs)
+    assert [p.returncode for p in procs] == [0] * WORKERS
+    folders = [tmp_path / f"worker-{i}" for i in range(WORKERS)]
+    union = by_id(read_items(*folders))  # raises on an id written twice, in one shard or across shards
+    assert union == reference
+    shares = [stats(f)["items"] for f in folders]
+    assert sum(shares) == TITLES and min(shares) > 0, shares  # every worker did part of the work
+    status = crawl_status(redis_url)
+    assert status["done"] == TITLES and status["ids_queued"] == status["requests_queued"] == status["leased"] == 0
+
+
+def test_killed_worker_share_is_finished_by_the_others(site, reference, redis_url: str, tmp_path: Path) -> None:
+    push_ids(redis_url, site.catalog.ids())
+    procs = workers(site, redis_url, tmp_path)
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    victim, keys = procs[1], Keys()
+    deadline = time.monotonic() + 120
+    while client.scard(keys.done) < TITLES // 4 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    held = [i for i, w in client.hgetall(keys.leases).items() if w == "w1"]
+    victim.send_signal(signal.SIGKILL)
+    victim.wait(10)
+    assert held, "the victim held no titles when it was killed; the test would prove nothing"
+    survivors = [procs[0], procs[2]]
+    wait_all(survivors)
+    assert [p.returncode for p in survivors] == [0, 0]
+
+    killed_records, broken = read_lines(tmp_path / "worker-1" / "items.jsonl")
+    assert broken <= 1  # at most the line being written when the process died
+    union = by_id(read_items(tmp_path / "worker-0", tmp_path / "worker-2") + killed_records)
+    assert union == reference
+    requeued = sum(stats(tmp_path / f"worker-{i}")["distributed"].get("ids_requeued", 0) for i in (0, 2))
+    assert requeued >= 1
+    assert crawl_status(redis_url)["done"] == TITLES and not client.scard(keys.failed)
