@@ -124,6 +124,7 @@ class CrawlStatsExtension:
                          "retries_given_up": stats.get("retry/max_reached", 0),
                          "skipped_already_collected": stats.get("imdb/skipped_already_collected", 0)},
             "waf": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("imdb/waf/")},
+            "distributed": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("distributed/")},
             "posters": {"stored": stats.get("imdb/posters/stored", 0), "failed": stats.get("imdb/posters/failed", 0),
                         "bytes": stats.get("imdb/posters/bytes", 0)},
             "bytes": stats.get("downloader/response_bytes", 0),

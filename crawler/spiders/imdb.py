@@ -83,6 +83,8 @@ class ImdbSpider(scrapy.Spider):
             spider.arg_error = spider.arg_error or str(exc)
         spider.source = f"imdb:{urlsplit(spider.base_url).netloc}"
         spider.dont_filter = spider.config is None or spider.config.scheduler != "redis"
+        if not spider.dont_filter and (spider.arg_error or "").startswith("nothing to crawl"):
+            spider.arg_error = None  # a shared-crawl worker takes its ids from Redis (crawler.distributed push)
         return spider
 
     # --- discovery --------------------------------------------------------------------------
