@@ -6,6 +6,7 @@ turns that reason into an item warning, so a parse problem never crashes a crawl
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -21,7 +22,7 @@ _HUMAN_DURATION = re.compile(
 _SUFFIX = {"k": 1e3, "m": 1e6, "b": 1e9}
 _NUMBER = re.compile(r"^(?P<num>\d+(?:\.\d+)?)\s*(?P<suffix>[kmb])?$", re.I)
 _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW"}
-_MONEY = re.compile(r"^(?P<cur>[A-Z]{3}|[$€£¥₹₩])?\s*(?P<num>[\d.,]+\s*[kmbKMB]?)\s*(?P<cur2>[A-Z]{3})?")
+_MONEY = re.compile(r"^(?P<cur>[A-Z]{3}|[$€£¥₹₩])?\s*(?P<num>[\d.,]+(?:\s*[kmbKMB](?![A-Za-z]))?)\s*(?P<cur2>[A-Z]{3})?")
 
 
 def text(value: Any) -> str | None:
@@ -60,12 +61,19 @@ def number(value: Any) -> float | None:
     return result
 
 
+def _whole(value: float) -> int:
+    """Round to int; infinities and NaN (``"9" * 400`` parses to inf) are a ValueError, not an OverflowError."""
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite number: {value!r}")
+    return int(round(value))
+
+
 def integer(value: Any) -> int | None:
     """An integer count (votes, metascore, year), also from ``"1,234"`` or ``"1.2M"``."""
     result = number(value)
     if result is None:
         return None
-    return int(round(result))
+    return _whole(result)
 
 
 def duration_minutes(value: Any) -> int | None:
@@ -73,14 +81,14 @@ def duration_minutes(value: Any) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return int(round(value / 60))  # __NEXT_DATA__ runtime.seconds
+        return _whole(value / 60)  # __NEXT_DATA__ runtime.seconds
     if not isinstance(value, str):
         raise ValueError(f"expected a duration, got {type(value).__name__}")
     raw = value.strip()
     match = _ISO_DURATION.match(raw.upper())
     if match and any(match.groupdict().values()):
         parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
-        return int(round(parts["d"] * 1440 + parts["h"] * 60 + parts["m"] + parts["s"] / 60))
+        return _whole(parts["d"] * 1440 + parts["h"] * 60 + parts["m"] + parts["s"] / 60)
     match = _HUMAN_DURATION.match(raw)
     if match and (match["h"] or match["m"]):
         return int(match["h"] or 0) * 60 + int(match["m"] or 0)
@@ -97,7 +105,10 @@ def iso_date(value: Any) -> str | None:
         year, month, day = value.get("year"), value.get("month"), value.get("day")
         if not (year and month and day):
             return None
-        return date(int(year), int(month), int(day)).isoformat()
+        try:
+            return date(int(year), int(month), int(day)).isoformat()
+        except (TypeError, OverflowError):
+            raise ValueError(f"not a date: {value!r}") from None
     if not isinstance(value, str):
         raise ValueError(f"expected a date, got {type(value).__name__}")
     try:
