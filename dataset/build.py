@@ -20,7 +20,7 @@ from dataset.rates import RATES_DATE, RATES_VERSION
 from dataset.raw import item_files, load_raw
 from dataset.report import DatasetError, Report
 from dataset.sequences import EMBEDDINGS_FILE, SequenceParams, attach_frame_embeddings
-from dataset.split import SplitParams, assign_splits
+from dataset.split import SplitParams, assign_splits, read_splits_file
 from dataset.trailers import TrailerParams, extract_trailer_frames
 
 
@@ -101,6 +101,8 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
     raw_dirs = [Path(d) for d in raw_dirs]
     out = Path(out)
     _check_out(out)
+    if params.split.splits_file is not None:
+        read_splits_file(Path(params.split.splits_file))  # a bad splits file fails before any work
     inputs = describe_inputs(raw_dirs)
     tmp = out.parent / f".{out.name}.building-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)

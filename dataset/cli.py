@@ -19,7 +19,7 @@ class UsageError(Exception):
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one sentence instead of argparse's usage dump
-        raise UsageError(f"{message} (see `python -m dataset {self.prog.split()[-1]} --help`)")
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
 
 
 def size(text: str) -> tuple[int, int]:

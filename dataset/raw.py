@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import sys
 import zlib
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def _lines(path: Path, report: Report):
         kind = "is truncated" if isinstance(exc, EOFError) else f"is not a valid gzip file ({exc})"
         report.drop(STAGE, "truncated_gzip")
         report.quarantine(STAGE, f"{path}:{n + 1}", f"{path.name} {kind}; kept the {n} lines before it")
-        tqdm.write(f"warning: {path} {kind}; kept the {n} lines read before the damage — re-copy the file.")
+        tqdm.write(f"warning: {path} {kind}; kept the {n} lines read before the damage — re-copy the file.", file=sys.stderr)
 
 
 def _parse(line: bytes) -> tuple[dict | None, str]:

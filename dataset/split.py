@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def assign_splits(df: pd.DataFrame, params: SplitParams, report: Report, quiet: 
             for i in unknown[:1000]:
                 report.quarantine(STAGE, f"{params.splits_file}:{i}", "id in the splits file is not in the data")
             tqdm.write(f"warning: {len(unknown)} ids in {params.splits_file} are not in the built data "
-                       f"(first: {', '.join(unknown[:3])}); they are ignored.")
+                       f"(first: {', '.join(unknown[:3])}); they are ignored.", file=sys.stderr)
         split = df["imdb_id"].map(given)
         report.drop(STAGE, "not_in_splits_file", int(split.isna().sum()))
         df["split"] = split
