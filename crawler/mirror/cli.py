@@ -1,0 +1,69 @@
+"""`imdbkit mirror serve` (also `python -m crawler.mirror serve`): the mirror in the foreground until SIGINT/SIGTERM."""
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+
+from .faults import RATES, FaultSpecError, parse_faults
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Register the `mirror` subcommands on a parser (used by `imdbkit` and by `python -m crawler.mirror`)."""
+    sub = parser.add_subparsers(dest="mirror_command", metavar="{serve}")
+    sub.required = True
+    serve = sub.add_parser("serve", help="serve IMDb-structured pages on 127.0.0.1 until stopped",
+                           description="Serve the offline IMDb mirror; prints its base URL as the first line of stdout.")
+    serve.add_argument("--catalog", default="synthetic:1000",
+                       help="synthetic:N (deterministic from --seed) or a path to an IMDB-5000-layout CSV (default synthetic:1000)")
+    serve.add_argument("--posters", default=None, metavar="DIR", help="folder of <imdb_id>.jpg posters for a CSV catalog")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=0, help="0 (default) lets the system pick a free port")
+    serve.add_argument("--faults", default=None, metavar="SPEC",
+                       help=f"e.g. '429=0.1,503=0.05,delay=0.1,waf=1.0'; rates: {', '.join(RATES)}; "
+                            "options: retry_after=S, delay_s=S, assets=1")
+    serve.add_argument("--seed", type=int, default=0)
+    serve.set_defaults(func=serve_command)
+
+
+def serve_command(args: argparse.Namespace) -> int:
+    from .server import MirrorServer, PortInUseError
+
+    try:
+        faults = parse_faults(args.faults)
+    except FaultSpecError as exc:
+        print(f"imdbkit mirror serve: {exc}.", file=sys.stderr)
+        return 2
+    try:
+        server = MirrorServer(args.catalog, faults=faults, seed=args.seed, host=args.host, port=args.port,
+                              posters_dir=args.posters)
+    except ValueError as exc:
+        print(f"imdbkit mirror serve: {exc}", file=sys.stderr)
+        return 2
+    try:
+        base_url = server.start()
+    except PortInUseError as exc:
+        print(f"imdbkit mirror serve: {exc.strerror}.", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"imdbkit mirror serve: cannot listen on {args.host}:{args.port} ({exc.strerror or exc}).", file=sys.stderr)
+        return 1
+    print(base_url, flush=True)
+    print(f"serving {server.catalog.name} ({len(server.catalog):,} titles, seed {server.seed}, "
+          f"faults: {server.faults.spec() or 'none'}); Ctrl-C stops", file=sys.stderr, flush=True)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(0.5):
+        pass
+    server.stop()
+    print("mirror stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawler.mirror", description="The offline IMDb mirror.")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    return args.func(args)
