@@ -12,12 +12,13 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.extensions.httpcache import DummyPolicy
 from scrapy.http import Response
-from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 
 from crawler.config import CrawlConfig
@@ -161,7 +162,8 @@ class WafChallengeMiddleware:
                 self.closing = True
                 logger.error(WAF_MESSAGE)
                 stats.set_value("imdb/stopped_by", "waf_challenge")
-                await self.crawler.engine.close_spider_async(reason="waf_challenge")
+                # not awaited: closing waits for in-flight downloads, this response among them (deadlock)
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="waf_challenge"))
             raise IgnoreRequest("WAF challenge")
         tries = request.meta.get("imdb_waf_tries", 0) + 1
         if tries > self.MAX_BROWSER_TRIES:
@@ -215,3 +217,12 @@ class NoErrorsCachePolicy(DummyPolicy):
     def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
         """A cache filled by an older, less careful policy must not replay a challenge."""
         return cachedresponse.status == 200 and not is_challenge(cachedresponse)
+
+
+class AccountedHTTPDownloadHandler(HTTP11DownloadHandler):
+    """Scrapy's HTTP/1.1 handler without Twisted's silent second try of a GET whose reused keep-alive
+    connection was reset: the reset reaches the retry middleware, so stats.json counts every failure."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._pool.retryAutomatically = False

@@ -33,6 +33,9 @@ DOWNLOAD_TIMEOUT = 60
 RETRY_ENABLED = True
 RETRY_TIMES = 6
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# Twisted would silently resend a GET whose kept-alive connection was reset; count it instead.
+DOWNLOAD_HANDLERS = {"http": "crawler.middlewares.AccountedHTTPDownloadHandler",
+                     "https": "crawler.middlewares.AccountedHTTPDownloadHandler"}
 HTTPCACHE_ENABLED = False  # opt in with -s HTTPCACHE_ENABLED=1
 HTTPCACHE_POLICY = "crawler.middlewares.NoErrorsCachePolicy"
 HTTPCACHE_DIR = "httpcache"
