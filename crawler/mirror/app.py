@@ -52,7 +52,7 @@ class MirrorApp:
             after = self.faults.retry_after
             text = f"{after:g}" if after != int(after) else str(int(after))
             return Response(int(fault), b"Too many requests, slow down." if fault == "429" else b"Service unavailable.",
-                            "text/plain", headers=[("Retry-After", text)])
+                            "text/plain", headers=[("Retry-After", text)] if after > 0 else [])
         if fault == "500":
             return Response(500, b"Internal server error.", "text/plain")
         if fault in ("reset", "truncate"):

@@ -13,7 +13,7 @@ from .base import unit
 
 EXCLUSIVE = ("429", "503", "500", "reset", "truncate", "nonext", "oldlayout")
 RATES = (*EXCLUSIVE, "delay", "waf", "waf200")
-OPTIONS = {"retry_after": "seconds in Retry-After of 429/503 (default 1)",
+OPTIONS = {"retry_after": "seconds in Retry-After of 429/503 (default 1; 0 sends no Retry-After)",
            "delay_s": "seconds a delayed response waits (default 0.5)",
            "assets": "1 to apply 429/503/500/delay/reset/truncate to posters and trailers too (default 0)"}
 
