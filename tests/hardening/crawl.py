@@ -83,3 +83,23 @@ def by_id(records: list[dict]) -> dict[str, dict]:
 
 def stats(folder: Path) -> dict:
     return json.loads((folder / "stats.json").read_text())
+
+
+def normalised(records: list[dict], base_url: str) -> dict[str, dict]:
+    """`by_id`, with the mirror's base URL (a different port per server) replaced by a placeholder."""
+    from urllib.parse import urlsplit
+
+    text = json.dumps(records).replace(base_url, "BASE").replace(urlsplit(base_url).netloc, "HOST")
+    return by_id(json.loads(text))
+
+
+def injected_faults(server: Any) -> dict[str, int]:
+    """Replay the mirror's deterministic fault draws over every request it answered: what it injected."""
+    counts: dict[str, int] = {}
+    for key, attempts in server.app.attempts.items():
+        for attempt in range(attempts):
+            fault, delayed, challenge = server.faults.decide(server.seed, key, attempt)
+            for name in (fault, "delay" if delayed else None, challenge):
+                if name:
+                    counts[name] = counts.get(name, 0) + 1
+    return counts
