@@ -40,8 +40,11 @@ def null_text(value: object) -> str | None:
     """Strip, unescape HTML entities and 'See All (N) »' artefacts; unknown/empty → None."""
     if not isinstance(value, str):
         return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-    text = SEE_ALL.sub("", html.unescape(value)).strip()
-    return None if text.lower() in NULLS else text
+    text = html.unescape(value) if "&" in value else value
+    if "ee" in text or "EE" in text:  # cheap gate before the regex: most strings have no "See All"
+        text = SEE_ALL.sub("", text)
+    text = text.strip()
+    return None if len(text) <= 13 and text.lower() in NULLS else text
 
 
 def parse_duration(value: object) -> float | None:
@@ -166,18 +169,45 @@ def clean_list(value: object) -> list[str] | None:
 
 
 def _map_unique(series: pd.Series, fn: Callable) -> list:
-    """Apply `fn` once per distinct hashable value (falls back to per row for dicts/lists)."""
+    """Apply `fn` once per distinct value (bools and unhashable dicts/lists are computed per row)."""
     cache: dict = {}
     out = []
     for v in series.tolist():
+        if v.__class__ is bool:
+            out.append(fn(v))
+            continue
         try:
-            r = cache[(type(v), v)]
+            r = cache[v]
         except KeyError:
-            r = cache[(type(v), v)] = fn(v)
+            r = cache[v] = fn(v)
         except TypeError:
             r = fn(v)
         out.append(r)
     return out
+
+
+def _clean_lists(values: list, memo: dict) -> list:
+    """clean_list over a column, each distinct string cleaned once (names repeat across 540k titles)."""
+    out = []
+    miss = memo.get
+    for v in values:
+        if v.__class__ is not list:
+            out.append(clean_list(v))
+            continue
+        cleaned: list[str] = []
+        for x in v:
+            if x.__class__ is not str:
+                continue
+            c = miss(x, _MISS)
+            if c is _MISS:
+                c = memo[x] = null_text(x)
+            if c and c not in cleaned:
+                cleaned.append(c)
+        out.append(cleaned or None)
+    return out
+
+
+_MISS = object()
 
 
 def _count_invalid(report: Report, name: str, raw: pd.Series, parsed: list) -> None:
@@ -223,8 +253,9 @@ def clean_fields(df: pd.DataFrame, report: Report) -> pd.DataFrame:
     out["content_rating"] = objects(_map_unique(df["content_rating"], null_text), idx)
     out["age_band"] = objects(_map_unique(out["content_rating"], age_band), idx)
     out["color"] = objects(_map_unique(df["color"], normalise_color), idx)
+    memo: dict = {}
     for name in LIST_FIELDS:
-        out[name] = objects([clean_list(v) for v in df[name].tolist()], idx)
+        out[name] = objects(_clean_lists(df[name].tolist(), memo), idx)
     out["budget_usd"] = _money_usd(df["budget"], "budget", report)
     out["gross_usd"] = _money_usd(df["gross_worldwide"], "gross", report)
     for name in ["poster_path", "poster_sha1", "frame_embeddings_index"]:

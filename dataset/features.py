@@ -46,8 +46,9 @@ def _vocabulary(lists: pd.Series, top_k: int | None, min_count: int) -> list[str
 def _collapse(values: list, keep: set[str]) -> list[str] | None:
     if not values:
         return None
-    out = [v if v in keep else OTHER for v in values]
-    return list(dict.fromkeys(out))
+    if keep.issuperset(values):
+        return values
+    return list(dict.fromkeys(v if v in keep else OTHER for v in values))
 
 
 def add_features(df: pd.DataFrame, params: FeatureParams, report: Report,
@@ -66,9 +67,11 @@ def add_features(df: pd.DataFrame, params: FeatureParams, report: Report,
         vocab = _vocabulary(df.loc[train, name], params.top_k, params.min_count)
         keep = set(vocab)
         values = df[name].tolist()
+        collapsed = [_collapse(v, keep) for v in values]
         report.note(STAGE, f"{name}_values_collapsed_to_other",
-                    sum(1 for v in values if v for x in v if x not in keep))
-        df[name] = objects([_collapse(v, keep) for v in values], df.index)
+                    sum(len(v) - len(keep.intersection(v)) for v, c in zip(values, collapsed, strict=True)
+                        if c is not v and v))
+        df[name] = objects(collapsed, df.index)
         labels[name] = vocab
     if params.yake_keywords:
         df["description_keywords"] = objects(_yake(df["description"], params.yake_keywords, quiet), df.index)

@@ -4,7 +4,6 @@ Named raw.py, not load.py: a submodule `dataset.load` would shadow the public `d
 from __future__ import annotations
 
 import gzip
-import re
 import sys
 import zlib
 from pathlib import Path
@@ -23,7 +22,6 @@ FIELDS = [
     "poster_url", "poster_path", "poster_sha1", "trailer_urls", "scraped_at", "source",
     "frame_embeddings_index",
 ]
-IMDB_ID = re.compile(r"^tt\d{7,8}$")
 ITEM_GLOBS = ("items.jsonl", "items.jsonl.gz", "items-*.jsonl", "items-*.jsonl.gz")
 
 
@@ -71,7 +69,8 @@ def _parse(line: bytes) -> tuple[dict | None, str]:
     if not isinstance(rec, dict):
         return None, "not a JSON object"
     imdb_id = rec.get("imdb_id")
-    if not isinstance(imdb_id, str) or not IMDB_ID.match(imdb_id):
+    if not (isinstance(imdb_id, str) and 9 <= len(imdb_id) <= 10 and imdb_id[:2] == "tt" and imdb_id[2:].isdigit()
+            and imdb_id.isascii()):
         return None, f"no valid imdb_id (got {str(imdb_id)[:20]!r})"
     return rec, ""
 
@@ -83,9 +82,18 @@ def load_raw(raw_dirs: list[Path], report: Report, quiet: bool = False) -> pd.Da
     files = [(i, f) for i, d in enumerate(raw_dirs) for f in item_files(Path(d))]
     bar = tqdm(total=sum(f.stat().st_size for _, f in files), unit="B", unit_scale=True,
                desc="load", disable=quiet)
+
+    def flush(chunk: list[dict], raw_i: int) -> None:
+        for f in FIELDS:  # one comprehension per field beats 30 appends per record
+            columns[f].extend([r.get(f) for r in chunk])
+        raw_index.extend([raw_i] * len(chunk))
+        chunk.clear()
+
     for raw_i, path in files:
+        chunk: list[dict] = []
+        done = 0
         for lineno, line in _lines(path, report):
-            bar.update(len(line))
+            done += len(line)
             if not line.strip():
                 continue
             rec, reason = _parse(line)
@@ -93,11 +101,16 @@ def load_raw(raw_dirs: list[Path], report: Report, quiet: bool = False) -> pd.Da
                 report.drop(STAGE, reason.split(" (")[0].replace(" ", "_"))
                 report.quarantine(STAGE, f"{path}:{lineno}", reason)
                 continue
-            for f in FIELDS:
-                columns[f].append(rec.get(f))
-            raw_index.append(raw_i)
+            chunk.append(rec)
+            if len(chunk) == 20_000:
+                flush(chunk, raw_i)
+                bar.update(done)
+                done = 0
+        flush(chunk, raw_i)
+        bar.update(done)
     bar.close()
     df = pd.DataFrame({f: objects(v) for f, v in columns.items()})
+    columns.clear()
     df["_raw"] = pd.array(raw_index, dtype="int32") if raw_index else pd.array([], dtype="int32")
     n_read = len(df)
     if n_read == 0:
