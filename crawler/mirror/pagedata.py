@@ -135,7 +135,7 @@ def next_page_props(rec: dict, base: str, extras: dict, poster_dims: tuple[int, 
     if rec["runtime_min"]:
         atf["runtime"] = {"seconds": rec["runtime_min"] * 60,
                           "displayableProperty": {"value": {"plainText": runtime_text(rec["runtime_min"])}}}
-    atf["ratingsSummary"] = {"aggregateRating": rec["rating"], "voteCount": rec["votes"] or 0, "__typename": "RatingsSummary"}
+    atf["ratingsSummary"] = {"aggregateRating": rec["rating"], "voteCount": rec["votes"], "__typename": "RatingsSummary"}
     if rec["poster_id"]:
         width, height = poster_dims or POSTER_SIZE
         atf["primaryImage"] = {"id": f"rm{h64(rec['poster_id']) % 10**10:010d}", "url": poster_url(base, rec["poster_id"]),

@@ -1,0 +1,113 @@
+"""Title, reference and keywords pages: they parse, carry every documented path, and are deterministic."""
+from __future__ import annotations
+
+import collections
+
+import pytest
+
+from crawler.mirror import MirrorServer
+from crawler.mirror.pages import title_page
+from crawler.mirror.paths import (
+    KEYWORDS_PAGE_PATH,
+    KEYWORDS_PAGE_TOTAL_PATH,
+    KEYWORDS_TOTAL_PATH,
+    TITLE_PATHS,
+    dig,
+)
+
+from .helpers import Client, blocks, ld_value, next_value
+
+PLAIN_FIELDS = [f for f in TITLE_PATHS if f != "keywords"]
+
+
+def test_every_title_page_carries_its_record(mirror):
+    """All 1,000 titles: both blocks parse, every field with a value sits at its path, absent ones are absent."""
+    client = Client(mirror.base_url)
+    seen = collections.Counter()
+    for imdb_id in mirror.catalog.ids():
+        rec = mirror.catalog.record(imdb_id)
+        status, headers, body = client.get(f"/title/{imdb_id}/")
+        assert status == 200 and headers["content-type"].startswith("text/html")
+        ld, nd = blocks(body)
+        assert ld is not None and nd is not None, imdb_id
+        props = nd["props"]["pageProps"]
+        for field in PLAIN_FIELDS:
+            assert next_value(props, field, mirror.base_url) == rec[field], (imdb_id, field)
+            seen[field, rec[field] is None] += 1
+        kws = rec["keywords"] or []
+        assert (next_value(props, "keywords", mirror.base_url) or []) == kws[:5]
+        assert dig(props, KEYWORDS_TOTAL_PATH) == len(kws)
+        assert ld_value(ld, "title") == rec["title"]
+        for field in ("rating", "votes", "genres", "content_rating", "release_date", "description", "directors",
+                      "writers", "runtime_min"):
+            assert ld_value(ld, field) == rec[field], (imdb_id, field)
+        assert ld_value(ld, "actors") == (rec["actors"][:3] if rec["actors"] else None)
+        if rec["keywords"]:
+            assert ld_value(ld, "keywords") == ",".join(kws[:5])
+    client.close()
+    # the catalog really exercises both present and missing values of the optional fields
+    for field in ("rating", "poster_id", "directors", "budget", "metascore", "description", "release_date"):
+        assert seen[field, False] > 50 and seen[field, True] > 5, field
+
+
+def test_keywords_and_reference_pages(mirror):
+    client = Client(mirror.base_url)
+    with_many = [r for r in map(mirror.catalog.record, list(mirror.catalog.ids())[:200]) if len(r["keywords"] or []) > 5]
+    assert with_many, "the catalog should have titles with more keywords than the title page shows"
+    for rec in with_many[:20]:
+        status, _, body = client.get(f"/title/{rec['imdb_id']}/keywords/")
+        props = blocks(body)[1]["props"]["pageProps"]
+        assert status == 200
+        assert dig(props, KEYWORDS_PAGE_PATH) == rec["keywords"]
+        assert dig(props, KEYWORDS_PAGE_TOTAL_PATH) == len(rec["keywords"])
+        status, _, body = client.get(f"/title/{rec['imdb_id']}/reference/")
+        nd = blocks(body)[1]
+        assert status == 200 and nd["page"] == "/title/[tconst]/reference"
+        for field in PLAIN_FIELDS:
+            assert next_value(nd["props"]["pageProps"], field, mirror.base_url) == rec[field]
+    assert client.get("/title/tt0000001/")[0] == 404
+    assert client.get("/title/tt0000001/keywords/")[0] == 404
+    assert client.get("/no/such/page")[0] == 404
+
+
+def test_real_page_variation_is_present(mirror):
+    """Entities in JSON-LD, numbers as strings, several directors, non-English titles, many currencies, many types."""
+    recs = [mirror.catalog.record(i) for i in mirror.catalog.ids()]
+    pages = {r["imdb_id"]: title_page(r, mirror.base_url, mirror.seed) for r in recs[:300]}
+    assert any("&apos;" in p for p in pages.values())
+    assert sum('"ratingValue":"' in p for p in pages.values()) > 10
+    assert sum('"ratingValue":' in p and '"ratingValue":"' not in p for p in pages.values()) > 100
+    assert sum(len(r["directors"] or []) > 1 for r in recs) > 20
+    assert sum(r["title"] != r["original_title"] for r in recs) > 50
+    assert sum(any(ord(c) > 0x2000 for c in r["original_title"]) for r in recs) > 20
+    assert {r["budget"]["currency"] for r in recs if r["budget"]} >= {"USD", "EUR", "GBP", "INR", "JPY", "FRF"}
+    assert {r["title_type"] for r in recs} >= {"movie", "tvSeries", "tvEpisode", "short", "videoGame"}
+
+
+def test_same_seed_byte_identical_other_seed_different(mirror, mirror_factory):
+    twin = mirror_factory(f"synthetic:{len(mirror.catalog)}", seed=0)
+    other = mirror_factory(f"synthetic:{len(mirror.catalog)}", seed=1)
+    a, b = Client(mirror.base_url), Client(twin.base_url)
+    for imdb_id in list(mirror.catalog.ids())[:100]:
+        for suffix in ("", "reference/", "keywords/"):
+            pa = a.get(f"/title/{imdb_id}/{suffix}")[2].replace(mirror.base_url.encode(), b"BASE")
+            pb = b.get(f"/title/{imdb_id}/{suffix}")[2].replace(twin.base_url.encode(), b"BASE")
+            assert pa == pb, (imdb_id, suffix)
+    rec = mirror.catalog.record(next(mirror.catalog.ids()))
+    assert title_page(rec, "http://x", 0) == title_page(rec, "http://x", 0)
+    assert list(other.catalog.ids())[:50] != list(mirror.catalog.ids())[:50]
+    first = next(other.catalog.ids())
+    assert other.catalog.record(first) != MirrorServer("synthetic:1000", seed=0).catalog.record(first)
+
+
+def test_huge_synthetic_catalog_costs_no_memory_up_front():
+    from crawler.mirror.catalog import load_catalog
+
+    big = load_catalog("synthetic:1000000", seed=3)
+    assert len(big) == 1_000_000
+    last = big.id_at(999_999)
+    rec = big.record(last)
+    assert rec["imdb_id"] == last and big.index_of(last) == 999_999
+    assert len({big.id_at(i) for i in range(0, 1_000_000, 997)}) == len(range(0, 1_000_000, 997))
+    with pytest.raises(ValueError, match="synthetic:N"):
+        load_catalog("synthetic:0")
