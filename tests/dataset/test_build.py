@@ -133,3 +133,28 @@ def test_read_with_datasets_pandas_pyarrow_duckdb(built):
     duckdb = pytest.importorskip("duckdb")
     count = duckdb.sql(f"SELECT count(*) FROM '{out}/data/*.parquet' WHERE split = 'train'").fetchall()[0][0]
     assert count == n_train
+
+
+def test_build_from_the_mirrors_synthetic_catalog(tmp_path):
+    """Records of crawler.mirror's synthetic catalog (the spider's value fields) build without surprises."""
+    catalog_mod = pytest.importorskip("crawler.mirror.catalog")
+    from tests.dataset.conftest import write_items
+
+    catalog = catalog_mod.load_catalog("synthetic:400", seed=3)
+    items = []
+    for imdb_id in catalog.ids():
+        rec = catalog.record(imdb_id)
+        rec.pop("poster_id", None)
+        rec.pop("trailer_ids", None)
+        items.append({**rec, "scraped_at": "2026-01-01T00:00:00Z", "source": "synthetic"})
+    write_items(tmp_path / "raw", items)
+    out = tmp_path / "ds"
+    result = build([tmp_path / "raw"], out, BuildParams(plots=False), quiet=True)
+    kept = sum(s["rows"] for s in result["splits"].values())
+    assert kept == sum(1 for i in items if (i["votes"] or 0) > 125)
+    assert result["counts"]["quarantined"] == 0
+    train = dataset.load(out, "train", ["rating", "rating_class", "votes", "genres_multi_hot", "runtime_min"])
+    assert (train["votes"] > 125).all() and train["genres_multi_hot"].sum() > 0
+    rated = ~np.isnan(train["rating"])
+    expected = np.digitize(train["rating"][rated], [5.0, 6.5])
+    assert (train["rating_class"][rated] == expected).all()
