@@ -226,3 +226,39 @@ class AccountedHTTPDownloadHandler(HTTP11DownloadHandler):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self._pool.retryAutomatically = False
+
+
+class CrashSafeJobdir:
+    """Scrapy writes a JOBDIR's request-queue bookkeeping only on a clean stop; after a SIGKILL its
+    disk queues replay stale entries and silently lose new ones. A marker file tells a killed run
+    from a paused one; a killed run's queue is discarded, and resuming relies on what is safe: the
+    spider requests every title again and skips those already in items.jsonl."""
+
+    MARKER = "imdbkit.running"
+
+    def __init__(self, crawler: Crawler) -> None:
+        import shutil
+        from pathlib import Path
+
+        from scrapy import signals
+        from scrapy.exceptions import NotConfigured
+
+        jobdir = crawler.settings.get("JOBDIR")
+        if not jobdir:
+            raise NotConfigured
+        self.marker = Path(jobdir) / self.MARKER
+        if self.marker.exists():
+            logger.warning("the previous run in JOBDIR=%s was killed; its request queue is not crash-safe and is "
+                           "discarded (titles already in items.jsonl are skipped, the rest requested again)", jobdir)
+            shutil.rmtree(Path(jobdir) / "requests.queue", ignore_errors=True)
+            crawler.stats.inc_value("imdb/resume/killed_run_queue_discarded")
+        self.marker.parent.mkdir(parents=True, exist_ok=True)
+        self.marker.write_text("a crawl is running or was killed\n")
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrashSafeJobdir:
+        return cls(crawler)
+
+    def spider_closed(self) -> None:
+        self.marker.unlink(missing_ok=True)  # a clean stop or pause (Ctrl-C): the queue is trustworthy

@@ -53,7 +53,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.PosterPipeline": 200,
     "crawler.pipelines.JsonlWriterPipeline": 300,
 }
-EXTENSIONS = {"crawler.stats.CrawlStatsExtension": 500}
+EXTENSIONS = {"crawler.stats.CrawlStatsExtension": 500, "crawler.middlewares.CrashSafeJobdir": 0}
 
 # --- browsers (used only when IMDB_RENDER asks for them) ----------------------------------------
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
