@@ -4,14 +4,26 @@ accounted for in stats.json; layout drift; the WAF challenge; staying on site; l
 from __future__ import annotations
 
 import argparse
+import random
+import signal
 import socket
+import time
 from pathlib import Path
 
 import pytest
 
 from crawler.mirror import MirrorServer
 from crawler.mirror.cli import add_arguments
-from tests.hardening.crawl import injected_faults, normalised, read_items, run_crawl, stats
+from tests.hardening.crawl import (
+    injected_faults,
+    log_text,
+    normalised,
+    read_items,
+    read_lines,
+    run_crawl,
+    start_crawl,
+    stats,
+)
 
 pytestmark = pytest.mark.slow
 TITLES = 300
@@ -122,3 +134,29 @@ def test_mirror_binds_loopback_unless_told_otherwise() -> None:
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     assert parser.parse_args(["serve"]).host == "127.0.0.1"
+
+
+def count_lines(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
+
+
+def test_sigkill_three_times_then_resume_with_jobdir(reference, mirror_factory, tmp_path) -> None:
+    """Killed at three seeded points (by items written), resumed with the same JOBDIR each time."""
+    server = mirror_factory(f"synthetic:{TITLES}", faults="delay=0.1,delay_s=0.2", seed=SEED)
+    out, ids = tmp_path / "out", ids_file(server, tmp_path)
+    points = sorted(random.Random(2026).sample(range(15, TITLES - 30), 3))
+    settings = {"JOBDIR": str(tmp_path / "job"), "CONCURRENT_REQUESTS": "8"}
+    for point in points:
+        proc = start_crawl(server.base_url, out, {"ids_file": ids}, **settings)
+        deadline = time.monotonic() + 90
+        while count_lines(out / "items.jsonl") < point and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert proc.poll() is None, f"the crawl ended before reaching {point} items:\n{log_text(out)[-2000:]}"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    done = run_crawl(server.base_url, out, {"ids_file": ids}, **settings)
+    assert done.returncode == 0, done.stdout[-3000:]
+    records, broken = read_lines(out / "items.jsonl")
+    assert broken == 0  # a half-written line left by a kill is cut off on resume
+    assert normalised(records, server.base_url) == reference  # every title once, none twice
+    assert stats(out)["items_total"] == TITLES
