@@ -10,12 +10,20 @@ import random
 import time
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.extensions.httpcache import DummyPolicy
 from scrapy.http import Response
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
@@ -24,6 +32,7 @@ from scrapy.utils.response import response_status_message
 from crawler.config import CrawlConfig
 
 logger = logging.getLogger(__name__)
+UNREACHABLE = (DownloadConnectionRefusedError, CannotResolveHostError, DownloadTimeoutError)
 
 WAF_MESSAGE = (
     "IMDb answered with a bot challenge (HTTP 202, x-amzn-waf-action: challenge) that only a real "
@@ -70,13 +79,35 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
-        return float(text)
+    try:
+        seconds = float(text)
+    except ValueError:
+        pass
+    else:
+        return seconds if seconds >= 0 and seconds == seconds else None
     try:
         when = parsedate_to_datetime(text).timestamp()
     except (TypeError, ValueError, IndexError):
         return None
     return max(0.0, when - (time.time() if now is None else now))
+
+
+class NetworkErrorsWithoutTracebacks(logging.Filter):
+    """A refused connection or a timeout is the network's fault, not a bug: log the line, not the stack."""
+
+    QUIET = (*UNREACHABLE, ResponseDataLossError, DownloadFailedError)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], self.QUIET):
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def quiet_network_tracebacks() -> None:
+    for name in ("scrapy.core.scraper", "scrapy.downloadermiddlewares.robotstxt", "scrapy.pipelines.files"):
+        log = logging.getLogger(name)
+        if not any(isinstance(f, NetworkErrorsWithoutTracebacks) for f in log.filters):
+            log.addFilter(NetworkErrorsWithoutTracebacks())
 
 
 class BackoffRetryMiddleware(RetryMiddleware):
@@ -87,6 +118,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         middleware = super().from_crawler(crawler)
         middleware.config = CrawlConfig.from_settings(crawler.settings)
+        quiet_network_tracebacks()
         return middleware
 
     def backoff(self, request: Request) -> float:
@@ -120,7 +152,19 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if isinstance(retry, Request):
             self.crawler.stats.inc_value(f"imdb/retry/{type(exception).__name__}")
             await sleep(self.backoff(request))
+        elif isinstance(exception, UNREACHABLE) and not self.crawler.stats.get_value("downloader/response_count"):
+            self.give_up_unreachable(request, exception)
         return retry
+
+    def give_up_unreachable(self, request: Request, exception: Exception) -> None:
+        """Nothing ever answered and retries are spent: one sentence instead of a retry storm."""
+        if self.crawler.stats.get_value("imdb/stopped_by"):
+            return
+        host = urlsplit(request.url).netloc
+        logger.error("cannot reach %s (%s); check -a base_url and that the site is up, then run the "
+                     "same command again (with the same JOBDIR it resumes)", host, type(exception).__name__)
+        self.crawler.stats.set_value("imdb/stopped_by", "unreachable")
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="unreachable"))
 
     def pause_slot(self, request: Request, seconds: float) -> None:
         """Hold every request to this domain for ``seconds`` through the downloader slot's timer."""
