@@ -68,6 +68,9 @@ class TabularFeatures:
             counts = pd.Series([x for row in _lists(frame, col) for x in row]).value_counts()
             self.vocab_[col] = list(counts.index[:k])
         self.extra_ = extra_numeric(frame) if self.feature_set == "all_metadata" else []
+        years = _numeric(frame, "year")
+        # "now" for votes-per-year: the newest training year + 1 (a 2016 scrape has no 2017 titles).
+        self.ref_year_ = float(np.nanmax(years)) + 1 if years is not None and np.isfinite(years).any() else 2025.0
         self.tables_ = {col: self._table(_lists(frame, col, head), y) for col, head in ENTITIES.items()}
         # Out-of-fold encodings for the training rows themselves, so a title never sees its own score.
         keys = frame["imdb_id"].astype(str).to_numpy() if "imdb_id" in frame else np.arange(len(frame)).astype(str)
@@ -93,12 +96,18 @@ class TabularFeatures:
         for c in NUMERIC:
             v = _numeric(frame, c)
             cols.append(v if v is not None else np.full(len(frame), np.nan))
+        nan = np.full(len(frame), np.nan)
+        money = []
         for c in MONEY:
             v = _numeric(frame, c)
-            cols.append(np.log1p(np.clip(v, 0, None)) if v is not None else np.full(len(frame), np.nan))
+            money.append(np.log1p(np.clip(v, 0, None)) if v is not None else nan)
+        cols += money + [money[1] - money[0]]  # log gross/budget: a flop or a hit, whatever the scale
         if self.feature_set == "all_metadata":
             v = _numeric(frame, "votes")
-            cols.append(np.log1p(np.clip(v, 0, None)) if v is not None else np.full(len(frame), np.nan))
+            votes = np.log1p(np.clip(v, 0, None)) if v is not None else nan
+            year = _numeric(frame, "year")
+            age = np.clip(self.ref_year_ - year, 1, None) if year is not None else nan
+            cols += [votes, votes - np.log(age)]  # and per year out: old films keep collecting votes
             for c in self.extra_:
                 v = _numeric(frame, c)
                 cols.append(v if v is not None else np.full(len(frame), np.nan))
@@ -146,9 +155,9 @@ class TabularFeatures:
         return out
 
     def _names(self) -> list[str]:
-        names = list(NUMERIC) + [f"log_{c}" for c in MONEY]
+        names = list(NUMERIC) + [f"log_{c}" for c in MONEY] + ["log_gross_over_budget"]
         if self.feature_set == "all_metadata":
-            names += ["log_votes", *self.extra_]
+            names += ["log_votes", "log_votes_per_year", *self.extra_]
         names += [f"{c}={cat}" for c, cats in self.categories_.items() for cat in cats]
         for col, vocab in self.vocab_.items():
             names += [f"{col}={v}" for v in vocab] + [f"n_{col}"]

@@ -79,6 +79,7 @@ def run(
     dataset_fingerprint: str = "in-memory",
     dataset_info: dict[str, Any] | None = None,
     console: Console | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Train and score every row, write the outputs, return `{rows, skipped, meta}`."""
     console = console or Console(stderr=True)
@@ -120,7 +121,8 @@ def run(
                 continue
             for fs in sets:
                 row, art = _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out,
-                                    budget_minutes, seed, n_boot, weights or {}, console)
+                                    budget_minutes, seed, n_boot, weights or {}, console,
+                                    (overrides or {}).get(model_name, {}))
                 row.update(dataset_fingerprint=dataset_fingerprint, n_train=len(train), n_val=len(val),
                            n_test=len(test))
                 rows.append(row)
@@ -138,9 +140,9 @@ def _key(row: dict[str, Any]) -> str:
 
 
 def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out, budget_minutes, seed, n_boot,
-             weights, console) -> tuple[dict[str, Any], dict[str, Any]]:  # noqa: ANN001 - internal
+             weights, console, override) -> tuple[dict[str, Any], dict[str, Any]]:  # noqa: ANN001 - internal
     cls = MODELS[model_name]
-    config: dict[str, Any] = {}
+    config: dict[str, Any] = dict(override)
     names = {f.name for f in fields(cls.Config)}
     if fs != "none" and "feature_set" in names:
         config["feature_set"] = fs

@@ -122,6 +122,8 @@ def fit_loop(
             loss.backward()
             opt.step()
             total += float(loss.detach()) * len(idx)
+            if deadline is not None and time.monotonic() > deadline:
+                break  # the budget is enforced inside an epoch too: one epoch of big images can be minutes
         history["train_loss"].append(total / max(n, 1))
         if score_val is not None:
             score = float(score_val(model))

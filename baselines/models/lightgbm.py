@@ -15,7 +15,7 @@ from baselines.data import SplitData
 from baselines.tabular import TabularBaseline, TabularConfig, random_search, val_loss
 
 SPACE = {
-    "learning_rate": [0.01, 0.02, 0.03, 0.05],
+    "learning_rate": [0.02, 0.03, 0.05, 0.1],
     "num_leaves": [7, 15, 31, 63],
     "min_child_samples": [5, 10, 20, 40],
     "subsample": [0.7, 0.8, 1.0],
@@ -26,9 +26,9 @@ SPACE = {
 
 @dataclass
 class LightGBMConfig(TabularConfig):
-    n_trials: int = 12  # 1 = LightGBM defaults only
+    n_trials: int = 10  # 1 = LightGBM defaults only
     max_estimators: int = 3000
-    early_stopping: int = 100
+    early_stopping: int = 50
     n_jobs: int = 2
 
 

@@ -11,7 +11,7 @@ from baselines.data import SplitData
 from baselines.tabular import TabularBaseline, TabularConfig, random_search, val_loss
 
 SPACE = {
-    "learning_rate": [0.01, 0.02, 0.03, 0.05],
+    "learning_rate": [0.02, 0.03, 0.05, 0.1],
     "max_depth": [3, 4, 5, 6, 8],
     "min_child_weight": [1, 3, 5, 10],
     "subsample": [0.7, 0.8, 1.0],
@@ -22,9 +22,9 @@ SPACE = {
 
 @dataclass
 class XGBoostConfig(TabularConfig):
-    n_trials: int = 12  # 1 = XGBoost defaults only
+    n_trials: int = 10  # 1 = XGBoost defaults only
     max_estimators: int = 3000
-    early_stopping: int = 100
+    early_stopping: int = 50
     n_jobs: int = 2
 
 
