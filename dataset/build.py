@@ -86,6 +86,31 @@ def _check_out(out: Path) -> None:
                            "or remove it yourself.")
 
 
+def _clear_killed_builds(out: Path) -> None:
+    """A SIGKILLed build leaves `.NAME.building-PID` behind (or, killed mid-swap, the previous dataset as
+    `.NAME.old-PID`): put a stranded dataset back, delete the leftovers of builds whose process is gone."""
+    for leftover in sorted(out.parent.glob(f".{out.name}.*-*")):
+        kind, _, pid = leftover.name.rpartition("-")
+        if not pid.isdigit() or kind not in (f".{out.name}.building", f".{out.name}.old") or _alive(int(pid)):
+            continue
+        if kind.endswith(".old") and not out.exists():
+            os.replace(leftover, out)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _swap_into_place(tmp: Path, out: Path) -> None:
     """rename(2) cannot replace a non-empty folder, so the old dataset steps aside first, then goes."""
     old = out.parent / f".{out.name}.old-{os.getpid()}"
@@ -100,6 +125,7 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
     params = params or BuildParams()
     raw_dirs = [Path(d) for d in raw_dirs]
     out = Path(out)
+    _clear_killed_builds(out)
     _check_out(out)
     if params.split.splits_file is not None:
         read_splits_file(Path(params.split.splits_file))  # a bad splits file fails before any work
