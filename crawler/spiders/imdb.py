@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
@@ -35,8 +36,8 @@ class ImdbSpider(scrapy.Spider):
         super().update_settings(settings)
         try:
             config = CrawlConfig.from_settings(settings)
-        except ConfigError:
-            return  # reported once, cleanly, by from_crawler
+        except ConfigError as exc:  # before any component is built: `scrapy crawl: error: <sentence>`
+            raise UsageError(str(exc), print_help=False) from None
         settings.set("USER_AGENT", config.user_agent, priority="spider")
         if config.render == "playwright":
             from crawler.browser import apply_playwright_settings
