@@ -101,7 +101,7 @@ class MirrorApp:
         return response
 
     def _title(self, request: Request, imdb_id: str, kind: str) -> Response:
-        if self.catalog.record(imdb_id) is None:
+        if imdb_id not in self.catalog:
             return self._not_found(request.target)
 
         def render(fault: str | None) -> Response:

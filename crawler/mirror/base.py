@@ -89,6 +89,10 @@ class Catalog:
     def latent(self, imdb_id: str) -> Latent | None:
         raise NotImplementedError
 
+    def __contains__(self, imdb_id: object) -> bool:
+        """Cheap membership test (the server checks it on every request, cached page or not)."""
+        return isinstance(imdb_id, str) and self.record(imdb_id) is not None
+
     def id_at(self, index: int) -> str:
         """The id at a position of `ids()`."""
         raise NotImplementedError

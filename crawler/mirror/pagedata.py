@@ -1,7 +1,9 @@
 """The two machine-readable blocks of a title page: schema.org JSON-LD and Next.js `__NEXT_DATA__`."""
 from __future__ import annotations
 
-import json
+import zlib
+
+import orjson
 
 from . import vocab
 from .base import h64
@@ -24,14 +26,19 @@ def ld_escape(text: str) -> str:
             .replace('"', "&quot;").replace("'", "&apos;"))
 
 
+def dumps(obj: object) -> str:
+    """Compact UTF-8 JSON (orjson: page rendering is dominated by JSON encoding, and this is ~5x faster)."""
+    return orjson.dumps(obj).decode()
+
+
 def script_json(obj: object) -> str:
-    """JSON safe inside a <script> element (no `</script>` can appear)."""
-    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-            .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    """JSON safe inside a <script> element, escaped as Next.js does (no `</script>` can appear)."""
+    return dumps(obj).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def person_id(name: str) -> str:
-    return f"nm{h64('person', name) % 10**7:07d}"
+    """A stable `nm` id per name (crc32: called ~40 times per page, so it must be cheap)."""
+    return f"nm{zlib.crc32(name.encode()) % 10**7:07d}"
 
 
 def iso_duration(minutes: int) -> str:
@@ -95,9 +102,10 @@ def json_ld(rec: dict, base: str, seed: int) -> dict:
     for key, names in people:
         if names:
             ld[key] = [{"@type": "Person", "url": f"{base}/name/{person_id(n)}/", "name": ld_escape(n)} for n in names]
-    if rec["writers"] and h64(seed, rec["imdb_id"], "company") % 2:
-        company = _COMPANIES[h64(seed, rec["imdb_id"], "co") % len(_COMPANIES)]
-        ld["creator"].append({"@type": "Organization", "url": f"{base}/company/co{h64(company) % 10**7:07d}/"})
+    ph = h64(seed, rec["imdb_id"], "company")
+    if rec["writers"] and ph % 2:
+        company = _COMPANIES[(ph >> 8) % len(_COMPANIES)]
+        ld["creator"].append({"@type": "Organization", "url": f"{base}/company/co{zlib.crc32(company.encode()) % 10**7:07d}/"})
     if rec["runtime_min"]:
         ld["duration"] = iso_duration(rec["runtime_min"])
     return ld
@@ -118,6 +126,7 @@ def _money(value: dict | None) -> dict | None:
 def next_page_props(rec: dict, base: str, extras: dict, poster_dims: tuple[int, int] | None) -> dict:
     """`props.pageProps` of a title page: aboveTheFoldData and mainColumnData, as imdb-pages.md lists them."""
     iid, ttype = rec["imdb_id"], rec["title_type"]
+    ph = zlib.crc32(iid.encode())  # one hash per page for the decorative numbers below
     atf: dict = {"id": iid, "productionStatus": {"currentProductionStage": {"id": "released" if rec["rating"] else "announced"}},
                  "canHaveEpisodes": ttype == "tvSeries",
                  "titleText": {"text": rec["title"], "__typename": "TitleText"}}
@@ -127,7 +136,7 @@ def next_page_props(rec: dict, base: str, extras: dict, poster_dims: tuple[int, 
         atf["titleType"] = {"id": ttype, "text": TYPE_TEXT.get(ttype, ttype), "canHaveEpisodes": ttype == "tvSeries",
                             "displayableProperty": {"value": {"plainText": TYPE_TEXT.get(ttype, ttype)}}}
     if rec["year"]:
-        end = rec["year"] + 1 + h64(iid, "end") % 6 if ttype == "tvSeries" and h64(iid, "ended") % 2 else None
+        end = rec["year"] + 1 + (ph >> 4) % 6 if ttype == "tvSeries" and ph % 2 else None
         atf["releaseYear"] = {"year": rec["year"], "endYear": end, "__typename": "YearRange"}
     if rec["release_date"]:
         y, m, d = (int(p) for p in rec["release_date"].split("-"))
@@ -138,7 +147,7 @@ def next_page_props(rec: dict, base: str, extras: dict, poster_dims: tuple[int, 
     atf["ratingsSummary"] = {"aggregateRating": rec["rating"], "voteCount": rec["votes"], "__typename": "RatingsSummary"}
     if rec["poster_id"]:
         width, height = poster_dims or POSTER_SIZE
-        atf["primaryImage"] = {"id": f"rm{h64(rec['poster_id']) % 10**10:010d}", "url": poster_url(base, rec["poster_id"]),
+        atf["primaryImage"] = {"id": f"rm{zlib.crc32(rec['poster_id'].encode()):010d}", "url": poster_url(base, rec["poster_id"]),
                                "width": width, "height": height,
                                "caption": {"plainText": f"{rec['title']} ({rec['year']})"}, "__typename": "Image"}
     else:
@@ -171,7 +180,7 @@ def next_page_props(rec: dict, base: str, extras: dict, poster_dims: tuple[int, 
     keywords = rec["keywords"] or []
     main["keywords"] = {"total": len(keywords),
                         "edges": [{"node": {"text": k, "__typename": "Keyword"}} for k in keywords[:TITLE_PAGE_KEYWORDS]]}
-    main["ratingsSummary"] = {"topRanking": {"rank": 1 + h64(iid, "rank") % 5000} if rec["votes"] else None}
+    main["ratingsSummary"] = {"topRanking": {"rank": 1 + (ph >> 8) % 5000} if rec["votes"] else None}
     main["taglines"] = {"edges": [], "total": 0}
     main["summaries"] = {"edges": [{"node": {"plotText": {"plaidHtml": rec["description"]}}}] if rec["description"] else []}
     return {"tconst": iid, "aboveTheFoldData": atf, "mainColumnData": main,

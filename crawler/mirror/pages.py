@@ -4,10 +4,10 @@ Pages are pure functions of (record, base URL, seed): the same inputs give byte-
 """
 from __future__ import annotations
 
-import json
 from html import escape
 
 from .pagedata import (
+    dumps,
     json_ld,
     next_data,
     next_page_props,
@@ -55,7 +55,7 @@ Sitemap: /sitemap.xml
 
 
 def _head(title: str, description: str, canonical: str, ld: dict | None) -> str:
-    ld_text = json.dumps(ld, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/") if ld else ""
+    ld_text = dumps(ld).replace("</", "<\\/") if ld else ""
     ld_block = f'<script type="application/ld+json">{ld_text}</script>' if ld else ""
     return (
         '<!DOCTYPE html><html lang="en-US" xmlns:og="http://opengraphprotocol.org/schema/" '

@@ -7,6 +7,7 @@ art; runtime, age and vote count move the rating too.
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Iterator
 from functools import lru_cache
 
@@ -40,6 +41,7 @@ class SyntheticCatalog(Catalog):
         self._writers = max(60, self.n // 4)
         self._actors = max(200, self.n)
         self._core = lru_cache(maxsize=8192)(self._make_core)
+        self.person = lru_cache(maxsize=65536)(self._person)
 
     # --- ids -------------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -54,12 +56,16 @@ class SyntheticCatalog(Catalog):
         index = (_MUL_INV * (int(imdb_id[2:]) - ID_BASE - self._offset)) % ID_SPACE
         return index if index < self.n else None
 
+    def __contains__(self, imdb_id: object) -> bool:
+        return isinstance(imdb_id, str) and self.index_of(imdb_id) is not None
+
     def ids(self) -> Iterator[str]:
         return (self.id_at(i) for i in range(self.n))
 
     # --- people ----------------------------------------------------------------------------------
-    def person(self, kind: str, pid: int) -> str:
-        h = h64(self.seed, kind, pid)
+    def _person(self, kind: str, pid: int) -> str:
+        key = f"{self.seed}:{kind}:{pid}".encode()
+        h = zlib.crc32(key) | zlib.crc32(key, 0x5EED) << 32
         first = vocab.FIRST_NAMES[h % len(vocab.FIRST_NAMES)]
         last = vocab.LAST_NAMES[(h >> 16) % len(vocab.LAST_NAMES)]
         middle = f" {chr(65 + (h >> 32) % 26)}." if (h >> 40) % 4 == 0 else ""

@@ -124,6 +124,9 @@ class TableCatalog(Catalog):
     def __len__(self) -> int:
         return len(self._records)
 
+    def __contains__(self, imdb_id: object) -> bool:
+        return imdb_id in self._records
+
     def ids(self) -> Iterator[str]:
         return iter(self._records)
 

@@ -1,0 +1,127 @@
+"""How fast the offline mirror serves: title pages/s and resized posters/s, against a static-response reference.
+
+The mirror runs in its own process (`python -m crawler.mirror serve`), so the load generator here does
+not share its GIL; the reference is a trivial asyncio server in another process that answers every
+request with the same ~11 KB page. Same load generator (asyncio, raw sockets, keep-alive), same run.
+Goal from issue 2: at least 1,000 distinct title pages/s on the 2-core sandbox.
+
+    python benchmarks/mirror.py [--pages 5000] [--posters 600] [--concurrency 16] [--catalog synthetic:200000]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from crawler.mirror.catalog import load_catalog  # noqa: E402
+
+STATIC_SERVER = r"""
+import asyncio, sys
+BODY = b"x" * int(sys.argv[1])
+HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\nConnection: keep-alive\r\n\r\n" % len(BODY)
+class P(asyncio.Protocol):
+    def connection_made(self, t): self.t, self.buf = t, b""
+    def data_received(self, d):
+        self.buf += d
+        while b"\r\n\r\n" in self.buf:
+            _, self.buf = self.buf.split(b"\r\n\r\n", 1)
+            self.t.write(HEAD + BODY)
+async def main():
+    server = await asyncio.get_running_loop().create_server(P, "127.0.0.1", 0, backlog=1024)
+    print(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", flush=True)
+    await server.serve_forever()
+asyncio.run(main())
+"""
+
+
+async def _worker(host: str, port: int, paths: list[str], stats: dict) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    for path in paths:
+        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: imdbkit-bench\r\n\r\n".encode())
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = int(head.lower().split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+        body = await reader.readexactly(length)
+        stats["bytes"] += len(body)
+        stats["ok" if status == 200 else "bad"] += 1
+    writer.close()
+
+
+def load(base_url: str, paths: list[str], concurrency: int) -> tuple[float, dict]:
+    """Fetch all paths over `concurrency` keep-alive connections; returns (requests/s, stats)."""
+    host, port = base_url.split("//", 1)[1].rsplit(":", 1)
+    stats = {"ok": 0, "bad": 0, "bytes": 0}
+    shards = [paths[i::concurrency] for i in range(concurrency)]
+
+    async def run() -> None:
+        await asyncio.gather(*(_worker(host, int(port), s, stats) for s in shards if s))
+
+    start = time.perf_counter()
+    asyncio.run(run())
+    elapsed = time.perf_counter() - start
+    return len(paths) / elapsed, stats
+
+
+def start(cmd: list[str]) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=REPO,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    return proc, proc.stdout.readline().strip()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--catalog", default="synthetic:200000")
+    parser.add_argument("--pages", type=int, default=5000, help="distinct title pages to fetch")
+    parser.add_argument("--posters", type=int, default=600, help="distinct resized posters to fetch")
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    catalog = load_catalog(args.catalog, seed=args.seed)
+    step = max(1, len(catalog) // args.pages)
+    ids = [catalog.id_at(i) for i in range(0, len(catalog), step)][: args.pages]
+    pages = [f"/title/{i}/" for i in ids]
+    poster_ids = [r["poster_id"] for r in map(catalog.record, ids) if r["poster_id"]][: args.posters]
+    posters = [f"/images/M/{p}._V1_QL75_UX182_CR0,0,182,268_.jpg" for p in poster_ids]
+
+    mirror, mirror_url = start([sys.executable, "-m", "crawler.mirror", "serve", "--catalog", args.catalog,
+                                "--seed", str(args.seed)])
+    try:
+        load(mirror_url, pages[:200], 4)  # warm-up: imports, first allocations (other ids than measured below)
+        title_rate, title_stats = load(mirror_url, pages, args.concurrency)
+        cached_rate, _ = load(mirror_url, pages[: min(2000, len(pages))], args.concurrency)
+        poster_rate, poster_stats = load(mirror_url, posters, args.concurrency)
+    finally:
+        mirror.terminate()
+        mirror.wait(timeout=10)
+    avg = title_stats["bytes"] // max(1, title_stats["ok"])
+    static, static_url = start([sys.executable, "-c", STATIC_SERVER, str(avg)])
+    try:
+        load(static_url, pages[:200], 4)
+        static_rate, _ = load(static_url, pages, args.concurrency)
+    finally:
+        static.terminate()
+        static.wait(timeout=10)
+
+    print(f"mirror benchmark — catalog {args.catalog}, {args.concurrency} keep-alive connections, "
+          f"{os.cpu_count()} CPUs")
+    print(f"  title pages (distinct, rendered) {title_rate:9,.0f} pages/s   ({title_stats['ok']:,} ok, "
+          f"{title_stats['bad']} not 200, {avg:,} B avg)")
+    print(f"  title pages (cached)             {cached_rate:9,.0f} pages/s")
+    print(f"  posters UX182 CR (distinct)      {poster_rate:9,.0f} images/s  ({poster_stats['ok']:,} ok, "
+          f"{poster_stats['bytes'] // max(1, poster_stats['ok']):,} B avg)")
+    print(f"  reference: static {avg:,} B page  {static_rate:9,.0f} pages/s")
+    print(f"  ratio mirror/static (distinct pages) {title_rate / static_rate:.2f}; "
+          f"goal >= 1,000 pages/s: {'met' if title_rate >= 1000 else 'NOT met'}")
+    return 0 if title_stats["bad"] == 0 and poster_stats["bad"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
