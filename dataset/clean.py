@@ -11,7 +11,10 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from pyarrow import types as pa_types
 
+from dataset import clean_fast as fast
+from dataset.clean_fast import is_arrow
 from dataset.rates import SYMBOLS, USD_PER_UNIT
 from dataset.report import Report, objects
 
@@ -211,8 +214,16 @@ _MISS = object()
 
 
 def _count_invalid(report: Report, name: str, raw: pd.Series, parsed: list) -> None:
-    bad = sum(1 for r, p in zip(raw.tolist(), parsed, strict=True) if p is None and null_text(r) is not None)
+    """Numbers that parse to None were out of range; anything else that did was unparseable text."""
+    numeric = bad = 0
+    for r, p in zip(raw.tolist(), parsed, strict=True):
+        if p is None and null_text(r) is not None:
+            if isinstance(r, int | float) and not isinstance(r, bool):
+                numeric += 1
+            else:
+                bad += 1
     report.note(STAGE, f"{name}_unparseable_to_null", bad)
+    report.note(STAGE, f"{name}_out_of_range_to_null", numeric)
 
 
 def _money_usd(series: pd.Series, name: str, report: Report) -> np.ndarray:
@@ -230,36 +241,74 @@ def _money_usd(series: pd.Series, name: str, report: Report) -> np.ndarray:
     return out
 
 
+def _text(series: pd.Series, fn: Callable = null_text) -> list:
+    if is_arrow(series) and fn is null_text:
+        return list(fast.text_column(series, NULLS, null_text))
+    return _map_unique(series, fn)
+
+
+def _number(series: pd.Series, fn: Callable, name: str, low: float, high: float, report: Report) -> np.ndarray:
+    """Typed numbers are range-checked in one vector operation; anything else is parsed per distinct value."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        values, bad = fast.number_column(series, low, high)
+        report.note(STAGE, f"{name}_out_of_range_to_null", bad)
+        return values
+    parsed = _map_unique(series, fn)
+    _count_invalid(report, name, series, parsed)
+    values = np.array([np.nan if p is None else p for p in parsed], dtype="float64")
+    bad = ~np.isnan(values) & ~((values > low) & (values < high))
+    report.note(STAGE, f"{name}_out_of_range_to_null", int(bad.sum()))
+    return np.where(bad, np.nan, values)
+
+
+def _money(series: pd.Series, name: str, report: Report) -> np.ndarray:
+    if is_arrow(series) and pa_types.is_struct(series.dtype.pyarrow_dtype):
+        usd, unknown, unparseable = fast.money_column(series)
+        for currency, n in sorted(unknown.items()):
+            report.note(STAGE, f"{name}_unknown_currency_to_null:{currency}", n)
+        report.note(STAGE, f"{name}_unparseable_to_null", unparseable)
+        return usd
+    return _money_usd(series, name, report)
+
+
+def _lists(series: pd.Series, memo: dict) -> list:
+    if is_arrow(series):
+        out = fast.list_column(series, NULLS)
+        if out is not None:
+            return out
+    return _clean_lists(series.tolist(), memo)
+
+
+def _nullable_int(values: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
+    missing = np.isnan(values)
+    out = pd.array(np.where(missing, 0, values).astype("int64"), dtype=dtype)
+    out[missing] = pd.NA
+    return out
+
+
 def clean_fields(df: pd.DataFrame, report: Report) -> pd.DataFrame:
     """Typed, normalised columns named as in Contract 2; raw money/text columns replaced."""
     idx = df.index
-    out = pd.DataFrame({"imdb_id": objects(df["imdb_id"], idx)}, index=idx)
+    out = pd.DataFrame({"imdb_id": objects(df["imdb_id"].tolist(), idx)}, index=idx)
     for name in TEXT_FIELDS:
-        out[name] = objects(_map_unique(df[name], null_text), idx)
-    year = _map_unique(df["year"], parse_year)
-    _count_invalid(report, "year", df["year"], year)
-    out["year"] = pd.array(year, dtype="Int32")
-    for name, fn, dtype in [("runtime_min", parse_duration, "float32"), ("rating", parse_float, "float32"),
-                            ("metascore", parse_float, "float32")]:
-        parsed = _map_unique(df[name], fn)
-        _count_invalid(report, name, df[name], parsed)
-        out[name] = np.array([np.nan if p is None else p for p in parsed], dtype=dtype)
-    bad_rating = (out["rating"] < 0) | (out["rating"] > 10)
-    report.note(STAGE, "rating_out_of_range_to_null", int(bad_rating.sum()))
-    out.loc[bad_rating, "rating"] = np.nan
-    votes = _map_unique(df["votes"], parse_count)
-    _count_invalid(report, "votes", df["votes"], votes)
-    out["votes"] = pd.array(votes, dtype="Int64")
-    out["content_rating"] = objects(_map_unique(df["content_rating"], null_text), idx)
+        out[name] = objects(_text(df[name]), idx)
+    year = _number(df["year"], parse_year, "year", 1869, 2101, report)
+    out["year"] = pd.Series(_nullable_int(year, "Int32"), index=idx)
+    out["runtime_min"] = _number(df["runtime_min"], parse_duration, "runtime_min", 0, 1e6, report).astype("float32")
+    out["rating"] = _number(df["rating"], parse_float, "rating", -1e-9, 10 + 1e-9, report).astype("float32")
+    out["metascore"] = _number(df["metascore"], parse_float, "metascore", -1e-9, 100 + 1e-9, report).astype("float32")
+    votes = _number(df["votes"], parse_count, "votes", -1, 1e15, report)
+    out["votes"] = pd.Series(_nullable_int(votes, "Int64"), index=idx)
+    out["content_rating"] = objects(_text(df["content_rating"]), idx)
     out["age_band"] = objects(_map_unique(out["content_rating"], age_band), idx)
-    out["color"] = objects(_map_unique(df["color"], normalise_color), idx)
+    out["color"] = objects(_map_unique(pd.Series(_text(df["color"]), dtype=object), normalise_color), idx)
     memo: dict = {}
     for name in LIST_FIELDS:
-        out[name] = objects(_clean_lists(df[name].tolist(), memo), idx)
-    out["budget_usd"] = _money_usd(df["budget"], "budget", report)
-    out["gross_usd"] = _money_usd(df["gross_worldwide"], "gross", report)
+        out[name] = objects(_lists(df[name], memo), idx)
+    out["budget_usd"] = _money(df["budget"], "budget", report)
+    out["gross_usd"] = _money(df["gross_worldwide"], "gross", report)
     for name in ["poster_path", "poster_sha1", "frame_embeddings_index"]:
-        out[name] = objects(df[name], idx)
+        out[name] = objects(df[name].tolist(), idx)
     out["_raw"] = df["_raw"].to_numpy()
     report.stage_rows(STAGE, len(df), len(out))
     return out
