@@ -1,0 +1,71 @@
+"""The spider through Debian Chromium: Playwright (search paging, WAF) and Selenium (WAF)."""
+from __future__ import annotations
+
+import itertools
+import re
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_binary
+from tests.crawler.conftest import assert_equal_to_catalog, run_crawl, write_ids
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+QUERY = "title_type=feature&num_votes=100,"
+
+
+def search_ids(base_url: str, max_results: int) -> list[str]:
+    """The first `max_results` ids of QUERY in the mirror's order, read from its own JSON endpoint."""
+    import base64
+    import json
+
+    ids: list[str] = []
+    query = "title_type=feature&num_votes=100,&sort=num_votes,desc"
+    while len(ids) < max_results:
+        cursor = base64.urlsafe_b64encode(json.dumps({"o": len(ids)}).encode()).decode()
+        with urllib.request.urlopen(f"{base_url}/search/title/_next?{query}&after={cursor}") as response:
+            batch = json.load(response)
+        ids += [item["titleId"] for item in batch["titleListItems"]]
+        if not batch["hasNextPage"]:
+            break
+    return ids[:max_results]
+
+
+def test_search_beyond_50_with_playwright(mirror, tmp_path: Path) -> None:
+    require_binary("/usr/bin/chromium")
+    crawl = run_crawl(mirror.base_url, tmp_path / "crawl", {"search": QUERY, "max_results": 70},
+                      IMDB_RENDER="playwright", IMDB_DOWNLOAD_POSTERS=0, IMDB_FOLLOW_KEYWORDS=0)
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    want = search_ids(mirror.base_url, 70)
+    assert len(want) == 70
+    assert sorted(i["imdb_id"] for i in crawl.items) == sorted(want)
+    assert crawl.stats["requests"]["by_status"].keys() == {"200"}
+    assert "Traceback" not in crawl.log
+
+
+def test_search_without_a_browser_takes_the_first_page_and_says_so(mirror, tmp_path: Path) -> None:
+    crawl = run_crawl(mirror.base_url, tmp_path / "crawl", {"search": QUERY, "max_results": 120},
+                      IMDB_DOWNLOAD_POSTERS=0, IMDB_FOLLOW_KEYWORDS=0)
+    assert sorted(i["imdb_id"] for i in crawl.items) == sorted(search_ids(mirror.base_url, 50))
+    assert re.search(r"search: 50 of \d+ results are on the first page", crawl.log)
+    assert "IMDB_RENDER=playwright" in crawl.log
+
+
+@pytest.mark.parametrize("render", ["playwright", "selenium"])
+def test_browser_modes_pass_the_waf_and_collect_everything(mirror_factory, tmp_path: Path, render: str) -> None:
+    require_binary("/usr/bin/chromium")
+    if render == "selenium":
+        require_binary("/usr/bin/chromedriver")
+    server = mirror_factory("synthetic:300", faults="waf=0.5,waf200=0.2", seed=11)
+    ids = list(itertools.islice(server.catalog.ids(), 20))
+    crawl = run_crawl(server.base_url, tmp_path / "crawl", {"ids_file": write_ids(tmp_path / "ids.txt", ids)},
+                      IMDB_RENDER=render)
+    assert crawl.returncode == 0, crawl.log[-3000:]
+    counts = Counter(i["imdb_id"] for i in crawl.items)
+    assert set(counts) == set(ids) and max(counts.values()) == 1
+    assert_equal_to_catalog(crawl.items, server.catalog, server.base_url)
+    assert all(i["poster_path"] for i in crawl.items if i["poster_url"])
+    assert crawl.stats["finish_reason"] == "finished"
+    assert "Traceback" not in crawl.log
