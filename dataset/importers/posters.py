@@ -43,6 +43,9 @@ def import_posters(labels: Path, images: Path, out: Path, limit: int | None = No
                                   poster_path=poster_path, poster_sha1=sha1))
                 if row.get("split"):
                     splits.append((imdb_id, row["split"].strip()))
+    except UnicodeDecodeError:
+        writer.abort()
+        raise DatasetError(f"{labels} is not valid UTF-8 text; re-save it as UTF-8.") from None
     except BaseException:
         writer.abort()
         raise

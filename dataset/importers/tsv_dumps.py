@@ -27,14 +27,16 @@ def _open(folder: Path, name: str):
 def _rows(path: Path, fh):
     csv.field_size_limit(sys.maxsize)
     reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = next(reader, None)
-    if header is None:
-        raise DatasetError(f"{path} is empty.")
     try:
+        header = next(reader, None)
+        if header is None:
+            raise DatasetError(f"{path} is empty.")
         for row in reader:
             yield dict(zip(header, (None if v == "\\N" else v for v in row), strict=False))
     except (EOFError, OSError) as exc:
         raise DatasetError(f"{path} is truncated or not gzip ({exc}); download it again.") from None
+    except UnicodeDecodeError:
+        raise DatasetError(f"{path} is not valid UTF-8 text (a damaged download?); download it again.") from None
 
 
 def import_tsv_dumps(folder: Path, out: Path, title_types: list[str] | None = None, min_votes: int = 125,
@@ -43,11 +45,21 @@ def import_tsv_dumps(folder: Path, out: Path, title_types: list[str] | None = No
         raise DatasetError(f"dump folder {folder} does not exist.")
     wanted = set(title_types or ["movie"])
     ratings_path, fh = _open(folder, "title.ratings")
+    ratings, bad = {}, []
     with fh:
-        ratings = {r["tconst"]: (float(r["averageRating"]), int(r["numVotes"]))
-                   for r in _rows(ratings_path, fh) if r.get("numVotes") and int(r["numVotes"]) > min_votes}
+        for r in _rows(ratings_path, fh):
+            try:  # one damaged row costs that title, never the import
+                votes = int(r.get("numVotes") or 0)
+                rating = float(r["averageRating"]) if r.get("averageRating") else None
+            except ValueError:
+                bad.append(r.get("tconst"))
+                continue
+            if votes > min_votes:
+                ratings[r["tconst"]] = (rating, votes)
     basics_path, fh = _open(folder, "title.basics")
     writer = RawWriter(out, SOURCE, basics_path)
+    for tconst in bad:
+        writer.skip("rating or vote count is not a number", f"{ratings_path}:{tconst}")
     try:
         with fh:
             for r in _rows(basics_path, fh):
