@@ -100,9 +100,10 @@ def draw_motif(img: np.ndarray, genre: str, rng: np.random.Generator, accent: tu
             p1, p2 = (pt(a, 0.15), pt(a + 0.05, 0.85)) if vertical else (pt(0.0, a), pt(1.0, a + 0.04))
             cv2.rectangle(img, p1, p2, accent, -1)
     else:  # Drama, Biography, Documentary: a portrait silhouette in a frame
-        cv2.rectangle(img, pt(0.12, 0.12), pt(0.88, 0.8), accent, max(2, int(6 * s)))
-        cv2.ellipse(img, pt(0.5, 0.42), (int(70 * s), int(90 * s)), 0, 0, 360, (20, 20, 20), -1)
-        cv2.ellipse(img, pt(0.5, 0.8), (int(130 * s), int(90 * s)), 0, 180, 360, (20, 20, 20), -1)
+        m, cx, k = r(0.06, 0.18), r(0.35, 0.65), r(0.7, 1.2)
+        cv2.rectangle(img, pt(m, m), pt(1 - m, 0.8), accent, max(2, int(r(3, 9) * s)))
+        cv2.ellipse(img, pt(cx, 0.42), (int(70 * s * k), int(90 * s * k)), 0, 0, 360, (20, 20, 20), -1)
+        cv2.ellipse(img, pt(cx, 0.8), (int(130 * s * k), int(90 * s * k)), 0, 180, 360, (20, 20, 20), -1)
 
 
 def ascii_text(text: str) -> str:

@@ -3,7 +3,8 @@
 The page holds the first 50 results (in `__NEXT_DATA__` and as list items); its "50 more" button runs
 inline JavaScript that fetches `/search/title/_next?…&after=CURSOR` and appends the next 50, so only a
 browser pages further. Filters run on numpy columns built lazily on the first search from at most
-`SCAN_LIMIT` titles (the first 200,000 of a bigger synthetic catalog; searches see only those).
+`SCAN_LIMIT` titles (the first 50,000 of a bigger catalog; searches see only those, and the first
+search on a 50,000-title catalog takes a few seconds to index it).
 Semantics: several title types = any of them, several genres = all of them; titles without a vote
 count never match `num_votes`; a missing release date falls back to 1 January of the year.
 """
@@ -23,7 +24,7 @@ from .pagedata import TYPE_TEXT, next_data, poster_url
 from .pages import _head, _short_count, _tail
 
 PAGE_SIZE = 50
-SCAN_LIMIT = 200_000
+SCAN_LIMIT = 50_000
 TYPE_PARAM = {"feature": "movie", "tv_movie": "tvMovie", "tv_series": "tvSeries", "tv_episode": "tvEpisode",
               "short": "short", "video": "video", "video_game": "videoGame"}
 SORTS = ("moviemeter", "num_votes", "user_rating", "year", "release_date")

@@ -40,7 +40,9 @@ class SyntheticCatalog(Catalog):
         self._directors = max(40, self.n // 6)
         self._writers = max(60, self.n // 4)
         self._actors = max(200, self.n)
+        self._stream = (self.seed % 2**24) << 40  # per-record RNG seeds: stream | index << 3 | salt
         self._core = lru_cache(maxsize=8192)(self._make_core)
+        self.director_quality = lru_cache(maxsize=65536)(self._director_quality)
         self.person = lru_cache(maxsize=65536)(self._person)
 
     # --- ids -------------------------------------------------------------------------------------
@@ -71,12 +73,17 @@ class SyntheticCatalog(Catalog):
         middle = f" {chr(65 + (h >> 32) % 26)}." if (h >> 40) % 4 == 0 else ""
         return f"{first}{middle} {last}"
 
-    def director_quality(self, pid: int) -> float:
+    def _rng(self, index: int, salt: int) -> random.Random:
+        """Random seeded from (seed, index, salt); Random mixes int seeds itself, so no hashing is needed."""
+        return random.Random(self._stream | index << 3 | salt)
+
+    def _director_quality(self, pid: int) -> float:
+        """The latent quality of a director: lifts votes and ratings of all their titles."""
         return random.Random(h64(self.seed, "director-quality", pid)).gauss(0.0, 1.0)
 
     # --- the searchable core: type, year, genres, votes, rating ----------------------------------
     def _make_core(self, index: int) -> dict:
-        rng = random.Random(h64(self.seed, index, "core"))
+        rng = self._rng(index, 1)
         ttype = rng.choices(_TYPES, _TYPE_W)[0]
         primary = rng.choices(_GENRES, vocab.GENRE_WEIGHTS)[0]
         genres = [primary]
@@ -158,7 +165,7 @@ class SyntheticCatalog(Catalog):
         return f"{w} of the {rng.choice(vocab.GENRE_TEXT[rng.choice(_GENRES)][0])}"
 
     def _titles(self, index: int, core: dict) -> tuple[str, str, tuple]:
-        rng = random.Random(h64(self.seed, index, "title"))
+        rng = self._rng(index, 2)
         country = vocab.COUNTRIES[rng.choices(range(len(vocab.COUNTRIES)), _COUNTRY_W)[0]]
         english = self._english_title(rng, core)
         if core["title_type"] == "tvEpisode" and rng.random() < 0.3:
@@ -174,7 +181,7 @@ class SyntheticCatalog(Catalog):
 
     def _record(self, index: int, imdb_id: str) -> dict:
         core = self._core(index)
-        rng = random.Random(h64(self.seed, index, "record"))
+        rng = self._rng(index, 3)
         ttype, primary, genres, year = core["title_type"], core["primary"], core["genres"], core["year"]
         title, original, country = self._titles(index, core)
         countries, languages = [country[1]], [country[3]]
