@@ -227,11 +227,13 @@ class LineReader:
     def _gzip_chunks(self):  # type: ignore[no-untyped-def]
         decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
         with self.path.open("rb") as raw:
-            while chunk := raw.read(1 << 20):
+            while chunk := raw.read(1 << 16):
                 while chunk:
+                    before = decomp.copy()
                     try:
                         yield decomp.decompress(chunk)
-                    except zlib.error:
+                    except zlib.error:  # garbage after a member that never got its trailer
+                        yield from _salvage(before, chunk)
                         self.clean = False
                         return
                     chunk = decomp.unused_data
@@ -239,3 +241,12 @@ class LineReader:
                         decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
         if not decomp.eof:
             self.clean = False
+
+
+def _salvage(decomp, chunk: bytes):  # type: ignore[no-untyped-def]
+    """Byte by byte up to the first corrupt one, so nothing decodable before it is lost."""
+    for at in range(len(chunk)):
+        try:
+            yield decomp.decompress(chunk[at:at + 1])
+        except zlib.error:
+            return

@@ -1,0 +1,141 @@
+"""The field table on small hand-written pages in IMDb's structure (docs: imdb-pages.md)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from crawler import extract
+from crawler.items import ITEM_FIELDS, MovieItem
+
+LD = {
+    "@context": "https://schema.org", "@type": "Movie", "url": "https://www.imdb.com/title/tt0133093/",
+    "name": "The Matrix", "description": "Neo &amp; Trinity fight Agent Smith&apos;s machines.",
+    "image": "https://m.media-amazon.com/images/M/MV5BNzQz._V1_.jpg", "datePublished": "1999-03-31",
+    "duration": "PT2H16M", "contentRating": "R", "genre": ["Action", "Sci-Fi", "Action"],
+    "keywords": "simulation,artificial reality,hacker", "aggregateRating": {"ratingValue": "8.7", "ratingCount": "2,134,567"},
+    "actor": [{"@type": "Person", "name": "Keanu Reeves"}, {"@type": "Person", "name": "Carrie-Anne Moss"}],
+    "director": [{"@type": "Person", "name": "Lana Wachowski"}, {"@type": "Person", "name": "Lilly Wachowski"}],
+    "creator": [{"@type": "Person", "name": "Lilly Wachowski"}, {"@type": "Organization", "url": "/company/co1/"}],
+}
+PROPS = {
+    "aboveTheFoldData": {
+        "id": "tt0133093", "titleText": {"text": "The Matrix"}, "originalTitleText": {"text": "The Matrix"},
+        "titleType": {"id": "movie"}, "releaseYear": {"year": 1999}, "runtime": {"seconds": 8160},
+        "releaseDate": {"day": 31, "month": 3, "year": 1999},
+        "ratingsSummary": {"aggregateRating": 8.7, "voteCount": 2134567}, "metacritic": {"metascore": {"score": 73}},
+        "primaryVideos": {"edges": [{"node": {"playbackURLs": [{"url": "https://imdb-video/vi1.mp4"},
+                                                               {"url": "https://imdb-video/vi1.mp4"}]}}]},
+    },
+    "mainColumnData": {
+        "countriesDetails": {"countries": [{"id": "US", "text": "United States"}, {"id": "AU", "text": "Australia"}]},
+        "spokenLanguages": {"spokenLanguages": [{"id": "en", "text": "English"}]},
+        "productionBudget": {"budget": {"amount": 63000000, "currency": "USD"}},
+        "worldwideGross": {"total": {"amount": 467222728, "currency": "USD"}},
+        "technicalSpecifications": {"colorations": {"items": [{"text": "Color"}]}},
+        "cast": {"edges": [{"node": {"name": {"nameText": {"text": n}}}} for n in
+                           ("Keanu Reeves", "Laurence Fishburne", "Carrie-Anne Moss", "Hugo Weaving")]},
+        "keywords": {"total": 12, "edges": [{"node": {"text": "simulation"}}, {"node": {"text": "hacker"}}]},
+    },
+}
+
+
+def page(ld: dict | None = LD, props: dict | None = PROPS, body: str = "") -> str:
+    ld_block = f'<script type="application/ld+json">{json.dumps(ld)}</script>' if ld is not None else ""
+    nd = json.dumps({"props": {"pageProps": props}}) if props is not None else None
+    nd_block = f'<script id="__NEXT_DATA__" type="application/json">{nd}</script>' if nd else ""
+    return f"<html><head>{ld_block}</head><body>{body}{nd_block}</body></html>"
+
+
+URL = "https://www.imdb.com/title/tt0133093/"
+
+
+def test_every_contract_field_from_both_blocks() -> None:
+    fields, warnings = extract.parse_title_page(page(), URL)
+    assert warnings == []
+    assert fields["imdb_id"] == "tt0133093" and fields["_keyword_total"] == 12
+    assert fields["title"] == "The Matrix" and fields["title_type"] == "movie" and fields["year"] == 1999
+    assert fields["release_date"] == "1999-03-31" and fields["runtime_min"] == 136
+    assert fields["rating"] == 8.7 and fields["votes"] == 2134567 and fields["metascore"] == 73
+    assert fields["description"] == "Neo & Trinity fight Agent Smith's machines."  # entities unescaped
+    assert fields["genres"] == ["Action", "Sci-Fi"]  # de-duplicated in order
+    assert fields["writers"] == ["Lilly Wachowski"]  # the Organization creator is not a writer
+    assert fields["actors"][:2] == ["Keanu Reeves", "Laurence Fishburne"]  # full billing from the cast edges
+    assert fields["countries"] == ["United States", "Australia"] and fields["languages"] == ["English"]
+    assert fields["budget"] == {"amount": 63000000.0, "currency": "USD"}
+    assert fields["gross_worldwide"] == {"amount": 467222728.0, "currency": "USD"}
+    assert fields["color"] == "Color" and fields["keywords"] == ["simulation", "hacker"]
+    assert fields["trailer_urls"] == ["https://imdb-video/vi1.mp4"]
+    assert set(fields) - {"_keyword_total"} == set(ITEM_FIELDS) - {
+        "url", "poster_path", "poster_sha1", "scraped_at", "source", "warnings"}
+
+
+def test_json_ld_alone_still_gives_its_fields_and_says_what_is_missing() -> None:
+    fields, warnings = extract.parse_title_page(page(props=None), URL)
+    assert fields["title"] == "The Matrix" and fields["rating"] == 8.7 and fields["votes"] == 2134567
+    assert fields["year"] == 1999 and fields["runtime_min"] == 136
+    assert fields["keywords"] == ["simulation", "artificial reality", "hacker"]
+    assert fields["countries"] is None and fields["budget"] is None  # only __NEXT_DATA__ carries them
+    assert any("no __NEXT_DATA__" in w for w in warnings)
+
+
+OLD_LAYOUT = """<div class="title_wrapper"><h1 itemprop="name">Heat&nbsp;<span id="titleYear">(<a href="/year/1995/">1995</a>)</span></h1>
+<span itemprop="ratingValue">8.3</span><span itemprop="ratingCount">712,345</span></div>
+<div class="summary_text">A group of professional bank robbers.</div>
+<div class="txt-block"><h4>Country:</h4><a>USA</a></div><div class="txt-block"><h4>Budget:</h4>$60,000,000 (estimated)</div>
+<div class="see-more inline canwrap" itemprop="keywords"><a href="/keyword/heist"><span class="itemprop">heist</span></a>
+<nobr><a href="/title/tt0113277/keywords">See All (57) &raquo;</a></nobr></div>"""
+
+
+def test_old_layout_html_fallback() -> None:
+    fields, warnings = extract.parse_title_page(page(ld=None, props=None, body=OLD_LAYOUT),
+                                                "https://www.imdb.com/title/tt0113277/")
+    assert fields["imdb_id"] == "tt0113277" and fields["title"] == "Heat" and fields["year"] == 1995
+    assert fields["rating"] == 8.3 and fields["votes"] == 712345
+    assert fields["countries"] == ["USA"] and fields["budget"] == {"amount": 60000000.0, "currency": "USD"}
+    assert fields["keywords"] == ["heist"] and fields["_keyword_total"] == 57
+    assert any("neither JSON-LD nor __NEXT_DATA__" in w for w in warnings)
+
+
+@pytest.mark.parametrize("html", [
+    "", "<html></html>", "<script type='application/ld+json'>{not json</script>",
+    '<script id="__NEXT_DATA__" type="application/json">{"props": []}</script>',
+    page(ld={"@type": "Movie", "aggregateRating": {"ratingValue": "eight"}, "duration": "forever"}),
+])
+def test_broken_pages_give_warnings_not_exceptions(html: str) -> None:
+    fields, warnings = extract.parse_title_page(html, URL)
+    assert fields["imdb_id"] == "tt0133093"  # from the URL
+    item = MovieItem(**{k: v for k, v in fields.items() if not k.startswith("_")}, warnings=warnings).validate()
+    assert item.imdb_id == "tt0133093" and warnings
+
+
+def test_string_numbers_that_do_not_parse_are_named_in_warnings() -> None:
+    ld = {**LD, "aggregateRating": {"ratingValue": "eight", "ratingCount": "many"}}
+    fields, warnings = extract.parse_title_page(page(ld=ld), URL)
+    assert fields["rating"] == 8.7  # the next source answered
+    assert any(w.startswith("rating: jsonld") for w in warnings)
+
+
+def test_zero_votes_is_no_vote_count() -> None:
+    props = json.loads(json.dumps(PROPS))
+    props["aboveTheFoldData"]["ratingsSummary"] = {"aggregateRating": None, "voteCount": 0}
+    ld = {k: v for k, v in LD.items() if k != "aggregateRating"}
+    fields, _ = extract.parse_title_page(page(ld=ld, props=props), URL)
+    assert fields["rating"] is None and fields["votes"] is None
+
+
+def test_keywords_page_and_search_page() -> None:
+    edges = [{"node": {"keyword": {"text": {"text": k}}}} for k in ("hacker", "simulation", "hacker")]
+    kw_page = page(ld=None, props={"contentData": {"data": {"title": {"keywords": {"edges": edges}}}}})
+    assert extract.parse_keywords_page(kw_page) == ["hacker", "simulation"]
+    items = [{"titleId": f"tt{i:07d}"} for i in range(1, 51)]
+    search = page(ld=None, props={"searchResults": {"titleResults": {"titleListItems": items, "total": 812}}})
+    assert extract.parse_search_page(search) == ([f"tt{i:07d}" for i in range(1, 51)], 812)
+
+
+def test_resolve_paths() -> None:
+    data = {"a": [{"b": 1}, {"b": 2}, {"c": 3}], "d": {"e": "x"}, "p": [{"@type": "Person", "n": "A"}, {"n": "B"}]}
+    assert extract.resolve(data, tuple(extract._compile("a[].b"))) == [1, 2]
+    assert extract.resolve(data, tuple(extract._compile("d.e"))) == "x"
+    assert extract.resolve(data, tuple(extract._compile("p[@type=Person].n"))) == ["A"]
+    assert extract.resolve(data, tuple(extract._compile("d.missing.deeper"))) is None

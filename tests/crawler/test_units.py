@@ -1,0 +1,166 @@
+"""Parsers, items, config, discovery, middlewares and the JSONL writer, without a crawl."""
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import DropItem
+from scrapy.http import HtmlResponse, Response
+from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
+
+from crawler import discovery, parsers
+from crawler.config import ConfigError, CrawlConfig
+from crawler.items import MovieItem
+from crawler.middlewares import NoErrorsCachePolicy, is_challenge, retry_after_seconds
+from crawler.pipelines import JsonlWriterPipeline, sized_poster_url
+from crawler.stats import drifted
+
+
+@pytest.mark.parametrize(("parse", "raw", "want"), [
+    (parsers.duration_minutes, "PT2H16M", 136), (parsers.duration_minutes, "2h 16min", 136),
+    (parsers.duration_minutes, "PT45M", 45), (parsers.duration_minutes, 8160, 136),
+    (parsers.number, "1,234", 1234.0), (parsers.number, "1.2M", 1_200_000.0), (parsers.number, "3.4K", 3400.0),
+    (parsers.integer, "2,134,567", 2134567), (parsers.iso_date, {"day": 5, "month": 7, "year": 2001}, "2001-07-05"),
+    (parsers.money, "$63,000,000 (estimated)", {"amount": 63e6, "currency": "USD"}),
+    (parsers.money, "€1,500,000", {"amount": 1.5e6, "currency": "EUR"}),
+    (parsers.text, "O&amp;apos;Brien  &amp;\nSons", "O'Brien & Sons"),
+    (parsers.text_list, ["A", " a ", "A", "", None, "B"], ["A", "a", "B"]),
+    (parsers.keyword, "heist See All (57) »", "heist"),
+])
+def test_parsers(parse, raw, want) -> None:
+    assert parse(raw) == want
+
+
+@pytest.mark.parametrize(("parse", "raw"), [(parsers.duration_minutes, "forever"), (parsers.number, "n/a"),
+                                            (parsers.money, "63,000,000"), (parsers.iso_date, "31/03/1999")])
+def test_parsers_reject_with_value_error(parse, raw) -> None:
+    with pytest.raises(ValueError):
+        parse(raw)
+
+
+def test_item_validation_nulls_bad_values_and_explains() -> None:
+    item = MovieItem(imdb_id="tt0133093", rating=12.5, votes=-3, year=1999, genres=[], budget={"amount": 5.0},
+                     release_date="1999-02-30").validate()
+    assert item.rating is None and item.votes is None and item.budget is None and item.release_date is None
+    assert item.year == 1999 and item.genres is None  # an empty list is missing, and missing is null
+    assert len(item.warnings) == 4 and "rating: outside 1..10: 12.5" in item.warnings
+
+
+def test_config_is_typed_and_rejects_conflicts(tmp_path: Path) -> None:
+    config = CrawlConfig.from_settings(Settings({"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_POSTER_WIDTH": "0",
+                                                 "IMDB_JSONL_GZIP": "1", "IMDB_CONTACT": "me@example.org"}))
+    assert config.poster_width == 0 and config.poster_size_suffix() == "_V1_.jpg"
+    assert config.items_path == tmp_path / "items.jsonl.gz" and "me@example.org" in config.user_agent
+    (tmp_path / "file").write_text("x")
+    for bad, message in [({"IMDB_RENDER": "firefox"}, "IMDB_RENDER"), ({"IMDB_POSTER_WIDTH": "-1"}, "negative"),
+                         ({"IMDB_SCHEDULER": "redis"}, "REDIS_URL"),
+                         ({"IMDB_OUTPUT_DIR": str(tmp_path / "file")}, "not a folder"),
+                         ({"IMDB_DOWNLOAD_POSTERS": "maybe"}, "boolean")]:
+        with pytest.raises(ConfigError, match=message):
+            CrawlConfig.from_settings(Settings(bad))
+
+
+def test_sized_poster_urls() -> None:
+    url = "https://m.media-amazon.com/images/M/MV5BNzQz._V1_QL75_UX190_CR0,0,190,281_.jpg"
+    assert sized_poster_url(url, 300) == "https://m.media-amazon.com/images/M/MV5BNzQz._V1_UX300.jpg"
+    assert sized_poster_url(url, 0) == "https://m.media-amazon.com/images/M/MV5BNzQz._V1_.jpg"
+
+
+def test_ids_file_and_ids(tmp_path: Path) -> None:
+    path = tmp_path / "ids.txt"
+    path.write_text("# header\n\ntt0000001\n tt0000002  # inline comment\ntt0000001\n")
+    assert list(discovery.read_ids_file(path)) == ["tt0000001", "tt0000002"]
+    path.write_text("tt0000001\nnot-an-id\n")
+    with pytest.raises(discovery.DiscoveryError, match="line 2"):
+        list(discovery.read_ids_file(path))
+    assert discovery.parse_ids("tt0000002, tt0000001 tt0000002") == ["tt0000002", "tt0000001"]
+
+
+def test_dumps_stream_with_nulls_quotes_and_a_cut_last_line(tmp_path: Path) -> None:
+    basics = ("tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres\n"
+              'tt0000001\tmovie\t"Quoted" Title\t\\N\t0\t1999\t\\N\t\\N\tDrama\n'
+              "tt0000002\tshort\tShort\tShort\t0\t2001\t\\N\t5\t\\N\n"
+              "tt0000003\tmovie\tNo year\tNo year\t0\t\\N\t\\N\t\\N\t\\N\n"
+              "tt0000004\tmovie\tLow votes\tLow votes\t0\t2005\t\\N\t90\tComedy\n"
+              "tt0000005\tmovie\tCut")
+    (tmp_path / "title.basics.tsv.gz").write_bytes(gzip.compress(basics.encode()))
+    (tmp_path / "title.ratings.tsv").write_text("tconst\taverageRating\tnumVotes\ntt0000004\t5.0\t10\n"
+                                                "tt0000001\t7.0\t500\ntt0000002\t6.0\t900\n")
+    run = lambda **kw: list(discovery.iter_dump_ids(tmp_path, discovery.DumpFilter.from_args(**kw)))  # noqa: E731
+    assert run() == ["tt0000001", "tt0000002", "tt0000003", "tt0000004"]
+    assert run(title_type="movie", min_votes=100) == ["tt0000001"]
+    assert run(min_year=2000, max_year=2004) == ["tt0000002"]
+    with pytest.raises(discovery.DiscoveryError, match="min_votes"):
+        discovery.DumpFilter.from_args(min_votes="many")
+    (tmp_path / "title.ratings.tsv").unlink()
+    with pytest.raises(discovery.DiscoveryError, match="title.ratings"):
+        run(min_votes=1)
+
+
+def _response(status: int, body: bytes, headers: dict | None = None, flags: list | None = None) -> Response:
+    request = Request("https://www.imdb.com/title/tt0133093/", meta={"imdb_page": True})
+    return HtmlResponse(request.url, status=status, body=body, headers=headers, request=request, flags=flags)
+
+
+def test_challenge_detection_and_cache_policy() -> None:
+    page = b'<html><script type="application/ld+json">{}</script></html>'
+    challenge = _response(202, b"<script>solve()</script>", {"x-amzn-waf-action": "challenge"})
+    assert is_challenge(challenge) and is_challenge(_response(200, b"  "))
+    assert is_challenge(_response(200, b"<script>solve()</script>", {"x-amzn-waf-action": "challenge"}))
+    assert not is_challenge(_response(200, page))
+    # a browser reports the first navigation's 202 but holds the real page after the script ran
+    assert not is_challenge(_response(202, page, {"x-amzn-waf-action": "challenge"}, flags=["playwright"]))
+    policy = NoErrorsCachePolicy(Settings({"HTTPCACHE_IGNORE_SCHEMES": []}))
+    ok = _response(200, page)
+    assert policy.should_cache_response(ok, ok.request)
+    for bad in (challenge, _response(503, b"busy"), _response(200, b"<html><body>cut mid-pa")):
+        assert not policy.should_cache_response(bad, bad.request)
+
+
+def test_retry_after_forms() -> None:
+    assert retry_after_seconds(b"2") == 2.0 and retry_after_seconds("0.5") == 0.5
+    assert retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == pytest.approx(10.0)
+    assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None
+
+
+def _writer(tmp_path: Path, gz: bool) -> JsonlWriterPipeline:
+    settings = Settings({"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_JSONL_GZIP": gz})
+    crawler = SimpleNamespace(settings=settings, stats=MemoryStatsCollector(SimpleNamespace(settings=settings)),
+                              spider=SimpleNamespace())
+    writer = JsonlWriterPipeline(crawler)
+    writer.open_spider()
+    return writer
+
+
+@pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
+def test_writer_resumes_after_a_kill(tmp_path: Path, gz: bool) -> None:
+    writer = _writer(tmp_path, gz)
+    for n in (1, 2):
+        writer.process_item(MovieItem(imdb_id=f"tt000000{n}", title=f"T{n}"))
+    writer.handle.flush()
+    path = writer.config.items_path
+    if gz:  # a killed gzip writer leaves no trailer: cut the stream inside its last block
+        writer.handle.fileobj.flush()
+        data = path.read_bytes()
+        path.write_bytes(data + gzip.compress(b'{"imdb_id": "tt0000009"}\n')[:15])
+    else:
+        with path.open("ab") as handle:
+            handle.write(b'{"imdb_id": "tt00000')
+    again = _writer(tmp_path, gz)
+    assert again.ids == {"tt0000001", "tt0000002"} and again.crawler.spider.collected_ids is again.ids
+    with pytest.raises(DropItem):
+        again.process_item(MovieItem(imdb_id="tt0000002"))
+    again.process_item(MovieItem(imdb_id="tt0000003"))
+    again.close_spider()
+    raw = gzip.decompress(path.read_bytes()) if gz else path.read_bytes()
+    assert [json.loads(line)["imdb_id"] for line in raw.splitlines()] == ["tt0000001", "tt0000002", "tt0000003"]
+
+
+def test_drift_names_fields_well_below_expectation() -> None:
+    assert drifted({"title": 1.0, "budget": 0.05, "metascore": 0.15}, {"title": 0.99, "budget": 0.2,
+                                                                      "metascore": 0.2}) == ["budget"]
