@@ -175,7 +175,7 @@ def _map_unique(series: pd.Series, fn: Callable) -> list:
     """Apply `fn` once per distinct value (bools and unhashable dicts/lists are computed per row)."""
     cache: dict = {}
     out = []
-    for v in series.tolist():
+    for v in fast.pylist(series):
         if v.__class__ is bool:
             out.append(fn(v))
             continue
@@ -276,7 +276,7 @@ def _lists(series: pd.Series, memo: dict) -> list:
         out = fast.list_column(series, NULLS)
         if out is not None:
             return out
-    return _clean_lists(series.tolist(), memo)
+    return _clean_lists(fast.pylist(series), memo)
 
 
 def _nullable_int(values: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
@@ -289,7 +289,7 @@ def _nullable_int(values: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
 def clean_fields(df: pd.DataFrame, report: Report) -> pd.DataFrame:
     """Typed, normalised columns named as in Contract 2; raw money/text columns replaced."""
     idx = df.index
-    out = pd.DataFrame({"imdb_id": objects(df["imdb_id"].tolist(), idx)}, index=idx)
+    out = pd.DataFrame({"imdb_id": objects(fast.pylist(df["imdb_id"]), idx)}, index=idx)
     for name in TEXT_FIELDS:
         out[name] = objects(_text(df[name]), idx)
     year = _number(df["year"], parse_year, "year", 1869, 2101, report)
@@ -308,7 +308,7 @@ def clean_fields(df: pd.DataFrame, report: Report) -> pd.DataFrame:
     out["budget_usd"] = _money(df["budget"], "budget", report)
     out["gross_usd"] = _money(df["gross_worldwide"], "gross", report)
     for name in ["poster_path", "poster_sha1", "frame_embeddings_index"]:
-        out[name] = objects(df[name].tolist(), idx)
+        out[name] = objects(fast.pylist(df[name]), idx)
     out["_raw"] = df["_raw"].to_numpy()
     report.stage_rows(STAGE, len(df), len(out))
     return out

@@ -159,6 +159,32 @@ def _read_lines(files: list[tuple[int, Path]], report: Report, bar: tqdm) -> pd.
     return df
 
 
+def _as_arrow(series: pd.Series) -> pa.Array:
+    if isinstance(series.dtype, pd.ArrowDtype):
+        arr = series.array._pa_array
+        return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return pa.array([v if isinstance(v, str) else "" for v in series.tolist()], pa.string())
+
+
+def _newest_per_id(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows in imdb_id order, one per id: the newest scraped_at, ties to the later file/line."""
+    n = len(df)
+    ids = _as_arrow(df["imdb_id"])
+    if pc.count_distinct(ids).as_py() == n:
+        perm = pc.sort_indices(ids).to_numpy()
+    else:
+        stamps = pc.fill_null(_as_arrow(df["scraped_at"]), "")
+        order = pa.table({"id": ids, "t": stamps, "i": pa.array(np.arange(n))})
+        ranked = pc.sort_indices(order, sort_keys=[("id", "ascending"), ("t", "ascending"), ("i", "ascending")])
+        sorted_ids = ids.take(ranked)
+        last = np.ones(n, dtype=bool)
+        last[:-1] = pc.not_equal(sorted_ids[:-1], sorted_ids[1:]).to_numpy(zero_copy_only=False)
+        perm = ranked.to_numpy()[last]
+    if len(perm) == n and (perm == np.arange(n)).all():
+        return df
+    return df.iloc[perm].reset_index(drop=True)
+
+
 def load_raw(raw_dirs: list[Path], report: Report, quiet: bool = False) -> pd.DataFrame:
     """Read and concatenate every items file of every raw folder; dedupe by imdb_id, newest scraped_at wins."""
     files = [(i, f) for i, d in enumerate(raw_dirs) for f in item_files(Path(d))]
@@ -182,13 +208,7 @@ def load_raw(raw_dirs: list[Path], report: Report, quiet: bool = False) -> pd.Da
     if n_read == 0:
         where = ", ".join(str(d) for d in raw_dirs)
         raise DatasetError(f"no valid items in {where}; see the warnings above for why each line was skipped.")
-    # Newest scraped_at wins; among equal timestamps the later file/line wins (stable sort keeps order).
-    stamp = [s if isinstance(s, str) else "" for s in df["scraped_at"].tolist()]
-    order = pd.DataFrame({"id": df["imdb_id"].tolist(), "t": stamp, "i": np.arange(n_read)})
-    order = order.sort_values(["id", "t", "i"], kind="stable")
-    keep = order.drop_duplicates("id", keep="last")["i"].to_numpy()  # already in imdb_id order
-    if len(keep) != n_read or not (keep == np.arange(n_read)).all():
-        df = df.iloc[keep].reset_index(drop=True)
+    df = _newest_per_id(df)
     report.drop(STAGE, "duplicate_imdb_id_older_copy", n_read - len(df))
     report.stage_rows(STAGE, n_read, len(df))
     return df
