@@ -1,7 +1,9 @@
 """The two machine-readable blocks of a title page: schema.org JSON-LD and Next.js `__NEXT_DATA__`."""
 from __future__ import annotations
 
+import re
 import zlib
+from functools import lru_cache
 
 import orjson
 
@@ -20,8 +22,13 @@ _COMPANIES = ["Warner Bros.", "Paramount Pictures", "Studio Canal", "Toho", "Yas
               "Pathé", "Constantin Film", "CJ Entertainment", "BBC Film"]
 
 
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
 def ld_escape(text: str) -> str:
     """IMDb writes JSON-LD strings with HTML entities (`O&apos;Brien`, `Tom &amp; Jerry`)."""
+    if not _SPECIAL.search(text):
+        return text
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace('"', "&quot;").replace("'", "&apos;"))
 
@@ -36,6 +43,7 @@ def script_json(obj: object) -> str:
     return dumps(obj).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+@lru_cache(maxsize=65536)
 def person_id(name: str) -> str:
     """A stable `nm` id per name (crc32: called ~40 times per page, so it must be cheap)."""
     return f"nm{zlib.crc32(name.encode()) % 10**7:07d}"

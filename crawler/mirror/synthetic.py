@@ -10,6 +10,7 @@ import random
 import zlib
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import accumulate
 
 from . import vocab
 from .base import Catalog, Latent, h64, poster_id_for, trailer_id_for
@@ -21,7 +22,9 @@ MAX_TITLES = ID_SPACE
 _GENRES = list(vocab.GENRES)
 _TYPES = [t[0] for t in vocab.TITLE_TYPES]
 _TYPE_W = [t[3] for t in vocab.TITLE_TYPES]
-_COUNTRY_W = [c[6] for c in vocab.COUNTRIES]
+_TYPE_CW = list(accumulate(_TYPE_W))  # cumulative weights: choices() then skips re-summing
+_GENRE_CW = list(accumulate(vocab.GENRE_WEIGHTS))
+_COUNTRY_CW = list(accumulate(c[6] for c in vocab.COUNTRIES))
 
 
 def _clip(x: float, lo: float, hi: float) -> float:
@@ -84,8 +87,8 @@ class SyntheticCatalog(Catalog):
     # --- the searchable core: type, year, genres, votes, rating ----------------------------------
     def _make_core(self, index: int) -> dict:
         rng = self._rng(index, 1)
-        ttype = rng.choices(_TYPES, _TYPE_W)[0]
-        primary = rng.choices(_GENRES, vocab.GENRE_WEIGHTS)[0]
+        ttype = rng.choices(_TYPES, cum_weights=_TYPE_CW)[0]
+        primary = rng.choices(_GENRES, cum_weights=_GENRE_CW)[0]
         genres = [primary]
         for _ in range(rng.choices([0, 1, 2], [3, 4, 3])[0]):
             pool = vocab.GENRE_PARTNERS[primary] if rng.random() < 0.7 else _GENRES
@@ -166,7 +169,7 @@ class SyntheticCatalog(Catalog):
 
     def _titles(self, index: int, core: dict) -> tuple[str, str, tuple]:
         rng = self._rng(index, 2)
-        country = vocab.COUNTRIES[rng.choices(range(len(vocab.COUNTRIES)), _COUNTRY_W)[0]]
+        country = rng.choices(vocab.COUNTRIES, cum_weights=_COUNTRY_CW)[0]
         english = self._english_title(rng, core)
         if core["title_type"] == "tvEpisode" and rng.random() < 0.3:
             english = f"Episode #{rng.randint(1, 12)}.{rng.randint(1, 24)}"
