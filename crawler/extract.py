@@ -9,11 +9,12 @@ below it (layout drift).
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
 
 from crawler import parsers
 
@@ -225,7 +226,7 @@ class Blocks:
 
 
 def _title_jsonld(raw: str) -> dict[str, Any] | None:
-    data = json.loads(raw)
+    data = orjson.loads(raw)
     candidates = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
     for node in candidates:
         if isinstance(node, dict) and node.get("@type") not in (None, "BreadcrumbList", "Organization"):
@@ -233,21 +234,36 @@ def _title_jsonld(raw: str) -> dict[str, Any] | None:
     return None
 
 
+def _scripts(html: str, marker: str, pattern: re.Pattern[str]) -> list[str]:
+    """Bodies of the script elements whose opening tag holds ``marker``: plain ``str.find`` on the
+    usual spelling (several times faster than a regex over the page), the regex when that fails."""
+    bodies, pos = [], 0
+    while (at := html.find(marker, pos)) != -1:
+        tag = html.rfind("<script", 0, at)
+        start = html.find(">", at) + 1
+        end = html.find("</script>", start)
+        if tag == -1 or start == 0 or end == -1 or ">" in html[tag:at]:
+            return pattern.findall(html)
+        bodies.append(html[start:end])
+        pos = end
+    return bodies or pattern.findall(html)
+
+
 def read_blocks(html: str) -> Blocks:
-    """Find and decode JSON-LD and ``__NEXT_DATA__`` with regexes (no DOM: parsing stays fast)."""
+    """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM, so parsing stays fast."""
     problems: list[str] = []
     jsonld = next_props = None
-    for raw in _JSONLD_RE.findall(html):
+    for raw in _scripts(html, 'type="application/ld+json"', _JSONLD_RE):
         try:
             jsonld = _title_jsonld(raw)
         except (ValueError, AttributeError) as exc:
             problems.append(f"page: JSON-LD block is not valid JSON ({exc.__class__.__name__})")
         if jsonld:
             break
-    match = _NEXT_RE.search(html)
-    if match:
+    next_raw = _scripts(html, 'id="__NEXT_DATA__"', _NEXT_RE)
+    if next_raw:
         try:
-            next_props = json.loads(match[1])["props"]["pageProps"]
+            next_props = orjson.loads(next_raw[0])["props"]["pageProps"]
             if not isinstance(next_props, dict):
                 raise TypeError
         except (ValueError, KeyError, TypeError):

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 import logging
 import re
 import zlib
 from pathlib import Path
 from typing import Any
 
+import orjson
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
@@ -152,7 +152,7 @@ class JsonlWriterPipeline:
         keep = 0
         for line, end in reader:
             try:
-                record = json.loads(line)
+                record = orjson.loads(line)
                 imdb_id = record["imdb_id"]
             except (ValueError, KeyError, TypeError):
                 reader.clean = False
@@ -182,7 +182,7 @@ class JsonlWriterPipeline:
             self.crawler.stats.inc_value("imdb/items_duplicate_dropped")
             raise DropItem(f"{item.imdb_id} is already in the items file")
         record = item.to_dict()
-        self.handle.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+        self.handle.write(orjson.dumps(record) + b"\n")
         self.handle.flush()
         self.ids.add(item.imdb_id)
         self.fill.add(record)
