@@ -38,7 +38,7 @@ class MirrorServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._server: asyncio.base_events.Server | None = None
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mirror-work")
+        self._pool: ThreadPoolExecutor | None = None
         self._protocols: set[HTTPProtocol] = set()
 
     # --- lifecycle ---------------------------------------------------------------------------------
@@ -70,6 +70,7 @@ class MirrorServer:
         """Bind and serve in a background thread; returns the base URL."""
         if self._thread is not None:
             return self.base_url
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mirror-work")  # posters, trailers
         ready = threading.Event()
         failure: list[BaseException] = []
 
@@ -113,7 +114,8 @@ class MirrorServer:
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._thread = None
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
 
     def __enter__(self) -> MirrorServer:
         self.start()
