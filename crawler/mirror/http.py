@@ -82,9 +82,10 @@ class HTTPProtocol(asyncio.Protocol):
     def _process(self) -> None:
         while not self.busy and not self.closing and self.transport is not None:
             end = self.buffer.find(b"\r\n\r\n")
+            if end > MAX_HEADER or end < 0 and len(self.buffer) > MAX_HEADER:
+                self._send(Response(431, b"header too large", "text/plain"), keep_alive=False, head=False)
+                return
             if end < 0:
-                if len(self.buffer) > MAX_HEADER:
-                    self._send(Response(431, b"header too large"), keep_alive=False, head=False)
                 return
             lines = bytes(self.buffer[:end]).decode("latin-1").split("\r\n")
             parts = lines[0].split(" ")
