@@ -28,6 +28,9 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 60
+# A title callback yields one item or one request; Scrapy starts CONCURRENT_ITEMS asyncio workers per
+# callback output, so its default of 100 costs ~100 tasks per page for nothing.
+CONCURRENT_ITEMS = 8
 
 # --- surviving ---------------------------------------------------------------------------------
 RETRY_ENABLED = True

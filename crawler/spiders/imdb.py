@@ -122,7 +122,7 @@ class ImdbSpider(scrapy.Spider):
             yield from discovery.iter_dump_ids(self.args["dumps"], self.filters)
 
     def stop_with(self, message: str) -> None:
-        """One clear sentence, no traceback: the crawl ends before its first request."""
+        """One clear sentence, no traceback; discovery stops (what is already requested still finishes)."""
         logger.error("imdb: %s", message)
         self.crawler.stats.set_value("imdb/stopped_by", "bad_arguments")
         self.crawler.stats.set_value("imdb/error", message)
