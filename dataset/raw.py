@@ -108,8 +108,12 @@ def _arrow_table(path: Path) -> pa.Table | None:
 
 def _from_arrow(tables: list[tuple[int, pa.Table]]) -> pd.DataFrame:
     """Arrow tables → the stage frame: numbers stay numeric, text and lists stay Arrow-backed for clean."""
-    table = pa.concat_tables([t for _, t in tables])
+    table = pa.concat_tables([t for _, t in tables]).combine_chunks()
     raw = np.concatenate([np.full(t.num_rows, i, np.int32) for i, t in tables])
+    perm = _newest_perm(table.column("imdb_id").combine_chunks(),
+                        pc.fill_null(table.column("scraped_at"), "").combine_chunks())
+    if perm is not None:  # one Arrow take of the whole table beats a pandas take per column
+        table, raw = table.take(pa.array(perm)), raw[perm]
     columns = {}
     for name in FIELDS:
         col = table.column(name)
@@ -166,23 +170,20 @@ def _as_arrow(series: pd.Series) -> pa.Array:
     return pa.array([v if isinstance(v, str) else "" for v in series.tolist()], pa.string())
 
 
-def _newest_per_id(df: pd.DataFrame) -> pd.DataFrame:
-    """Rows in imdb_id order, one per id: the newest scraped_at, ties to the later file/line."""
-    n = len(df)
-    ids = _as_arrow(df["imdb_id"])
+def _newest_perm(ids: pa.Array, stamps: pa.Array) -> np.ndarray | None:
+    """Row order for one row per id in imdb_id order: the newest scraped_at, ties to the later file/line.
+    None when the rows already are exactly that."""
+    n = len(ids)
     if pc.count_distinct(ids).as_py() == n:
         perm = pc.sort_indices(ids).to_numpy()
     else:
-        stamps = pc.fill_null(_as_arrow(df["scraped_at"]), "")
         order = pa.table({"id": ids, "t": stamps, "i": pa.array(np.arange(n))})
         ranked = pc.sort_indices(order, sort_keys=[("id", "ascending"), ("t", "ascending"), ("i", "ascending")])
         sorted_ids = ids.take(ranked)
         last = np.ones(n, dtype=bool)
         last[:-1] = pc.not_equal(sorted_ids[:-1], sorted_ids[1:]).to_numpy(zero_copy_only=False)
         perm = ranked.to_numpy()[last]
-    if len(perm) == n and (perm == np.arange(n)).all():
-        return df
-    return df.iloc[perm].reset_index(drop=True)
+    return None if len(perm) == n and (perm == np.arange(n)).all() else perm
 
 
 def load_raw(raw_dirs: list[Path], report: Report, quiet: bool = False) -> pd.DataFrame:
@@ -197,18 +198,21 @@ def load_raw(raw_dirs: list[Path], report: Report, quiet: bool = False) -> pd.Da
             break
         tables.append((raw_i, table))
         bar.update(path.stat().st_size)
-    if len(tables) == len(files):
-        df = _from_arrow(tables)
+    n_read = sum(t.num_rows for _, t in tables)
+    if len(tables) == len(files) and n_read:
+        df = _from_arrow(tables)  # deduplicated and ordered inside
     else:
         tables.clear()
         bar.reset()
         df = _read_lines(files, report, bar)
+        n_read = len(df)
+        if n_read:
+            perm = _newest_perm(_as_arrow(df["imdb_id"]), _as_arrow(df["scraped_at"]))
+            df = df if perm is None else df.iloc[perm].reset_index(drop=True)
     bar.close()
-    n_read = len(df)
     if n_read == 0:
         where = ", ".join(str(d) for d in raw_dirs)
         raise DatasetError(f"no valid items in {where}; see the warnings above for why each line was skipped.")
-    df = _newest_per_id(df)
     report.drop(STAGE, "duplicate_imdb_id_older_copy", n_read - len(df))
     report.stage_rows(STAGE, n_read, len(df))
     return df
