@@ -57,8 +57,6 @@ Disallow: /gallery/rg*/mediaviewer/rm*/tr
 Disallow: /tr/
 Disallow: /title/*/watchlist
 Disallow: /search/title/_next
-
-Sitemap: /sitemap.xml
 """
 
 

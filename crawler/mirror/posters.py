@@ -107,8 +107,8 @@ def draw_motif(img: np.ndarray, genre: str, rng: np.random.Generator, accent: tu
 
 
 def ascii_text(text: str) -> str:
-    """OpenCV fonts draw ASCII only."""
-    return "".join(c for c in text if 32 <= ord(c) < 127).strip() or "IMDb"
+    """OpenCV fonts draw ASCII only: other scripts are left out (a title in kanji leaves the band empty)."""
+    return " ".join("".join(c for c in text if 32 <= ord(c) < 127).split())
 
 
 def draw_poster(latent: Latent) -> np.ndarray:

@@ -24,7 +24,7 @@ def test_pipelined_requests_are_answered_in_order(mirror):
     assert reply.count(b"HTTP/1.1 200 OK") == 3
     assert reply.index(a.encode()) < reply.index(b"HTTP/1.1 200 OK", reply.index(a.encode()))
     assert b.encode() not in reply  # HEAD: headers only
-    assert reply.rstrip().endswith(b"Sitemap: /sitemap.xml")
+    assert reply.rstrip().endswith(b"Disallow: /search/title/_next")
 
 
 def test_bad_requests(mirror):
