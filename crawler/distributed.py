@@ -62,6 +62,14 @@ redis.call('PEXPIRE', KEYS[1], 60000)
 return wait
 """
 
+# Pause a domain for ARGV[1] ms unless it is already paused for longer; 1 when the pause grew.
+_EXTEND_PAUSE = """
+if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]); return 1
+end
+return 0
+"""
+
 
 @dataclass(frozen=True)
 class Keys:
@@ -111,6 +119,9 @@ class Keys:
     def bucket(self, domain: str) -> str:
         return f"{self.prefix}:bucket:{domain}"
 
+    def pause(self, domain: str) -> str:  # expiring key: every worker holds this domain until it expires
+        return f"{self.prefix}:pause:{domain}"
+
     def everything(self) -> list[str]:
         return [self.ids, self.all, self.done, self.failed, self.leases, self.attempts,
                 self.requeued, self.requests, self.dupefilter]
@@ -149,8 +160,9 @@ def apply_redis_settings(settings: BaseSettings) -> None:
     _set(settings, "JOBDIR", None)  # the frontier lives in Redis; a JOBDIR queue would fork it
     _add_component(settings, "EXTENSIONS", "crawler.distributed.RedisCoordinator", 500)
     _add_component(settings, "ITEM_PIPELINES", "crawler.distributed.ExactlyOncePipeline", 50)
-    if settings.getfloat("IMDB_REDIS_RATE", 0) > 0:
-        _add_component(settings, "DOWNLOADER_MIDDLEWARES", "crawler.distributed.SharedRateLimitMiddleware", 560)
+    last = max((v for v in settings.getdict("ITEM_PIPELINES").values() if v is not None), default=800)
+    _add_component(settings, "ITEM_PIPELINES", "crawler.distributed.MarkWrittenPipeline", last + 1)
+    _add_component(settings, "DOWNLOADER_MIDDLEWARES", "crawler.distributed.SharedPolitenessMiddleware", 555)
 
 
 def connect(redis_url: str) -> redis.Redis:
@@ -204,7 +216,8 @@ def crawl_status(redis_url: str, prefix: str = "imdb") -> dict[str, int]:
 def reset(redis_url: str, prefix: str = "imdb") -> None:
     """Forget a shared crawl (queues, dupefilter, leases) so the same ids can be crawled again."""
     client, keys = connect(redis_url), Keys(prefix)
-    client.delete(*keys.everything(), *client.scan_iter(f"{prefix}:alive:*"), *client.scan_iter(f"{prefix}:bucket:*"))
+    client.delete(*keys.everything(), *(k for pattern in ("alive", "bucket", "pause")
+                                        for k in client.scan_iter(f"{prefix}:{pattern}:*")))
 
 
 def worker_name(settings: BaseSettings) -> str:
@@ -292,7 +305,6 @@ class RedisCoordinator:
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
-        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
@@ -342,15 +354,6 @@ class RedisCoordinator:
     def release_leases(self) -> int:
         mine = [i for i, w in self.client.hscan_iter(self.keys.leases) if w == self.worker]
         return int(self.release(keys=[self.keys.leases], args=[self.worker, *mine])) if mine else 0
-
-    def item_scraped(self, item, spider) -> None:  # type: ignore[no-untyped-def]
-        imdb_id = _item_id(item)
-        if imdb_id:
-            with self.client.pipeline() as pipe:
-                pipe.sadd(self.keys.done, imdb_id)
-                pipe.hdel(self.keys.leases, imdb_id)
-                pipe.srem(self.keys.requeued, imdb_id)
-                pipe.execute()
 
     def orphans(self) -> tuple[list[str], int]:
         """Ids not done whose lease is free or held by a worker without a heartbeat; and how many
@@ -429,34 +432,74 @@ class ExactlyOncePipeline:
         return item
 
 
-class SharedRateLimitMiddleware:
-    """A token bucket per domain in Redis: IMDB_REDIS_RATE requests/s (burst IMDB_REDIS_BURST) for
-    all workers together, on the Redis server's clock, so adding workers never adds load on a site."""
+class MarkWrittenPipeline(ExactlyOncePipeline):
+    """Runs right after the JSONL writer: records the title as done in Redis in the same step that
+    wrote it. (The item_scraped signal comes later, after other items' writes: a worker killed in
+    between left titles written but not done, which the others then crawled a second time.)"""
+
+    def process_item(self, item, spider=None):  # type: ignore[no-untyped-def]
+        imdb_id = _item_id(item)
+        if imdb_id:
+            with self.client.pipeline() as pipe:
+                pipe.sadd(self.keys.done, imdb_id)
+                pipe.hdel(self.keys.leases, imdb_id)
+                pipe.srem(self.keys.requeued, imdb_id)
+                pipe.execute()
+        return item
+
+
+class SharedPolitenessMiddleware:
+    """Per-domain politeness for all workers together, through Redis: a token bucket of
+    IMDB_REDIS_RATE requests/s (burst IMDB_REDIS_BURST; 0 = off) on the Redis server's clock, and a
+    shared pause: a Retry-After on a 429/503 seen by one worker holds every worker's requests."""
 
     def __init__(self, crawler) -> None:  # type: ignore[no-untyped-def]
         settings = crawler.settings
-        self.rate = settings.getfloat("IMDB_REDIS_RATE", 0)
-        if self.rate <= 0 or (settings.get("IMDB_SCHEDULER") or "").strip().lower() != "redis":
+        if (settings.get("IMDB_SCHEDULER") or "").strip().lower() != "redis":
             raise NotConfigured
+        self.rate = settings.getfloat("IMDB_REDIS_RATE", 0)
         self.burst = max(1.0, settings.getfloat("IMDB_REDIS_BURST", 1))
+        self.pause_max = settings.getfloat("IMDB_RETRY_AFTER_MAX", 120.0)
         self.keys = Keys(settings.get("IMDB_REDIS_PREFIX") or "imdb")
         self.stats = crawler.stats
-        self.take = connect(settings.get("REDIS_URL")).register_script(_TAKE_TOKEN)
+        self.client = connect(settings.get("REDIS_URL"))
+        self.take = self.client.register_script(_TAKE_TOKEN)
+        self.extend = self.client.register_script(_EXTEND_PAUSE)
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
         return cls(crawler)
 
     async def process_request(self, request: Request, spider=None) -> None:  # type: ignore[no-untyped-def]
-        from scrapy.utils.defer import maybe_deferred_to_future
-        from twisted.internet import reactor
-        from twisted.internet.task import deferLater
-
-        key = self.keys.bucket(urlparse(request.url).hostname or "")
-        while (wait_ms := int(self.take(keys=[key], args=[self.rate, self.burst]))) > 0:
+        domain = urlparse(request.url).hostname or ""
+        while (paused_ms := self.client.pttl(self.keys.pause(domain))) > 0:
+            self.stats.inc_value("distributed/paused_ms", paused_ms)
+            await _sleep(paused_ms / 1000)
+        while self.rate > 0 and (wait_ms := int(self.take(keys=[self.keys.bucket(domain)],
+                                                          args=[self.rate, self.burst]))) > 0:
             self.stats.inc_value("distributed/throttled_ms", wait_ms)
-            await maybe_deferred_to_future(deferLater(reactor, wait_ms / 1000, lambda: None))
+            await _sleep(wait_ms / 1000)
         return None
+
+    def process_response(self, request: Request, response, spider=None):  # type: ignore[no-untyped-def]
+        if response.status in (429, 503):
+            from crawler.middlewares import retry_after_seconds
+
+            seconds = retry_after_seconds(response.headers.get(b"Retry-After"))
+            if seconds:
+                domain = urlparse(request.url).hostname or ""
+                ms = int(min(seconds, self.pause_max) * 1000)
+                if int(self.extend(keys=[self.keys.pause(domain)], args=[ms])):
+                    self.stats.inc_value("distributed/shared_pauses")
+        return response
+
+
+async def _sleep(seconds: float) -> None:
+    from scrapy.utils.defer import maybe_deferred_to_future
+    from twisted.internet import reactor
+    from twisted.internet.task import deferLater
+
+    await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
 
 def _read_ids(args: argparse.Namespace) -> Iterable[str]:

@@ -110,3 +110,19 @@ def test_shared_rate_limit_holds_for_all_workers_together(redis_url: str, mirror
     assert 8 <= rate <= 15 * 1.1 + 1, rate  # the limit binds (unthrottled, two workers do >100/s here)
     assert len(by_id(read_items(tmp_path / "w0", tmp_path / "w1"))) == 200
     assert all(stats(tmp_path / f"w{i}")["distributed"].get("throttled_ms", 0) > 0 for i in range(2))
+
+
+def test_retry_after_pauses_every_worker(redis_url: str, mirror_factory, tmp_path: Path) -> None:
+    """A Retry-After seen by one worker holds the domain for all of them (scrapy-redis alone shares no pause)."""
+    server = mirror_factory("synthetic:150", faults="429=0.03,retry_after=0.5", seed=5)
+    push_ids(redis_url, server.catalog.ids())
+    procs = [start_crawl(server.base_url, tmp_path / f"w{i}", REDIS_URL=redis_url, IMDB_SCHEDULER="redis",
+                         IMDB_WORKER=f"w{i}", IMDB_FOLLOW_KEYWORDS=0, MAX_IDLE_TIME_BEFORE_CLOSE=1)
+             for i in range(2)]
+    wait_all(procs, 120)
+    assert len(by_id(read_items(tmp_path / "w0", tmp_path / "w1"))) == 150
+    report = [stats(tmp_path / f"w{i}") for i in range(2)]
+    got_429 = [r["requests"]["by_status"].get("429", 0) for r in report]
+    assert sum(got_429) > 0
+    assert sum(r["distributed"].get("shared_pauses", 0) for r in report) >= 1
+    assert all(r["distributed"].get("paused_ms", 0) > 0 for r in report), [r["distributed"] for r in report]

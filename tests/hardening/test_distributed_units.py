@@ -38,9 +38,9 @@ def test_apply_wires_scrapy_redis_and_keeps_command_line_overrides() -> None:
     assert settings["JOBDIR"] is None
     pipelines = settings.getdict("ITEM_PIPELINES")
     assert pipelines["crawler.pipelines.Writer"] == 800  # the project's own pipelines survive
-    assert pipelines["crawler.distributed.ExactlyOncePipeline"] < 800
+    assert pipelines["crawler.distributed.ExactlyOncePipeline"] < 800 < pipelines["crawler.distributed.MarkWrittenPipeline"]
     assert "crawler.distributed.RedisCoordinator" in settings.getdict("EXTENSIONS")
-    assert "crawler.distributed.SharedRateLimitMiddleware" not in settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert settings.getdict("DOWNLOADER_MIDDLEWARES")["crawler.distributed.SharedPolitenessMiddleware"] == 555
 
 
 @pytest.mark.parametrize(
