@@ -202,15 +202,14 @@ class SyntheticCatalog(Catalog):
                 second = vocab.GENRE_TEXT[genres[-1] if genres[-1] != primary else genres[0]]
                 description += f" Meanwhile, {rng.choice(second[1])} {rng.choice(second[2])}."
         keywords: list[str] = []
-        if rng.random() > 0.05:
-            pool = list(text[3]) + [k for g in genres if g != primary for k in vocab.GENRE_TEXT[g][3]]
-            pool += vocab.GENERIC_KEYWORDS
-            want = min(len(pool), int(3 + rng.random() ** 2 * 37))
-            seen = set()
-            for k in pool[: len(text[3])] + rng.sample(pool, len(pool)):
-                if k not in seen and len(keywords) < want and (k in text[3] or rng.random() < 0.5):
-                    seen.add(k)
-                    keywords.append(k)
+        if rng.random() > 0.05:  # the genre's own keywords first, then a sample of related and generic ones
+            own = text[3]
+            want = int(3 + rng.random() ** 2 * 37)
+            keywords = list(own[:want])
+            if want > len(keywords):
+                others = [k for g in genres if g != primary for k in vocab.GENRE_TEXT[g][3]] + vocab.GENERIC_KEYWORDS
+                others = list(dict.fromkeys(k for k in others if k not in own))
+                keywords += rng.sample(others, min(len(others), want - len(keywords)))
         if ttype in ("tvSeries", "tvEpisode"):
             cert = rng.choice(vocab.TV_CERTS) if rng.random() > 0.2 else None
         elif "Horror" in genres or "Crime" in genres:
