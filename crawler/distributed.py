@@ -315,6 +315,10 @@ class RedisCoordinator:
 
         self.spider = spider
         self.beat()
+        # a worker restarted on its old folder: what is already in its shard is done for everyone
+        collected = sorted(getattr(spider, "collected_ids", ()) or ())
+        for i in range(0, len(collected), 5000):
+            self.client.sadd(self.keys.done, *collected[i:i + 5000])
         spider.logger.info("distributed worker %s on %s (queue %s)", self.worker, self.keys.prefix, self.keys.ids)
         self.loop = LoopingCall(self.tick)
         self.loop.start(self.tick_s, now=False)

@@ -126,3 +126,20 @@ def test_retry_after_pauses_every_worker(redis_url: str, mirror_factory, tmp_pat
     assert sum(got_429) > 0
     assert sum(r["distributed"].get("shared_pauses", 0) for r in report) >= 1
     assert all(r["distributed"].get("paused_ms", 0) > 0 for r in report), [r["distributed"] for r in report]
+
+
+def test_worker_restarted_on_its_folder_counts_what_it_has(redis_url: str, mirror_factory, tmp_path: Path) -> None:
+    """Titles already in a worker's shard are done for the whole crawl, not requeued and failed."""
+    server = mirror_factory("synthetic:80", seed=11)
+    ids = list(server.catalog.ids())
+    folder = tmp_path / "w0"
+    first = run_crawl(server.base_url, folder, {"ids": ",".join(ids[:40])}, IMDB_FOLLOW_KEYWORDS=0)
+    assert first.returncode == 0
+    push_ids(redis_url, ids)
+    again = run_crawl(server.base_url, folder, None, REDIS_URL=redis_url, IMDB_SCHEDULER="redis", IMDB_WORKER="w0",
+                      IMDB_FOLLOW_KEYWORDS=0, MAX_IDLE_TIME_BEFORE_CLOSE=1, timeout=90)
+    assert again.returncode == 0
+    status = crawl_status(redis_url)
+    assert status["done"] == 80 and status["failed"] == 0
+    assert len(by_id(read_items(folder))) == 80
+    assert stats(folder)["distributed"].get("ids_requeued", 0) == 0
