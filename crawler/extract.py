@@ -120,7 +120,9 @@ FIELDS: tuple[Field, ...] = (
                                '|//div[@class="originalTitle"]/text()')), _text, 0.99),
     Field("title_type", (N("aboveTheFoldData.titleType.id"), J("@type")), _title_type, 0.99),
     # datePublished is the release date, whose year can differ from the title's year: last resort.
-    Field("year", (N("aboveTheFoldData.releaseYear.year"), H('//span[@id="titleYear"]/a/text()'),
+    Field("year", (N("aboveTheFoldData.releaseYear.year"),
+                   H('//span[@id="titleYear"]/a/text()|//h1[@data-testid="hero__pageTitle"]'
+                     "/following-sibling::ul[1]/li//text()[re:test(., '^(18|19|20)[0-9]{2}')]"),
                    J("datePublished")), _year, 0.98),
     Field("release_date", (J("datePublished"), N("aboveTheFoldData.releaseDate")),
           _first(parsers.iso_date), 0.9),
@@ -326,19 +328,23 @@ def imdb_id_of(blocks: Blocks, url: str) -> str | None:
 
 
 _SEE_ALL_COUNT = re.compile(r"See All \((\d[\d,]*)\)")
+_N_MORE = re.compile(r'href="[^"]*/keywords/?"[^>]*>\s*(\d[\d,]*) more\s*<')
 
 
-def keyword_total(blocks: Blocks) -> int | None:
-    """How many keywords the title has in all (the page shows only some): page state, or the old
-    layout's "See All (N) »" link."""
+def keyword_total(blocks: Blocks, shown: int) -> int | None:
+    """How many keywords the title has in all (the page shows only some): the page state, else the
+    old layout's "See All (N) »" link, else the modern chip list's "N more" link."""
     if blocks.next:
         total = resolve(blocks.next, (("mainColumnData", None), ("keywords", None), ("total", None)))
         try:
             return parsers.integer(total)
         except ValueError:
             return None
-    found = _SEE_ALL_COUNT.search(blocks.html)
-    return int(found[1].replace(",", "")) if found else None
+    if found := _SEE_ALL_COUNT.search(blocks.html):
+        return int(found[1].replace(",", ""))
+    if found := _N_MORE.search(blocks.html):
+        return shown + int(found[1].replace(",", ""))
+    return None
 
 
 def parse_search_page(html: str) -> tuple[list[str], int | None]:
@@ -366,7 +372,7 @@ def parse_title_page(html: str, url: str) -> tuple[dict[str, Any], list[str]]:
     blocks = read_blocks(html)
     fields, warnings = extract_fields(blocks)
     fields["imdb_id"] = imdb_id_of(blocks, url)
-    fields["_keyword_total"] = keyword_total(blocks)
+    fields["_keyword_total"] = keyword_total(blocks, len(fields["keywords"] or ()))
     return fields, warnings
 
 

@@ -16,6 +16,7 @@ from tests.crawler.conftest import (
     RECORD_FIELDS,
     assert_equal_to_catalog,
     assert_posters,
+    expected_item,
     run_crawl,
     start_crawl,
     write_ids,
@@ -198,3 +199,20 @@ def test_real_table_fill_rates_match_the_table(mirror_factory, tmp_path: Path) -
     for name in RECORD_FIELDS[1:]:  # every field but the id
         assert rates[name] == pytest.approx(sum(r[name] is not None for r in records) / 200, abs=1e-4), name
     (tmp_path / "fill_rates.json").write_text(json.dumps(rates, indent=1))
+
+
+def test_pages_without_page_state_fall_back_and_the_drift_is_named(mirror_factory, tmp_path: Path) -> None:
+    """Old layout / no __NEXT_DATA__ on every page: JSON-LD and HTML keep their fields, the fields only
+    the page state carries are null, and the drift warning names them."""
+    server = mirror_factory("synthetic:60", faults="oldlayout=0.5,nonext=0.5", seed=13)
+    crawl = run_crawl(server.base_url, tmp_path / "crawl",
+                      {"ids_file": write_ids(tmp_path / "ids.txt", list(server.catalog.ids()))}, IMDB_DOWNLOAD_POSTERS=0)
+    assert crawl.returncode == 0 and len(crawl.items) == 60, crawl.log[-3000:]
+    kept = ("title", "year", "release_date", "runtime_min", "rating", "votes", "content_rating", "genres",
+            "directors", "writers", "keywords", "description", "poster_url")
+    for item in crawl.items:
+        want = expected_item(server.catalog.record(item["imdb_id"]), server.base_url)
+        assert {k: item[k] for k in kept} == {k: want[k] for k in kept}
+        assert item["countries"] is None and any("no __NEXT_DATA__" in w for w in item["warnings"])
+    assert {"countries", "languages", "color"} <= set(crawl.stats["drift_fields"])
+    assert "layout drift? field 'countries'" in crawl.log
