@@ -60,7 +60,8 @@ class SplitData:
         if m is None:
             flat = data.reshape(len(data), -1)
             return np.abs(flat).sum(axis=1) > 0 if len(data) else np.zeros(0, bool)
-        return np.asarray(m).astype(bool)
+        m = np.asarray(m).astype(bool)
+        return m.reshape(len(m), -1).any(axis=1) if m.ndim > 1 else m  # frames: a title with any frame
 
     def poster_columns(self) -> list[str]:
         """Poster columns sorted by pixel count (smallest first)."""

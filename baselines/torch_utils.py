@@ -6,6 +6,7 @@ few thousand 150×101 posters fit in memory. The best epoch on val is restored a
 from __future__ import annotations
 
 import copy
+import math
 import os
 import random
 import time
@@ -29,6 +30,7 @@ class LoopConfig:
     lr: float = 1e-3
     weight_decay: float = 1e-4
     patience: int = 5
+    cosine: bool = True  # anneal the learning rate to 0 by the last epoch or the budget, whichever comes first
 
 
 def device() -> torch.device:
@@ -103,6 +105,7 @@ def fit_loop(
     model.to(dev)
     loss_fn.to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    start = time.monotonic()
     gen = torch.Generator().manual_seed(seed)
     history: dict[str, list[float]] = {"train_loss": [], "val_score": []}
     best, best_state, bad = -np.inf, None, 0
@@ -111,20 +114,29 @@ def fit_loop(
     for _epoch in bar:
         model.train()
         order = torch.randperm(n, generator=gen)
-        total = 0.0
+        total, seen = 0.0, 0
         for i in range(0, n, cfg.batch_size):
             idx = order[i : i + cfg.batch_size]
             if len(idx) < 2 and n > 1:
                 continue  # a batch of one breaks batch-norm statistics
+            if cfg.cosine:
+                # Progress is the epoch fraction or, when a budget will cut training short, the time
+                # fraction: a budget-bound run still ends annealed instead of at full learning rate.
+                progress = (_epoch + i / n) / max(cfg.epochs, 1)
+                if deadline is not None:
+                    progress = max(progress, (time.monotonic() - start) / max(deadline - start, 1e-9))
+                for group in opt.param_groups:
+                    group["lr"] = cfg.lr * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
             opt.zero_grad()
             out = model(*(x[idx].to(dev) for x in inputs))
             loss = loss_fn(out, target[idx].to(dev))
             loss.backward()
             opt.step()
             total += float(loss.detach()) * len(idx)
+            seen += len(idx)
             if deadline is not None and time.monotonic() > deadline:
                 break  # the budget is enforced inside an epoch too: one epoch of big images can be minutes
-        history["train_loss"].append(total / max(n, 1))
+        history["train_loss"].append(total / max(seen, 1))
         if score_val is not None:
             score = float(score_val(model))
             history["val_score"].append(score)

@@ -3,7 +3,8 @@
 Seed 000 used 32×32 posters for the 3 rating classes; seed 002 150×101 posters for genres;
 seed 004 sizes as a ratio of 182×268. The dataset decides which `poster_{H}x{W}` columns exist;
 the leaderboard runs one row per column. Inputs larger than 64 px start with a stride-2
-convolution so a 268×182 poster costs about what a 134×91 one does.
+convolution (a ResNet-style stem): on 2 CPU cores a stride-1 stem made one epoch of 4,000
+150×101 posters take ~9 minutes.
 """
 from __future__ import annotations
 
@@ -50,15 +51,15 @@ def conv_for(height: int, width: int, in_channels: int, out_dim: int, base: int 
     """Depth and stem stride that suit the image size (4 blocks, 3 for ≤ 32 px)."""
     blocks = 3 if max(height, width) <= 32 else 4
     widths = tuple(base * 2**i for i in range(blocks))
-    return ConvNet(in_channels, out_dim, widths, stem_stride=2 if max(height, width) > 160 else 1)
+    return ConvNet(in_channels, out_dim, widths, stem_stride=2 if max(height, width) > 64 else 1)
 
 
 @dataclass
 class PosterCNNConfig(TorchConfig):
     feature_set: str = "poster_32x32"  # the poster column
-    epochs: int = 15
+    epochs: int = 12
     batch_size: int = 32
-    lr: float = 2e-3
+    lr: float = 3e-3
     width: int = 16
 
 

@@ -110,3 +110,13 @@ def test_user_weights_are_loaded(tmp_path):
     torch.save({"nothing": torch.zeros(2)}, bad)
     with pytest.raises(ValueError, match="match"):
         fit_score("rating_class", "poster_cnn", "poster_32x32", epochs=1, weights=str(bad))
+
+
+def test_rows_without_frames_or_poster_are_left_out():
+    split = make_splits(n_train=10, n_eval=4)["train"]
+    frame_mask = np.ones((10, 3), bool)
+    frame_mask[2] = False  # a title whose trailer had no usable frame
+    split.arrays["trailer_frames_mask"] = frame_mask
+    split.arrays["poster_32x32_mask"] = np.arange(10) != 5
+    assert np.flatnonzero(~TASKS["rating_trailer"].rows(split)).tolist() == [2]
+    assert np.flatnonzero(~TASKS["genres_poster"].rows(split)).tolist() == [5]
