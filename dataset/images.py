@@ -39,16 +39,18 @@ def column_name(size: tuple[int, int]) -> str:
     return f"poster_{size[0]}x{size[1]}"
 
 
-def resolve_poster(raw_dir: Path, poster_path: object) -> Path:
-    """The poster file inside its crawl folder; paths that escape the folder are refused."""
+def resolve_poster(raw_dir: Path, poster_path: object, root: str | None = None) -> Path:
+    """The poster file inside its crawl folder; paths that escape the folder are refused.
+
+    The check is lexical (normpath), one string operation per poster instead of a stat per path
+    component; crawl folders are written by the crawler and importers, which create no symlinks."""
     if not isinstance(poster_path, str) or not poster_path:
         raise ImageProblem("no_poster_path")
-    rel = Path(poster_path)
-    root = raw_dir.resolve()
-    full = (root / rel).resolve()
-    if rel.is_absolute() or not full.is_relative_to(root):
+    root = root or os.path.abspath(raw_dir)
+    full = os.path.normpath(os.path.join(root, poster_path))
+    if os.path.isabs(poster_path) or not full.startswith(root + os.sep):
         raise ImageProblem("poster_path_escapes_raw_folder")
-    return full
+    return Path(full)
 
 
 def _work(job: tuple[str, tuple, str, int, bool]) -> tuple[str, list[bytes] | None, int, str]:
@@ -125,9 +127,10 @@ def downsample_posters(df: pd.DataFrame, raw_dirs: list[Path], params: ImagePara
     n_in = len(df)
     originals = df.loc[~df["is_oversampled"].to_numpy(dtype=bool) & has_path, ["imdb_id", "poster_path", "_raw"]]
     ids, jobs, reasons = [], [], {}
+    roots = [os.path.abspath(d) for d in raw_dirs]
     for imdb_id, rel, raw in originals.itertuples(index=False):
         try:
-            path = resolve_poster(Path(raw_dirs[raw]), rel)
+            path = resolve_poster(Path(raw_dirs[raw]), rel, roots[raw])
         except ImageProblem as problem:
             reasons[imdb_id] = str(problem)
             continue

@@ -9,7 +9,6 @@ them as well as libpng's default level does, at several times the speed.
 """
 from __future__ import annotations
 
-import math
 import struct
 import zlib
 
@@ -94,15 +93,22 @@ def _scale(img: np.ndarray, th: int, tw: int) -> np.ndarray:
     h, w = img.shape[:2]
     if (h, w) == (th, tw):
         return img
+    ky, kx = max(1, int(h / th)), max(1, int(w / tw))
+    if ky > 1 or kx > 1:
+        # Whole-number part first: INTER_AREA at an exact integer factor is a cheap box filter; the few
+        # leftover rows/columns (< factor) are trimmed evenly from both edges.
+        y0, x0 = (h % ky) // 2, (w % kx) // 2
+        img = img[y0:y0 + h - h % ky, x0:x0 + w - w % kx]
+        img = cv2.resize(img, (img.shape[1] // kx, img.shape[0] // ky), interpolation=cv2.INTER_AREA)
+        h, w = img.shape[:2]
+        if (h, w) == (th, tw):
+            return img
     fy, fx = h / th, w / tw
     if fy < 1 or fx < 1:
         return cv2.resize(img, (tw, th), interpolation=cv2.INTER_LINEAR)
-    if fy.is_integer() and fx.is_integer():
-        return cv2.resize(img, (tw, th), interpolation=cv2.INTER_AREA)
-    sy, sx = max(0.0, (fy - 1) / 2), max(0.0, (fx - 1) / 2)
+    sy, sx = (fy - 1) / 2, (fx - 1) / 2  # the rest (< 2x): skimage's anti-aliasing sigma, then bilinear
     if sy > 0.05 or sx > 0.05:
-        ky, kx = 2 * math.ceil(2 * sy) + 1, 2 * math.ceil(2 * sx) + 1
-        img = cv2.GaussianBlur(img, (kx, ky), sigmaX=max(sx, 1e-3), sigmaY=max(sy, 1e-3))
+        img = cv2.GaussianBlur(img, (3, 3), sigmaX=max(sx, 1e-3), sigmaY=max(sy, 1e-3))
     return cv2.resize(img, (tw, th), interpolation=cv2.INTER_LINEAR)
 
 
@@ -134,7 +140,7 @@ def _chunk(tag: bytes, data: bytes) -> bytes:
 def encode_png(bgr: np.ndarray) -> bytes:
     """RGB PNG, Up filter, stored deflate (parquet's zstd compresses it); any PNG reader decodes it."""
     h, w = bgr.shape[:2]
-    rgb = np.ascontiguousarray(bgr[:, :, ::-1]).reshape(h, w * 3)
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB).reshape(h, w * 3)
     raw = np.empty((h, w * 3 + 1), np.uint8)
     raw[:, 0] = 2
     raw[0, 1:] = rgb[0]
@@ -146,9 +152,8 @@ def encode_png(bgr: np.ndarray) -> bytes:
 
 def phash(bgr: np.ndarray) -> int:
     """64-bit perceptual hash: sign of the 8x8 low-frequency DCT of a 32x32 grey thumbnail vs its median."""
-    small = bgr if bgr.shape[:2] == (32, 32) else cv2.resize(bgr, (32, 32), interpolation=cv2.INTER_AREA)
-    grey = cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).astype(np.float32)
-    low = cv2.dct(grey)[:8, :8].ravel()
+    grey = _scale(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), 32, 32)
+    low = cv2.dct(grey.astype(np.float32))[:8, :8].ravel()
     bits = low > np.median(low[1:])
     return int(np.packbits(bits).view(">u8")[0])
 
