@@ -67,7 +67,7 @@ class PosterPipeline(FilesPipeline):
     def from_crawler(cls, crawler: Crawler) -> PosterPipeline:
         config = CrawlConfig.from_settings(crawler.settings)
         if not config.download_posters:
-            raise NotConfigured("IMDB_DOWNLOAD_POSTERS is off")
+            raise NotConfigured  # IMDB_DOWNLOAD_POSTERS=0: a choice, not a warning
         config.output_dir.mkdir(parents=True, exist_ok=True)
         cls._update_stores(crawler.settings)
         return cls(str(config.output_dir.resolve()), crawler=crawler, config=config)
