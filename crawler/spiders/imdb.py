@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
@@ -175,9 +175,14 @@ class ImdbSpider(scrapy.Spider):
             self.crawler.stats.inc_value("imdb/waf/challenges_in_spider")
             return
         requested = response.meta["imdb_id"]
-        fields, warnings = extract.parse_title_page(response.text, response.url)
+        try:
+            fields, warnings = extract.parse_title_page(page_text(response), response.url)
+        except Exception as exc:  # noqa: BLE001 - a bug or a page beyond imagining must not lose the title
+            logger.exception("extraction failed on %s; writing the item with a warning", response.url)
+            self.crawler.stats.inc_value("imdb/extraction_errors")
+            fields, warnings = {"_keyword_total": None}, [f"page: extraction failed ({type(exc).__name__}: {exc})"]
         keyword_total = fields.pop("_keyword_total")
-        page_id = fields.pop("imdb_id") or requested
+        page_id = fields.pop("imdb_id", None) or requested
         if page_id != requested:
             warnings.append(f"imdb_id: asked for {requested}, the page is {page_id}")
         item = MovieItem(imdb_id=page_id, url=f"{self.base_url}/title/{page_id}/", **fields,
@@ -195,7 +200,7 @@ class ImdbSpider(scrapy.Spider):
         if is_challenge(response):
             item.warnings.append("keywords: the /keywords/ page was a bot challenge; kept the title page's")
         else:
-            full = extract.parse_keywords_page(response.text)
+            full = extract.parse_keywords_page(page_text(response))
             if full:
                 item.keywords = parsers.dedupe([*full, *(item.keywords or [])])
             else:
@@ -208,3 +213,10 @@ class ImdbSpider(scrapy.Spider):
         item.warnings.append(f"keywords: /keywords/ failed ({failure.type.__name__}); kept the title page's")
         self.crawler.stats.inc_value("imdb/keywords_page_failed")
         yield item
+
+
+def page_text(response: Response) -> str:
+    """The page as text, also when a server labels HTML as something else (or sends bytes)."""
+    if isinstance(response, TextResponse):
+        return response.text
+    return response.body.decode("utf-8", errors="replace")

@@ -1,0 +1,49 @@
+"""The spider's callbacks on their own: odd responses still give one item per title."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.test import get_crawler
+
+from crawler import extract
+from crawler.items import MovieItem
+from crawler.spiders.imdb import ImdbSpider
+from tests.crawler.test_extract import page
+
+
+@pytest.fixture
+def spider(tmp_path: Path) -> ImdbSpider:
+    crawler = get_crawler(ImdbSpider, {"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_FOLLOW_KEYWORDS": False})
+    return ImdbSpider.from_crawler(crawler, ids="tt0133093")
+
+
+def _request(spider: ImdbSpider) -> Request:
+    return spider.title_request("tt0133093")
+
+
+def test_a_title_page_served_as_bytes_still_parses(spider: ImdbSpider) -> None:
+    request = _request(spider)
+    response = Response(request.url, body=page().encode(), request=request)  # no text content type
+    (item,) = list(spider.parse_title(response))
+    assert isinstance(item, MovieItem) and item.title == "The Matrix" and item.url == request.url
+
+
+def test_an_extraction_bug_costs_fields_not_the_title(spider: ImdbSpider, monkeypatch) -> None:
+    def broken(html: str, url: str):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(extract, "parse_title_page", broken)
+    request = _request(spider)
+    (item,) = list(spider.parse_title(HtmlResponse(request.url, body=page().encode(), request=request)))
+    assert item.imdb_id == "tt0133093" and item.title is None
+    assert item.warnings == ["page: extraction failed (RuntimeError: boom)"]
+
+
+def test_a_redirect_to_another_id_is_recorded(spider: ImdbSpider) -> None:
+    request = spider.title_request("tt9999999")
+    response = HtmlResponse("https://www.imdb.com/title/tt0133093/", body=page().encode(), request=request)
+    (item,) = list(spider.parse_title(response))
+    assert item.imdb_id == "tt0133093" and "asked for tt9999999" in item.warnings[0]
