@@ -198,7 +198,21 @@ def test_real_table_fill_rates_match_the_table(mirror_factory, tmp_path: Path) -
     rates = crawl.stats["fill_rates"]
     for name in RECORD_FIELDS[1:]:  # every field but the id
         assert rates[name] == pytest.approx(sum(r[name] is not None for r in records) / 200, abs=1e-4), name
+    # and, read independently from the CSV, the table's own non-null rates over the same 200 titles
+    import pandas as pd
+
+    frame = pd.read_csv(table)
+    frame["imdb_id"] = frame["movie_imdb_link"].str.extract(r"(tt\d+)", expand=False)
+    frame = frame.drop_duplicates("imdb_id").set_index("imdb_id").loc[ids]
+    for field, column in TABLE_COLUMNS.items():
+        assert rates[field] == pytest.approx(frame[column].notna().mean(), abs=1e-4), field
     (tmp_path / "fill_rates.json").write_text(json.dumps(rates, indent=1))
+
+
+TABLE_COLUMNS = {"title": "movie_title", "year": "title_year", "rating": "imdb_score", "votes": "num_voted_users",
+                 "genres": "genres", "directors": "director_name", "actors": "actor_1_name",
+                 "keywords": "plot_keywords", "languages": "language", "countries": "country",
+                 "content_rating": "content_rating", "color": "color", "runtime_min": "duration", "budget": "budget"}
 
 
 def test_pages_without_page_state_fall_back_and_the_drift_is_named(mirror_factory, tmp_path: Path) -> None:
