@@ -18,7 +18,6 @@ import socket
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import redis
@@ -71,52 +70,25 @@ return 0
 """
 
 
-@dataclass(frozen=True)
 class Keys:
     """Every Redis key of one shared crawl, under one prefix (`IMDB_REDIS_PREFIX`, default `imdb`)."""
 
-    prefix: str = "imdb"
-
-    @property
-    def ids(self) -> str:  # list: ids waiting to be scheduled (push_ids appends here)
-        return f"{self.prefix}:ids"
-
-    @property
-    def all(self) -> str:  # set: every id the crawl must account for
-        return f"{self.prefix}:ids:all"
-
-    @property
-    def done(self) -> str:  # set: ids whose item has been written by some worker
-        return f"{self.prefix}:done"
-
-    @property
-    def failed(self) -> str:  # set: ids given up after IMDB_REDIS_MAX_REQUEUE attempts
-        return f"{self.prefix}:failed"
-
-    @property
-    def leases(self) -> str:  # hash: id -> worker currently working on it
-        return f"{self.prefix}:leases"
-
-    @property
-    def attempts(self) -> str:  # hash: id -> times requeued
-        return f"{self.prefix}:attempts"
-
-    @property
-    def requeued(self) -> str:  # set: ids whose follow-up requests must bypass the dupefilter
-        return f"{self.prefix}:requeued"
-
-    @property
-    def requests(self) -> str:
-        return f"{self.prefix}:requests"
-
-    @property
-    def dupefilter(self) -> str:
-        return f"{self.prefix}:dupefilter"
+    def __init__(self, prefix: str = "imdb") -> None:
+        self.prefix = prefix
+        self.ids = f"{prefix}:ids"  # list: ids waiting to be scheduled (push_ids appends here)
+        self.all = f"{prefix}:ids:all"  # set: every id the crawl must account for
+        self.done = f"{prefix}:done"  # set: ids whose item some worker has written
+        self.failed = f"{prefix}:failed"  # set: ids given up after IMDB_REDIS_MAX_REQUEUE requeues
+        self.leases = f"{prefix}:leases"  # hash: id -> worker working on it
+        self.attempts = f"{prefix}:attempts"  # hash: id -> times requeued
+        self.requeued = f"{prefix}:requeued"  # set: ids whose follow-up requests bypass the dupefilter
+        self.requests = f"{prefix}:requests"  # scrapy-redis request queue (shared frontier)
+        self.dupefilter = f"{prefix}:dupefilter"  # scrapy-redis fingerprints
 
     def alive(self, worker: str) -> str:  # expiring key: the worker's heartbeat
         return f"{self.prefix}:alive:{worker}"
 
-    def bucket(self, domain: str) -> str:
+    def bucket(self, domain: str) -> str:  # hash: the domain's shared token bucket
         return f"{self.prefix}:bucket:{domain}"
 
     def pause(self, domain: str) -> str:  # expiring key: every worker holds this domain until it expires
@@ -267,15 +239,7 @@ class LeasingScheduler(Scheduler):
 
 def title_request(spider, imdb_id: str, requeued: bool = False) -> Request:  # type: ignore[no-untyped-def]
     """The spider's own request for a title (so callbacks, meta and rendering stay the spider's)."""
-    for name in ("request_for_id", "title_request", "make_title_request"):
-        factory = getattr(spider, name, None)
-        if callable(factory):
-            request = factory(imdb_id)
-            break
-    else:
-        base = getattr(spider, "base_url", "https://www.imdb.com").rstrip("/")
-        callback = getattr(spider, "parse_title", None) or spider.parse
-        request = Request(f"{base}/title/{imdb_id}/", callback=callback)
+    request = spider.title_request(imdb_id)
     return request.replace(dont_filter=True) if requeued else request
 
 

@@ -118,12 +118,16 @@ def test_sigkilled_build_leaves_the_previous_dataset_untouched(tmp_path, capsys)
     before = {p.relative_to(ds): p.read_bytes() for p in sorted(ds.rglob("*")) if p.is_file()}
 
     rng = random.Random(7)
-    for _ in range(3):  # killed at three seeded moments of a longer build into the same folder
+    for _ in range(3):  # killed at three seeded moments of a longer build (with plots) into the same folder
         proc = subprocess.Popen([sys.executable, "-m", "dataset", "build", "--raw", str(raw), "--out", str(ds),
                                  "--min-votes", "-1", "--image-size", "64x64", "--image-size", "150x101",
-                                 "--no-plots", "--quiet", "--workers", "1"],
+                                 "--quiet", "--workers", "1"],
                                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(1.0, 4.0))
+        working = tmp_path / f".ds.building-{proc.pid}"
+        deadline = time.monotonic() + 60
+        while not working.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        time.sleep(rng.uniform(0.0, 0.5))  # somewhere in load, clean, images or publish
         assert proc.poll() is None, "the build finished before it could be killed; make it bigger"
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
