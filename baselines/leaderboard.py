@@ -15,6 +15,7 @@ import json
 import sys
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -80,8 +81,13 @@ def run(
     dataset_info: dict[str, Any] | None = None,
     console: Console | None = None,
     overrides: dict[str, dict[str, Any]] | None = None,
+    extra_sections: Callable[[list[dict[str, Any]], dict[str, dict[str, Any]]], Iterable[tuple[str, str]]]
+    | None = None,
 ) -> dict[str, Any]:
-    """Train and score every row, write the outputs, return `{rows, skipped, meta}`."""
+    """Train and score every row, write the outputs, return `{rows, skipped, meta}`.
+
+    `extra_sections(rows, artifacts)` (used by `imdbkit demo`) adds `(title, html)` sections to
+    report.html; multi-label artifacts carry `test_ids` and `test_scores` for it."""
     console = console or Console(stderr=True)
     out.mkdir(parents=True, exist_ok=True)
     (out / "configs").mkdir(exist_ok=True)
@@ -131,7 +137,9 @@ def run(
             "dataset_fingerprint": dataset_fingerprint}
     result = {"rows": rows, "skipped": skipped, "meta": meta}
     write_tables(result, out)
-    (out / "report.html").write_text(render_report(rows, artifacts, dataset_info, skipped=skipped), encoding="utf-8")
+    extra = list(extra_sections(rows, artifacts)) if extra_sections else []
+    (out / "report.html").write_text(render_report(rows, artifacts, dataset_info, extra, skipped=skipped),
+                                     encoding="utf-8")
     return result
 
 
@@ -170,6 +178,8 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
         row["metrics"] = metrics
         art.update(art_eval, history=getattr(model, "history_", {}), labels=train.labels(task.target)
                    if task.kind == "multilabel" else None)
+        if task.kind == "multilabel" and "imdb_id" in test.frame:
+            art.update(test_ids=test.frame["imdb_id"].tolist(), test_scores=np.asarray(scores))
         cfg_path = out / "configs" / f"{task.name}__{model_name}__{fs.replace('+', '_')}.json"
         extra = {k: getattr(model, k) for k in ("params_",) if hasattr(model, k)}
         cfg_path.write_text(json.dumps({**model.get_config(), **extra}, indent=2, default=str))
