@@ -150,7 +150,7 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
         with stage("load"):
             df = load_raw(raw_dirs, report, quiet)
         with stage("clean"):
-            df = clean_fields(df, report)
+            df = clean_fields(df, report, quiet)
         with stage("filter"):
             df = filter_titles(df, params.filter, report)
         if df.empty:

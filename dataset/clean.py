@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 from pyarrow import types as pa_types
+from tqdm import tqdm
 
 from dataset import clean_fast as fast
 from dataset.clean_fast import is_arrow
@@ -286,8 +287,9 @@ def _nullable_int(values: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
     return out
 
 
-def clean_fields(df: pd.DataFrame, report: Report) -> pd.DataFrame:
+def clean_fields(df: pd.DataFrame, report: Report, quiet: bool = True) -> pd.DataFrame:
     """Typed, normalised columns named as in Contract 2; raw money/text columns replaced."""
+    bar = tqdm(total=4, desc="clean", unit="group", disable=quiet)
     idx = df.index
     out = pd.DataFrame({"imdb_id": objects(fast.pylist(df["imdb_id"]), idx)}, index=idx)
     for name in TEXT_FIELDS:
@@ -299,16 +301,21 @@ def clean_fields(df: pd.DataFrame, report: Report) -> pd.DataFrame:
     out["metascore"] = _number(df["metascore"], parse_float, "metascore", -1e-9, 100 + 1e-9, report).astype("float32")
     votes = _number(df["votes"], parse_count, "votes", -1, 1e15, report)
     out["votes"] = pd.Series(_nullable_int(votes, "Int64"), index=idx)
+    bar.update()
     out["content_rating"] = objects(_text(df["content_rating"]), idx)
     out["age_band"] = objects(_map_unique(out["content_rating"], age_band), idx)
     out["color"] = objects(_map_unique(pd.Series(_text(df["color"]), dtype=object), normalise_color), idx)
+    bar.update()
     memo: dict = {}
     for name in LIST_FIELDS:
         out[name] = objects(_lists(df[name], memo), idx)
+    bar.update()
     out["budget_usd"] = _money(df["budget"], "budget", report)
     out["gross_usd"] = _money(df["gross_worldwide"], "gross", report)
     for name in ["poster_path", "poster_sha1", "frame_embeddings_index"]:
         out[name] = objects(fast.pylist(df[name]), idx)
     out["_raw"] = df["_raw"].to_numpy()
+    bar.update()
+    bar.close()
     report.stage_rows(STAGE, len(df), len(out))
     return out
