@@ -19,7 +19,7 @@ from dataset.schema import REQUIRED, arrow_type, ordered, schema_for
 
 SPLITS = ("train", "val", "test")
 COMPRESSION = "zstd"
-COMPRESSION_LEVEL = 3
+COMPRESSION_LEVEL = 1
 
 
 def present_columns(df: pd.DataFrame) -> list[str]:
