@@ -1,9 +1,11 @@
 """Title-page extraction as data: one row per Contract-1 field.
 
-Each row lists its sources in priority order: JSON-LD (schema.org, the most stable block),
-then ``__NEXT_DATA__`` (richer, less stable), then HTML XPaths (the modern ``data-testid``
-layout and the pre-2020 ``itemprop`` layout) that are consulted only when a page has no
-usable ``__NEXT_DATA__``. A site change is a one-line fix here; ``expected`` is the fill rate a
+Each row lists its sources in priority order: JSON-LD (schema.org, the most stable block) first,
+``__NEXT_DATA__`` (richer, less stable) for what JSON-LD lacks — and first where JSON-LD is
+lossy (``@type`` lumps several title types together, ``actor`` and ``keywords`` hold only the
+first few) — then HTML XPaths (the modern ``data-testid`` layout and the pre-2020 ``itemprop``
+layout), consulted only when a page has no usable ``__NEXT_DATA__``. The first source that
+parses wins; a source that fails to parse becomes a warning and the next one is tried. A site change is a one-line fix here; ``expected`` is the fill rate a
 healthy crawl of the live site reaches, and the stats pipeline warns when a field falls well
 below it (layout drift).
 """
@@ -36,7 +38,6 @@ def _compile(path: str) -> list[tuple[str, str | None]]:
             raise ValueError(f"bad path step {part!r} in {path!r}")
         steps.append((match[1], match[2]))
     return steps
-
 
 
 @dataclass(frozen=True)
