@@ -164,3 +164,27 @@ def test_writer_resumes_after_a_kill(tmp_path: Path, gz: bool) -> None:
 def test_drift_names_fields_well_below_expectation() -> None:
     assert drifted({"title": 1.0, "budget": 0.05, "metascore": 0.15}, {"title": 0.99, "budget": 0.2,
                                                                       "metascore": 0.2}) == ["budget"]
+
+
+def test_poster_failures_are_counted_and_kept_on_the_item(tmp_path: Path) -> None:
+    from scrapy.utils.test import get_crawler
+    from twisted.python.failure import Failure
+
+    from crawler.pipelines import PosterPipeline
+
+    crawler = get_crawler(settings_dict={"IMDB_OUTPUT_DIR": str(tmp_path)})
+    crawler.stats.open_spider()
+    pipeline = PosterPipeline.from_crawler(crawler)
+    item = MovieItem(imdb_id="tt0133093", poster_url="https://m.media-amazon.com/images/M/MV5B._V1_.jpg")
+    (request,) = pipeline.get_media_requests(item, None)
+    assert request.url.endswith("._V1_UX300.jpg")
+    pipeline.item_completed([(False, Failure(ConnectionError("reset by peer")))], item, None)
+    assert item.poster_path is None and item.warnings == ["poster: download failed (ConnectionError: reset by peer)"]
+    assert crawler.stats.get_value("imdb/posters/failed") == 1
+    body = b"\xff\xd8\xff\xe0fake jpeg"
+    response = Response(request.url, body=body, request=request)
+    sha1 = pipeline.file_downloaded(response, request, None)
+    assert pipeline.file_path(request, response) == f"posters/{sha1}.jpg"
+    assert (tmp_path / "posters" / f"{sha1}.jpg").read_bytes() == body
+    with pytest.raises(ValueError, match="not an image"):
+        pipeline.file_downloaded(Response(request.url, body=b"<html>", request=request), request, None)
