@@ -179,10 +179,16 @@ def crawl_status(redis_url: str, prefix: str = "imdb") -> dict[str, int]:
     client, keys = connect(redis_url), Keys(prefix)
     return {
         "ids_total": client.scard(keys.all), "ids_queued": client.llen(keys.ids),
-        "requests_queued": client.zcard(keys.requests), "done": client.scard(keys.done),
+        "requests_queued": queued_requests(client, keys.requests), "done": client.scard(keys.done),
         "failed": client.scard(keys.failed), "leased": client.hlen(keys.leases),
         "workers_alive": sum(1 for _ in client.scan_iter(keys.alive("*"))),
     }
+
+
+def queued_requests(client: redis.Redis, key: str) -> int:
+    """Length of the shared frontier whatever SCHEDULER_QUEUE_CLASS holds it (priority zset, FIFO/LIFO list)."""
+    kind = client.type(key)
+    return client.zcard(key) if kind == "zset" else client.llen(key) if kind == "list" else 0
 
 
 def reset(redis_url: str, prefix: str = "imdb") -> None:
@@ -310,7 +316,7 @@ class RedisCoordinator:
             slot.nextcall.schedule()
 
     def top_up(self) -> int:
-        if self.client.zcard(self.keys.requests) >= self.low_water:
+        if queued_requests(self.client, self.keys.requests) >= self.low_water:
             return 0
         ids = self.pop_and_lease(keys=[self.keys.ids, self.keys.leases], args=[self.batch, self.worker])
         for imdb_id in ids:
@@ -354,7 +360,7 @@ class RedisCoordinator:
         if self.top_up():
             raise DontCloseSpider
         self.release_leases()  # everything this worker took has finished, with an item or not
-        if self.client.llen(self.keys.ids) or self.client.zcard(self.keys.requests):
+        if self.client.llen(self.keys.ids) or queued_requests(self.client, self.keys.requests):
             self.finished_since = None
             raise DontCloseSpider
         orphans, held_elsewhere = self.orphans()
@@ -471,11 +477,16 @@ async def _sleep(seconds: float) -> None:
 
 
 def _read_ids(args: argparse.Namespace) -> Iterable[str]:
+    """The spider's own discovery (crawler/discovery.py), so ids are read and checked the same way."""
+    from crawler import discovery
+
     if args.ids:
-        yield from args.ids.split(",")
+        yield from discovery.parse_ids(args.ids)
     if args.ids_file:
-        with open(args.ids_file, encoding="utf-8") as handle:
-            yield from handle
+        yield from discovery.read_ids_file(args.ids_file)
+    if args.dumps:
+        filters = discovery.DumpFilter.from_args(args.title_type, args.min_votes, args.min_year, args.max_year)
+        yield from discovery.iter_dump_ids(args.dumps, filters)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -486,11 +497,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", default="imdb")
     parser.add_argument("--ids", help="comma-separated title ids")
     parser.add_argument("--ids-file", help="one id per line; blanks and # comments allowed")
+    parser.add_argument("--dumps", help="folder with IMDb's title.basics/title.ratings dumps")
+    for name in ("--title-type", "--min-votes", "--min-year", "--max-year"):
+        parser.add_argument(name, help="filter on the dumps (as the spider's -a arguments)")
     args = parser.parse_args(argv)
     try:
         if args.command == "push":
-            if not (args.ids or args.ids_file):
-                parser.error("push needs --ids or --ids-file")
+            if not (args.ids or args.ids_file or args.dumps):
+                parser.error("push needs --ids, --ids-file or --dumps")
             print(f"pushed {push_ids(args.redis_url, _read_ids(args), args.prefix)} new ids to {args.prefix}:ids")
         elif args.command == "status":
             for name, value in crawl_status(args.redis_url, args.prefix).items():
@@ -498,7 +512,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             reset(args.redis_url, args.prefix)
             print(f"forgot the shared crawl {args.prefix}:* on {args.redis_url}")
-    except (UsageError, OSError) as exc:
+    except (UsageError, OSError, ValueError) as exc:  # DiscoveryError is a ValueError
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

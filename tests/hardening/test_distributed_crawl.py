@@ -143,3 +143,15 @@ def test_worker_restarted_on_its_folder_counts_what_it_has(redis_url: str, mirro
     assert status["done"] == 80 and status["failed"] == 0
     assert len(by_id(read_items(folder))) == 80
     assert stats(folder)["distributed"].get("ids_requeued", 0) == 0
+
+
+def test_any_scrapy_redis_queue_class_works(redis_url: str, mirror_factory, tmp_path: Path) -> None:
+    server = mirror_factory("synthetic:60", seed=13)
+    push_ids(redis_url, server.catalog.ids())
+    procs = [start_crawl(server.base_url, tmp_path / f"w{i}", REDIS_URL=redis_url, IMDB_SCHEDULER="redis",
+                         IMDB_WORKER=f"w{i}", SCHEDULER_QUEUE_CLASS="scrapy_redis.queue.FifoQueue",
+                         MAX_IDLE_TIME_BEFORE_CLOSE=1) for i in range(2)]
+    wait_all(procs, 90)
+    assert [p.returncode for p in procs] == [0, 0]
+    assert len(by_id(read_items(tmp_path / "w0", tmp_path / "w1"))) == 60
+    assert crawl_status(redis_url)["done"] == 60

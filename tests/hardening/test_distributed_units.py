@@ -129,3 +129,18 @@ def test_shared_token_bucket_caps_all_workers_together(redis_url: str) -> None:
     elapsed = time.monotonic() - start
     assert len(granted) <= 20 * elapsed + 2 + 1
     assert len(granted) >= 20 * 1.5 * 0.6  # and the bucket does let traffic through
+
+
+def test_cli_push_from_dumps_with_the_spiders_filters(redis_url: str, tmp_path, capsys) -> None:
+    from tests.hardening.test_import_bad_input import dumps
+
+    basics = (b"tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres\n"
+              b"tt0000010\tmovie\tA\tA\t0\t1999\t\\N\t90\tDrama\ntt0000011\ttvSeries\tB\tB\t0\t2000\t\\N\t30\tComedy\n"
+              b"tt0000012\tmovie\tC\tC\t0\t2001\t\\N\t95\tDrama\n")
+    ratings = b"tconst\taverageRating\tnumVotes\ntt0000010\t7.0\t500\ntt0000011\t6.0\t900\ntt0000012\t5.0\t20\n"
+    folder = dumps(tmp_path / "dumps", basics, ratings)
+    argv = ["push", "--redis-url", redis_url, "--dumps", str(folder), "--title-type", "movie", "--min-votes", "100"]
+    assert distributed.main(argv) == 0
+    assert redis.Redis.from_url(redis_url, decode_responses=True).lrange("imdb:ids", 0, -1) == ["tt0000010"]
+    assert distributed.main(["push", "--redis-url", redis_url, "--ids", "tt1,bad"]) == 2
+    assert capsys.readouterr().err.startswith("error: ")
