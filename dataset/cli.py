@@ -95,7 +95,8 @@ def parser() -> Parser:
     b.add_argument("--image-size", type=size, action="append", default=[], help="HEIGHTxWIDTH, repeatable")
     b.add_argument("--fit", choices=["crop", "letterbox"], default="crop")
     b.add_argument("--missing-poster", choices=["keep", "drop"], default="keep")
-    b.add_argument("--poster-duplicates", choices=["drop", "keep"], default="drop")
+    b.add_argument("--poster-duplicates", choices=["keep", "drop"], default="keep",
+                   help="drop near-identical posters (pHash) from all titles but the first")
     b.add_argument("--trailer-samples", type=int, default=100)
     b.add_argument("--trailer-percentile", type=float, default=20.0)
     b.add_argument("--trailer-frames", type=int, default=15)

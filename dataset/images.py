@@ -29,7 +29,9 @@ class ImageParams:
     sizes: tuple[tuple[int, int], ...] = ()
     fit: str = "crop"  # "crop" (centre-crop to the aspect) or "letterbox"
     missing: str = "keep"  # keep the row without a poster, or "drop" it
-    dedupe: str = "drop"  # "drop" later near-identical posters, or "keep" them (still counted)
+    # "keep" near-identical posters (counted in build.json), or "drop" them from every title but the first.
+    # Not the default: posters made from one template (same layout, other colours and title) hash alike.
+    dedupe: str = "keep"
     near_distance: int = 3  # pHash bits that may differ for "near-identical"
     max_pixels: int = 50_000_000
     workers: int = 0  # 0 → every core
@@ -126,19 +128,22 @@ def downsample_posters(df: pd.DataFrame, raw_dirs: list[Path], params: ImagePara
         return df
     n_in = len(df)
     originals = df.loc[~df["is_oversampled"].to_numpy(dtype=bool) & has_path, ["imdb_id", "poster_path", "_raw"]]
-    ids, jobs, reasons = [], [], {}
+    ids, slots, reasons = [], [], {}
+    jobs: dict[str, int] = {}  # one job per file: titles sharing a poster file share its decode
     roots = [os.path.abspath(d) for d in raw_dirs]
     for imdb_id, rel, raw in originals.itertuples(index=False):
         try:
-            path = resolve_poster(Path(raw_dirs[raw]), rel, roots[raw])
+            path = str(resolve_poster(Path(raw_dirs[raw]), rel, roots[raw]))
         except ImageProblem as problem:
             reasons[imdb_id] = str(problem)
             continue
         ids.append(imdb_id)
-        jobs.append((str(path), params.sizes, params.fit, params.max_pixels, True))
-    results = run_jobs(jobs, params.workers, "posters", quiet)
+        slots.append(jobs.setdefault(path, len(jobs)))
+    results = run_jobs([(path, params.sizes, params.fit, params.max_pixels, True) for path in jobs],
+                       params.workers, "posters", quiet)
     ok = {}
-    for imdb_id, (digest, pngs, ph, reason) in zip(ids, results, strict=True):
+    for imdb_id, slot in zip(ids, slots, strict=True):
+        digest, pngs, ph, reason = results[slot]
         if pngs is None:
             reasons[imdb_id] = reason
         else:

@@ -102,7 +102,7 @@ def bad_frame(tmp_path):
 def test_bad_posters_are_counted_and_rows_kept_or_dropped(tmp_path, missing):
     raw, df = bad_frame(tmp_path)
     report = Report()
-    params = ImageParams(sizes=((32, 32), (150, 101)), missing=missing, workers=1)
+    params = ImageParams(sizes=((32, 32), (150, 101)), missing=missing, dedupe="drop", workers=1)
     out = downsample_posters(df, [raw], params, report, quiet=True)
     changed = report.noted["images"]
     for reason in ("empty_file", "corrupt_image", "not_an_image", "too_many_pixels", "missing_file",
@@ -118,6 +118,8 @@ def test_bad_posters_are_counted_and_rows_kept_or_dropped(tmp_path, missing):
     else:
         assert kept == ["tt0000000", "tt0000001", "tt0000006", "tt0000009"]
         assert report.removed["images"]["poster_unusable"] == 6
+    kept_all = downsample_posters(df, [raw], ImageParams(sizes=((32, 32),), workers=1), Report(), quiet=True)
+    assert kept_all["has_poster"].sum() == 3  # the default keeps the duplicate, only counting it
 
 
 def test_parallel_and_serial_give_identical_bytes(tmp_path):
