@@ -1,0 +1,121 @@
+"""`imdbkit crawl`: friendly flags over `scrapy crawl imdb`, run as a subprocess with the project's settings.
+
+Nothing here parses pages or downloads anything: each flag becomes the spider argument (`-a`) or
+the `IMDB_*` / Scrapy setting (`-s`) that `scrapy crawl imdb` documents, so both spell the same crawl.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from cli.common import DEFAULT_CRAWL, CliError, check_reachable, command
+
+EXAMPLE = """  imdbkit mirror serve --catalog synthetic:200 &      # prints http://127.0.0.1:PORT
+  imdbkit crawl --base-url http://127.0.0.1:PORT --ids tt0133093,tt0113277 --out imdbkit-data/crawl
+  imdbkit crawl --dumps ~/imdb-dumps --title-type movie --min-votes 125 --jobdir imdbkit-data/crawl.job
+  imdbkit crawl --search "title_type=feature&num_votes=125," --max-results 200 --render playwright
+same as: scrapy crawl imdb -a base_url=... -a ids=... -s IMDB_OUTPUT_DIR=imdbkit-data/crawl"""
+
+# Politeness off: only for a mirror on this machine (what `imdbkit demo` and the tests crawl).
+LOCAL_FAST = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",
+              "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "IMDB_RETRY_BACKOFF_BASE": "0.05",
+              "IMDB_RETRY_BACKOFF_MAX": "1", "TELNETCONSOLE_ENABLED": "0"}
+
+
+def add_arguments(groups: argparse._SubParsersAction) -> None:
+    p = command(groups, "crawl", "crawl title pages, keywords and posters (scrapy crawl imdb)",
+                "Run `scrapy crawl imdb` with friendly flags; writes items.jsonl, posters/ and stats.json.",
+                EXAMPLE)
+    p.add_argument("--base-url", default="https://www.imdb.com", help="the site to crawl (default the live site)")
+    find = p.add_argument_group("discovery (one of)")
+    find.add_argument("--ids", help="comma-separated title ids, e.g. tt0133093,tt0113277")
+    find.add_argument("--ids-file", type=Path, help="one id per line; blank lines and # comments allowed")
+    find.add_argument("--dumps", type=Path, help="folder with IMDb's title.basics.tsv[.gz] / title.ratings.tsv[.gz]")
+    find.add_argument("--search", help='advanced-search query, e.g. "title_type=feature&num_votes=125,"')
+    p.add_argument("--max-results", type=int, help="search results to take (past 50 needs --render)")
+    p.add_argument("--title-type", help="dumps filter: movie or a comma list (movie,tvMovie)")
+    p.add_argument("--min-votes", type=int, help="dumps filter")
+    p.add_argument("--min-year", type=int, help="dumps filter")
+    p.add_argument("--max-year", type=int, help="dumps filter")
+    p.add_argument("--out", type=Path, default=DEFAULT_CRAWL, help=f"crawl folder (default {DEFAULT_CRAWL})")
+    p.add_argument("--render", choices=["none", "playwright", "selenium"], default="none",
+                   help="render pages in Debian Chromium (needed past a WAF challenge or 50 search results)")
+    p.add_argument("--posters-width", type=int, default=300, help="poster width asked of the CDN; 0 = original")
+    p.add_argument("--no-posters", action="store_true", help="do not download posters")
+    p.add_argument("--no-keywords", action="store_true", help="do not fetch the full keyword pages")
+    p.add_argument("--jobdir", type=Path, help="Scrapy JOBDIR: Ctrl-C pauses, the same command resumes")
+    p.add_argument("--contact", help="an e-mail or URL put in the user agent")
+    p.add_argument("--gzip", action="store_true", help="write items.jsonl.gz")
+    p.add_argument("--local-fast", action="store_true",
+                   help="no delays or AutoThrottle: ONLY for a mirror on this machine, never a real site")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="any other Scrapy / IMDB_* setting, repeatable")
+    p.set_defaults(func=run)
+
+
+def spider_arguments(args: argparse.Namespace) -> dict[str, str]:
+    found = [f for f in ("ids", "ids_file", "dumps", "search") if getattr(args, f)]
+    if len(found) != 1:
+        raise CliError("pass exactly one of --ids, --ids-file, --dumps or --search "
+                       f"(got {', '.join('--' + f.replace('_', '-') for f in found) or 'none'}).", 2)
+    if args.ids_file and not args.ids_file.is_file():
+        raise CliError(f"--ids-file {args.ids_file} does not exist; write one id per line (tt0133093).", 2)
+    if args.dumps and not args.dumps.is_dir():
+        raise CliError(f"--dumps {args.dumps} is not a folder; point it at IMDb's title.*.tsv.gz files.", 2)
+    out = {"base_url": args.base_url}
+    for name in ("ids", "ids_file", "dumps", "search", "max_results", "title_type", "min_votes", "min_year",
+                 "max_year"):
+        value = getattr(args, name)
+        if value is not None:
+            out[name] = str(value)
+    return out
+
+
+def settings(args: argparse.Namespace) -> dict[str, str]:
+    out = {"IMDB_OUTPUT_DIR": str(args.out), "IMDB_RENDER": args.render,
+           "IMDB_POSTER_WIDTH": str(args.posters_width), "IMDB_DOWNLOAD_POSTERS": str(int(not args.no_posters)),
+           "IMDB_FOLLOW_KEYWORDS": str(int(not args.no_keywords)), "IMDB_JSONL_GZIP": str(int(args.gzip))}
+    if args.quiet:
+        out["LOG_LEVEL"] = "WARNING"
+    if args.contact:
+        out["IMDB_CONTACT"] = args.contact
+    if args.jobdir:
+        out["JOBDIR"] = str(args.jobdir)
+    if args.local_fast:
+        out.update(LOCAL_FAST)
+    for pair in args.set:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise CliError(f"-s {pair!r} is not NAME=VALUE, e.g. -s DOWNLOAD_DELAY=1.", 2)
+        out[name] = value
+    return out
+
+
+def scrapy_command(spider_args: dict[str, str], scrapy_settings: dict[str, str]) -> list[str]:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "imdb"]
+    for name, value in spider_args.items():
+        cmd += ["-a", f"{name}={value}"]
+    for name, value in scrapy_settings.items():
+        cmd += ["-s", f"{name}={value}"]
+    return cmd
+
+
+def scrapy_env() -> dict[str, str]:
+    """The project's settings from any working directory (no scrapy.cfg needed there)."""
+    return {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings", "PYTHONWARNINGS": "ignore"}
+
+
+def run(args: argparse.Namespace) -> int:
+    spider_args = spider_arguments(args)
+    scrapy_settings = settings(args)
+    check_reachable(args.base_url)
+    cmd = scrapy_command(spider_args, scrapy_settings)
+    if args.verbose:
+        print(" ".join(cmd), file=sys.stderr)
+    code = subprocess.call(cmd, env=scrapy_env())
+    if code == 0 and not args.quiet:
+        print(f"crawl written to {args.out} (items.jsonl, posters/, stats.json)", file=sys.stderr)
+    return 1 if code and code != 2 else code
