@@ -220,6 +220,26 @@ class LeasingScheduler(Scheduler):
         return instance
 
     def enqueue_request(self, request: Request) -> bool:
+        try:
+            return self._enqueue(request)
+        except redis.RedisError:  # Redis down: the title's lease makes it come back (RedisCoordinator)
+            self.stats.inc_value("distributed/redis_errors")
+            return False
+
+    def next_request(self) -> Request | None:
+        try:
+            return self._next()
+        except redis.RedisError:
+            self.stats.inc_value("distributed/redis_errors")
+            return None
+
+    def has_pending_requests(self) -> bool:
+        try:
+            return len(self) > 0
+        except redis.RedisError:
+            return True  # unknown: not idle; the coordinator decides when to give up
+
+    def _enqueue(self, request: Request) -> bool:
         imdb_id = imdb_id_of(request)
         if imdb_id:
             self.ids_client.sadd(self.keys.all, imdb_id)
@@ -232,7 +252,7 @@ class LeasingScheduler(Scheduler):
         self.queue.push(request)
         return True
 
-    def next_request(self) -> Request | None:
+    def _next(self) -> Request | None:
         request = self.queue.pop(self.idle_before_close)
         if request is None:
             return None
@@ -267,6 +287,10 @@ class RedisCoordinator:
         self.low_water = settings.getint("IMDB_REDIS_LOW_WATER", 2 * self.batch)
         self.max_requeue = settings.getint("IMDB_REDIS_MAX_REQUEUE", 2)
         self.idle_close = settings.getfloat("MAX_IDLE_TIME_BEFORE_CLOSE", 3)
+        self.give_up_s = settings.getfloat("IMDB_REDIS_GIVE_UP", 60)
+        self.redis_url = settings.get("REDIS_URL")
+        self.down_since: float | None = None
+        crawler.imdb_unmarked = set()  # written while Redis was away; marked done when it is back
         self.pop_and_lease = self.client.register_script(_POP_AND_LEASE)
         self.release = self.client.register_script(_RELEASE)
         self.finished_since: float | None = None
@@ -296,8 +320,17 @@ class RedisCoordinator:
     def spider_closed(self, spider, reason: str) -> None:  # type: ignore[no-untyped-def]
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        self.release_leases()
-        self.client.delete(self.keys.alive(self.worker))
+        try:
+            self.mark_unmarked()
+            self.release_leases()
+            self.client.delete(self.keys.alive(self.worker))
+        except redis.RedisError:
+            pass  # the heartbeat expires by itself; the others requeue what this worker held
+
+    def mark_unmarked(self) -> None:
+        if self.crawler.imdb_unmarked:
+            self.client.sadd(self.keys.done, *sorted(self.crawler.imdb_unmarked))
+            self.crawler.imdb_unmarked.clear()
 
     def beat(self) -> None:
         self.client.set(self.keys.alive(self.worker), str(time.time()), px=self.ttl_ms)
@@ -306,14 +339,33 @@ class RedisCoordinator:
         """Heartbeat, top up the shared frontier, and wake the engine when others queued work."""
         try:
             self.beat()
+            self.mark_unmarked()
             self.top_up()
-        except redis.RedisError as exc:  # a Redis hiccup must not kill the worker; the next tick retries
-            self.stats.inc_value("distributed/redis_errors")
-            self.spider.logger.warning("Redis unavailable for worker %s: %s", self.worker, exc)
+        except redis.RedisError as exc:  # a hiccup must not kill the worker; a long outage stops it cleanly
+            self.redis_down(exc)
             return
+        if self.down_since is not None:
+            self.spider.logger.warning("Redis at %s is back after %.0f s", self.redis_url, time.monotonic() - self.down_since)
+            self.down_since = None
         slot = getattr(self.crawler.engine, "_slot", None)
         if slot is not None and getattr(slot, "nextcall", None) is not None and slot.closing is None:
             slot.nextcall.schedule()
+
+    def redis_down(self, exc: Exception) -> None:
+        self.stats.inc_value("distributed/redis_errors")
+        now = time.monotonic()
+        if self.down_since is None:
+            self.down_since = now
+            self.spider.logger.warning("lost Redis at %s (%s); retrying for %g s", self.redis_url, exc, self.give_up_s)
+        elif now - self.down_since >= self.give_up_s and self.crawler.engine._slot.closing is None:
+            from scrapy.utils.defer import deferred_from_coro
+
+            self.spider.logger.error(
+                "Redis at %s has been unreachable for %g s, so this worker stops; what it collected is in its "
+                "folder. Start Redis again (with --appendonly yes to keep the queue) and restart the workers.",
+                self.redis_url, self.give_up_s)
+            self.crawler.stats.set_value("imdb/stopped_by", "redis_unavailable")
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis_unavailable"))
 
     def top_up(self) -> int:
         if queued_requests(self.client, self.keys.requests) >= self.low_water:
@@ -357,6 +409,13 @@ class RedisCoordinator:
 
     def spider_idle(self, spider) -> None:  # type: ignore[no-untyped-def]
         """Idle here means: nothing of ours is in flight and the shared frontier is empty."""
+        try:
+            self.decide_idle(spider)
+        except redis.RedisError as exc:
+            self.redis_down(exc)
+            raise DontCloseSpider from None
+
+    def decide_idle(self, spider) -> None:  # type: ignore[no-untyped-def]
         if self.top_up():
             raise DontCloseSpider
         self.release_leases()  # everything this worker took has finished, with an item or not
@@ -393,6 +452,7 @@ class ExactlyOncePipeline:
         self.stats = crawler.stats
         self.keys = Keys(crawler.settings.get("IMDB_REDIS_PREFIX") or "imdb")
         self.client = connect(crawler.settings.get("REDIS_URL"))
+        self.unmarked: set[str] = getattr(crawler, "imdb_unmarked", set())
 
     @classmethod
     def from_crawler(cls, crawler):  # type: ignore[no-untyped-def]
@@ -400,7 +460,11 @@ class ExactlyOncePipeline:
 
     def process_item(self, item, spider=None):  # type: ignore[no-untyped-def]
         imdb_id = _item_id(item)
-        if imdb_id and self.client.sismember(self.keys.done, imdb_id):
+        try:
+            seen = bool(imdb_id) and self.client.sismember(self.keys.done, imdb_id)
+        except redis.RedisError:
+            seen = False  # Redis away: write it (a duplicate is deduped by the build; a loss is forever)
+        if seen:
             self.stats.inc_value("distributed/duplicates_dropped")
             raise DropItem(f"{imdb_id} was already written by another worker")
         return item
@@ -414,11 +478,14 @@ class MarkWrittenPipeline(ExactlyOncePipeline):
     def process_item(self, item, spider=None):  # type: ignore[no-untyped-def]
         imdb_id = _item_id(item)
         if imdb_id:
-            with self.client.pipeline() as pipe:
-                pipe.sadd(self.keys.done, imdb_id)
-                pipe.hdel(self.keys.leases, imdb_id)
-                pipe.srem(self.keys.requeued, imdb_id)
-                pipe.execute()
+            try:
+                with self.client.pipeline() as pipe:
+                    pipe.sadd(self.keys.done, imdb_id)
+                    pipe.hdel(self.keys.leases, imdb_id)
+                    pipe.srem(self.keys.requeued, imdb_id)
+                    pipe.execute()
+            except redis.RedisError:
+                self.unmarked.add(imdb_id)
         return item
 
 
@@ -446,13 +513,16 @@ class SharedPolitenessMiddleware:
 
     async def process_request(self, request: Request, spider=None) -> None:  # type: ignore[no-untyped-def]
         domain = urlparse(request.url).hostname or ""
-        while (paused_ms := self.client.pttl(self.keys.pause(domain))) > 0:
-            self.stats.inc_value("distributed/paused_ms", paused_ms)
-            await _sleep(paused_ms / 1000)
-        while self.rate > 0 and (wait_ms := int(self.take(keys=[self.keys.bucket(domain)],
-                                                          args=[self.rate, self.burst]))) > 0:
-            self.stats.inc_value("distributed/throttled_ms", wait_ms)
-            await _sleep(wait_ms / 1000)
+        try:
+            while (paused_ms := self.client.pttl(self.keys.pause(domain))) > 0:
+                self.stats.inc_value("distributed/paused_ms", paused_ms)
+                await _sleep(paused_ms / 1000)
+            while self.rate > 0 and (wait_ms := int(self.take(keys=[self.keys.bucket(domain)],
+                                                              args=[self.rate, self.burst]))) > 0:
+                self.stats.inc_value("distributed/throttled_ms", wait_ms)
+                await _sleep(wait_ms / 1000)
+        except redis.RedisError:  # Redis away: keep this worker's share of the pace on its own
+            await _sleep(1 / self.rate if self.rate > 0 else 0)
         return None
 
     def process_response(self, request: Request, response, spider=None):  # type: ignore[no-untyped-def]
@@ -463,8 +533,11 @@ class SharedPolitenessMiddleware:
             if seconds:
                 domain = urlparse(request.url).hostname or ""
                 ms = int(min(seconds, self.pause_max) * 1000)
-                if int(self.extend(keys=[self.keys.pause(domain)], args=[ms])):
-                    self.stats.inc_value("distributed/shared_pauses")
+                try:
+                    if int(self.extend(keys=[self.keys.pause(domain)], args=[ms])):
+                        self.stats.inc_value("distributed/shared_pauses")
+                except redis.RedisError:
+                    pass  # the worker's own Retry-After handling still pauses it
         return response
 
 

@@ -12,7 +12,7 @@ import redis
 
 from crawler.distributed import Keys, crawl_status, push_ids
 from crawler.mirror import MirrorServer
-from tests.hardening.crawl import by_id, read_items, read_lines, run_crawl, start_crawl, stats
+from tests.hardening.crawl import by_id, log_text, read_items, read_lines, run_crawl, start_crawl, stats
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
 TITLES = 2000
@@ -155,3 +155,27 @@ def test_any_scrapy_redis_queue_class_works(redis_url: str, mirror_factory, tmp_
     assert [p.returncode for p in procs] == [0, 0]
     assert len(by_id(read_items(tmp_path / "w0", tmp_path / "w1"))) == 60
     assert crawl_status(redis_url)["done"] == 60
+
+
+def test_redis_going_away_stops_the_worker_cleanly(mirror_factory, tmp_path: Path) -> None:
+    """Redis killed mid-crawl: no traceback, no hang; the worker stops after IMDB_REDIS_GIVE_UP with one
+    message and its shard keeps every item it wrote."""
+    from tests.hardening.conftest import start_redis
+
+    redis_proc, url = start_redis(tmp_path)
+    server = mirror_factory("synthetic:600", seed=2)
+    push_ids(url, server.catalog.ids())
+    proc = start_crawl(server.base_url, tmp_path / "w0", REDIS_URL=url, IMDB_SCHEDULER="redis", IMDB_WORKER="w0",
+                       IMDB_REDIS_GIVE_UP=3)
+    client, deadline = redis.Redis.from_url(url), time.monotonic() + 60
+    while client.scard("imdb:done") < 80 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    redis_proc.kill()
+    redis_proc.wait()
+    proc.wait(60)
+    log = log_text(tmp_path / "w0")
+    assert "Traceback" not in log
+    assert "has been unreachable for 3 s, so this worker stops" in log
+    records, broken = read_lines(tmp_path / "w0" / "items.jsonl")
+    assert broken == 0 and len(records) >= 80 and len({r["imdb_id"] for r in records}) == len(records)
+    assert stats(tmp_path / "w0")["finish_reason"] == "redis_unavailable"
