@@ -120,6 +120,7 @@ def apply_redis_settings(settings: BaseSettings) -> None:
     url = settings.get("REDIS_URL")
     if not url or urlparse(url).scheme not in {"redis", "rediss", "unix"}:
         raise UsageError("IMDB_SCHEDULER=redis needs -s REDIS_URL=redis://HOST:PORT (the shared Redis server).")
+    connect(url)  # unreachable Redis: one sentence now, not a traceback from inside the engine later
     keys = Keys(settings.get("IMDB_REDIS_PREFIX") or "imdb")
     _set(settings, "SCHEDULER", "crawler.distributed.LeasingScheduler")
     _set(settings, "DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")

@@ -23,10 +23,10 @@ def test_apply_is_a_no_op_without_the_redis_scheduler() -> None:
     assert "crawler.distributed.RedisCoordinator" not in settings.getdict("EXTENSIONS")
 
 
-def test_apply_wires_scrapy_redis_and_keeps_command_line_overrides() -> None:
+def test_apply_wires_scrapy_redis_and_keeps_command_line_overrides(redis_url: str) -> None:
     settings = Settings({"ITEM_PIPELINES": {"crawler.pipelines.Writer": 800}}, priority="project")
     settings.set("IMDB_SCHEDULER", "redis", priority="cmdline")
-    settings.set("REDIS_URL", "redis://127.0.0.1:1", priority="cmdline")
+    settings.set("REDIS_URL", redis_url, priority="cmdline")
     settings.set("MAX_IDLE_TIME_BEFORE_CLOSE", 9, priority="cmdline")
     settings.set("JOBDIR", "jobs/x", priority="project")
     apply_redis_settings(settings)
@@ -59,6 +59,21 @@ def test_apply_rejects_bad_settings_with_one_sentence(values: dict, message: str
 def test_unreachable_redis_is_one_clear_error() -> None:
     with pytest.raises(UsageError, match="cannot reach Redis at redis://127.0.0.1:1"):
         push_ids("redis://127.0.0.1:1", ["tt0000001"])
+    with pytest.raises(UsageError, match="cannot reach Redis at redis://127.0.0.1:1"):
+        apply_redis_settings(Settings({"IMDB_SCHEDULER": "redis", "REDIS_URL": "redis://127.0.0.1:1"}))
+
+
+def test_scrapy_crawl_with_unreachable_redis_is_one_sentence(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "imdb", "-a", "ids=tt0000001", "-s",
+                           "IMDB_SCHEDULER=redis", "-s", "REDIS_URL=redis://127.0.0.1:1", "-s",
+                           f"IMDB_OUTPUT_DIR={tmp_path}"], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "error: cannot reach Redis at redis://127.0.0.1:1" in done.stderr
 
 
 def test_push_ids_once_each_and_rejects_non_ids(redis_url: str) -> None:
