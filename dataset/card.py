@@ -85,7 +85,9 @@ def plot_all(out_dir: Path, df: pd.DataFrame, genres_before: dict[str, int], pos
                 ax.axis("off")
             for ax, (_, row) in zip(axes.ravel(), sample.iterrows(), strict=False):
                 ax.imshow(decode_png(row[poster_col]["bytes"]))
-                ax.set_title(str(row.get("title") or row["imdb_id"])[:14], fontsize=6)
+                title = str(row.get("title") or row["imdb_id"])
+                # DejaVu (matplotlib's font) has no CJK glyphs: show the id rather than empty boxes
+                ax.set_title((title if all(ord(c) < 0x2E80 for c in title) else row["imdb_id"])[:14], fontsize=6)
             fig.tight_layout()
             fig.savefig(out_dir / "posters.png")
             plt.close(fig)
