@@ -34,7 +34,7 @@ class TrailerParams:
 
 
 def sample_video(path: Path, n: int) -> list[np.ndarray]:
-    """N frames evenly spaced over the video (BGR); sequential grab() avoids unreliable seeking."""
+    """N frames evenly spaced over the video (BGR): seeking when the video is long, else grab() through it."""
     cap = cv2.VideoCapture(str(path))
     if not cap.isOpened():
         raise ImageProblem("unreadable_video")
@@ -48,6 +48,17 @@ def sample_video(path: Path, n: int) -> list[np.ndarray]:
             frames.append(frame)
         cap.release()
         return [frames[i] for i in evenly(len(frames), n)]
+    if total > 3 * n:  # long video: seek to each wanted frame instead of decoding all of them
+        for i in evenly(total, n):
+            cap.set(cv2.CAP_PROP_POS_FRAMES, i)
+            ok, frame = cap.read()
+            if ok:
+                frames.append(frame)
+        if len(frames) >= min(n, total) // 2:
+            cap.release()
+            return frames
+        frames = []  # seeking unsupported for this file: fall back to reading through it
+        cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
     wanted = set(evenly(total, n))
     for i in range(total):
         if not cap.grab():

@@ -137,3 +137,18 @@ def test_seed002_skips_the_two_dominant_genres_and_follows_its_formula():
     # first genre in order below the max: Horror, deficit (max - n) * 0.9 + 1 draws among Horror-only rows
     horror = int((before["Drama"] - before["Horror"]) * 0.9) + 1
     assert sum(g == ["Horror"] for g in copies.genres) == horror
+
+
+def test_yake_keywords_from_descriptions():
+    pytest.importorskip("yake")
+    df = pd.DataFrame({
+        "imdb_id": objects(["tt1", "tt2"]), "split": ["train", "test"], "rating": np.array([5, 6], np.float32),
+        "genres": objects([["A"], ["B"]]),
+        "description": objects(["A retired bank robber plans one last heist in a snowbound mountain casino.", None]),
+    })
+    for col in ("directors", "writers", "actors", "keywords", "countries", "languages"):
+        df[col] = objects([None, None])
+    out, _ = add_features(df, FeatureParams(yake_keywords=3), Report())
+    first, second = out["description_keywords"].tolist()
+    assert len(first) == 3 and all(isinstance(k, str) for k in first) and second is None
+    assert any("heist" in k.lower() or "robber" in k.lower() or "casino" in k.lower() for k in first)

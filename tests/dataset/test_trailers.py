@@ -91,3 +91,11 @@ def test_embeddings_are_attached_by_index(tmp_path):
     first, missing, bad = out["frame_embeddings"].tolist()
     assert first.dtype == np.float32 and first.tolist() == [[12, 13, 14], [15, 16, 17]]
     assert missing is None and bad is None and report.noted["sequences"]["embedding_index_out_of_range"] == 1
+
+
+def test_long_video_is_sampled_by_seeking_in_order(tmp_path):
+    frames = [np.full((72, 128, 3), i * 2, np.uint8) for i in range(120)]
+    sampled = sample_video(write_video(tmp_path / "long.mp4", frames), 10)
+    means = [f.mean() for f in sampled]
+    assert len(sampled) == 10 and means == sorted(means)
+    assert abs(means[-1] - 238) < 8 and means[0] < 8  # first and last frames, up to codec loss
