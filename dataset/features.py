@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -38,7 +39,7 @@ def rating_classes(rating: pd.Series, bins: tuple[float, ...]) -> pd.Series:
 
 
 def _vocabulary(lists: pd.Series, top_k: int | None, min_count: int) -> list[str]:
-    counts = Counter(x for lst in lists if lst for x in lst)
+    counts = Counter(chain.from_iterable(lst for lst in lists if lst))
     ranked = sorted((c for c in counts.items() if c[1] >= min_count), key=lambda kv: (-kv[1], kv[0]))
     return [k for k, _ in (ranked[:top_k] if top_k else ranked)]
 
