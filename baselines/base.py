@@ -8,7 +8,7 @@ leaderboard can save it beside the results and any row can be re-run exactly.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -92,5 +92,9 @@ class Baseline:
             raise NotFittedError(f"{self.name} is not fitted yet: call fit(train) first")
 
 
-def config_fields(config_cls: type[BaseConfig]) -> list[str]:
-    return [f.name for f in fields(config_cls)]
+def class_scores(model: Any, proba: np.ndarray, n_classes: int) -> np.ndarray:
+    """`[N, n_classes]` probabilities from a scikit-learn style `predict_proba`, even when a class
+    never appeared in training (its column stays 0)."""
+    out = np.zeros((len(proba), n_classes))
+    out[:, np.asarray(model.classes_, int)] = proba
+    return out

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from baselines.base import BaseConfig, Baseline
+from baselines.base import BaseConfig, Baseline, class_scores
 from baselines.data import SplitData
 from baselines.features import TabularFeatures
 
@@ -63,3 +63,51 @@ def val_loss(kind: str, y: np.ndarray, scores: np.ndarray) -> float:
         p = np.clip(scores[np.arange(len(y)), y], 1e-12, 1)
         return float(-np.mean(np.log(p)))
     return float(np.sqrt(np.mean((np.asarray(scores).reshape(-1) - y) ** 2)))
+
+
+@dataclass
+class GBMConfig(TabularConfig):
+    n_trials: int = 10  # 1 = the library's defaults only
+    max_estimators: int = 3000
+    early_stopping: int = 50
+    n_jobs: int = 1  # OpenMP threads spin badly when the 2 cores are shared; 1 thread was faster here
+
+
+class GBMBaseline(TabularBaseline):
+    """Gradient boosting: trial 0 = library defaults, then a seeded search, each trial early-stopped on val."""
+
+    Config = GBMConfig
+    SPACE: dict[str, list[Any]] = {}
+    DEFAULTS: dict[str, Any] = {}
+
+    def _model(self, params: dict[str, Any], has_val: bool) -> Any:
+        raise NotImplementedError
+
+    def _fit_model(self, model: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def _fit(self, train: SplitData, val: SplitData | None) -> None:
+        cfg: GBMConfig = self.config  # type: ignore[assignment]
+        x, y = self._train_matrix(train)
+        has_val = val is not None and len(val) > 0
+        xv, yv = (self._matrix(val), self.task.y(val)) if has_val else (None, None)
+
+        def evaluate(params: dict[str, Any]) -> tuple[float, Any]:
+            model = self._model(params, has_val)
+            if not has_val:
+                return 0.0, model.fit(x, y)
+            self._fit_model(model, x, y, xv, yv)
+            return val_loss(self.task.kind, yv, self._raw(model, xv)), model
+
+        trials = cfg.n_trials if has_val else 1
+        self.params_, self.model_, self.trials_ = random_search(self.SPACE, self.DEFAULTS, trials, self.seed,
+                                                                evaluate, self.out_of_time)
+        self.history_["val_loss_by_trial"] = [t["val_loss"] for t in self.trials_]
+
+    def _raw(self, model: Any, x: np.ndarray) -> np.ndarray:
+        if self.task.kind == "multiclass":
+            return class_scores(model, model.predict_proba(x), self.task.n_classes)
+        return model.predict(x)
+
+    def _scores(self, data: SplitData) -> np.ndarray:
+        return self._raw(self.model_, self._matrix(data))

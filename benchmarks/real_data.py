@@ -27,6 +27,16 @@ from baselines import leaderboard  # noqa: E402
 REFERENCE_BINS = "0,5.05,6.55,10"
 
 DATASETS = {
+    "movienet": {
+        "import": ["movienet-clip", SHARED / "movienet_clip"],
+        "build": ["--min-votes", "-1", "--ratios", "78,0,22"],  # 700 train / 198 test, like the anchor
+        "tasks": "genres_frames",
+    },
+    "trailers": {
+        "import": ["trailer-frames", SHARED / "trailer_frames"],
+        "build": ["--min-votes", "-1", "--ratios", "60,20,20", "--trailer-frames", "15"],
+        "tasks": "rating_trailer",
+    },
     "imdb5000": {
         "import": ["imdb5000", SHARED / "imdb5000" / "movie_metadata.csv"],
         "build": ["--min-votes", "-1", "--ratios", "70,10,20", "--stratify", "rating_class",
@@ -44,16 +54,6 @@ DATASETS = {
         # 150x101: seed 002; 107x73: seed 004's 40% of 268x182.
         "build": ["--min-votes", "-1", "--ratios", "70,10,20", "--image-size", "150x101", "--image-size", "107x73"],
         "tasks": "genres_poster",
-    },
-    "movienet": {
-        "import": ["movienet-clip", SHARED / "movienet_clip"],
-        "build": ["--min-votes", "-1", "--ratios", "78,0,22"],  # 700 train / 198 test, like the anchor
-        "tasks": "genres_frames",
-    },
-    "trailers": {
-        "import": ["trailer-frames", SHARED / "trailer_frames"],
-        "build": ["--min-votes", "-1", "--ratios", "60,20,20", "--trailer-frames", "15"],
-        "tasks": "rating_trailer",
     },
 }
 
@@ -98,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
     log = args.out / "commands.log"
-    summary: dict[str, dict] = {}
+    previous = args.out / "summary.json"  # --only runs add to (and replace rows of) an earlier summary
+    summary: dict[str, dict] = json.loads(previous.read_text()) if previous.exists() else {}
     for name in args.only.split(","):
         spec = DATASETS[name]
         raw, ds, lb = args.out / f"raw_{spec.get('raw', name)}", args.out / f"ds_{name}", args.out / f"lb_{name}"

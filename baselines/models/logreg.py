@@ -9,6 +9,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from baselines.base import class_scores
 from baselines.data import SplitData
 from baselines.tabular import TabularBaseline, TabularConfig
 
@@ -35,7 +36,4 @@ class LogReg(TabularBaseline):
         ).fit(x, y)
 
     def _scores(self, data: SplitData) -> np.ndarray:
-        proba = self.model_.predict_proba(self._matrix(data))
-        out = np.zeros((len(data), self.task.n_classes))
-        out[:, self.model_.classes_] = proba
-        return out
+        return class_scores(self.model_, self.model_.predict_proba(self._matrix(data)), self.task.n_classes)

@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from baselines.base import BaseConfig, Baseline
+from baselines.base import BaseConfig, Baseline, class_scores
 from baselines.data import SplitData
 from baselines.models.tfidf_linear import texts
 
@@ -88,6 +88,4 @@ class MiniLMLinear(Baseline):
 
     def _scores(self, data: SplitData) -> np.ndarray:
         x = self.scaler_.transform(embed(texts(data, self.config.feature_set)))
-        out = np.zeros((len(data), self.task.n_classes))
-        out[:, self.model_.classes_] = self.model_.predict_proba(x)
-        return out
+        return class_scores(self.model_, self.model_.predict_proba(x), self.task.n_classes)

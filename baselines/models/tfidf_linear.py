@@ -11,7 +11,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from baselines.base import BaseConfig, Baseline
+from baselines.base import BaseConfig, Baseline, class_scores
 from baselines.data import SplitData
 
 
@@ -56,6 +56,4 @@ class TfidfLinear(Baseline):
 
     def _scores(self, data: SplitData) -> np.ndarray:
         proba = self.model_.predict_proba(self.vectorizer_.transform(texts(data, self.config.feature_set)))
-        out = np.zeros((len(data), self.task.n_classes))
-        out[:, self.model_.classes_] = proba
-        return out
+        return class_scores(self.model_, proba, self.task.n_classes)
