@@ -169,13 +169,14 @@ class Demo:
         ids_file = self.work / "ids.txt"
         ids_file.write_text("\n".join(ids) + "\n")
         already = len({i.get("imdb_id") for i in read_items(items_path)})
+        base_url = self.base_url()
         task = progress.add_task("crawl (scrapy crawl imdb)", total=len(ids), completed=already)
         from cli.crawl import LOCAL_FAST, scrapy_command, scrapy_env
 
         settings = {**LOCAL_FAST, "IMDB_OUTPUT_DIR": str(self.crawl), "IMDB_POSTER_WIDTH": "300",
                     "IMDB_DOWNLOAD_POSTERS": "1", "IMDB_FOLLOW_KEYWORDS": "1", "LOG_LEVEL": "INFO",
                     "LOG_FILE": str(self.logs / "crawl.log")}
-        cmd = scrapy_command({"base_url": self.base_url(), "ids_file": str(ids_file)}, settings)
+        cmd = scrapy_command({"base_url": base_url, "ids_file": str(ids_file)}, settings)
         start = time.perf_counter()
         with open(self.logs / "crawl.out", "ab") as out:
             proc = subprocess.Popen(cmd, env=scrapy_env(), stdout=out, stderr=subprocess.STDOUT)
