@@ -98,3 +98,14 @@ def test_end_to_end_on_a_dataset_built_by_python_m_dataset(tmp_path):
     assert skipped == {"genres_frames", "rating_trailer"}
     html = (tmp_path / "a" / "report.html").read_text()
     assert html.count("data:image/png;base64,") >= 5
+
+
+def test_overrides_and_extra_sections_reach_the_outputs(tmp_path):
+    splits = make_splits(n_train=60, n_eval=20)
+    result = leaderboard.run(splits, tmp_path, tasks=["rating"], models=["lightgbm"], n_boot=10,
+                             overrides={"lightgbm": {"n_trials": 1}},
+                             extra_sections=[("Dataset <summary>", "<p id='extra'>rows</p>")])
+    config = json.loads((tmp_path / result["rows"][0]["config"]).read_text())
+    assert config["config"]["n_trials"] == 1
+    html = (tmp_path / "report.html").read_text()
+    assert "<p id='extra'>rows</p>" in html and "Dataset &lt;summary&gt;" in html
