@@ -16,7 +16,6 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 from typing import Any

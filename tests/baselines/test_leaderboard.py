@@ -104,8 +104,8 @@ def test_overrides_and_extra_sections_reach_the_outputs(tmp_path):
     splits = make_splits(n_train=60, n_eval=20)
     result = leaderboard.run(splits, tmp_path, tasks=["rating"], models=["lightgbm"], n_boot=10,
                              overrides={"lightgbm": {"n_trials": 1}},
-                             extra_sections=[("Dataset <summary>", "<p id='extra'>rows</p>")])
+                             extra_sections=lambda rows, arts: [("Dataset <summary>", f"<p id='extra'>{len(rows)}</p>")])
     config = json.loads((tmp_path / result["rows"][0]["config"]).read_text())
     assert config["config"]["n_trials"] == 1
     html = (tmp_path / "report.html").read_text()
-    assert "<p id='extra'>rows</p>" in html and "Dataset &lt;summary&gt;" in html
+    assert "<p id='extra'>1</p>" in html and "Dataset &lt;summary&gt;" in html
