@@ -93,7 +93,7 @@ def test_killed_worker_share_is_finished_by_the_others(site, reference, redis_ur
 
 def test_shared_rate_limit_holds_for_all_workers_together(redis_url: str, mirror_factory, tmp_path: Path) -> None:
     """Two workers, IMDB_REDIS_RATE=15: the site sees at most ~15 requests/s in total."""
-    server = mirror_factory("synthetic:200", seed=3)
+    server = mirror_factory("synthetic:120", seed=3)
     push_ids(redis_url, server.catalog.ids())
     procs = [start_crawl(server.base_url, tmp_path / f"w{i}", REDIS_URL=redis_url, IMDB_SCHEDULER="redis",
                          IMDB_WORKER=f"w{i}", IMDB_REDIS_RATE=15, IMDB_FOLLOW_KEYWORDS=0, MAX_IDLE_TIME_BEFORE_CLOSE=1)
@@ -108,7 +108,7 @@ def test_shared_rate_limit_holds_for_all_workers_together(redis_url: str, mirror
     rate = (server.app.stats["requests"] - start_count) / (time.monotonic() - start)
     wait_all(procs, 60)
     assert 8 <= rate <= 15 * 1.1 + 1, rate  # the limit binds (unthrottled, two workers do >100/s here)
-    assert len(by_id(read_items(tmp_path / "w0", tmp_path / "w1"))) == 200
+    assert len(by_id(read_items(tmp_path / "w0", tmp_path / "w1"))) == 120
     assert all(stats(tmp_path / f"w{i}")["distributed"].get("throttled_ms", 0) > 0 for i in range(2))
 
 

@@ -109,10 +109,10 @@ def test_off_site_requests_are_never_sent(mirror) -> None:
     crawler.spider = spider
     middleware = OffsiteMiddleware.from_crawler(crawler)
     middleware.spider_opened(spider)
-    middleware.process_request(Request(f"{mirror.base_url}/title/tt0000001/"), spider)  # on site: passes
+    middleware.process_request(Request(f"{mirror.base_url}/title/tt0000001/"))  # on site: passes
     for url in ("https://www.imdb.com/title/tt0000001/", "http://evil.example/x", "http://127.0.0.2:1/title/tt1/"):
         with pytest.raises(IgnoreRequest):
-            middleware.process_request(Request(url), spider)
+            middleware.process_request(Request(url))
 
 
 def test_crawl_never_leaves_the_site(mirror, tmp_path) -> None:
