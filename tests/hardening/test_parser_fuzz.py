@@ -139,3 +139,31 @@ def test_page_with_neither_block_is_an_item_with_warnings() -> None:
     assert item.imdb_id == "tt0000001" and item.title is None
     assert any("neither JSON-LD nor __NEXT_DATA__" in w for w in item.warnings)
     assert_schema(item)
+
+
+@pytest.fixture(scope="module")
+def other_pages() -> list[tuple[str, str]]:
+    """Keyword pages and an advanced-search page, from the same mirror."""
+    catalog = load_catalog("synthetic:40", seed=3)
+    app = MirrorApp(catalog, BASE, Faults(), seed=3)
+    out = [("keywords", app.page(i, "keywords").decode()) for i in list(catalog.ids())[:20]]
+    search = app.search.page({"title_type": ["feature"], "sort": ["num_votes,desc"]})
+    out.append(("search", search.body.decode()))
+    assert extract.parse_search_page(out[-1][1])[0] and any(extract.parse_keywords_page(p) for _, p in out[:-1])
+    return out
+
+
+@settings(max_examples=300, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), which=st.integers(0, 20))
+def test_mutated_keyword_and_search_pages_never_crash(other_pages, seed: int, which: int) -> None:
+    rng = random.Random(seed)
+    kind, page = other_pages[which % len(other_pages)]
+    mutated = mutate(page, rng)
+    if kind == "keywords":
+        words = extract.parse_keywords_page(mutated)
+        assert isinstance(words, list) and all(isinstance(w, str) and w for w in words)
+        assert len(words) == len(set(words))
+    else:
+        ids, total = extract.parse_search_page(mutated)
+        assert all(isinstance(i, str) and re.fullmatch(r"tt\d{7,9}", i) for i in ids), ids[:5]
+        assert total is None or isinstance(total, int)
