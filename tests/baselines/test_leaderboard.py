@@ -108,4 +108,4 @@ def test_overrides_and_extra_sections_reach_the_outputs(tmp_path):
     config = json.loads((tmp_path / result["rows"][0]["config"]).read_text())
     assert config["config"]["n_trials"] == 1
     html = (tmp_path / "report.html").read_text()
-    assert "<p id='extra'>1</p>" in html and "Dataset &lt;summary&gt;" in html
+    assert "<p id='extra'>2</p>" in html and "Dataset &lt;summary&gt;" in html
