@@ -154,6 +154,10 @@ def test_sigkill_three_times_then_resume_with_jobdir(reference, mirror_factory, 
         assert proc.poll() is None, f"the crawl ended before reaching {point} items:\n{log_text(out)[-2000:]}"
         proc.send_signal(signal.SIGKILL)
         proc.wait(10)
+        items = out / "items.jsonl"
+        if items.read_bytes().endswith(b"\n"):  # make sure at least the kill-mid-write case is exercised
+            with items.open("ab") as handle:
+                handle.write(b'{"imdb_id": "tt9999999", "title": "written when the SIGKI')
     done = run_crawl(server.base_url, out, {"ids_file": ids}, **settings)
     assert done.returncode == 0, done.stdout[-3000:]
     records, broken = read_lines(out / "items.jsonl")
