@@ -138,3 +138,21 @@ def test_sigkilled_build_leaves_the_previous_dataset_untouched(tmp_path, capsys)
     assert "poster_32x32" in (ds / "build.json").read_text()
     leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".ds.")]
     assert leftovers == [], f"killed builds left temporary folders behind: {leftovers}"
+
+
+def test_a_build_killed_mid_swap_gets_its_previous_dataset_back(tmp_path, capsys) -> None:
+    """Killed between moving the old dataset aside and moving the new one in: the next run restores it."""
+    from dataset.build import _clear_killed_builds
+
+    raw = tmp_path / "raw"
+    write_items(raw, [make_item(i + 10) for i in range(20)])
+    ds = tmp_path / "ds"
+    assert build(capsys, "--raw", raw, "--out", ds)[0] == 0
+    before = (ds / "build.json").read_bytes()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    ds.rename(tmp_path / f".ds.old-{dead.pid}")
+    (tmp_path / f".ds.building-{dead.pid}").mkdir()
+    _clear_killed_builds(ds)
+    assert (ds / "build.json").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ds", "raw"]
