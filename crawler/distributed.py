@@ -46,6 +46,14 @@ for _, id in ipairs(ARGV) do
 end
 return n
 """
+# Claim an orphan for requeueing, only if its lease is still what the claimer saw (two idle workers
+# must not both requeue it); returns the attempt number, or -1 when another worker was first.
+_CLAIM = """
+local holder = redis.call('HGET', KEYS[1], ARGV[1])
+if (holder or '') ~= ARGV[2] then return -1 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+return redis.call('HINCRBY', KEYS[2], ARGV[1], 1)
+"""
 # Token bucket on the server's clock (shared by every machine): returns ms to wait, 0 = go.
 _TAKE_TOKEN = """
 local t = redis.call('TIME')
@@ -294,6 +302,7 @@ class RedisCoordinator:
         crawler.imdb_unmarked = set()  # written while Redis was away; marked done when it is back
         self.pop_and_lease = self.client.register_script(_POP_AND_LEASE)
         self.release = self.client.register_script(_RELEASE)
+        self.claim = self.client.register_script(_CLAIM)
         self.finished_since: float | None = None
         self.spider = None
         self.loop = None
@@ -382,9 +391,9 @@ class RedisCoordinator:
         mine = [i for i, w in self.client.hscan_iter(self.keys.leases) if w == self.worker]
         return int(self.release(keys=[self.keys.leases], args=[self.worker, *mine])) if mine else 0
 
-    def orphans(self) -> tuple[list[str], int]:
-        """Ids not done whose lease is free or held by a worker without a heartbeat; and how many
-        pending ids live workers still hold."""
+    def orphans(self) -> tuple[dict[str, str], int]:
+        """Ids not done whose lease is free or held by a worker without a heartbeat (id -> that holder,
+        '' when free); and how many pending ids live workers still hold."""
         pending = sorted(self.client.sdiff(self.keys.all, self.keys.done, self.keys.failed))
         if not pending:
             return [], 0
@@ -392,19 +401,20 @@ class RedisCoordinator:
         names = sorted({h for h in holders.values() if h})
         alive = {n for n, a in zip(names, self.client.mget([self.keys.alive(n) for n in names]) if names else [],
                                    strict=True) if a}
-        orphans = [i for i in pending if holders[i] not in alive]
+        orphans = {i: holders[i] or "" for i in pending if holders[i] not in alive}
         return orphans, len(pending) - len(orphans)
 
-    def requeue(self, orphans: list[str]) -> None:
-        for imdb_id in orphans:
-            attempts = self.client.hincrby(self.keys.attempts, imdb_id, 1)
+    def requeue(self, orphans: dict[str, str]) -> None:
+        for imdb_id, holder in orphans.items():
+            attempts = int(self.claim(keys=[self.keys.leases, self.keys.attempts], args=[imdb_id, holder, self.worker]))
+            if attempts < 0:
+                continue  # another worker claimed it first
             if attempts > self.max_requeue:
                 self.client.sadd(self.keys.failed, imdb_id)
                 self.stats.inc_value("distributed/ids_failed")
                 self.spider.logger.warning("giving up on %s after %d requeues", imdb_id, attempts - 1)
                 continue
             self.client.sadd(self.keys.requeued, imdb_id)
-            self.client.hset(self.keys.leases, imdb_id, self.worker)
             self.crawler.engine.crawl(title_request(self.spider, imdb_id, requeued=True))
             self.stats.inc_value("distributed/ids_requeued")
 

@@ -159,3 +159,24 @@ def test_cli_push_from_dumps_with_the_spiders_filters(redis_url: str, tmp_path, 
     assert redis.Redis.from_url(redis_url, decode_responses=True).lrange("imdb:ids", 0, -1) == ["tt0000010"]
     assert distributed.main(["push", "--redis-url", redis_url, "--ids", "tt1,bad"]) == 2
     assert capsys.readouterr().err.startswith("error: ")
+
+
+def test_two_idle_workers_never_both_requeue_an_orphan(redis_url: str) -> None:
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    keys, orphans = Keys(), [f"tt{i:07d}" for i in range(500)]
+    client.hset(keys.leases, mapping={i: "dead-worker" for i in orphans[:250]})  # the rest: no lease at all
+    won: dict[str, list[str]] = {}
+
+    def survivor(name: str) -> None:
+        claim = redis.Redis.from_url(redis_url, decode_responses=True).register_script(distributed._CLAIM)
+        won[name] = [i for i in orphans if int(claim(keys=[keys.leases, keys.attempts],
+                                                     args=[i, "dead-worker" if i in orphans[:250] else "", name])) > 0]
+
+    threads = [threading.Thread(target=survivor, args=(f"w{n}",)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    claimed = [i for ids in won.values() for i in ids]
+    assert sorted(claimed) == orphans  # each orphan requeued by exactly one survivor
+    assert set(client.hvals(keys.attempts)) == {"1"}
