@@ -51,7 +51,7 @@ def add_arguments(groups: argparse._SubParsersAction) -> None:
                 EXAMPLE)
     p.add_argument("--titles", type=int, default=500, help="titles in the synthetic catalog (default 500)")
     p.add_argument("--workdir", type=Path, default=DEFAULT_DEMO, help=f"output folder (default {DEFAULT_DEMO})")
-    p.add_argument("--budget-minutes", type=float, default=0.75, help="wall-clock cap per model fit (default 0.75)")
+    p.add_argument("--budget-minutes", type=float, default=0.5, help="wall-clock cap per model fit (default 0.5)")
     p.add_argument("--models", help="comma-separated subset of the leaderboard's models (default: all)")
     p.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for the 95%% CIs (default 200)")
     p.add_argument("--port", type=int, default=0, help="mirror port (default 0: the system picks a free one)")
@@ -113,7 +113,7 @@ class LeaderboardConsole:
         self.log.write(plain + "\n")
         self.log.flush()
         if plain.startswith(("done ", "failed ")) or (plain.startswith("skip ") and "/" in plain.split(":")[0]):
-            self.progress.update(self.task, advance=1, description=f"leaderboard: {plain.split(':')[0][:48]}")
+            self.progress.update(self.task, advance=1, description=f"leaderboard {plain.split(':')[0].split(' ', 1)[-1][:34]}")
 
 
 class Demo:
@@ -121,7 +121,7 @@ class Demo:
         if args.titles < 20:
             raise CliError(f"--titles {args.titles} is too few for train/val/test splits; use at least 20.", 2)
         if args.budget_minutes <= 0:
-            raise CliError(f"--budget-minutes {args.budget_minutes} must be positive, e.g. 0.75.", 2)
+            raise CliError(f"--budget-minutes {args.budget_minutes} must be positive, e.g. 0.5.", 2)
         self.args = args
         self.models()  # a bad --models fails before any work
         self.work = args.workdir.resolve()
@@ -189,7 +189,7 @@ class Demo:
         ids_file.write_text("\n".join(ids) + "\n")
         already = len({i.get("imdb_id") for i in read_items(items_path)})
         base_url = self.base_url()
-        task = progress.add_task("crawl (scrapy crawl imdb)", total=len(ids), completed=already)
+        task = progress.add_task("crawl", total=len(ids), completed=already)
         from cli.crawl import LOCAL_FAST, scrapy_command, scrapy_env
 
         settings = {**LOCAL_FAST, "IMDB_OUTPUT_DIR": str(self.crawl), "IMDB_POSTER_WIDTH": "300",
@@ -231,7 +231,7 @@ class Demo:
             return
         folder.mkdir(exist_ok=True)
         todo = {t: u for t, u in wanted.items() if not (folder / f"{t}.mp4").is_file()}
-        task = progress.add_task("trailers (MP4 from the mirror)", total=len(wanted), completed=len(wanted) - len(todo))
+        task = progress.add_task("trailers", total=len(wanted), completed=len(wanted) - len(todo))
         start = time.perf_counter()
         base = self.base_url() if todo else ""
 
@@ -271,7 +271,7 @@ class Demo:
         if self.done("build", key) and (self.dataset / "build.json").is_file():
             self.timings["build"] = "reused"
             return json.loads((self.dataset / "build.json").read_text())
-        task = progress.add_task("build (python -m dataset build)", total=None)
+        task = progress.add_task("build", total=None)
         start = time.perf_counter()
         log = self.logs / "build.log"
         with open(log, "w") as fh, contextlib.redirect_stdout(fh), contextlib.redirect_stderr(fh):
@@ -362,6 +362,7 @@ def summary(console: Console, demo: Demo, meta: dict[str, Any], board: dict[str,
 
     removed = sum(n for reasons in meta["counts"].get("removed", {}).values() for n in reasons.values())
     rows = ", ".join(f"{s} {i['rows']:,}" for s, i in meta["splits"].items())
+    console.soft_wrap = True  # one line per fact, whatever the terminal width
     console.print(f"[bold]imdbkit demo[/] finished in {seconds:.0f}s "
                   f"({', '.join(f'{k} {v}' for k, v in demo.timings.items())})", highlight=False)
     console.print(f"titles crawled: {items:,}; dataset rows: {rows} ({removed:,} removed by the build)",

@@ -20,7 +20,7 @@ import numpy as np
 HEADLINE = {"multiclass": "accuracy", "regression": "r2", "multilabel": "map"}
 CSS = """<style>.cards{display:flex;flex-wrap:wrap;gap:12px}.card{width:170px;font-size:12px}
 .card img{width:150px;image-rendering:auto;border:1px solid #ddd}.miss{color:#b00}.best{font-weight:bold}
-.plots img{max-width:100%;margin:4px 0}</style>"""
+.plots img{max-width:49%;margin:4px 0;vertical-align:top}.grid img{max-width:100%}</style>"""
 
 
 def img_tag(png: bytes, alt: str, width: int | None = None) -> str:
@@ -87,7 +87,8 @@ def dataset_section(dataset: Path, meta: dict[str, Any], items: int) -> str:
             parts.append(img_tag((dataset / name).read_bytes(), f"dataset card plot {name}"))
     grid = poster_grid(dataset, "train", 16)
     if grid:
-        parts.append("<h3>Sample training posters with their labels</h3>" + img_tag(grid, "sample posters"))
+        parts.append("</div><h3>Sample training posters with their labels</h3><div class='grid'>"
+                     + img_tag(grid, "sample posters"))
     return "".join(parts) + "</div>"
 
 
