@@ -5,8 +5,8 @@ into a worker of one shared crawl. scrapy-redis shares the request queue and the
 loses the requests a worker had popped when that worker dies. This module adds what a long crawl
 needs on top: a shared id queue (`push_ids`), leases (which live worker holds which id), a
 heartbeat per worker, requeueing of a dead worker's ids, exactly-once item writes across workers,
-idle close when the whole crawl is done, and a Redis token bucket that shares politeness per
-domain across workers.
+idle close when the whole crawl is done, politeness per domain shared across workers (a Redis
+token bucket and a shared Retry-After pause), and a clean stop when Redis stays away.
 """
 
 from __future__ import annotations
