@@ -20,7 +20,7 @@ import numpy as np
 HEADLINE = {"multiclass": "accuracy", "regression": "r2", "multilabel": "map"}
 CSS = """<style>.cards{display:flex;flex-wrap:wrap;gap:12px}.card{width:170px;font-size:12px}
 .card img{width:150px;image-rendering:auto;border:1px solid #ddd}.miss{color:#b00}.best{font-weight:bold}
-.plots img{max-width:49%;margin:4px 0;vertical-align:top}.grid img{max-width:100%}</style>"""
+.plots img{height:260px;width:auto;max-width:100%;margin:4px 0;vertical-align:top}.grid img{max-width:100%}</style>"""
 
 
 def img_tag(png: bytes, alt: str, width: int | None = None) -> str:
