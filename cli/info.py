@@ -33,6 +33,14 @@ def poster_column(columns: list[str]) -> str | None:
     return max(posters, key=lambda c: int(c.split("_")[1].split("x")[0]) * int(c.split("x")[1]), default=None)
 
 
+def drawable(text: str) -> bool:
+    """Whether matplotlib's default font has every glyph (no CJK font ships with Debian's base image)."""
+    from matplotlib.font_manager import FontProperties, findfont, get_font
+
+    font = get_font(findfont(FontProperties()))
+    return all(font.get_char_index(ord(c)) for c in text if not c.isspace())
+
+
 def poster_grid(path: Path, split: str, n: int = 24, cols: int = 8) -> bytes | None:
     """PNG bytes of up to n posters of one split with their title and genres; None without posters."""
     import matplotlib
@@ -45,7 +53,7 @@ def poster_grid(path: Path, split: str, n: int = 24, cols: int = 8) -> bytes | N
     col = poster_column(dataset.info(path)["columns"])
     if col is None:
         return None
-    data = dataset.load(path, split, columns=[col, "title", "genres", "is_oversampled"])
+    data = dataset.load(path, split, columns=[col, "imdb_id", "title", "genres", "is_oversampled"])
     keep = [i for i in range(len(data[col])) if data[f"{col}_mask"][i] and not data["is_oversampled"][i]][:n]
     if not keep:
         return None
@@ -56,6 +64,7 @@ def poster_grid(path: Path, split: str, n: int = 24, cols: int = 8) -> bytes | N
     for ax, i in zip(axes.ravel(), keep, strict=False):
         ax.imshow(data[col][i])
         title = str(data["title"][i] or "")
+        title = title if drawable(title) else str(data["imdb_id"][i])  # e.g. CJK titles: no such font here
         genres = ", ".join((data["genres"][i] or [])[:3])
         ax.set_title(f"{title[:18]}\n{genres[:24]}", fontsize=6.5)
     buf = io.BytesIO()
