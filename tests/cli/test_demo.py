@@ -96,3 +96,29 @@ def test_build_and_leaderboard_wrappers_run_the_stage_modules(demo, tmp_path):
     assert board.code == 0, board.err
     rows = json.loads((tmp_path / "lb" / "leaderboard.json").read_text())["rows"]
     assert [(r["task"], r["model"]) for r in rows] == [("rating", "mean")]
+
+
+def test_an_interrupted_crawl_resumes_without_duplicates(demo, tmp_path):
+    """A crawl killed after 25 titles (torn last line included): the next demo run collects only the rest."""
+    import argparse
+
+    from rich.progress import Progress
+
+    from cli.demo import Demo
+
+    full = (demo.work / "crawl" / "items.jsonl").read_text().splitlines()
+    work = tmp_path / "work"
+    (work / "crawl").mkdir(parents=True)
+    (work / "logs").mkdir()
+    (work / "crawl" / "items.jsonl").write_text("\n".join(full[:25]) + "\n" + full[25][:40])
+    args = argparse.Namespace(titles=60, workdir=work, budget_minutes=0.5, port=0, force=False, models=None,
+                              bootstrap=200, quiet=True, verbose=False)
+    run = Demo(args)
+    try:
+        with Progress(disable=True) as progress:
+            run.phase_crawl(progress)
+    finally:
+        run.close()
+    ids = [i["imdb_id"] for i in items(work)]
+    assert len(ids) == len(set(ids)) == 60
+    assert ids[:25] == [json.loads(line)["imdb_id"] for line in full[:25]]
