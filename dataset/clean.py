@@ -6,6 +6,7 @@ so the stage stays vectorised in practice while every parser is a small pure fun
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Callable
 
@@ -51,12 +52,22 @@ def null_text(value: object) -> str | None:
     return None if len(text) <= 13 and text.lower() in NULLS else text
 
 
+def _finite(value: int | float) -> float | None:
+    """A Python number as a finite float; ints beyond float range (or numpy's int64) → None."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def parse_duration(value: object) -> float | None:
     """'2h 16min', '136 min', 'PT2H16M', 136 → minutes; anything else → None."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return float(value) if np.isfinite(value) and value > 0 else None
+        number = _finite(value)
+        return number if number is not None and number > 0 else None
     text = str(value).strip()
     if text.isdigit():
         minutes = float(text)
@@ -96,7 +107,7 @@ def parse_float(value: object) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return float(value) if np.isfinite(value) else None
+        return _finite(value)
     text = str(value).split("/")[0].strip().replace(",", ".")
     try:
         number = float(text)
