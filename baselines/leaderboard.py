@@ -187,7 +187,7 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
         a, b = HEADLINE[task.kind]
         console.print(f"[green]done[/] {task.name}/{model_name}/{fs}: {a} {metrics[a]['value']:.3f}, "
                       f"{b} {metrics[b]['value']:.3f} ({row['fit_seconds']:.1f}s fit)")
-    except (ValueError, RuntimeError, KeyError, MemoryError) as exc:
+    except Exception as exc:  # noqa: BLE001 - one failing row must not lose the others; its traceback is saved
         row["error"] = f"{type(exc).__name__}: {exc}"
         console.print(f"[red]failed[/] {task.name}/{model_name}/{fs}: {row['error']}")
         (out / "configs" / f"{task.name}__{model_name}__error.txt").write_text(traceback.format_exc())
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
             return _fail(f"--weights file {path} does not exist", 2)
         weights[name or "*"] = path
     path = Path(args.dataset)
-    if not (path / "data").is_dir() or not dataset_columns(path, "train"):
+    if not (path / "data").is_dir() or not list((path / "data").glob("train-*.parquet")):
         return _fail(f"{path} is not a built dataset (no data/train-*.parquet); run `python -m dataset build`", 2)
     console = Console(stderr=True)
     try:
@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
 
         info = dataset.info(str(path))
         splits = {s: SplitData.from_dataset(path, s) for s in ("train", "val", "test") if dataset_columns(path, s)}
-    except (OSError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - dataset.DatasetError and I/O errors: one sentence, exit 1
         return _fail(f"could not read the dataset at {path} ({exc})", 1)
     if "test" not in splits:
         return _fail(f"{path} has no test split; rebuild it with a test share", 1)

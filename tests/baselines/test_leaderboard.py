@@ -109,3 +109,24 @@ def test_overrides_and_extra_sections_reach_the_outputs(tmp_path):
     assert config["config"]["n_trials"] == 1
     html = (tmp_path / "report.html").read_text()
     assert "<p id='extra'>2</p>" in html and "Dataset &lt;summary&gt;" in html
+
+
+def test_a_failing_row_is_recorded_and_the_others_still_run(tmp_path):
+    import torch
+
+    bad = tmp_path / "bad.pt"
+    torch.save({"unrelated": torch.zeros(3)}, bad)
+    splits = make_splits(n_train=60, n_eval=20)
+    result = leaderboard.run(splits, tmp_path / "out", tasks=["genres_poster"], n_boot=10,
+                             weights={"poster_cnn": str(bad)})
+    by_model = {r["model"]: r for r in result["rows"]}
+    assert "match" in by_model["poster_cnn"]["error"] and "\n" not in by_model["poster_cnn"]["error"]
+    assert by_model["label_prior"]["error"] is None and by_model["label_prior"]["metrics"]["map"]["value"] > 0
+
+
+def test_an_unreadable_dataset_is_one_sentence_exit_1(tmp_path, capsys):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "train-00000-of-00001.parquet").write_bytes(b"not parquet")
+    code = leaderboard.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "out")])
+    err = capsys.readouterr().err.strip()
+    assert code in (1, 2) and err.startswith("leaderboard:") and len(err.splitlines()) == 1
