@@ -96,9 +96,57 @@ def run_jobs(jobs: list, workers: int, desc: str, quiet: bool, fn=_work) -> list
     return out
 
 
+def _popcount(x: np.ndarray) -> np.ndarray:
+    """Set bits per uint64 (numpy ≥ 2 has it built in; a 16-bit table otherwise)."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(x)
+    table = np.array([bin(i).count("1") for i in range(1 << 16)], np.uint8)
+    out = np.zeros(len(x), np.uint8)
+    for shift in (0, 16, 32, 48):
+        out += table[(x >> np.uint64(shift)) & np.uint64(0xFFFF)]
+    return out
+
+
+def _band_pairs(values: np.ndarray, distance: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Every pair of distinct hashes that agree exactly on some band and differ in ≤ `distance` bits.
+
+    Pigeonhole: 64 bits cut into distance+1 bands, two hashes within `distance` bits agree on at
+    least one band. Within a band, hashes are sorted by the band's bits and each is compared with
+    the 1st, 2nd, … next one while the band still matches, so every pair in a bucket is checked
+    (not only pairs with the bucket's first hash) and the work is the number of candidate pairs."""
+    bands = distance + 1
+    widths = [64 // bands + (1 if b < 64 % bands else 0) for b in range(bands)]
+    found, shift = [], 0
+    for width in widths:
+        key = (values >> np.uint64(shift)) & np.uint64((1 << width) - 1)
+        shift += width
+        order = np.argsort(key, kind="stable")
+        key = key[order]
+        active = np.flatnonzero(key[1:] == key[:-1])  # positions whose next neighbour shares the band
+        step = 1
+        while len(active):
+            a, b = order[active], order[active + step]
+            close = _popcount(values[a] ^ values[b]) <= distance
+            if close.any():
+                found.append((a[close], b[close]))
+            step += 1
+            active = active[active + step < len(key)]
+            active = active[key[active] == key[active + step]]
+    return found
+
+
 def near_duplicate_groups(hashes: list[int], distance: int) -> list[int]:
-    """Group id per hash: equal or within `distance` bits (banded LSH finds candidates, exact check confirms)."""
-    parent = list(range(len(hashes)))
+    """Group id per hash (the smallest index in its group): hashes linked by chains of ≤ `distance` bits.
+
+    Exact-pair check over all band collisions, then union-find, so the result depends only on the
+    hashes and their order (never on bucket order); ~500k hashes take a few seconds."""
+    n = len(hashes)
+    if n == 0:
+        return []
+    if distance >= 64:
+        return [0] * n
+    uniq, inverse = np.unique(np.array(hashes, dtype=np.uint64), return_inverse=True)
+    parent = list(range(len(uniq)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -106,16 +154,15 @@ def near_duplicate_groups(hashes: list[int], distance: int) -> list[int]:
             i = parent[i]
         return i
 
-    bands = distance + 1  # pigeonhole: within `distance` bits ⇒ some band matches exactly
-    width = 64 // bands
-    for b in range(bands):
-        buckets: dict[int, int] = {}
-        for i, h in enumerate(hashes):
-            key = (h >> (b * width)) & ((1 << width) - 1)
-            j = buckets.setdefault(key, i)
-            if j != i and bin(h ^ hashes[j]).count("1") <= distance:
-                parent[find(i)] = find(j)
-    return [find(i) for i in range(len(hashes))]
+    if distance >= 0:
+        for a, b in _band_pairs(uniq, distance):
+            for i, j in zip(a.tolist(), b.tolist(), strict=True):
+                ri, rj = find(i), find(j)
+                if ri != rj:
+                    parent[max(ri, rj)] = min(ri, rj)
+    roots = np.array([find(i) for i in range(len(uniq))])[inverse.ravel()]
+    first: dict[int, int] = {}  # root → first original index holding it
+    return [first.setdefault(r, i) for i, r in enumerate(roots.tolist())]
 
 
 def downsample_posters(df: pd.DataFrame, raw_dirs: list[Path], params: ImageParams, report: Report,

@@ -5,6 +5,7 @@ import io
 import struct
 import zlib
 
+import cv2
 import numpy as np
 import pandas as pd
 import pytest
@@ -58,6 +59,51 @@ def test_near_duplicate_groups():
     a = 0x0F0F_F0F0_1234_5678
     hashes = [a, a ^ 0b101, a ^ (1 << 63) ^ 1 ^ (1 << 40) ^ (1 << 20), 0xFFFF_0000_FFFF_0000, a]
     assert near_duplicate_groups(hashes, 3) == [0, 0, 2, 3, 0]
+
+
+def test_near_duplicates_are_found_beyond_a_buckets_first_hash():
+    """Hash 2 shares no band with hash 0 but is 3 bits from hash 1, which does: all pairs are checked."""
+    hashes = [0xFFFF_FFFF_FFFF_0000, 0, (1 << 16) ^ (1 << 32) ^ (1 << 48)]
+    assert near_duplicate_groups(hashes, 3) == [0, 1, 1]
+    assert near_duplicate_groups(list(reversed(hashes)), 3) == [0, 0, 2]
+    assert near_duplicate_groups([], 3) == [] and near_duplicate_groups([7, 7, 6], 0) == [0, 0, 2]
+
+
+def test_near_duplicate_groups_match_brute_force():
+    rng = np.random.default_rng(1)
+    for _ in range(50):
+        base = [int(b) for b in rng.integers(0, 2**63, 4, dtype=np.uint64)]
+        hashes = [b ^ sum(1 << int(k) for k in set(rng.integers(0, 64, rng.integers(0, 6)).tolist()))
+                  for b in base for _ in range(4)]
+        parent = list(range(len(hashes)))
+        for i in range(len(hashes)):
+            for j in range(i):
+                if bin(hashes[i] ^ hashes[j]).count("1") <= 3:
+                    a, b = parent[i], parent[j]
+                    parent = [min(a, b) if p in (a, b) else p for p in parent]
+        assert near_duplicate_groups(hashes, 3) == parent
+
+
+def reencoded(data: bytes, quality: int, scale: float) -> bytes:
+    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, quality])[1].tobytes()
+
+
+def test_a_reencoded_resized_poster_is_a_near_duplicate(tmp_path):
+    raw = tmp_path / "raw"
+    original = poster_jpeg(4)
+    posters = [original, reencoded(original, 40, 2.0), reencoded(original, 70, 0.75), poster_jpeg(5)]
+    items = [add_poster(raw, {"imdb_id": f"tt{i:07d}"}, data) for i, data in enumerate(posters)]
+    df = pd.DataFrame({"imdb_id": objects(i["imdb_id"] for i in items),
+                       "poster_path": objects(i["poster_path"] for i in items)})
+    df["_raw"] = 0
+    df["is_oversampled"] = False
+    report = Report()
+    out = downsample_posters(df, [raw], ImageParams(sizes=((32, 32),), dedupe="drop", workers=1), report, quiet=True)
+    assert report.noted["images"]["poster_near_identical_to_another_title"] == 2
+    assert out.set_index("imdb_id")["has_poster"].to_dict() == {
+        "tt0000000": True, "tt0000001": False, "tt0000002": False, "tt0000003": True}
 
 
 def test_poster_path_escaping_the_crawl_folder_is_refused(tmp_path):
