@@ -41,10 +41,10 @@ class Task:
             keep = split.multi_hot(self.target).sum(axis=1) > 0
         else:
             keep = np.isfinite(np.asarray(split.frame[self.target], dtype=float))
-        if "poster_*" in self.needs and len(split):
-            keep &= split.mask(split.poster_columns()[0])
-        if "trailer_frames" in self.needs and len(split):
-            keep &= split.mask("trailer_frames")
+        if not len(split):
+            return keep
+        for need in self.needs:  # a title without its poster / trailer frames / keyframe embeddings has no input
+            keep &= split.mask(split.poster_columns()[0] if need == "poster_*" else need)
         return keep
 
     def bind(self, train: SplitData) -> Task:

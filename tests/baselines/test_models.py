@@ -120,3 +120,16 @@ def test_rows_without_frames_or_poster_are_left_out():
     split.arrays["poster_32x32_mask"] = np.arange(10) != 5
     assert np.flatnonzero(~TASKS["rating_trailer"].rows(split)).tolist() == [2]
     assert np.flatnonzero(~TASKS["genres_poster"].rows(split)).tolist() == [5]
+    split.arrays["frame_embeddings"][7] = 0  # a title MovieNet has no keyframe embeddings for
+    assert np.flatnonzero(~TASKS["genres_frames"].rows(split)).tolist() == [7]
+
+
+def test_the_leaderboard_drops_titles_without_frame_embeddings(tmp_path):
+    from baselines import leaderboard
+
+    splits = make_splits(n_train=40, n_eval=20)
+    for split in splits.values():
+        split.arrays["frame_embeddings"][:5] = 0
+    result = leaderboard.run(splits, tmp_path, tasks=["genres_frames"], models=["meanpool_logreg"], n_boot=0)
+    row = result["rows"][0]
+    assert (row["n_train"], row["n_val"], row["n_test"]) == (35, 15, 15) and row["error"] is None
