@@ -92,6 +92,21 @@ class Baseline:
             raise NotFittedError(f"{self.name} is not fitted yet: call fit(train) first")
 
 
+def inverse_frequency(y: np.ndarray, n_classes: int) -> np.ndarray:
+    """Per-class weights n / (k · count) (scikit-learn's "balanced"; a class absent from `y` counts as 1)."""
+    counts = np.bincount(np.asarray(y, int), minlength=n_classes).astype(float)
+    return len(y) / (n_classes * np.maximum(counts, 1))
+
+
+def balanced_sample_weight(y: np.ndarray, n_classes: int, class_weight: str | None) -> np.ndarray | None:
+    """Per-row weights for `class_weight="balanced"`, None for None; anything else is a ValueError."""
+    if class_weight is None:
+        return None
+    if class_weight != "balanced":
+        raise ValueError(f"class_weight must be None or 'balanced', not {class_weight!r}")
+    return inverse_frequency(y, n_classes)[np.asarray(y, int)]
+
+
 def class_scores(model: Any, proba: np.ndarray, n_classes: int) -> np.ndarray:
     """`[N, n_classes]` probabilities from a scikit-learn style `predict_proba`, even when a class
     never appeared in training (its column stays 0)."""

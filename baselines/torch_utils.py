@@ -19,7 +19,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from baselines import metrics as M
-from baselines.base import BaseConfig, Baseline
+from baselines.base import BaseConfig, Baseline, inverse_frequency
 from baselines.data import SplitData
 
 
@@ -49,9 +49,7 @@ def seed_everything(seed: int) -> None:
 
 def class_weights(y: np.ndarray, n_classes: int) -> torch.Tensor:
     """Inverse-frequency weights, n / (k · count), for a class-weighted cross-entropy."""
-    counts = np.bincount(np.asarray(y, int), minlength=n_classes).astype(float)
-    w = len(y) / (n_classes * np.maximum(counts, 1))
-    return torch.tensor(w, dtype=torch.float32)
+    return torch.tensor(inverse_frequency(y, n_classes), dtype=torch.float32)
 
 
 def pos_weights(y: np.ndarray, cap: float = 10.0) -> torch.Tensor:
@@ -160,6 +158,9 @@ def fit_loop(
 
 @dataclass
 class TorchConfig(BaseConfig, LoopConfig):
+    """Torch models' knobs. `class_weighted` is their class-weight option: inverse-frequency weights in the
+    cross-entropy (multiclass) or capped neg/pos `pos_weight` in the BCE (multi-label, seed 003)."""
+
     class_weighted: bool = True
 
 

@@ -74,6 +74,8 @@ class TabularTensors:
 
 @dataclass
 class EntityMLPConfig(TorchConfig):
+    """`class_weighted=True` trains with an inverse-frequency weighted cross-entropy (off by default)."""
+
     feature_set: str = "seed000"
     epochs: int = 40
     batch_size: int = 128

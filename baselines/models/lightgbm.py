@@ -33,6 +33,7 @@ class LightGBM(GBMBaseline):
                    random_state=self.seed, n_jobs=self.config.n_jobs, verbose=-1, deterministic=True,
                    force_col_wise=True, **params)
 
-    def _fit_model(self, model: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray) -> None:
-        model.fit(x, y, eval_X=(xv,), eval_y=(yv,),
+    def _fit_model(self, model: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
+                   weight: np.ndarray | None) -> None:
+        model.fit(x, y, sample_weight=weight, eval_X=(xv,), eval_y=(yv,),
                   callbacks=[lgb.early_stopping(self.config.early_stopping, verbose=False)])

@@ -16,6 +16,8 @@ from baselines.tabular import TabularBaseline, TabularConfig
 
 @dataclass
 class LogRegConfig(TabularConfig):
+    """`class_weight="balanced"` is scikit-learn's inverse-frequency weighting; None (default) leaves it off."""
+
     C: float = 0.5
     class_weight: str | None = None
     max_iter: int = 2000

@@ -16,7 +16,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
-from baselines.base import BaseConfig, Baseline, class_scores
+from baselines.base import BaseConfig, Baseline, balanced_sample_weight, class_scores
 from baselines.data import SplitData
 from baselines.models.tfidf_linear import texts
 
@@ -62,8 +62,11 @@ def embed(docs: list[str], batch_size: int = 64) -> np.ndarray:
 
 @dataclass
 class MiniLMConfig(BaseConfig):
-    feature_set: str = "description"  # or "title"
-    head: str = "linear"  # or "mlp"
+    """`feature_set` is the text column, or `<column>_mlp` for the MLP head (the leaderboard's own row).
+    `class_weight="balanced"` reweights classes: logistic regression's option, sample weights for the MLP."""
+
+    feature_set: str = "description"  # or "title", "description_mlp", "title_mlp"
+    head: str = "linear"  # or "mlp"; a `_mlp` feature set picks "mlp"
     C: float = 1.0
     class_weight: str | None = None
 
@@ -73,19 +76,26 @@ class MiniLMLinear(Baseline):
     kinds = ("multiclass",)
     Config = MiniLMConfig
 
+    def _column_head(self) -> tuple[str, str]:
+        column, mlp, _ = self.config.feature_set.partition("_mlp")
+        return column, "mlp" if mlp else self.config.head
+
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
         cfg: MiniLMConfig = self.config  # type: ignore[assignment]
-        x = embed(texts(train, cfg.feature_set))
+        column, head = self._column_head()
+        x = embed(texts(train, column))
         self.scaler_ = StandardScaler().fit(x)
         y = self.task.y(train)
-        if cfg.head == "mlp":
+        weight = None
+        if head == "mlp":
             model = MLPClassifier((128,), alpha=1e-3, early_stopping=len(y) >= 50, max_iter=300, random_state=self.seed)
-        elif cfg.head == "linear":
+            weight = balanced_sample_weight(y, self.task.n_classes, cfg.class_weight)
+        elif head == "linear":
             model = LogisticRegression(C=cfg.C, class_weight=cfg.class_weight, max_iter=2000, random_state=self.seed)
         else:
-            raise ValueError(f"minilm_linear head must be 'linear' or 'mlp', not {cfg.head!r}")
-        self.model_ = model.fit(self.scaler_.transform(x), y)
+            raise ValueError(f"minilm_linear head must be 'linear' or 'mlp', not {head!r}")
+        self.model_ = model.fit(self.scaler_.transform(x), y, sample_weight=weight)
 
     def _scores(self, data: SplitData) -> np.ndarray:
-        x = self.scaler_.transform(embed(texts(data, self.config.feature_set)))
+        x = self.scaler_.transform(embed(texts(data, self._column_head()[0])))
         return class_scores(self.model_, self.model_.predict_proba(x), self.task.n_classes)

@@ -25,6 +25,9 @@ class TwoBranch(nn.Module):
 
 @dataclass
 class MultiInputConfig(TorchConfig):
+    """`class_weighted=True` trains with an inverse-frequency weighted cross-entropy (off by default, as in
+    entity_mlp). Feature set `<poster column>+<tabular set>`: seed000 or all_metadata."""
+
     feature_set: str = "poster_32x32+seed000"
     epochs: int = 30
     batch_size: int = 64

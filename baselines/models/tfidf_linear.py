@@ -23,6 +23,8 @@ def texts(data: SplitData, column: str) -> list[str]:
 
 @dataclass
 class TfidfConfig(BaseConfig):
+    """`class_weight="balanced"` is scikit-learn's inverse-frequency weighting; None (default) leaves it off."""
+
     feature_set: str = "description"  # or "title"
     C: float = 2.0
     min_df: int = 2

@@ -32,5 +32,6 @@ class XGBoost(GBMBaseline):
             return xgb.XGBClassifier(objective="multi:softprob", num_class=self.task.n_classes, **common)
         return xgb.XGBRegressor(**common)
 
-    def _fit_model(self, model: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray) -> None:
-        model.fit(x, y, eval_set=[(xv, yv)], verbose=False)
+    def _fit_model(self, model: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
+                   weight: np.ndarray | None) -> None:
+        model.fit(x, y, sample_weight=weight, eval_set=[(xv, yv)], verbose=False)

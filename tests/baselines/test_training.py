@@ -1,0 +1,81 @@
+"""Early stopping on val (and restoring the best epoch), and the class-weight option of every classifier."""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+from sklearn.utils.class_weight import compute_sample_weight
+from torch import nn
+
+from baselines.base import balanced_sample_weight, inverse_frequency
+from baselines.registry import make
+from baselines.tasks import TASKS
+from baselines.torch_utils import LoopConfig, class_weights, fit_loop, pos_weights
+from tests.baselines.synthetic import make_split
+
+
+def test_patience_stops_training_and_restores_the_best_val_epoch():
+    torch.manual_seed(0)
+    model = nn.Linear(4, 2)
+    x, y = torch.randn(32, 4), torch.randint(0, 2, (32,))
+    scripted = iter([0.1, 0.5, 0.3, 0.2, 0.9, 0.9])  # best at epoch 2, then two worse epochs
+    states: list[dict[str, torch.Tensor]] = []
+
+    def score_val(m: nn.Module) -> float:
+        states.append(copy.deepcopy(m.state_dict()))
+        return next(scripted)
+
+    cfg = LoopConfig(epochs=20, batch_size=8, lr=0.1, patience=2, cosine=False)
+    history = fit_loop(model, [x], y, nn.CrossEntropyLoss(), score_val, cfg, seed=0)
+    assert history["val_score"] == [0.1, 0.5, 0.3, 0.2]  # stopped after 4 of 20 epochs
+    assert len(history["train_loss"]) == 4
+    assert not torch.equal(states[1]["weight"], states[3]["weight"])  # training did move the weights
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, states[1][key]), key  # epoch 2's weights are back
+
+
+def test_class_weights_are_hand_computed_inverse_frequencies():
+    y = np.array([0, 0, 0, 1])  # n = 4, k = 3; class 2 absent counts as 1
+    assert np.allclose(inverse_frequency(y, 3), [4 / 9, 4 / 3, 4 / 3])
+    assert torch.allclose(class_weights(y, 3), torch.tensor([4 / 9, 4 / 3, 4 / 3]))
+    y = np.array([0, 1, 1, 1, 2, 2])
+    assert np.allclose(balanced_sample_weight(y, 3, "balanced"), compute_sample_weight("balanced", y))
+    assert balanced_sample_weight(y, 3, None) is None
+    with pytest.raises(ValueError, match="balanced"):
+        balanced_sample_weight(y, 3, "heavy")
+    labels = np.array([[1, 0], [1, 0], [1, 1], [0, 0]])
+    assert torch.allclose(pos_weights(labels), torch.tensor([1 / 3, 3.0]).clamp(1.0, 10.0))
+
+
+def imbalanced(n: int, seed: int, name: str):
+    """Labels drawn at random, 70% class 2: nothing to learn, so an unweighted model leans on the majority."""
+    split = make_split(n, seed, name)
+    split.frame["rating_class"] = np.random.default_rng(seed + 100).choice([0, 1, 2], n, p=[0.1, 0.2, 0.7])
+    return split
+
+
+WEIGHTED = [  # (model, feature set, unweighted config, weighted config)
+    ("logreg", "seed000", {"class_weight": None}, {"class_weight": "balanced"}),
+    ("lightgbm", "all_metadata", {"class_weight": None, "n_trials": 1}, {"class_weight": "balanced", "n_trials": 1}),
+    ("xgboost", "all_metadata", {"class_weight": None, "n_trials": 1}, {"class_weight": "balanced", "n_trials": 1}),
+    ("tfidf_linear", "description", {"class_weight": None}, {"class_weight": "balanced"}),
+    ("minilm_linear", "title_mlp", {"class_weight": None}, {"class_weight": "balanced"}),
+    ("entity_mlp", "seed000", {"class_weighted": False, "epochs": 4}, {"class_weighted": True, "epochs": 4}),
+    ("poster_cnn", "poster_32x32", {"class_weighted": False, "epochs": 3}, {"class_weighted": True, "epochs": 3}),
+    ("multi_input", "poster_32x32+seed000", {"class_weighted": False, "epochs": 3},
+     {"class_weighted": True, "epochs": 3}),
+]
+
+
+@pytest.mark.parametrize(("model", "fs", "plain", "weighted"), WEIGHTED, ids=[w[0] for w in WEIGHTED])
+def test_class_weighting_moves_predictions_off_the_majority_class(model, fs, plain, weighted):
+    train, val, test = imbalanced(200, 0, "train"), imbalanced(60, 1, "val"), imbalanced(100, 2, "test")
+    majority_share = []
+    for config in (plain, weighted):
+        est = make("rating_class", model, seed=0, feature_set=fs, **config)
+        est.task = TASKS["rating_class"]
+        pred = est.fit(train, val).predict(test)
+        majority_share.append(float(np.mean(pred == 2)))
+    assert majority_share[1] < majority_share[0], majority_share
