@@ -51,12 +51,14 @@ def feature_sets(task: str, model: str, columns: set[str]) -> tuple[list[str], s
         if not posters:
             return [], "the dataset has no poster column"
         small = "poster_32x32" if "poster_32x32" in posters else posters[0]
-        return ([small], None) if model == "poster_cnn" else ([f"{small}+seed000"], None)
+        return ([small], None) if model == "poster_cnn" else ([f"{small}+{fs}" for fs in FEATURE_SETS], None)
     if model == "poster_cnn":
         big = [c for c in posters if pixels(c) > 32 * 32] or posters
         return big, None
     if model in {"tfidf_linear", "minilm_linear"}:
         present = [c for c in ("title", "description") if c in columns]
+        if model == "minilm_linear":  # the MLP head gets its own rows: embeddings are cached, so it costs seconds
+            present += [f"{c}_mlp" for c in present]
         return (present, None) if present else ([], "the dataset has no title or description column")
     if model in {"meanpool_logreg", "bilstm_maxpool"}:
         return ["frame_embeddings"], None
