@@ -6,6 +6,7 @@ from typing import Any
 import numpy as np
 
 from baselines import metrics as M
+from baselines.data import SplitData
 from baselines.tasks import Task
 
 
@@ -68,3 +69,36 @@ def evaluate(
     if thresholds is not None:
         artifacts["thresholds"] = thresholds.tolist()
     return out, artifacts
+
+
+def class_names(task: Task, train: SplitData) -> list[str]:
+    """Names for the per-class/per-label tables: genre names, rating-bin ranges, else class indices."""
+    if task.kind == "multilabel":
+        return list(train.labels(task.target))
+    bins = train.vocab.get("rating_bins") if task.target == "rating_class" else None
+    if bins and len(bins) == task.n_classes + 1:
+        return [f"{lo:g}-{hi:g}" for lo, hi in zip(bins[:-1], bins[1:], strict=True)]
+    return [str(i) for i in range(task.n_classes)]
+
+
+def named_tables(artifacts: dict[str, Any], names: list[str]) -> dict[str, dict[str, dict[str, float | None]]]:
+    """`{per_class: …}` or `{per_label: …}` keyed by name, for leaderboard.json rows (JSON-safe: NaN → None).
+
+    Multi-label entries carry `threshold`, the per-label threshold tuned on val (None without val)."""
+    key = "per_class" if "per_class" in artifacts else "per_label" if "per_label" in artifacts else None
+    if key is None:
+        return {}
+    table, thresholds = artifacts[key], artifacts.get("thresholds")
+    width = len(next(iter(table.values())))
+    names = list(names)[:width] + [str(i) for i in range(len(names), width)]
+    out: dict[str, dict[str, float | None]] = {}
+    for i, name in enumerate(names):
+        entry = {stat: _finite(values[i]) for stat, values in table.items()}
+        if key == "per_label":
+            entry["threshold"] = float(thresholds[i]) if thresholds is not None else None
+        out[name] = entry
+    return {key: out}
+
+
+def _finite(x: float | None) -> float | None:
+    return float(x) if x is not None and np.isfinite(x) else None

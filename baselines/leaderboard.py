@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.table import Table
 
 from baselines.data import SplitData, dataset_columns
-from baselines.evaluate import evaluate
+from baselines.evaluate import class_names, evaluate, named_tables
 from baselines.registry import MODELS, REGISTRY, feature_sets, make
 from baselines.report import render_report, write_tables
 from baselines.tasks import TASKS
@@ -176,6 +176,7 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
         metrics, art_eval = evaluate(task, y_test, scores, y_val=y_val if scores_val is not None else None,
                                      scores_val=scores_val, train_std=train_std, n_boot=n_boot, seed=seed)
         row["metrics"] = metrics
+        row.update(named_tables(art_eval, class_names(task, train)))
         art.update(art_eval, history=getattr(model, "history_", {}), labels=train.labels(task.target)
                    if task.kind == "multilabel" else None)
         if task.kind == "multilabel" and "imdb_id" in test.frame:

@@ -68,9 +68,27 @@ def write_tables(result: dict[str, Any], out: Path) -> None:
             fit = f"{r['fit_seconds']:.1f}" if r["fit_seconds"] is not None else "–"
             lines.append(f"| {r['model']} | {r['feature_set']} | " + " | ".join(cells) + f" | {fit} |")
         lines.append("")
+        bullets = [line for r in task_rows if (line := _class_line(r))]
+        lines += [*bullets, ""] if bullets else []
     if result["skipped"]:
         lines += ["## Skipped", ""] + [f"- {s['task']}/{s['model']}: {s['reason']}" for s in result["skipped"]]
     (out / "leaderboard.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _class_line(row: dict[str, Any]) -> str:
+    """One markdown bullet per row: per-class P/R/F1, or per-genre AP (P@0.5/R@0.5, tuned threshold)."""
+    def pct(x: float | None) -> str:
+        return "–" if x is None else f"{x:.2f}"
+
+    if row.get("per_class"):
+        cells = [f"{n} {pct(t['precision'])}/{pct(t['recall'])}/{pct(t['f1'])}" for n, t in row["per_class"].items()]
+        return f"- {row['model']} / {row['feature_set']}, per class P/R/F1: " + ", ".join(cells)
+    if row.get("per_label"):
+        cells = [f"{n} {pct(t['ap'])} ({pct(t['precision'])}/{pct(t['recall'])}, t={pct(t['threshold'])})"
+                 for n, t in row["per_label"].items()]
+        return f"- {row['model']} / {row['feature_set']}, per genre AP (P@0.5/R@0.5, tuned threshold): " + \
+            ", ".join(cells)
+    return ""
 
 
 def _json_default(obj: Any) -> Any:
@@ -206,10 +224,9 @@ def render_report(
             if art.get("history"):
                 figs.append(curve_figure(art["history"], f"learning curve: {title}"))
         parts.append("<div class='figs'>" + "".join(figs) + "</div>")
-        per_label = [(r, artifacts.get(f"{r['task']}/{r['model']}/{r['feature_set']}", {})) for r in rows]
-        for r, art in per_label:
-            if art.get("per_label") and art.get("labels") and r["model"] != "label_prior":
-                parts.append(_per_label_table(r, art))
+        for r in rows:
+            if r.get("per_class") or (r.get("per_label") and r["model"] != "label_prior"):
+                parts.append(_class_table(r))
     skipped = list(skipped)
     if skipped:
         parts.append("<h2>Skipped</h2><ul>" + "".join(
@@ -218,14 +235,19 @@ def render_report(
     return "\n".join(parts)
 
 
-def _per_label_table(row: dict[str, Any], art: dict[str, Any]) -> str:
-    """Seed 003's table: precision@0.5, recall@0.5, AP per genre (in %)."""
-    e, t = html.escape, art["per_label"]
-    head = (f"<details><summary>per-genre P@0.5 / R@0.5 / AP: {e(row['model'])} / {e(row['feature_set'])}"
-            "</summary><table><tr><th>genre</th><th>support</th><th>P@0.5</th><th>R@0.5</th><th>AP</th></tr>")
-    body = []
-    for i, lab in enumerate(art["labels"]):
-        ap = t["ap"][i]
-        body.append(f"<tr><td>{e(lab)}</td><td>{int(t['support'][i] or 0)}</td><td>{100 * t['precision'][i]:.1f}</td>"
-                    f"<td>{100 * t['recall'][i]:.1f}</td><td>{'–' if ap is None else f'{100 * ap:.1f}'}</td></tr>")
-    return head + "".join(body) + "</table></details>"
+def _class_table(row: dict[str, Any]) -> str:
+    """Per-class P/R/F1 (multiclass) or seed 003's per-genre P@0.5 / R@0.5 / AP table, in %, from the row."""
+    e = html.escape
+    labels = "per_label" in row and bool(row["per_label"])
+    table = row["per_label"] if labels else row["per_class"]
+    stats = ["precision", "recall", "f1"] + (["ap", "threshold"] if labels else [])
+    heads = ["P@0.5", "R@0.5", "F1@0.5", "AP", "tuned threshold"] if labels else ["precision", "recall", "F1"]
+    what = "per-genre P@0.5 / R@0.5 / AP" if labels else "per-class precision / recall / F1"
+    parts = [f"<details><summary>{what}: {e(row['model'])} / {e(row['feature_set'])}</summary><table><tr>"
+             f"<th>{'genre' if labels else 'class'}</th><th>support</th>" + "".join(f"<th>{h}</th>" for h in heads)
+             + "</tr>"]
+    for name, t in table.items():
+        cells = "".join("<td>–</td>" if t.get(k) is None else
+                        f"<td>{t[k]:.2f}</td>" if k == "threshold" else f"<td>{100 * t[k]:.1f}</td>" for k in stats)
+        parts.append(f"<tr><td>{e(str(name))}</td><td>{int(t.get('support') or 0)}</td>{cells}</tr>")
+    return "".join(parts) + "</table></details>"

@@ -130,3 +130,57 @@ def test_an_unreadable_dataset_is_one_sentence_exit_1(tmp_path, capsys):
     code = leaderboard.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err.strip()
     assert code in (1, 2) and err.startswith("leaderboard:") and len(err.splitlines()) == 1
+
+
+ISSUE_METRICS = {
+    "multiclass": {"accuracy", "macro_f1", "seed000_custom"},
+    "regression": {"rmse", "mae", "r2", "nmse"},
+    "multilabel": {"map", "micro_f1", "macro_f1", "micro_f1_tuned", "macro_f1_tuned", "top3_hit"},
+}
+
+
+def test_every_metric_the_issue_names_reaches_leaderboard_json(tmp_path):
+    from baselines.tasks import TASKS
+    from tests.baselines.synthetic import GENRES
+
+    splits = make_splits(n_train=80, n_eval=30)
+    leaderboard.run(splits, tmp_path, tasks=["rating_class", "rating", "genres_poster", "genres_frames"],
+                    models=["majority", "logreg", "mean", "lightgbm", "label_prior", "meanpool_logreg"], n_boot=50,
+                    overrides={"lightgbm": {"n_trials": 1}})
+    rows = json.loads((tmp_path / "leaderboard.json").read_text())["rows"]
+    assert {TASKS[r["task"]].kind for r in rows} == set(ISSUE_METRICS) and not any(r["error"] for r in rows)
+    for row in rows:
+        kind, where = TASKS[row["task"]].kind, (row["task"], row["model"], row["feature_set"])
+        assert set(row["metrics"]) >= ISSUE_METRICS[kind], where
+        for name in ISSUE_METRICS[kind]:
+            m = row["metrics"][name]
+            assert set(m) == {"value", "ci_low", "ci_high"}, (where, name)
+            assert m["ci_low"] <= m["value"] <= m["ci_high"], (where, name, m)
+        if kind == "multiclass":
+            assert list(row["per_class"]) == ["0", "1", "2"] and "per_label" not in row
+            for t in row["per_class"].values():
+                assert set(t) == {"precision", "recall", "f1", "support"}
+            assert sum(t["support"] for t in row["per_class"].values()) == row["n_test"]
+        elif kind == "multilabel":
+            assert list(row["per_label"]) == GENRES and "per_class" not in row
+            for t in row["per_label"].values():
+                assert set(t) == {"precision", "recall", "f1", "ap", "support", "threshold"}
+                assert 0 < t["threshold"] < 1  # tuned on val
+        else:
+            assert "per_class" not in row and "per_label" not in row
+    md = (tmp_path / "leaderboard.md").read_text()
+    assert "per class P/R/F1" in md and "per genre AP" in md
+    html = (tmp_path / "report.html").read_text()
+    assert "per-class precision / recall / F1: logreg / seed000" in html and "per-genre P@0.5" in html
+
+
+def test_class_names_come_from_the_rating_bins():
+    from baselines.evaluate import class_names
+    from baselines.tasks import TASKS
+
+    split = make_splits(n_train=10, n_eval=4)["train"]
+    assert class_names(TASKS["rating_class"], split) == ["0", "1", "2"]
+    split.vocab["rating_bins"] = [0.0, 5.0, 6.5, 10.0]
+    assert class_names(TASKS["rating_class"], split) == ["0-5", "5-6.5", "6.5-10"]
+    assert class_names(TASKS["genres_frames"], split) == split.labels("genres")
+
