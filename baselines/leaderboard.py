@@ -1,7 +1,7 @@
 """`python -m baselines.leaderboard`: every registered (task, model, feature set) on one dataset.
 
     python -m baselines.leaderboard --dataset DIR --out REPORT_DIR [--tasks a,b] [--models x,y]
-        [--budget-minutes M] [--seed S] [--bootstrap N] [--weights [MODEL=]PATH]
+        [--budget-minutes M] [--seed S] [--bootstrap N] [--weights [MODEL=]PATH] [--quiet] [--verbose]
 
 Writes leaderboard.{md,csv,json}, report.html and configs/ (each row's config dataclass) into
 REPORT_DIR. Tasks whose columns the dataset lacks are skipped with a one-line reason. The same
@@ -16,6 +16,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from baselines.evaluate import class_names, evaluate, named_tables
 from baselines.registry import MODELS, REGISTRY, feature_sets, make
 from baselines.report import render_report, write_tables
 from baselines.tasks import TASKS
-from baselines.torch_utils import TorchBaseline
+from baselines.torch_utils import TorchBaseline, no_progress
 
 HEADLINE = {"multiclass": ("accuracy", "macro_f1"), "regression": ("r2", "rmse"), "multilabel": ("map", "top3_hit")}
 
@@ -156,9 +157,8 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
         config["feature_set"] = fs
     if budget_minutes:
         config["budget_seconds"] = budget_minutes * 60
-    path = weights.get(model_name) or (weights.get("*") if issubclass(cls, TorchBaseline) else None)
-    if path:
-        config["weights"] = path
+    if weights.get(model_name):
+        config["weights"] = weights[model_name]
     row: dict[str, Any] = {"task": task.name, "model": model_name, "feature_set": fs, "seed": seed,
                            "metrics": {}, "fit_seconds": None, "predict_seconds": None, "error": None}
     art: dict[str, Any] = {"kind": task.kind}
@@ -234,6 +234,27 @@ def _csv_list(value: str | None, valid: list[str], what: str) -> list[str] | Non
     return items
 
 
+def _weights(given: list[str], tasks: list[str] | None, models: list[str] | None) -> dict[str, str]:
+    """`--weights [MODEL=]PATH` as {model: path}; a bare PATH is only accepted when one torch model runs."""
+    torch_models = [m for m in dict.fromkeys(m for t in tasks or REGISTRY for m in REGISTRY[t])
+                    if (not models or m in models) and issubclass(MODELS[m], TorchBaseline)]
+    weights: dict[str, str] = {}
+    for w in given:
+        name, _, path = w.rpartition("=")
+        if name and name not in MODELS:
+            raise ValueError(f"--weights names unknown model {name!r}")
+        if name and not issubclass(MODELS[name], TorchBaseline):
+            raise ValueError(f"--weights names {name}, which loads no weights; name one of {', '.join(torch_models)}")
+        if not Path(path).is_file():
+            raise ValueError(f"--weights file {path} does not exist")
+        if not name and len(torch_models) != 1:
+            raise ValueError(f"--weights {path} names no model and {len(torch_models)} torch models would run "
+                             f"({', '.join(torch_models) or 'none'}); name one, e.g. --weights "
+                             f"{'poster_cnn' if 'poster_cnn' in torch_models or not torch_models else torch_models[0]}={path}")
+        weights[name or torch_models[0]] = path
+    return weights
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m baselines.leaderboard", description=__doc__.split("\n")[0])
     parser.add_argument("--dataset", required=True, help="a dataset folder built by `python -m dataset build`")
@@ -244,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for the 95%% CIs")
     parser.add_argument("--weights", action="append", default=[], help="[MODEL=]PATH torch state_dict to start from")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars or table, only the final paths line")
+    parser.add_argument("--verbose", action="store_true", help="print tracebacks of failed rows and read errors")
     args = parser.parse_args(argv)
     try:
         tasks = _csv_list(args.tasks, list(REGISTRY), "task")
@@ -252,31 +275,36 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc), 2)
     if args.budget_minutes is not None and args.budget_minutes <= 0:
         return _fail("--budget-minutes must be positive", 2)
-    weights: dict[str, str] = {}
-    for w in args.weights:
-        name, _, path = w.rpartition("=")
-        if name and name not in MODELS:
-            return _fail(f"--weights names unknown model {name!r}", 2)
-        if not Path(path).is_file():
-            return _fail(f"--weights file {path} does not exist", 2)
-        weights[name or "*"] = path
+    try:
+        weights = _weights(args.weights, tasks, models)
+    except ValueError as exc:
+        return _fail(str(exc), 2)
     path = Path(args.dataset)
     if not (path / "data").is_dir() or not list((path / "data").glob("train-*.parquet")):
         return _fail(f"{path} is not a built dataset (no data/train-*.parquet); run `python -m dataset build`", 2)
-    console = Console(stderr=True)
+    console = Console(stderr=True, quiet=args.quiet)
     try:
         import dataset
 
         info = dataset.info(str(path))
         splits = {s: SplitData.from_dataset(path, s) for s in ("train", "val", "test") if dataset_columns(path, s)}
     except Exception as exc:  # noqa: BLE001 - dataset.DatasetError and I/O errors: one sentence, exit 1
+        if args.verbose:
+            traceback.print_exc()
         return _fail(f"could not read the dataset at {path} ({exc})", 1)
     if "test" not in splits:
         return _fail(f"{path} has no test split; rebuild it with a test share", 1)
-    result = run(splits, Path(args.out), tasks, models, args.budget_minutes, args.seed, args.bootstrap, weights,
-                 fingerprint(info, path), info, console)
-    print_table(result, Console(width=None if sys.stdout.isatty() else 140))
-    console.print(f"wrote {args.out}/leaderboard.md, .csv, .json and report.html")
+    with no_progress() if args.quiet else nullcontext():
+        result = run(splits, Path(args.out), tasks, models, args.budget_minutes, args.seed, args.bootstrap, weights,
+                     fingerprint(info, path), info, console)
+    if args.verbose:  # each failed row's traceback, saved under configs/ either way
+        for row in result["rows"]:
+            if row["error"]:
+                saved = Path(args.out) / "configs" / f"{row['task']}__{row['model']}__error.txt"
+                print(saved.read_text() if saved.is_file() else row["error"], file=sys.stderr)
+    if not args.quiet:
+        print_table(result, Console(width=None if sys.stdout.isatty() else 140))
+    print(f"wrote {args.out}/leaderboard.md, .csv, .json and report.html", file=sys.stderr)
     return 1 if result["rows"] and all(r["error"] for r in result["rows"]) else 0
 
 

@@ -10,7 +10,8 @@ import math
 import os
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +32,25 @@ class LoopConfig:
     weight_decay: float = 1e-4
     patience: int = 5
     cosine: bool = True  # anneal the learning rate to 0 by the last epoch or the budget, whichever comes first
+
+
+_PROGRESS = {"on": True}
+
+
+@contextmanager
+def no_progress() -> Iterator[None]:
+    """No progress bars inside the block (`--quiet`); outside it bars show when stderr is a terminal."""
+    before = _PROGRESS["on"]
+    _PROGRESS["on"] = False
+    try:
+        yield
+    finally:
+        _PROGRESS["on"] = before
+
+
+def progress_disabled() -> bool | None:
+    """tqdm's `disable`: True under `no_progress()`, else None (tqdm's own check for a terminal)."""
+    return None if _PROGRESS["on"] else True
 
 
 def device() -> torch.device:
@@ -108,7 +128,7 @@ def fit_loop(
     history: dict[str, list[float]] = {"train_loss": [], "val_score": []}
     best, best_state, bad = -np.inf, None, 0
     n = len(target)
-    bar = tqdm(range(cfg.epochs), desc=desc, leave=False, disable=None)
+    bar = tqdm(range(cfg.epochs), desc=desc, leave=False, disable=progress_disabled())
     for _epoch in bar:
         model.train()
         order = torch.randperm(n, generator=gen)

@@ -98,7 +98,8 @@ def run_leaderboard(args: argparse.Namespace) -> int:
             return int(exc.code or 0)
     existing_dataset(args.dataset)
     try:
-        return main(["--dataset", str(args.dataset), "--out", str(args.out), *rest])
+        flags = (["--quiet"] if args.quiet else []) + (["--verbose"] if args.verbose else [])
+        return main(["--dataset", str(args.dataset), "--out", str(args.out), *rest, *flags])
     except SystemExit as exc:  # its parser exits on a bad flag after printing one sentence
         return int(exc.code or 0)
 

@@ -19,6 +19,7 @@ from sklearn.preprocessing import StandardScaler
 from baselines.base import BaseConfig, Baseline, balanced_sample_weight, class_scores
 from baselines.data import SplitData
 from baselines.models.tfidf_linear import texts
+from baselines.torch_utils import progress_disabled
 
 _MODEL = None
 
@@ -51,7 +52,8 @@ def embed(docs: list[str], batch_size: int = 64) -> np.ndarray:
     todo = sorted({k: d for k, d in zip(keys, docs, strict=True) if k not in cached}.items())
     if todo:
         vectors = sentence_model().encode([d for _, d in todo], batch_size=batch_size, normalize_embeddings=True,
-                                          show_progress_bar=len(todo) > 256, convert_to_numpy=True)
+                                          show_progress_bar=len(todo) > 256 and not progress_disabled(),
+                                          convert_to_numpy=True)
         cached.update({k: v.astype(np.float32) for (k, _), v in zip(todo, vectors, strict=True)})
         folder.mkdir(parents=True, exist_ok=True)
         tmp = folder / f"embeddings.{os.getpid()}.npz"

@@ -102,3 +102,19 @@ def write_raw_crawl(out, n: int = 90, seed: int = 0) -> None:
                 "trailer_urls": [], "scraped_at": "2024-01-01T00:00:00Z", "source": "synthetic-test",
             }
             fh.write(json.dumps(item) + "\n")
+
+
+def build_tiny_dataset(work, n: int = 60):
+    """`python -m dataset build` on `write_raw_crawl(n)` with 32×32 posters and a 60/20/20 split; returns the folder."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    work = Path(work)
+    write_raw_crawl(work / "raw", n=n)
+    build = subprocess.run([sys.executable, "-m", "dataset", "build", "--raw", str(work / "raw"), "--out",
+                            str(work / "ds"), "--image-size", "32x32", "--ratios", "60,20,20", "--no-plots",
+                            "--quiet", "--workers", "1"],
+                           cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, build.stderr
+    return work / "ds"

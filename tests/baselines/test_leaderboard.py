@@ -184,3 +184,61 @@ def test_class_names_come_from_the_rating_bins():
     assert class_names(TASKS["rating_class"], split) == ["0-5", "5-6.5", "6.5-10"]
     assert class_names(TASKS["genres_frames"], split) == split.labels("genres")
 
+
+def test_quiet_prints_only_the_paths_line(tiny_dataset, tmp_path, capsys):
+    argv = ["--dataset", str(tiny_dataset), "--out", str(tmp_path / "q"), "--tasks", "rating_class",
+            "--models", "majority,entity_mlp", "--bootstrap", "10", "--budget-minutes", "0.05"]
+    assert leaderboard.main([*argv, "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and err.strip().splitlines() == [f"wrote {tmp_path / 'q'}/leaderboard.md, .csv, .json and "
+                                                      "report.html"]
+    row = json.loads((tmp_path / "q" / "leaderboard.json").read_text())["rows"][0]
+    assert list(row["per_class"]) == ["0-5", "5-6.5", "6.5-10"]  # the dataset's rating bins
+    assert leaderboard.main(argv + ["--out", str(tmp_path / "loud")]) == 0
+    out, err = capsys.readouterr()
+    assert "imdbkit leaderboard" in out and "done" in err
+
+
+@pytest.mark.parametrize(("models", "ok"), [("poster_cnn", True), ("majority,poster_cnn", True),
+                                            ("poster_cnn,entity_mlp", False), (None, False)])
+def test_weights_without_a_model_name_need_exactly_one_torch_model(tmp_path, models, ok):
+    w = tmp_path / "w.pt"
+    w.write_bytes(b"x")
+    selected = models.split(",") if models else None
+    if ok:
+        assert leaderboard._weights([str(w)], ["rating_class"], selected) == {"poster_cnn": str(w)}
+    else:
+        with pytest.raises(ValueError, match=f"name one, e.g. --weights poster_cnn={w}"):
+            leaderboard._weights([str(w)], ["rating_class"], selected)
+
+
+def test_bare_weights_with_several_torch_models_is_one_sentence_exit_2(tmp_path, capsys):
+    w = tmp_path / "w.pt"
+    w.write_bytes(b"x")
+    code = leaderboard.main(["--dataset", "nowhere", "--out", "x", "--models", "poster_cnn,entity_mlp",
+                             "--weights", str(w)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and len(err.splitlines()) == 1
+    assert "--weights" in err and f"--weights poster_cnn={w}" in err and "entity_mlp" in err
+    assert leaderboard.main(["--dataset", "nowhere", "--out", "x", "--weights", f"lightgbm={w}"]) == 2
+    assert "loads no weights" in capsys.readouterr().err
+
+
+def test_named_weights_end_to_end_through_python_m(tiny_dataset, tmp_path):
+    import torch
+
+    from baselines.models.poster_cnn import conv_for
+
+    torch.manual_seed(0)
+    w = tmp_path / "poster.pt"
+    torch.save(conv_for(32, 32, 3, 3).state_dict(), w)
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "baselines.leaderboard", "--dataset", str(tiny_dataset), "--out",
+                          str(out), "--tasks", "rating_class", "--models", "majority,poster_cnn", "--weights",
+                          f"poster_cnn={w}", "--bootstrap", "10", "--budget-minutes", "0.05", "--quiet"],
+                         cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    rows = {r["model"]: r for r in json.loads((out / "leaderboard.json").read_text())["rows"]}
+    assert rows["poster_cnn"]["error"] is None
+    assert json.loads((out / rows["poster_cnn"]["config"]).read_text())["config"]["weights"] == str(w)
+    assert json.loads((out / rows["majority"]["config"]).read_text())["config"]["weights"] is None

@@ -102,3 +102,28 @@ def test_import_wrapper_defaults_out_under_imdbkit_data(tmp_path):
     assert run.code == 0, run.err
     lines = (tmp_path / "imdbkit-data" / "raw" / "tsv-dumps" / "items.jsonl").read_text().splitlines()
     assert [json.loads(line)["imdb_id"] for line in lines] == ["tt0000001"]
+
+
+def test_leaderboard_forwards_quiet_and_verbose(tmp_path, monkeypatch):
+    import baselines.leaderboard
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(baselines.leaderboard, "main", lambda argv: seen.append(argv) or 0)
+    (tmp_path / "ds").mkdir()
+    (tmp_path / "ds" / "build.json").write_text("{}")
+    base = ["leaderboard", "--dataset", str(tmp_path / "ds"), "--out", str(tmp_path / "out")]
+    assert cli("--quiet", *base, "--verbose").code == 0
+    assert cli(*base).code == 0
+    assert "--quiet" in seen[0] and "--verbose" in seen[0]
+    assert "--quiet" not in seen[1] and "--verbose" not in seen[1]
+
+
+def test_leaderboard_quiet_prints_only_the_paths_line(tmp_path):
+    from tests.baselines.synthetic import build_tiny_dataset
+
+    ds = build_tiny_dataset(tmp_path)
+    run = cli("leaderboard", "--dataset", str(ds), "--out", str(tmp_path / "out"), "--tasks", "rating_class",
+              "--models", "majority,logreg", "--bootstrap", "10", "--quiet")
+    assert run.code == 0, run.err
+    assert run.out == "" and run.err.strip().splitlines() == [
+        f"wrote {tmp_path / 'out'}/leaderboard.md, .csv, .json and report.html"]
