@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlencode
 
-IMDB_ID = re.compile(r"^tt\d{7,9}$")
+from crawler.items import IMDB_ID
+
 NULL = "\\N"
 
 
@@ -29,7 +30,7 @@ def parse_ids(raw: str) -> list[str]:
     ids = [part for part in re.split(r"[\s,]+", raw.strip()) if part]
     bad = [i for i in ids if not IMDB_ID.match(i)]
     if bad:
-        raise DiscoveryError(f"ids: {bad[0]!r} is not an IMDb title id (tt followed by 7-9 digits).")
+        raise DiscoveryError(f"ids: {bad[0]!r} is not an IMDb title id (tt followed by 7-8 digits).")
     return list(dict.fromkeys(ids))
 
 

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
-IMDB_ID = re.compile(r"^tt\d{7,9}$")
+IMDB_ID = re.compile(r"^tt\d{7,8}$")  # Contract 1: tt + 7-8 digits
 SHA1 = re.compile(r"^[0-9a-f]{40}$")
 
 
@@ -114,7 +114,7 @@ def _matches(pattern: re.Pattern[str], what: str) -> Any:
 
 
 _RULES = {
-    "imdb_id": _matches(IMDB_ID, "tt + 7-9 digits"),
+    "imdb_id": _matches(IMDB_ID, "tt + 7-8 digits"),
     "url": _matches(re.compile(r"^https?://"), "an http(s) URL"),
     "title": _str, "original_title": _str, "title_type": _str, "content_rating": _str,
     "color": _str, "description": _str, "poster_path": _str, "scraped_at": _str, "source": _str,

@@ -51,6 +51,18 @@ def test_item_validation_nulls_bad_values_and_explains() -> None:
     assert len(item.warnings) == 4 and "rating: outside 1..10: 12.5" in item.warnings
 
 
+@pytest.mark.parametrize(("imdb_id", "valid"), [("tt0133093", True), ("tt10872600", True), ("tt123456", False),
+                                                ("tt123456789", False), ("nm0000206", False)])
+def test_imdb_ids_are_tt_and_7_or_8_digits(imdb_id: str, valid: bool) -> None:
+    """Contract 1: items and every discovery input agree on what an id is."""
+    assert (MovieItem(imdb_id=imdb_id).validate().imdb_id == imdb_id) is valid
+    if valid:
+        assert discovery.parse_ids(imdb_id) == [imdb_id]
+    else:
+        with pytest.raises(discovery.DiscoveryError, match="7-8 digits"):
+            discovery.parse_ids(imdb_id)
+
+
 def test_config_is_typed_and_rejects_conflicts(tmp_path: Path) -> None:
     config = CrawlConfig.from_settings(Settings({"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_POSTER_WIDTH": "0",
                                                  "IMDB_JSONL_GZIP": "1", "IMDB_CONTACT": "me@example.org"}))
