@@ -116,9 +116,12 @@ def write_card(out_dir: Path, build: dict, names: list[str], plots: list[str]) -
     lines += ["", "## Sources", ""]
     lines += [f"- `{s['path']}`: {s['items']} items files, sha256 {', '.join(s['sha256'][:2])}"
               + ("…" if len(s["sha256"]) > 2 else "") for s in build["inputs"]]
-    lines += ["", "## How it was built", "", "Stages in order, with their parameters and what each removed "
-              "or changed (full numbers in `build.json`, every quarantined item in `quarantine.jsonl`).", ""]
     counts = build["counts"]
+    kept = counts.get("quarantine_file_entries", counts["quarantined"])
+    held = ("every quarantined item" if kept == counts["quarantined"]
+            else f"the first {kept:,} of {counts['quarantined']:,} quarantined items")
+    lines += ["", "## How it was built", "", "Stages in order, with their parameters and what each removed "
+              f"or changed (full numbers in `build.json`, {held} in `quarantine.jsonl`).", ""]
     for stage, params in build["parameters"]["stages"].items():
         rows = counts["rows"].get(stage)
         lines.append(f"### {stage}" + (f" — {rows['in']:,} → {rows['out']:,} rows" if rows else ""))

@@ -8,7 +8,8 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -17,7 +18,7 @@ from tqdm import tqdm
 
 from dataset import clean_fast as fast
 from dataset.clean_fast import is_arrow
-from dataset.rates import SYMBOLS, USD_PER_UNIT
+from dataset.rates import RATES_DATE, RATES_VERSION, SYMBOLS, USD_PER_UNIT
 from dataset.report import Report, objects
 
 STAGE = "clean"
@@ -225,20 +226,41 @@ def _clean_lists(values: list, memo: dict) -> list:
 _MISS = object()
 
 
-def _count_invalid(report: Report, name: str, raw: pd.Series, parsed: list) -> None:
+def _shown(value: object) -> str:
+    """A bad value as quoted in the quarantine report: its repr, cut to 60 characters, and its type if odd."""
+    text = repr(value.item() if isinstance(value, np.generic) else value)
+    text = text if len(text) <= 60 else text[:59] + "…"
+    return text if isinstance(value, str | int | float | np.generic) else f"{text} ({type(value).__name__})"
+
+
+def _quarantine(report: Report, ids: list, rows: Iterable[int], reason: Callable[[int], str]) -> None:
+    """One quarantine entry per bad value (the row is kept, the value set to null)."""
+    for i in rows:
+        report.quarantine(STAGE, ids[i], reason(i))
+
+
+def _count_invalid(report: Report, name: str, raw: list, parsed: list, ids: list, valid: str) -> None:
     """Numbers that parse to None were out of range; anything else that did was unparseable text."""
     numeric = bad = 0
-    for r, p in zip(raw.tolist(), parsed, strict=True):
+    for i, (r, p) in enumerate(zip(raw, parsed, strict=True)):
         if p is None and null_text(r) is not None:
             if isinstance(r, int | float) and not isinstance(r, bool):
                 numeric += 1
             else:
                 bad += 1
+            report.quarantine(STAGE, ids[i], f"{name} {_shown(r)} is not {valid}; stored as null")
     report.note(STAGE, f"{name}_unparseable_to_null", bad)
     report.note(STAGE, f"{name}_out_of_range_to_null", numeric)
 
 
-def _money_usd(series: pd.Series, name: str, report: Report) -> np.ndarray:
+def _unknown_currency(name: str, amount: float, currency: str | None) -> str:
+    if currency is None:
+        return f"{name} {amount:,.0f} has no currency; stored as null (a currency is never guessed)"
+    return (f"{name} currency {currency!r} is not in the rate table (version {RATES_VERSION}, {RATES_DATE}); "
+            "stored as null")
+
+
+def _money_usd(series: pd.Series, name: str, report: Report, ids: list) -> np.ndarray:
     out = np.full(len(series), np.nan)
     for i, v in enumerate(series.tolist()):
         if v is None:
@@ -246,8 +268,10 @@ def _money_usd(series: pd.Series, name: str, report: Report) -> np.ndarray:
         amount, currency = parse_money(v)
         if amount is None:
             report.note(STAGE, f"{name}_unparseable_to_null")
+            report.quarantine(STAGE, ids[i], f"{name} {_shown(v)} is not an amount of money; stored as null")
         elif currency is None or currency not in USD_PER_UNIT:
             report.note(STAGE, f"{name}_unknown_currency_to_null:{currency or 'missing'}")
+            report.quarantine(STAGE, ids[i], _unknown_currency(name, amount, currency))
         else:
             out[i] = amount * USD_PER_UNIT[currency]
     return out
@@ -259,36 +283,61 @@ def _text(series: pd.Series, fn: Callable = null_text) -> list:
     return _map_unique(series, fn)
 
 
-def _number(series: pd.Series, fn: Callable, name: str, low: float, high: float, report: Report) -> np.ndarray:
+# name → (parser, exclusive low, exclusive high, what a valid value is: the quarantine report quotes it)
+NUMBERS: dict[str, tuple[Callable, float, float, str]] = {
+    "year": (parse_year, 1869, 2101, "a year from 1870 to 2100"),
+    "runtime_min": (parse_duration, 0, 1e6, "a positive duration"),
+    "rating": (parse_float, -1e-9, 10 + 1e-9, "a rating from 0 to 10"),
+    "metascore": (parse_float, -1e-9, 100 + 1e-9, "a score from 0 to 100"),
+    "votes": (parse_count, -1, 1e15, "a vote count"),
+}
+
+
+def _number(series: pd.Series, name: str, report: Report, ids: list) -> np.ndarray:
     """Typed numbers are range-checked in one vector operation; anything else is parsed per distinct value."""
+    fn, low, high, valid = NUMBERS[name]
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         values, bad = fast.number_column(series, low, high)
-        report.note(STAGE, f"{name}_out_of_range_to_null", bad)
+        report.note(STAGE, f"{name}_out_of_range_to_null", int(bad.sum()))
+        rows = np.flatnonzero(bad).tolist()
+        shown = dict(zip(rows, series.iloc[rows].tolist(), strict=True))  # one lookup, not one per bad value
+        _quarantine(report, ids, rows, lambda i: f"{name} {_shown(shown[i])} is not {valid}; stored as null")
         return values
+    raw = fast.pylist(series)
     parsed = _map_unique(series, fn)
-    _count_invalid(report, name, series, parsed)
+    _count_invalid(report, name, raw, parsed, ids, valid)
     values = np.array([np.nan if p is None else p for p in parsed], dtype="float64")
     bad = ~np.isnan(values) & ~((values > low) & (values < high))
     report.note(STAGE, f"{name}_out_of_range_to_null", int(bad.sum()))
+    _quarantine(report, ids, np.flatnonzero(bad).tolist(),
+                lambda i: f"{name} {_shown(raw[i])} is not {valid}; stored as null")
     return np.where(bad, np.nan, values)
 
 
-def _money(series: pd.Series, name: str, report: Report) -> np.ndarray:
+def _money(series: pd.Series, name: str, report: Report, ids: list) -> np.ndarray:
     if is_arrow(series) and pa_types.is_struct(series.dtype.pyarrow_dtype):
-        usd, unknown, unparseable = fast.money_column(series)
-        for currency, n in sorted(unknown.items()):
+        usd, amount, codes, unparseable = fast.money_column(series)
+        unknown = np.flatnonzero(~np.isnan(amount) & np.isnan(usd)).tolist()
+        for currency, n in sorted(Counter(codes[i] or "missing" for i in unknown).items()):
             report.note(STAGE, f"{name}_unknown_currency_to_null:{currency}", n)
-        report.note(STAGE, f"{name}_unparseable_to_null", unparseable)
+        _quarantine(report, ids, unknown, lambda i: _unknown_currency(name, amount[i], codes[i]))
+        report.note(STAGE, f"{name}_unparseable_to_null", int(unparseable.sum()))
+        _quarantine(report, ids, np.flatnonzero(unparseable).tolist(),
+                    lambda i: f"{name} {_shown(series.iloc[i])} is not an amount of money; stored as null")
         return usd
-    return _money_usd(series, name, report)
+    return _money_usd(series, name, report, ids)
 
 
-def _lists(series: pd.Series, memo: dict) -> list:
+def _lists(series: pd.Series, name: str, memo: dict, report: Report, ids: list) -> list:
     if is_arrow(series):
         out = fast.list_column(series, NULLS)
         if out is not None:
             return out
-    return _clean_lists(fast.pylist(series), memo)
+    values = fast.pylist(series)
+    wrong = [i for i, v in enumerate(values) if v is not None and not isinstance(v, list | str)]
+    report.note(STAGE, f"{name}_not_a_list_to_null", len(wrong))
+    _quarantine(report, ids, wrong, lambda i: f"{name} {_shown(values[i])} is not a list of names; stored as null")
+    return _clean_lists(values, memo)
 
 
 def _nullable_int(values: np.ndarray, dtype: str) -> pd.arrays.IntegerArray:
@@ -305,12 +354,12 @@ def clean_fields(df: pd.DataFrame, report: Report, quiet: bool = True) -> pd.Dat
     out = pd.DataFrame({"imdb_id": objects(fast.pylist(df["imdb_id"]), idx)}, index=idx)
     for name in TEXT_FIELDS:
         out[name] = objects(_text(df[name]), idx)
-    year = _number(df["year"], parse_year, "year", 1869, 2101, report)
+    ids = out["imdb_id"].tolist()
+    year = _number(df["year"], "year", report, ids)
     out["year"] = pd.Series(_nullable_int(year, "Int32"), index=idx)
-    out["runtime_min"] = _number(df["runtime_min"], parse_duration, "runtime_min", 0, 1e6, report).astype("float32")
-    out["rating"] = _number(df["rating"], parse_float, "rating", -1e-9, 10 + 1e-9, report).astype("float32")
-    out["metascore"] = _number(df["metascore"], parse_float, "metascore", -1e-9, 100 + 1e-9, report).astype("float32")
-    votes = _number(df["votes"], parse_count, "votes", -1, 1e15, report)
+    for name in ("runtime_min", "rating", "metascore"):
+        out[name] = _number(df[name], name, report, ids).astype("float32")
+    votes = _number(df["votes"], "votes", report, ids)
     out["votes"] = pd.Series(_nullable_int(votes, "Int64"), index=idx)
     bar.update()
     out["content_rating"] = objects(_text(df["content_rating"]), idx)
@@ -319,10 +368,10 @@ def clean_fields(df: pd.DataFrame, report: Report, quiet: bool = True) -> pd.Dat
     bar.update()
     memo: dict = {}
     for name in LIST_FIELDS:
-        out[name] = objects(_lists(df[name], memo), idx)
+        out[name] = objects(_lists(df[name], name, memo, report, ids), idx)
     bar.update()
-    out["budget_usd"] = _money(df["budget"], "budget", report)
-    out["gross_usd"] = _money(df["gross_worldwide"], "gross", report)
+    out["budget_usd"] = _money(df["budget"], "budget", report, ids)
+    out["gross_usd"] = _money(df["gross_worldwide"], "gross", report, ids)
     for name in ["poster_path", "poster_sha1", "frame_embeddings_index"]:
         out[name] = objects(fast.pylist(df[name]), idx)
     out["_raw"] = df["_raw"].to_numpy()

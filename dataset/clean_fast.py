@@ -68,15 +68,17 @@ def list_column(series: pd.Series, nulls: set[str]) -> list | None:
     return lists.to_pylist()
 
 
-def number_column(series: pd.Series, low: float, high: float) -> tuple[np.ndarray, int]:
-    """Float array with values outside (low, high) or non-finite set to NaN, and how many were."""
+def number_column(series: pd.Series, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
+    """Float array with values outside (low, high) or non-finite set to NaN, and where they were."""
     values = series.to_numpy(dtype="float64", na_value=np.nan)
     bad = ~np.isnan(values) & ~((values > low) & (values < high))
-    return np.where(bad, np.nan, values), int(bad.sum())
+    return np.where(bad, np.nan, values), bad
 
 
-def money_column(series: pd.Series) -> tuple[np.ndarray, dict[str, int], int]:
-    """USD amounts from {amount, currency} structs: (usd, unknown-currency counts, unparseable count)."""
+def money_column(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """USD amounts from {amount, currency} structs: (usd, amounts, currency codes, unparseable mask).
+
+    A row with an amount but NaN usd had an unknown (or missing, code None) currency."""
     arr = _array(series)
     amount = pc.struct_field(arr, "amount").to_numpy(zero_copy_only=False).astype("float64")
     currency = pc.utf8_upper(pc.utf8_trim_whitespace(pc.struct_field(arr, "currency")))
@@ -86,6 +88,4 @@ def money_column(series: pd.Series) -> tuple[np.ndarray, dict[str, int], int]:
     rate = codes.map(USD_PER_UNIT).to_numpy(dtype="float64", na_value=np.nan)
     has_amount = ~np.isnan(amount)
     unknown = has_amount & np.isnan(rate)
-    counts = codes[unknown].fillna("missing").value_counts().to_dict()
-    unparseable = int((present & ~has_amount).sum())
-    return np.where(unknown, np.nan, amount * rate), {str(k): int(v) for k, v in counts.items()}, unparseable
+    return np.where(unknown, np.nan, amount * rate), amount, codes.to_numpy(), present & ~has_amount

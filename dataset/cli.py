@@ -139,8 +139,11 @@ def _build(args: argparse.Namespace) -> int:
         shard_rows=args.shard_rows, plots=not args.no_plots)
     result = build(args.raw, args.out, params, quiet=args.quiet)
     rows = ", ".join(f"{s} {i['rows']:,}" for s, i in result["splits"].items())
-    print(f"built {args.out}: {rows}; {result['counts']['quarantined']} items quarantined "
-          f"(see {args.out / 'quarantine.jsonl'})")
+    counts = result["counts"]
+    capped = counts["quarantine_file_entries"] < counts["quarantined"]
+    print(f"built {args.out}: {rows}; {counts['quarantined']:,} items quarantined "
+          f"(see {args.out / 'quarantine.jsonl'}" + (f", which holds the first {counts['quarantine_file_entries']:,}"
+                                                    if capped else "") + ")")
     return 0
 
 

@@ -32,6 +32,7 @@ class Report:
     rows: dict[str, dict[str, int]] = field(default_factory=dict)
     quarantined: list[dict] = field(default_factory=list)
     max_quarantine: int = 100_000
+    quarantined_total: int = 0  # every bad item, also those past the file's cap
 
     def drop(self, stage: str, reason: str, n: int = 1) -> None:
         """Count `n` rows removed by `stage` for `reason`."""
@@ -45,6 +46,7 @@ class Report:
 
     def quarantine(self, stage: str, where: str, reason: str) -> None:
         """Remember one bad input item (kept to `max_quarantine` entries; counts are always exact)."""
+        self.quarantined_total += 1
         if len(self.quarantined) < self.max_quarantine:
             self.quarantined.append({"stage": stage, "where": where, "reason": reason})
 
@@ -56,7 +58,8 @@ class Report:
             "rows": self.rows,
             "removed": {s: dict(sorted(c.items())) for s, c in self.removed.items() if c},
             "changed": {s: dict(sorted(c.items())) for s, c in self.noted.items() if c},
-            "quarantined": len(self.quarantined),
+            "quarantined": self.quarantined_total,
+            "quarantine_file_entries": len(self.quarantined),  # fewer than `quarantined` when capped
         }
 
     def write_quarantine(self, path: Path) -> None:

@@ -6,7 +6,9 @@ import json
 
 import pytest
 
+import dataset.build
 from dataset.cli import main
+from dataset.report import Report
 from tests.dataset.conftest import add_poster, make_item, poster_jpeg, write_items
 
 
@@ -38,41 +40,79 @@ def poster_case(data: bytes):
     return mutate
 
 
-CASES = {
-    "invalid UTF-8": (lambda raw, items: b'{"imdb_id": "tt0000001", "title": "\xc3\x28"}\n', "load", "invalid UTF-8"),
-    "line is not JSON": (lambda raw, items: b'{"imdb_id": "tt0000001", \n', "load", "not JSON"),
-    "wrong types": (lambda raw, items: items[0].update(votes="lots", year="soon", genres=5, runtime_min=[1]),
-                    "clean", "votes_unparseable_to_null"),
+LINE21 = "items.jsonl:21"  # the bad line appended after the 20 good ones
+CASES = {  # case → (mutate, the build.json count it lands in, the quarantine.jsonl entries it gives)
+    "invalid UTF-8": (lambda raw, items: b'{"imdb_id": "tt0000001", "title": "\xc3\x28"}\n',
+                      ("removed", "load", "invalid_UTF-8"), [("load", LINE21, "invalid UTF-8")]),
+    "line is not JSON": (lambda raw, items: b'{"imdb_id": "tt0000001", \n',
+                         ("removed", "load", "not_JSON"), [("load", LINE21, "not JSON (unexpected end of data)")]),
+    "wrong types": (
+        lambda raw, items: items[0].update(votes="lots", year="abc", genres=5, runtime_min=[1], rating=["7"]),
+        ("changed", "clean", "votes_unparseable_to_null"),
+        [("clean", "tt0000010", "year 'abc' is not a year from 1870 to 2100; stored as null"),
+         ("clean", "tt0000010", "runtime_min [1] (list) is not a positive duration; stored as null"),
+         ("clean", "tt0000010", "rating ['7'] (list) is not a rating from 0 to 10; stored as null"),
+         ("clean", "tt0000010", "votes 'lots' is not a vote count; stored as null"),
+         ("clean", "tt0000010", "genres 5 is not a list of names; stored as null")]),
+    "votes as a list": (lambda raw, items: items[3].update(votes=[1, 2]), ("changed", "clean", "votes_unparseable_to_null"),
+                        [("clean", "tt0000013", "votes [1, 2] (list) is not a vote count; stored as null")]),
+    # a newer copy of an id is the normal result of re-crawling: counted, not quarantined
     "duplicate ids, conflicting data": (
         lambda raw, items: items.append(make_item(10, title="newer", scraped_at="2025-01-01T00:00:00Z")),
-        "load", "duplicate_imdb_id_older_copy"),
-    "zero-byte poster": (poster_case(b""), "images", "poster_empty_file"),
-    "corrupt poster": (poster_case(poster_jpeg(2)[:200]), "images", "poster_corrupt_image"),
-    "not an image named .jpg": (poster_case(b"GIF? no: plain text\n" * 3), "images", "poster_not_an_image"),
+        ("removed", "load", "duplicate_imdb_id_older_copy"), []),
+    "zero-byte poster": (poster_case(b""), ("changed", "images", "poster_empty_file"),
+                         [("images", "tt0000010", "empty_file")]),
+    "corrupt poster": (poster_case(poster_jpeg(2)[:200]), ("changed", "images", "poster_corrupt_image"),
+                       [("images", "tt0000010", "corrupt_image")]),
+    "not an image named .jpg": (poster_case(b"GIF? no: plain text\n" * 3), ("changed", "images", "poster_not_an_image"),
+                                [("images", "tt0000010", "not_an_image")]),
     "decompression bomb": (poster_case(b"\xff\xd8\xff\xc0\x00\x11\x08\xff\xff\xff\xff\x03" + b"\x00" * 40),
-                           "images", "poster_too_many_pixels"),
+                           ("changed", "images", "poster_too_many_pixels"), [("images", "tt0000010", "too_many_pixels")]),
     "poster_path escaping the crawl folder": (
-        lambda raw, items: items[0].update(poster_path="../../etc/passwd"), "images", "poster_poster_path_escapes_raw_folder"),
-    "unknown currency": (lambda raw, items: items[0].update(budget={"amount": 5.0, "currency": "XQZ"}),
-                         "clean", "budget_unknown_currency_to_null:XQZ"),
+        lambda raw, items: items[0].update(poster_path="../../etc/passwd"),
+        ("changed", "images", "poster_poster_path_escapes_raw_folder"),
+        [("images", "tt0000010", "poster_path_escapes_raw_folder")]),
+    "unknown currency": (
+        lambda raw, items: items[0].update(budget={"amount": 5.0, "currency": "XQZ"}),
+        ("changed", "clean", "budget_unknown_currency_to_null:XQZ"),
+        [("clean", "tt0000010", "budget currency 'XQZ' is not in the rate table (version 1, 2016-12-30); "
+                                "stored as null")]),
 }
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_is_counted_and_nothing_valid_is_lost(tmp_path, capsys, case):
-    mutate, stage, reason = CASES[case]
+    mutate, (kind, stage, key), expected = CASES[case]
     raw = raw_with(tmp_path, mutate)
     out = tmp_path / "ds"
     code, stdout, err = run(capsys, "build", "--raw", raw, "--out", out, "--min-votes", -1, "--image-size", "32x32",
                             "--workers", 1, "--no-plots", "--quiet")
     assert code == 0, err
     info = json.loads((out / "build.json").read_text())
-    counts = info["counts"]
-    assert counts["removed"].get(stage, {}).get(reason.replace(" ", "_").split(" (")[0]) or \
-        counts["changed"].get(stage, {}).get(reason) or \
-        any(reason in q["reason"] for q in map(json.loads, (out / "quarantine.jsonl").read_text().splitlines()))
+    assert info["counts"][kind][stage][key] == 1
+    entries = [json.loads(line) for line in (out / "quarantine.jsonl").read_text().splitlines()]
+    got = [(e["stage"], e["where"], e["reason"]) for e in entries]
+    assert [(s, w[-len(want):], r) for (s, w, r), (_, want, _) in zip(got, expected, strict=True)] == expected
+    assert info["counts"]["quarantined"] == len(expected)
     assert sum(s["rows"] for s in info["splits"].values()) == 20  # every good title survived
-    assert "quarantined" in stdout
+    assert f"; {len(expected)} items quarantined (see {out / 'quarantine.jsonl'})" in stdout
+
+
+def test_quarantine_file_is_capped_but_the_count_is_not(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(dataset.build, "Report", lambda: Report(max_quarantine=3))
+
+    def unknown_currency_everywhere(raw, items) -> None:
+        for i in items:
+            i.update(budget={"amount": 5.0, "currency": "XQZ"})
+
+    raw = raw_with(tmp_path, unknown_currency_everywhere)
+    out = tmp_path / "ds"
+    code, stdout, err = run(capsys, "build", "--raw", raw, "--out", out, "--min-votes", -1, "--no-plots", "--quiet")
+    assert code == 0, err
+    counts = json.loads((out / "build.json").read_text())["counts"]
+    assert counts["quarantined"] == 20 and counts["quarantine_file_entries"] == 3
+    assert len((out / "quarantine.jsonl").read_text().splitlines()) == 3
+    assert "20 items quarantined" in stdout and "which holds the first 3)" in stdout
 
 
 def test_truncated_gzip_keeps_earlier_lines_and_says_so(tmp_path, capsys):

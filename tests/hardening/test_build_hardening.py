@@ -68,7 +68,7 @@ def test_every_kind_of_bad_input_at_once_is_counted_exactly(tmp_path, capsys) ->
     assert sum(s["rows"] for s in info["splits"].values()) == 30  # every valid title kept
     entries = quarantine(ds)
     reasons = [e["reason"] for e in entries]
-    expected_bad = len(BAD_LINES) + len(BAD_POSTERS) + 1  # + the escaping poster_path
+    expected_bad = len(BAD_LINES) + len(BAD_POSTERS) + 2  # + the escaping poster_path and the unknown currency
     assert len(entries) == expected_bad, reasons
     assert f"{expected_bad} items quarantined" in out
     for reason in BAD_LINES.values():
@@ -79,6 +79,8 @@ def test_every_kind_of_bad_input_at_once_is_counted_exactly(tmp_path, capsys) ->
     assert removed.get("duplicate_imdb_id_older_copy") == 1
     changed = json.dumps(info["counts"])
     assert "budget_unknown_currency_to_null:XQZ" in changed
+    assert {"stage": "clean", "where": "tt0000025", "reason": "budget currency 'XQZ' is not in the rate table "
+            "(version 1, 2016-12-30); stored as null"} in entries
     for _, reason in BAD_POSTERS.values():
         assert reason in changed or any(reason.removeprefix("poster_").replace("_", " ") in r for r in reasons), reason
 
