@@ -63,19 +63,39 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _tree_sha256(folder: Path) -> tuple[int, str]:
+    """(files, sha256 over every file's relative path and content sha1), in path order.
+
+    By content, not by name and size: a poster re-encoded in place keeps both. Costs one read of
+    every file (the images stage reads them again); a folder of N posters adds N small reads."""
+    digest, files = hashlib.sha256(), 0
+    for top, dirs, names in os.walk(folder):
+        dirs.sort()
+        for name in sorted(names):
+            path = Path(top, name)
+            if not path.is_file():
+                continue
+            with open(path, "rb") as fh:
+                content = hashlib.file_digest(fh, "sha1")
+            digest.update(f"{path.relative_to(folder).as_posix()}\0{content.hexdigest()}\n".encode())
+            files += 1
+    return files, digest.hexdigest()
+
+
+MEDIA_FOLDERS = ("posters", "trailers", "trailer_frames")  # everything besides items the build reads
+
+
 def describe_inputs(raw_dirs: list[Path]) -> list[dict]:
-    """Checksums of every items file and embeddings file; posters by a listing fingerprint (name, size)."""
+    """Checksums of every items file, the embeddings file, and the media folders' contents (Contract 2)."""
     out = []
     for d in raw_dirs:
         files = item_files(d)
         entry = {"path": str(d), "items": len(files), "sha256": [_sha256(f) for f in files]}
         if (d / EMBEDDINGS_FILE).is_file():
             entry["frame_embeddings_sha256"] = _sha256(d / EMBEDDINGS_FILE)
-        posters = d / "posters"
-        if posters.is_dir():
-            listing = sorted((p.name, p.stat().st_size) for p in posters.iterdir() if p.is_file())
-            entry["posters"] = len(listing)
-            entry["posters_listing_sha256"] = hashlib.sha256(repr(listing).encode()).hexdigest()
+        for name in MEDIA_FOLDERS:
+            if (d / name).is_dir():
+                entry[name], entry[f"{name}_sha256"] = _tree_sha256(d / name)
         out.append(entry)
     return out
 

@@ -10,7 +10,7 @@ import pytest
 
 import dataset
 from dataset import card
-from dataset.build import BuildParams, build
+from dataset.build import BuildParams, build, describe_inputs
 from dataset.images import ImageParams
 from dataset.oversample import OversampleParams
 from dataset.report import DatasetError
@@ -55,6 +55,22 @@ def test_rebuild_is_byte_identical(built, small_raw, tmp_path):
     assert digest(out) == digest(again)
     meta = pq.read_metadata(out / "data" / "train-00000-of-00001.parquet").metadata
     assert b"pandas" not in meta and b"huggingface" in meta
+
+
+def test_input_checksums_follow_poster_and_trailer_content(small_raw):
+    """A poster rewritten in place (same name, same size) or a new trailer frame changes build.json's inputs."""
+    before = describe_inputs([small_raw])[0]
+    assert before["posters"] == 23 and before["trailers"] == 1 and len(before["posters_sha256"]) == 64
+    poster = sorted((small_raw / "posters").iterdir())[0]
+    data = bytearray(poster.read_bytes())
+    data[-3] ^= 0xFF
+    poster.write_bytes(bytes(data))
+    after = describe_inputs([small_raw])[0]
+    assert after["posters"] == 23 and after["posters_sha256"] != before["posters_sha256"]
+    assert after["trailers_sha256"] == before["trailers_sha256"] and after["sha256"] == before["sha256"]
+    (small_raw / "trailer_frames" / "tt0000001").mkdir(parents=True)
+    (small_raw / "trailer_frames" / "tt0000001" / "0.jpg").write_bytes(b"frame")
+    assert describe_inputs([small_raw])[0]["trailer_frames"] == 1
 
 
 def test_oversampling_never_reaches_val_or_test(built):
