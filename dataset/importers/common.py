@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 from collections import Counter
 from datetime import UTC, datetime
@@ -18,6 +19,8 @@ FIELDS = [
     "directors", "writers", "actors", "keywords", "description", "budget", "gross_worldwide",
     "poster_url", "poster_path", "poster_sha1", "trailer_urls", "scraped_at", "source", "warnings",
 ]
+IMDB_ID = re.compile(r"tt\d{7,8}")
+BAD_ID = "imdb id is not tt followed by 7 or 8 digits"
 LISTS = {"genres", "countries", "languages", "directors", "writers", "actors", "keywords", "trailer_urls", "warnings"}
 
 
@@ -29,6 +32,21 @@ def item(source: str, scraped_at: str, **values) -> dict:
     if out["imdb_id"] and not out["url"]:
         out["url"] = f"https://www.imdb.com/title/{out['imdb_id']}/"
     return out
+
+
+def imdb_id_of(value: object) -> str | None:
+    """The id if it is exactly tt + 7–8 digits, else None: ids become file and folder names."""
+    text = value.strip() if isinstance(value, str) else ""
+    return text if IMDB_ID.fullmatch(text) and text.isascii() else None
+
+
+def inside(root: Path, relative: str) -> Path | None:
+    """`root / relative` if it resolves (symlinks followed) strictly inside `root`, else None."""
+    if not relative or os.path.isabs(relative):
+        return None
+    base = root.resolve()
+    path = (base / relative).resolve()
+    return path if path != base and path.is_relative_to(base) else None
 
 
 def require_file(path: Path, what: str) -> Path:

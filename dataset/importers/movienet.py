@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dataset.importers.common import RawWriter, item, require_file
+from dataset.importers.common import BAD_ID, RawWriter, imdb_id_of, item, require_file
 from dataset.report import DatasetError
 from dataset.sequences import EMBEDDINGS_FILE
 
@@ -35,9 +35,9 @@ def import_movienet(folder: Path, out: Path, limit: int | None = None) -> dict:
     writer = RawWriter(out, SOURCE, features)
     try:
         for i, row in enumerate(rows[:n]):
-            imdb_id = (row.get("imdb_id") or "").strip()
-            if not imdb_id.startswith("tt"):
-                writer.skip("no imdb id", f"{labels}:{i + 2}")
+            imdb_id = imdb_id_of(row.get("imdb_id"))
+            if imdb_id is None:
+                writer.skip(BAD_ID, f"{labels}:{i + 2}")
                 continue
             genres = [g.strip() for g in (row.get("genres") or "").split("|") if g.strip()]
             record = item(SOURCE, writer.scraped_at, imdb_id=imdb_id, genres=genres)

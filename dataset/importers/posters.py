@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from dataset.importers.common import RawWriter, item, require_file
+from dataset.importers.common import BAD_ID, RawWriter, imdb_id_of, item, require_file
 from dataset.report import DatasetError
 
 SOURCE = "posters"
@@ -28,9 +28,9 @@ def import_posters(labels: Path, images: Path, out: Path, limit: int | None = No
             for n, row in enumerate(reader, start=2):
                 if limit is not None and writer.items >= limit:
                     break
-                imdb_id = (row["imdb_id"] or "").strip()
-                if not imdb_id.startswith("tt"):
-                    writer.skip("no imdb id", f"{labels}:{n}")
+                imdb_id = imdb_id_of(row["imdb_id"])
+                if imdb_id is None:  # it names images/<imdb_id>.jpg: "../x" must never be read
+                    writer.skip(BAD_ID, f"{labels}:{n}")
                     continue
                 genres = [g.strip() for g in (row["genres"] or "").split("|") if g.strip() and g.strip() != "N/A"]
                 image = images / f"{imdb_id}.jpg"

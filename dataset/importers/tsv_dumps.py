@@ -10,7 +10,7 @@ import gzip
 import sys
 from pathlib import Path
 
-from dataset.importers.common import RawWriter, item
+from dataset.importers.common import BAD_ID, RawWriter, imdb_id_of, item
 from dataset.report import DatasetError
 
 SOURCE = "tsv-dumps"
@@ -62,10 +62,13 @@ def import_tsv_dumps(folder: Path, out: Path, title_types: list[str] | None = No
         writer.skip("rating or vote count is not a number", f"{ratings_path}:{tconst}")
     try:
         with fh:
-            for r in _rows(basics_path, fh):
+            for n, r in enumerate(_rows(basics_path, fh), start=2):
                 if limit is not None and writer.items >= limit:
                     break
                 if r.get("titleType") not in wanted or r.get("tconst") not in ratings:
+                    continue
+                if imdb_id_of(r["tconst"]) is None:
+                    writer.skip(BAD_ID, f"{basics_path}:{n}")
                     continue
                 rating, votes = ratings[r["tconst"]]
                 year = r.get("startYear")
