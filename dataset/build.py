@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import time
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from dataset.clean import clean_fields
@@ -143,7 +143,7 @@ def _swap_into_place(tmp: Path, out: Path) -> None:
 
 def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, quiet: bool = False) -> dict:
     """Raw crawl folders → a published dataset folder (Contract 2); returns build.json's content."""
-    params = params or BuildParams()
+    params = _effective(params or BuildParams())
     raw_dirs = [Path(d) for d in raw_dirs]
     out = Path(out)
     _clear_killed_builds(out)
@@ -226,6 +226,14 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def _effective(params: BuildParams) -> BuildParams:
+    """--require-poster means a usable poster: the filter sees only poster_path, so the images stage
+    drops rows whose poster is missing or fails to decode (as --missing-poster drop); build.json says so."""
+    if params.filter.require_poster and params.images.missing != "drop":
+        return replace(params, images=replace(params.images, missing="drop"))
+    return params
 
 
 def _stage_parameters(params: BuildParams) -> dict:

@@ -75,7 +75,9 @@ def parser() -> Parser:
     b.add_argument("--raw", type=Path, action="append", required=True, help="raw crawl folder (repeatable)")
     b.add_argument("--out", type=Path, required=True)
     b.add_argument("--min-votes", type=int, default=125, help="keep titles with MORE than this many votes; -1 off")
-    b.add_argument("--require-poster", action="store_true")
+    b.add_argument("--require-poster", action="store_true",
+                   help="keep only titles with a poster; with --image-size, titles whose poster file is missing or "
+                        "fails to decode are dropped too (images stage, counted as poster_unusable)")
     b.add_argument("--require-rating", action="store_true")
     b.add_argument("--title-type", action="append", default=[])
     b.add_argument("--year-min", type=int)
@@ -94,7 +96,8 @@ def parser() -> Parser:
     b.add_argument("--oversample-seed", type=int, default=0)
     b.add_argument("--image-size", type=size, action="append", default=[], help="HEIGHTxWIDTH, repeatable")
     b.add_argument("--fit", choices=["crop", "letterbox"], default="crop")
-    b.add_argument("--missing-poster", choices=["keep", "drop"], default="keep")
+    b.add_argument("--missing-poster", choices=["keep", "drop"], default="keep",
+                   help="a missing or corrupt poster: keep the row without it, or drop it (--require-poster: drop)")
     b.add_argument("--poster-duplicates", choices=["keep", "drop"], default="keep",
                    help="drop near-identical posters (pHash) from all titles but the first")
     b.add_argument("--trailer-samples", type=int, default=100)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pyarrow.parquet as pq
 import pytest
 
 import dataset.build
@@ -113,6 +114,25 @@ def test_quarantine_file_is_capped_but_the_count_is_not(tmp_path, capsys, monkey
     assert counts["quarantined"] == 20 and counts["quarantine_file_entries"] == 3
     assert len((out / "quarantine.jsonl").read_text().splitlines()) == 3
     assert "20 items quarantined" in stdout and "which holds the first 3)" in stdout
+
+
+@pytest.mark.parametrize("data", [poster_jpeg(2)[:200], b"", None])
+def test_require_poster_drops_titles_whose_poster_does_not_decode(tmp_path, capsys, data):
+    """--require-poster checks more than poster_path: a corrupt, empty or missing file drops the title."""
+    mutate = poster_case(b"" if data is None else data)
+    raw = raw_with(tmp_path, mutate)
+    if data is None:
+        (raw / "posters" / "bad.jpg").unlink()
+    out = tmp_path / "ds"
+    code, _, err = run(capsys, "build", "--raw", raw, "--out", out, "--min-votes", -1, "--image-size", "32x32",
+                       "--require-poster", "--workers", 1, "--no-plots", "--quiet")
+    assert code == 0, err
+    info = json.loads((out / "build.json").read_text())
+    assert info["counts"]["removed"]["filter"] == {"no_poster": 18}
+    assert info["counts"]["removed"]["images"] == {"poster_unusable": 1}
+    assert info["parameters"]["stages"]["images"]["missing"] == "drop"
+    ids = pq.read_table(out / "data", columns=["imdb_id"]).column("imdb_id").to_pylist()
+    assert ids == ["tt0000011"]
 
 
 def test_truncated_gzip_keeps_earlier_lines_and_says_so(tmp_path, capsys):
