@@ -111,6 +111,9 @@ def write_card(out_dir: Path, build: dict, names: list[str], plots: list[str]) -
               "listed under *Sources*. Targets: `rating` (regression), `rating_class` (classification, bins "
               f"{build['labels'].get('rating_bins')}), `genres` (multi-label over "
               f"{len(build['labels'].get('genres', []))} genres).", "",
+              "The genre multi-hot is not stored as a column: it is `genres` read against the vocabulary "
+              "`labels.genres` in `build.json`, in that order; `dataset.load(path, split, "
+              "[\"genres_multi_hot\"])` returns it as an `[N, G]` uint8 matrix.", "",
               "| split | rows | oversampled copies |", "|---|---|---|"]
     lines += [f"| {s} | {i['rows']:,} | {i['oversampled']:,} |" for s, i in splits.items()]
     lines += ["", "## Sources", ""]

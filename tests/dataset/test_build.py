@@ -46,6 +46,7 @@ def test_contract_2_layout_and_build_json(built):
     card_text = (out / "README.md").read_text()
     assert card_text.startswith("---\nconfigs:") and "Conditions of Use" in card_text and "duckdb" in card_text
     assert "votes_le_125" in card_text
+    assert "`labels.genres` in `build.json`" in card_text and "genres_multi_hot" in card_text
 
 
 def test_rebuild_is_byte_identical(built, small_raw, tmp_path):
