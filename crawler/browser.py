@@ -1,4 +1,4 @@
-"""Real-browser rendering in Debian's Chromium: Playwright settings and a Selenium middleware.
+"""Real-browser rendering in Debian's Chromium: Playwright settings and a Selenium download handler.
 
 Never downloads a browser or a driver: Playwright gets ``executable_path`` and Selenium a
 ``Service(executable_path=...)`` for /usr/bin/chromedriver, so Selenium Manager is not consulted.
@@ -6,23 +6,32 @@ Never downloads a browser or a driver: Playwright gets ``executable_path`` and S
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import shutil
 import tempfile
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
-from scrapy.http import HtmlResponse
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    ResponseDataLossError,
+)
+from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 
 from crawler.config import CHROMIUM_FLAGS, CrawlConfig
+from crawler.middlewares import AccountedHTTPDownloadHandler
 
 logger = logging.getLogger(__name__)
-READY_SELECTOR = "script#__NEXT_DATA__, script[type='application/ld+json'], #__next, main"
+DATA_SELECTOR = "script#__NEXT_DATA__, script[type='application/ld+json']"
 
 
 def apply_playwright_settings(settings: BaseSettings, config: CrawlConfig) -> None:
@@ -36,20 +45,85 @@ def apply_playwright_settings(settings: BaseSettings, config: CrawlConfig) -> No
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
 
 
-class SeleniumMiddleware:
-    """Renders requests marked ``meta['selenium']`` in headless Chromium through chromedriver.
+def apply_selenium_settings(settings: BaseSettings) -> None:
+    """Route http(s) through ``SeleniumDownloadHandler`` (only ``meta['selenium']`` requests render)."""
+    handler = "crawler.browser.SeleniumDownloadHandler"
+    settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
 
-    WebDriver calls block, so they run in a small thread pool, one driver per thread; each driver
-    is restarted every ``IMDB_SELENIUM_RESTART_EVERY`` pages so memory stays flat on long crawls.
+
+@dataclass(frozen=True)
+class Document:
+    """What Chromium's network log says about the main frame's last document."""
+
+    status: int | None = None
+    headers: dict[str, list[str]] = field(default_factory=dict)
+    error: str | None = None
+
+
+# Headers that described the bytes on the wire, not the rendered DOM Scrapy gets.
+WIRE_HEADERS = {"content-encoding", "content-length", "transfer-encoding"}
+NET_ERRORS: dict[str, type[Exception]] = {
+    "ERR_CONNECTION_REFUSED": DownloadConnectionRefusedError, "ERR_NAME_NOT_RESOLVED": CannotResolveHostError,
+    "ERR_TIMED_OUT": DownloadTimeoutError, "ERR_CONNECTION_TIMED_OUT": DownloadTimeoutError,
+    "ERR_CONTENT_LENGTH_MISMATCH": ResponseDataLossError, "ERR_INCOMPLETE_CHUNKED_ENCODING": ResponseDataLossError,
+}
+
+
+def main_document(messages: list[dict[str, Any]], frame_id: str) -> Document:
+    """Status, headers and network error of the main frame's last Document, from CDP Network events
+    (a WAF challenge page and the page its script reloads are two documents: the last one counts)."""
+    last: str | None = None
+    found: dict[str, Document] = {}
+    for message in messages:
+        method, params = message.get("method"), message.get("params", {})
+        if params.get("type") != "Document":
+            continue
+        request_id = params.get("requestId")
+        if method == "Network.responseReceived" and params.get("frameId") == frame_id:
+            response = params.get("response", {})
+            headers = {name: str(value).split("\n") for name, value in response.get("headers", {}).items()
+                       if name.lower() not in WIRE_HEADERS}
+            found[request_id], last = Document(int(response.get("status", 0)), headers), request_id
+        elif method == "Network.requestWillBeSent" and params.get("frameId") == frame_id:
+            last = request_id
+        elif method == "Network.loadingFailed" and request_id == last:
+            doc = found.get(request_id, Document())
+            found[request_id] = Document(doc.status, doc.headers, str(params.get("errorText", "net::ERR_FAILED")))
+    return found.get(last, Document()) if last else Document()
+
+
+def network_error(text: str, url: str) -> Exception:
+    """Chromium's ``net::ERR_…`` as the Scrapy exception the retry middleware knows."""
+    name = next((n for n in NET_ERRORS if n in text), None)
+    return NET_ERRORS.get(name or "", DownloadFailedError)(f"{text.strip().splitlines()[0]} ({url})")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    url: str
+    status: int
+    headers: dict[str, list[str]]
+    html: str
+
+
+class SeleniumDownloadHandler(AccountedHTTPDownloadHandler):
+    """Renders requests marked ``meta['selenium']`` in headless Chromium through chromedriver; all
+    other requests (robots.txt, posters) go through the plain HTTP handler.
+
+    Being a download handler, not a middleware, keeps rendered pages inside Scrapy's per-domain
+    slots, so DOWNLOAD_DELAY, AutoThrottle, CONCURRENT_REQUESTS_PER_DOMAIN and Retry-After pauses
+    hold as for plain pages. The response carries the real status and headers of the main document
+    (from Chromium's network log), so 429/503/500 are retried like any other. WebDriver calls block:
+    they run in ``IMDB_SELENIUM_DRIVERS`` threads, one driver per thread, each restarted every
+    ``IMDB_SELENIUM_RESTART_EVERY`` pages so memory stays flat on long crawls.
     """
 
     def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
         self.config = CrawlConfig.from_settings(crawler.settings)
-        if self.config.render != "selenium":
-            raise NotConfigured
-        self.crawler = crawler
+        self.stats = crawler.stats
         self.workers = max(1, crawler.settings.getint("IMDB_SELENIUM_DRIVERS", 2))
-        self.restart_every = crawler.settings.getint("IMDB_SELENIUM_RESTART_EVERY", 200)
+        self.restart_every = max(1, crawler.settings.getint("IMDB_SELENIUM_RESTART_EVERY", 200))
         self.timeout = crawler.settings.getfloat("IMDB_SELENIUM_TIMEOUT", 20.0)
         self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="selenium")
         self.local = threading.local()
@@ -57,18 +131,14 @@ class SeleniumMiddleware:
         self.lock = threading.Lock()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> SeleniumMiddleware:
-        return cls(crawler)
-
-    async def process_request(self, request: Request) -> HtmlResponse | None:
+    async def download_request(self, request: Request) -> Response:
         if not request.meta.get("selenium"):
-            return None
+            return await super().download_request(request)
         loop = asyncio.get_running_loop()
-        url, html = await loop.run_in_executor(self.pool, self._render, request.url)
-        self.crawler.stats.inc_value("imdb/selenium/pages")
-        return HtmlResponse(url, body=html.encode("utf-8"), encoding="utf-8", request=request,
-                            flags=["selenium"])
+        page = await loop.run_in_executor(self.pool, self._render, request.url)
+        self.stats.inc_value("imdb/selenium/pages")
+        return HtmlResponse(page.url, status=page.status, headers=page.headers, body=page.html.encode("utf-8"),
+                            encoding="utf-8", request=request, flags=["selenium"])
 
     def _driver(self) -> Any:
         driver = getattr(self.local, "driver", None)
@@ -90,25 +160,54 @@ class SeleniumMiddleware:
         options.binary_location = self.config.chromium
         for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
             options.add_argument(flag)
+        # the network log is the only place WebDriver exposes a document's status and headers
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+        options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
         driver = webdriver.Chrome(service=Service(executable_path=self.config.chromedriver), options=options)
         driver.set_page_load_timeout(self.timeout)
         with self.lock:
             self.drivers.append((driver, profile))
         return driver
 
-    def _render(self, url: str) -> tuple[str, str]:
-        from selenium.common.exceptions import TimeoutException
+    def _render(self, url: str) -> Rendered:
+        from selenium.common.exceptions import TimeoutException, WebDriverException
         from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
 
         driver = self._driver()
-        driver.get(url)
-        try:  # a challenge page runs its script and reloads; wait until the real page is there
-            WebDriverWait(driver, self.timeout).until(
-                lambda d: d.find_elements(By.CSS_SELECTOR, "script#__NEXT_DATA__, script[type='application/ld+json']"))
+        try:
+            driver.get(url)
         except TimeoutException:
-            logger.debug("no page state after %.0fs: %s", self.timeout, url)
-        return driver.current_url, driver.page_source
+            raise DownloadTimeoutError(f"page load took over {self.timeout:g}s ({url})") from None
+        except WebDriverException as exc:
+            if "net::ERR_" in (exc.msg or ""):
+                raise network_error(exc.msg[exc.msg.index("net::ERR_"):], url) from None
+            self._quit(driver)  # chromedriver or Chromium died: the next page starts a fresh one
+            self.local.driver = None
+            raise DownloadFailedError(f"chromedriver failed: {(exc.msg or type(exc).__name__).splitlines()[0]}") from None
+        status = self._navigation_status(driver)
+        if status is None or 200 <= status < 300:
+            try:  # a challenge page runs its script and reloads; wait until the real page is there
+                WebDriverWait(driver, self.timeout).until(
+                    lambda d: d.find_elements(By.CSS_SELECTOR, DATA_SELECTOR))
+            except TimeoutException:
+                logger.debug("no page state after %.0fs: %s", self.timeout, url)
+        frame_id = driver.execute_cdp_cmd("Page.getFrameTree", {})["frameTree"]["frame"]["id"]
+        messages = [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
+        document = main_document(messages, frame_id)
+        if document.error:
+            raise network_error(document.error, url)
+        status = document.status or self._navigation_status(driver)
+        if not status:
+            raise DownloadFailedError(f"Chromium loaded no document ({url})")
+        return Rendered(driver.current_url, status, document.headers, driver.page_source)
+
+    @staticmethod
+    def _navigation_status(driver: Any) -> int | None:
+        """The HTTP status of the document now shown (Navigation Timing Level 2)."""
+        status = driver.execute_script(
+            "const e = performance.getEntriesByType('navigation')[0]; return e ? e.responseStatus : null;")
+        return int(status) if status else None
 
     def _quit(self, driver: Any) -> None:
         with self.lock:
@@ -123,6 +222,10 @@ class SeleniumMiddleware:
             shutil.rmtree(entry[1], ignore_errors=True)
 
     def spider_closed(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
         for driver, _ in list(self.drivers):
             self._quit(driver)
-        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    async def close(self) -> None:
+        self.spider_closed()
+        await super().close()

@@ -1,7 +1,7 @@
 """Downloader middlewares: the bot challenge, polite retries, resume skips and a careful cache.
 
-The rendering middleware (Selenium) lives in ``crawler/selenium.py``; Playwright is a download
-handler (scrapy-playwright) switched on by the spider's ``update_settings``.
+Rendering lives in ``crawler/browser.py``: both browsers are download handlers (scrapy-playwright,
+and ``SeleniumDownloadHandler``) switched on by the spider's ``update_settings``.
 """
 from __future__ import annotations
 
@@ -43,8 +43,8 @@ WAF_MESSAGE = (
 
 def is_challenge(response: Response) -> bool:
     """A WAF challenge: ``x-amzn-waf-action: challenge`` (on a 202, or a 200 from some edges), or a
-    2xx with an empty body. A browser-rendered page reports the status and headers of its first
-    navigation, so it counts as passed once its content holds the page's data blocks."""
+    2xx with an empty body. A Playwright page reports the status and headers of its first
+    navigation, so a rendered page counts as passed once its content holds the page's data blocks."""
     if not 200 <= response.status < 300:
         return False
     body = response.body

@@ -49,7 +49,6 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.WafChallengeMiddleware": 560,
-    "crawler.browser.SeleniumMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,

@@ -43,6 +43,10 @@ class ImdbSpider(scrapy.Spider):
             from crawler.browser import apply_playwright_settings
 
             apply_playwright_settings(settings, config)
+        if config.render == "selenium":
+            from crawler.browser import apply_selenium_settings
+
+            apply_selenium_settings(settings)
         if config.scheduler == "redis":
             from crawler.distributed import apply_redis_settings  # scrapy-redis only when asked for
 
