@@ -172,8 +172,8 @@ def next_page_props(rec: dict, base: str, extras: dict, poster_dims: tuple[int, 
                                     "displayName": {"value": "SD"}}]}}
         for k, vid in enumerate(rec["trailer_ids"])]}
     main: dict = {"id": iid}
-    main["countriesDetails"] = {"countries": [{"id": COUNTRY_IDS.get(c) or _code(c), "text": c} for c in rec["countries"] or []]}
-    main["spokenLanguages"] = {"spokenLanguages": [{"id": LANGUAGE_IDS.get(lang) or _code(lang), "text": lang} for lang in rec["languages"] or []]}
+    main["countriesDetails"] = {"countries": [{"id": country_id(c), "text": c} for c in rec["countries"] or []]}
+    main["spokenLanguages"] = {"spokenLanguages": [{"id": language_id(lang), "text": lang} for lang in rec["languages"] or []]}
     main["productionBudget"] = {"budget": _money(rec["budget"])} if rec["budget"] else None
     main["worldwideGross"] = {"total": _money(rec["gross_worldwide"])} if rec["gross_worldwide"] else None
     lifetime = extras.get("lifetime_gross")
@@ -201,5 +201,11 @@ def next_data(page: str, query: dict, page_props: dict) -> dict:
             "customServer": True, "appGip": True, "scriptLoader": []}
 
 
-def _code(text: str) -> str:
-    return text[:2].lower()
+def country_id(name: str) -> str:
+    """IMDb's id of a country name (`US`), or a stand-in from its first letters."""
+    return COUNTRY_IDS.get(name) or name[:2].lower()
+
+
+def language_id(name: str) -> str:
+    """IMDb's id of a language name (`en`), or a stand-in from its first letters."""
+    return LANGUAGE_IDS.get(name) or name[:2].lower()

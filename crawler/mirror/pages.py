@@ -4,12 +4,15 @@ Pages are pure functions of (record, base URL, seed): the same inputs give byte-
 """
 from __future__ import annotations
 
+import calendar
 import html
 import re
 
 from .pagedata import (
+    country_id,
     dumps,
     json_ld,
+    language_id,
     next_data,
     next_page_props,
     person_id,
@@ -17,7 +20,7 @@ from .pagedata import (
     runtime_text,
     script_json,
 )
-from .paths import TITLE_PAGE_KEYWORDS
+from .paths import OLD_LAYOUT_LABELS, TITLE_PAGE_KEYWORDS, TITLE_TYPE_HINTS
 
 _SPECIAL = re.compile(r"[&<>\"']")
 
@@ -113,14 +116,13 @@ def _title_body(rec: dict, base: str) -> str:
              f'<span class="hero__primary-text" data-testid="hero__primary-text">{escape(rec["title"] or "")}</span></h1>']
     if rec["original_title"] and rec["original_title"] != rec["title"]:
         parts.append(f'<div class="sc-original-title">Original title: {escape(rec["original_title"])}</div>')
-    meta = [str(rec["year"]) if rec["year"] else "", rec["content_rating"] or "",
-            runtime_text(rec["runtime_min"]) if rec["runtime_min"] else ""]
-    parts.append('<ul class="ipc-inline-list ipc-inline-list--show-dividers">'
-                 + "".join(f'<li class="ipc-inline-list__item">{escape(m)}</li>' for m in meta if m) + "</ul>")
+    parts.append(_hero_metadata(rec))
     if rec["rating"] is not None:
         parts.append('<div data-testid="hero-rating-bar__aggregate-rating__score" class="sc-rating">'
                      f'<span>{rec["rating"]}</span><span>/10</span></div>'
                      f'<div class="sc-votes">{_short_count(rec["votes"] or 0)}</div>')
+    if rec["metascore"] is not None:
+        parts.append(_metascore(iid, rec["metascore"]))
     if rec["poster_id"]:
         src = poster_url(base, rec["poster_id"], "QL75_UX190_CR0,0,190,281_")
         parts.append(f'<div class="ipc-poster" data-testid="hero-media__poster"><img alt="{escape(rec["title"] or "")}" '
@@ -145,17 +147,92 @@ def _title_body(rec: dict, base: str) -> str:
         more = len(kws) - TITLE_PAGE_KEYWORDS
         more_link = f'<a class="ipc-chip" href="{base}/title/{iid}/keywords/">{more} more</a>' if more > 0 else ""
         parts.append(f'<div data-testid="storyline-plot-keywords" class="ipc-chip-list">{chips}{more_link}</div>')
-    details = [("Countries of origin", rec["countries"]), ("Languages", rec["languages"]), ("Color", [rec["color"]] if rec["color"] else None)]
-    parts.append('<section data-testid="Details"><ul class="ipc-metadata-list">' + "".join(
-        f'<li class="ipc-metadata-list__item"><span class="ipc-metadata-list-item__label">{label}</span>'
-        f'<ul class="ipc-inline-list">{"".join(f"<li>{escape(v)}</li>" for v in values)}</ul></li>'
-        for label, values in details if values) + "</ul></section>")
-    money = [("Budget", rec["budget"]), ("Gross worldwide", rec["gross_worldwide"])]
-    parts.append('<section data-testid="BoxOffice">' + "".join(
-        f'<li data-testid="title-boxoffice-{label.split()[0].lower()}"><span>{label}</span>'
-        f'<span class="ipc-metadata-list-item__list-content-item">{_money_text(v)}</span></li>'
-        for label, v in money if v) + "</section></section></main>")
+    parts.append(_details(rec))
+    parts.append(_box_office(rec))
+    parts.append(_tech_specs(rec))
+    parts.append("</section></main>")
     return "".join(parts)
+
+
+def _hero_metadata(rec: dict) -> str:
+    """The hero list under the title, as IMDb writes it: a type label for non-movies, year and certificate links, runtime."""
+    iid, link = rec["imdb_id"], 'class="ipc-link ipc-link--baseAlt ipc-link--inherit-color"'
+    items = []
+    if hint := TITLE_TYPE_HINTS.get(rec["title_type"] or ""):
+        items.append(hint)
+    if rec["year"]:
+        items.append(f'<a {link} href="/title/{iid}/releaseinfo/?ref_=tt_ov_rdat">{rec["year"]}</a>')
+    if rec["content_rating"]:
+        items.append(f'<a {link} href="/title/{iid}/parentalguide/?ref_=tt_ov_pg#certificates">'
+                     f'{escape(rec["content_rating"])}</a>')
+    if rec["runtime_min"]:
+        items.append(runtime_text(rec["runtime_min"]))
+    return ('<ul class="ipc-inline-list ipc-inline-list--show-dividers sc-hero-metadata baseAlt" role="presentation">'
+            + "".join(f'<li role="presentation" class="ipc-inline-list__item">{i}</li>' for i in items) + "</ul>")
+
+
+def _metascore(iid: str, score: int) -> str:
+    colour = "#54A72A" if score >= 61 else "#FFCC33" if score >= 40 else "#FF0000"
+    return ('<ul class="ipc-inline-list sc-review-bar baseAlt" data-testid="reviewContent-all-reviews" role="presentation">'
+            f'<li role="presentation" class="ipc-inline-list__item"><a class="ipc-link ipc-link--baseAlt" '
+            f'href="/title/{iid}/criticreviews/?ref_=tt_ov_rt"><span class="three-Elements"><span class="score">'
+            f'<span class="sc-metascore metacritic-score-box" style="background-color:{colour}">{score}</span></span>'
+            '<span class="label"><span class="metacritic-score-label">Metascore</span></span></span></a></li></ul>')
+
+
+def _metadata_item(testid: str, label: str, values: list[str], hrefs: list[str] | None = None) -> str:
+    """One `ipc-metadata-list__item` of the Details / Box office / Technical specs sections."""
+    cls = "ipc-metadata-list-item__list-content-item"
+    if hrefs:
+        contents = [f'<a class="{cls} {cls}--link" href="{h}">{escape(v)}</a>' for v, h in zip(values, hrefs, strict=True)]
+    else:
+        contents = [f'<span class="{cls}">{escape(v)}</span>' for v in values]
+    return (f'<li role="presentation" class="ipc-metadata-list__item" data-testid="{testid}">'
+            f'<span class="ipc-metadata-list-item__label">{label}</span>'
+            '<div class="ipc-metadata-list-item__content-container"><ul class="ipc-inline-list ipc-inline-list--show-dividers '
+            'ipc-inline-list--inline ipc-metadata-list-item__list-content base" role="presentation">'
+            + "".join(f'<li role="presentation" class="ipc-inline-list__item">{c}</li>' for c in contents) + "</ul></div></li>")
+
+
+def _section(testid: str, title: str, items: list[str]) -> str:
+    return (f'<section data-testid="{testid}" class="ipc-page-section ipc-page-section--base">'
+            f'<div class="ipc-title"><h3 class="ipc-title__text">{title}</h3></div>'
+            f'<div data-testid="title-{testid.lower()}-section"><ul class="ipc-metadata-list ipc-metadata-list--dividers-all '
+            f'ipc-metadata-list--base" role="presentation">{"".join(items)}</ul></div></section>')
+
+
+def _details(rec: dict) -> str:
+    items = []
+    if countries := rec["countries"]:
+        hrefs = [f"/search/title/?country_of_origin={country_id(c)}&amp;ref_=tt_dt_cn" for c in countries]
+        label = "Countries of origin" if len(countries) > 1 else "Country of origin"
+        items.append(_metadata_item("title-details-origin", label, countries, hrefs))
+    if languages := rec["languages"]:
+        hrefs = [f"/search/title?title_type=feature&amp;primary_language={language_id(lang)}&amp;sort=moviemeter,asc"
+                 "&amp;ref_=tt_dt_ln" for lang in languages]
+        items.append(_metadata_item("title-details-languages", "Languages" if len(languages) > 1 else "Language",
+                                    languages, hrefs))
+    return _section("Details", "Details", items)
+
+
+def _box_office(rec: dict) -> str:
+    items = []
+    if rec["budget"]:
+        items.append(_metadata_item("title-boxoffice-budget", "Budget", [f"{_money_text(rec['budget'])} (estimated)"]))
+    if rec["gross_worldwide"]:
+        items.append(_metadata_item("title-boxoffice-cumulativeworldwidegross", "Gross worldwide",
+                                    [_money_text(rec["gross_worldwide"])]))
+    return _section("BoxOffice", "Box office", items) if items else ""
+
+
+def _tech_specs(rec: dict) -> str:
+    items = []
+    if rec["runtime_min"]:
+        items.append(_metadata_item("title-techspec_runtime", "Runtime", [runtime_text(rec["runtime_min"])]))
+    if rec["color"]:
+        href = f"/search/title/?colors={rec['color'].lower().replace(' ', '_')}&amp;ref_=tt_spec_att"
+        items.append(_metadata_item("title-techspec_color", "Color", [rec["color"]], [href]))
+    return _section("TechSpecs", "Technical specs", items) if items else ""
 
 
 def _reference_body(rec: dict, base: str) -> str:
@@ -201,17 +278,71 @@ def old_layout_page(rec: dict, base: str, seed: int) -> str:
                   f'<span itemprop="ratingValue">{rec["rating"]}</span></strong><span class="grey">/</span>'
                   f'<span class="grey" itemprop="bestRating">10</span></div>'
                   f'<a href="/title/{iid}/ratings"><span class="small" itemprop="ratingCount">{rec["votes"]:,}</span></a>')
+    original = ""
+    if rec["original_title"] and rec["original_title"] != rec["title"]:
+        original = (f'<div class="originalTitle">{escape(rec["original_title"])}'
+                    '<span class="description"> (original title)</span></div>')
     body = (f'<div id="pagecontent"><div class="title_wrapper"><h1 itemprop="name" class="">{escape(rec["title"] or "")}&nbsp;'
-            f'<span id="titleYear">(<a href="/year/{rec["year"]}/">{rec["year"] or ""}</a>)</span></h1>'
+            f'<span id="titleYear">(<a href="/year/{rec["year"]}/">{rec["year"] or ""}</a>)</span></h1>{original}'
             f'<div class="subtext">{escape(rec["content_rating"] or "")} | <time itemprop="duration">'
             f'{runtime_text(rec["runtime_min"]) if rec["runtime_min"] else ""}</time> | '
-            + ", ".join(f'<a href="/genre/{escape(g)}">{escape(g)}</a>' for g in rec["genres"] or []) + "</div></div>"
-            f'<div class="ratings_wrapper">{rating}</div>'
+            + ", ".join(f'<a href="/genre/{escape(g)}">{escape(g)}</a>' for g in rec["genres"] or [])
+            + _old_release_link(rec) + "</div></div>"
+            f'<div class="ratings_wrapper">{rating}</div>{_old_metascore(iid, rec["metascore"])}'
             f'<div class="plot_summary"><div class="summary_text">{escape(rec["description"] or "")}</div></div>'
             f'<div class="see-more inline canwrap" itemprop="keywords"><h4 class="inline">Plot Keywords:</h4> '
-            f'{kw_links} {see_all}</div></div>')
+            f'{kw_links} {see_all}</div>{_old_details(rec)}</div>')
     head = _head(_page_title(rec), rec["description"] or "", f"{base}/title/{iid}/", json_ld(rec, base, seed))
     return head + body + _tail(None)
+
+
+def _old_release_link(rec: dict) -> str:
+    """`TV Movie 31 March 1999`: the old subtext's last link, whose label was its only hint of the title type."""
+    hint = TITLE_TYPE_HINTS.get(rec["title_type"] or "", "") if rec["title_type"] != "short" else ""
+    when = str(rec["year"] or "")
+    if rec["release_date"]:
+        y, m, d = (int(p) for p in rec["release_date"].split("-"))
+        when = f"{d} {calendar.month_name[m]} {y}"
+    text = f"{hint} {when}".strip()
+    return (f' | <a href="/title/{rec["imdb_id"]}/releaseinfo" title="See more release dates">{escape(text)}</a>'
+            if text else "")
+
+
+def _old_metascore(iid: str, score: int | None) -> str:
+    if score is None:
+        return ""
+    kind = "favorable" if score >= 61 else "mixed" if score >= 40 else "unfavorable"
+    return (f'<div class="titleReviewBar"><div class="titleReviewBarItem"><a href="/title/{iid}/criticreviews">'
+            f'<div class="metacriticScore score_{kind} titleReviewBarSubItem"><span>{score}</span></div></a>'
+            '<div class="titleReviewBarSubItem"><div>Metascore</div></div></div></div>')
+
+
+def _old_details(rec: dict) -> str:
+    """The pre-2020 "Details" article: one `txt-block` per fact, labelled by an inline <h4>."""
+    def block(field: str, content: str) -> str:
+        return f'<div class="txt-block">\n<h4 class="inline">{OLD_LAYOUT_LABELS[field]}</h4> {content}\n</div>'
+
+    def links(values: list[str], param: str, code) -> str:
+        return '<span class="ghost">|</span> '.join(
+            f'<a href="/search/title?{param}={code(v).lower()}&amp;ref_=tt_dt_dt">{escape(v)}</a>' for v in values)
+
+    parts = ['<div id="titleDetails" class="article"><h2>Details</h2>']
+    if rec["countries"]:
+        parts.append(block("countries", links(rec["countries"], "country_of_origin", country_id)))
+    if rec["languages"]:
+        parts.append(block("languages", links(rec["languages"], "primary_language", language_id)))
+    if rec["budget"] or rec["gross_worldwide"]:
+        parts.append('<h3 class="subheading">Box Office</h3>')
+    if rec["budget"]:
+        parts.append(block("budget", f'{_money_text(rec["budget"])}\n<span class="attribute">(estimated)</span>'))
+    if rec["gross_worldwide"]:
+        parts.append(block("gross_worldwide", _money_text(rec["gross_worldwide"])))
+    parts.append('<h3 class="subheading">Technical Specs</h3>')
+    if rec["runtime_min"]:
+        parts.append(block("runtime_min", f'<time datetime="PT{rec["runtime_min"]}M">{rec["runtime_min"]} min</time>'))
+    if rec["color"]:
+        parts.append(block("color", links([rec["color"]], "colors", lambda c: c.replace(" ", "_"))))
+    return "".join(parts) + "</div>"
 
 
 def not_found_page(path: str) -> str:

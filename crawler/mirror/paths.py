@@ -43,6 +43,19 @@ KEYWORDS_PAGE_PATH = "contentData.data.title.keywords.edges[].node.keyword.text.
 KEYWORDS_PAGE_TOTAL_PATH = "contentData.data.title.keywords.total"
 SEARCH_ITEMS_PATH = "searchResults.titleResults.titleListItems"
 SEARCH_TOTAL_PATH = "searchResults.titleResults.total"
+# What a page without `__NEXT_DATA__` still shows in its HTML (the crawler's XPaths are in crawler/extract.py):
+# the 2025–26 layout marks each item with a data-testid, the pre-2020 layout labels a `txt-block` with an <h4>.
+TITLE_HTML_TESTIDS = {"countries": "title-details-origin", "languages": "title-details-languages",
+                      "color": "title-techspec_color", "budget": "title-boxoffice-budget",
+                      "gross_worldwide": "title-boxoffice-cumulativeworldwidegross"}
+OLD_LAYOUT_LABELS = {"countries": "Country:", "languages": "Language:", "color": "Color:", "budget": "Budget:",
+                     "gross_worldwide": "Cumulative Worldwide Gross:", "runtime_min": "Runtime:"}
+# The label IMDb shows before the year for titles that are not plain movies: first item of the modern hero
+# list, start of the old layout's release-date link (which had none for shorts: "Short" was a genre there).
+# JSON-LD says "Movie" for movie, tvMovie, short and video alike, so this label is the only HTML hint.
+TITLE_TYPE_HINTS = {"tvMovie": "TV Movie", "short": "Short", "video": "Video", "tvSeries": "TV Series",
+                    "tvMiniSeries": "TV Mini Series", "tvSpecial": "TV Special", "tvShort": "TV Short",
+                    "videoGame": "Video Game"}
 # the JSON-LD @type of each title type (several types share "Movie", so @type alone cannot tell them apart)
 JSONLD_TYPES = {"movie": "Movie", "tvMovie": "Movie", "short": "Movie", "video": "Movie",
                 "tvSeries": "TVSeries", "tvEpisode": "TVEpisode", "videoGame": "VideoGame"}

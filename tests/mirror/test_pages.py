@@ -111,3 +111,39 @@ def test_huge_synthetic_catalog_costs_no_memory_up_front():
     assert len({big.id_at(i) for i in range(0, 1_000_000, 997)}) == len(range(0, 1_000_000, 997))
     with pytest.raises(ValueError, match="synthetic:N"):
         load_catalog("synthetic:0")
+
+
+def test_html_shows_the_details_where_real_pages_do(mirror):
+    """Without the page state a parser has only the HTML: the 2025–26 body marks countries, languages, colour,
+    budget and gross with IMDb's data-testids, the old layout with `txt-block` <h4> labels; non-movies carry
+    their type label (paths.TITLE_TYPE_HINTS) in the hero list."""
+    from parsel import Selector
+
+    from crawler.mirror.pages import old_layout_page
+    from crawler.mirror.paths import OLD_LAYOUT_LABELS, TITLE_HTML_TESTIDS, TITLE_TYPE_HINTS
+
+    client = Client(mirror.base_url)
+    for imdb_id in list(mirror.catalog.ids())[:150]:
+        rec = mirror.catalog.record(imdb_id)
+        modern = Selector(text=client.get(f"/title/{imdb_id}/")[2].decode())
+        old = Selector(text=old_layout_page(rec, mirror.base_url, mirror.seed))
+        for field, testid in TITLE_HTML_TESTIDS.items():
+            shown = modern.xpath(f'//li[@data-testid="{testid}"]//li//text()').getall()
+            label = OLD_LAYOUT_LABELS[field]
+            block = f'//div[@class="txt-block"][h4="{label}"]'
+            shown_old = [t.strip() for t in old.xpath(f"{block}/a/text()|{block}/text()").getall() if t.strip()]
+            value = rec[field]
+            if value is None:
+                assert shown == [] and shown_old == [], (imdb_id, field)
+            elif field in ("budget", "gross_worldwide"):
+                amount = f"{value['amount']:,.0f}"
+                assert amount in shown[0] and amount in shown_old[0], (imdb_id, field, shown, shown_old)
+            else:
+                assert shown == shown_old == ([value] if isinstance(value, str) else value), (imdb_id, field)
+        hero = modern.xpath('//h1[@data-testid="hero__pageTitle"]/following-sibling::ul[1]/li[1]/text()').getall()
+        hint = TITLE_TYPE_HINTS.get(rec["title_type"])
+        assert hero[:1] == [hint] if hint else not set(hero) & set(TITLE_TYPE_HINTS.values()), (imdb_id, hero)
+        if rec["metascore"] is not None:
+            assert modern.css("span.metacritic-score-box::text").get() == str(rec["metascore"])
+            assert old.css("div.metacriticScore span::text").get() == str(rec["metascore"])
+    client.close()
