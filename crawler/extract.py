@@ -85,16 +85,31 @@ def _first(parse: Parser) -> Parser:
 
 
 def _title_type(value: Any) -> str | None:
-    """``titleType.id`` as is; schema.org ``@type`` mapped onto the same vocabulary."""
+    """``titleType.id`` as is; schema.org ``@type`` and the HTML's type label ("TV Movie",
+    "TV Series (2008–2013)") mapped onto the same vocabulary; other HTML text (a runtime, a date) is None."""
     value = _first(parsers.text)(value)
     if value is None:
         return None
-    return _SCHEMA_TYPES.get(value, value[:1].lower() + value[1:])
+    if value in _SCHEMA_TYPES:
+        return _SCHEMA_TYPES[value]
+    for label, type_id in _TYPE_LABELS:
+        if value == label or value.startswith(label + " "):
+            return type_id
+    if re.fullmatch(r"[A-Za-z]+", value):
+        return value[:1].lower() + value[1:]  # an id, or a schema.org type this table does not know yet
+    return None
 
 
 _SCHEMA_TYPES = {"Movie": "movie", "TVSeries": "tvSeries", "TVEpisode": "tvEpisode",
                  "VideoGame": "videoGame", "TVMiniSeries": "tvMiniSeries", "TVMovie": "tvMovie",
                  "TVSpecial": "tvSpecial", "TVShort": "tvShort", "CreativeWork": None}
+# The label IMDb writes before the year for titles that are not plain movies (JSON-LD calls movies,
+# TV movies, shorts and videos all "Movie"); longest first, so "Video Game" wins over "Video".
+_TYPE_LABELS = sorted({"TV Movie": "tvMovie", "Short": "short", "Video": "video", "Video Game": "videoGame",
+                       "TV Series": "tvSeries", "TV Mini Series": "tvMiniSeries", "TV Mini-Series": "tvMiniSeries",
+                       "TV Special": "tvSpecial", "TV Short": "tvShort", "TV Episode": "tvEpisode",
+                       "Episode aired": "tvEpisode", "Music Video": "musicVideo", "Podcast Series": "podcastSeries",
+                       "Podcast Episode": "podcastEpisode"}.items(), key=lambda kv: -len(kv[0]))
 
 
 def _year(value: Any) -> int | None:
@@ -109,7 +124,13 @@ def _keywords(value: Any) -> list[str]:
 
 
 _text, _int, _num = _first(parsers.text), _first(parsers.integer), _first(parsers.number)
-_OLD = '//div[@class="txt-block"][h4="{}"]'
+_OLD = '//div[@class="txt-block"][h4="{}"]'  # pre-2020: <div class="txt-block"><h4 class="inline">Budget:</h4>…
+
+
+def _testid(name: str) -> str:
+    """The values of a 2025–26 metadata item: ``<li data-testid=NAME>…<ul><li>value</li>…``."""
+    return f'//li[@data-testid="{name}"]//li//text()'
+
 
 # fmt: off
 FIELDS: tuple[Field, ...] = (
@@ -119,7 +140,11 @@ FIELDS: tuple[Field, ...] = (
     Field("original_title", (N("aboveTheFoldData.originalTitleText.text"), J("alternateName"),
                              H('//div[@data-testid="hero-title-block__original-title"]/text()'
                                '|//div[@class="originalTitle"]/text()')), _text, 0.99),
-    Field("title_type", (N("aboveTheFoldData.titleType.id"), J("@type")), _title_type, 0.99),
+    # JSON-LD's @type is "Movie" for TV movies, shorts and videos too: the HTML's type label comes first.
+    Field("title_type", (N("aboveTheFoldData.titleType.id"),
+                         H('//h1[@data-testid="hero__pageTitle"]/following-sibling::ul[1]/li[1][not(a)]/text()'
+                           '|//div[@class="subtext"]/a[@title="See more release dates"]/text()'),
+                         J("@type")), _title_type, 0.99),
     # datePublished is the release date, whose year can differ from the title's year: last resort.
     Field("year", (N("aboveTheFoldData.releaseYear.year"),
                    H('//span[@id="titleYear"]/a/text()|//h1[@data-testid="hero__pageTitle"]'
@@ -137,7 +162,7 @@ FIELDS: tuple[Field, ...] = (
     Field("votes", (J("aggregateRating.ratingCount"), N("aboveTheFoldData.ratingsSummary.voteCount"),
                     H('//span[@itemprop="ratingCount"]/text()')), _int, 0.9),
     Field("metascore", (N("aboveTheFoldData.metacritic.metascore.score"),
-                        H('//span[contains(@class,"metacritic-score-box")]/text()'
+                        H('//span[contains(@class,"metacritic-score-box") or contains(@class,"score-meta")]/text()'
                           '|//div[contains(@class,"metacriticScore")]/span/text()')), _int, 0.2),
     Field("content_rating", (J("contentRating"), N("aboveTheFoldData.certificate.rating"),
                              H('//meta[@itemprop="contentRating"]/@content')), _text, 0.5),
@@ -145,15 +170,13 @@ FIELDS: tuple[Field, ...] = (
                      H('//div[@data-testid="genres"]//span/text()|//div[@itemprop="genre"]/a/text()')),
           parsers.text_list, 0.98),
     Field("countries", (N("mainColumnData.countriesDetails.countries[].text"),
-                        H('//li[@data-testid="title-details-origin"]//a/text()'
-                          '|' + _OLD.format("Country:") + "/a/text()")),
+                        H(_testid("title-details-origin") + "|" + _OLD.format("Country:") + "/a/text()")),
           parsers.text_list, 0.95),
     Field("languages", (N("mainColumnData.spokenLanguages.spokenLanguages[].text"),
-                        H('//li[@data-testid="title-details-languages"]//a/text()'
-                          '|' + _OLD.format("Language:") + "/a/text()")),
+                        H(_testid("title-details-languages") + "|" + _OLD.format("Language:") + "/a/text()")),
           parsers.text_list, 0.9),
     Field("color", (N("mainColumnData.technicalSpecifications.colorations.items[].text"),
-                    H(_OLD.format("Color:") + "/a/text()")), _text, 0.8),
+                    H(_testid("title-techspec_color") + "|" + _OLD.format("Color:") + "/a/text()")), _text, 0.8),
     Field("directors", (J("director[].name"), N("mainColumnData.directors[].credits[].name.nameText.text"),
                         H('//span[@itemprop="director"]//span[@itemprop="name"]/text()')),
           parsers.text_list, 0.95),
@@ -172,9 +195,11 @@ FIELDS: tuple[Field, ...] = (
     Field("description", (J("description"), N("aboveTheFoldData.plot.plotText.plainText"),
                           H('//div[@class="summary_text"]/text()')), _text, 0.95),
     Field("budget", (N("mainColumnData.productionBudget.budget"),
-                     H(_OLD.format("Budget:") + "/text()")), _first(parsers.money), 0.2),
+                     H(_testid("title-boxoffice-budget") + "|" + _OLD.format("Budget:") + "/text()")),
+          _first(parsers.money), 0.2),
     Field("gross_worldwide", (N("mainColumnData.worldwideGross.total"),
-                              H(_OLD.format("Cumulative Worldwide Gross:") + "/text()")),
+                              H(_testid("title-boxoffice-cumulativeworldwidegross") + "|"
+                                + _OLD.format("Cumulative Worldwide Gross:") + "/text()")),
           _first(parsers.money), 0.2),
     Field("poster_url", (J("image"), N("aboveTheFoldData.primaryImage.url"),
                          H('//div[@class="poster"]//img/@src')), _text, 0.9),

@@ -216,17 +216,29 @@ TABLE_COLUMNS = {"title": "movie_title", "year": "title_year", "rating": "imdb_s
 
 
 def test_pages_without_page_state_fall_back_and_the_drift_is_named(mirror_factory, tmp_path: Path) -> None:
-    """Old layout / no __NEXT_DATA__ on every page: JSON-LD and HTML keep their fields, the fields only
-    the page state carries are null, and the drift warning names them."""
+    """Old layout / no __NEXT_DATA__ on every page: JSON-LD and the HTML keep every field the page shows;
+    only what neither shows is partial or null, and each item and the drift warning say why."""
     server = mirror_factory("synthetic:60", faults="oldlayout=0.5,nonext=0.5", seed=13)
     crawl = run_crawl(server.base_url, tmp_path / "crawl",
                       {"ids_file": write_ids(tmp_path / "ids.txt", list(server.catalog.ids()))}, IMDB_DOWNLOAD_POSTERS=0)
     assert crawl.returncode == 0 and len(crawl.items) == 60, crawl.log[-3000:]
-    kept = ("title", "year", "release_date", "runtime_min", "rating", "votes", "content_rating", "genres",
-            "directors", "writers", "keywords", "description", "poster_url")
+    recovered = ("title", "year", "release_date", "runtime_min", "rating", "votes", "metascore", "content_rating",
+                 "genres", "countries", "languages", "color", "directors", "writers", "keywords", "description",
+                 "budget", "gross_worldwide", "poster_url")
+    variants = set()
     for item in crawl.items:
         want = expected_item(server.catalog.record(item["imdb_id"]), server.base_url)
-        assert {k: item[k] for k in kept} == {k: want[k] for k in kept}
-        assert item["countries"] is None and any("no __NEXT_DATA__" in w for w in item["warnings"])
-    assert {"countries", "languages", "color"} <= set(crawl.stats["drift_fields"])
-    assert "layout drift? field 'countries'" in crawl.log
+        variant = server.app.faults.decide(13, f"GET /title/{item['imdb_id']}/", 0)[0]
+        variants.add(variant)
+        assert {k: item[k] for k in recovered} == {k: want[k] for k in recovered}, (variant, item["imdb_id"])
+        # what these pages do not show: the cast past the three stars, trailers past the first, and an
+        # original title equal to the title; and the old layout had no type label for shorts (JSON-LD: Movie)
+        assert item["actors"] == (want["actors"][:3] if want["actors"] else None)
+        assert item["trailer_urls"] == ((want["trailer_urls"] or [])[:1] or None)
+        assert item["original_title"] == (want["original_title"] if want["original_title"] != want["title"] else None)
+        old_short = variant == "oldlayout" and want["title_type"] == "short"
+        assert item["title_type"] == ("movie" if old_short else want["title_type"]), (variant, item["imdb_id"])
+        assert any("no __NEXT_DATA__" in w for w in item["warnings"])
+    assert variants == {"nonext", "oldlayout"}
+    assert not set(crawl.stats["drift_fields"]) & {*recovered, "title_type", "actors", "trailer_urls"}
+    assert "layout drift? field 'original_title'" in crawl.log

@@ -139,3 +139,63 @@ def test_resolve_paths() -> None:
     assert extract.resolve(data, tuple(extract._compile("d.e"))) == "x"
     assert extract.resolve(data, tuple(extract._compile("p[@type=Person].n"))) == ["A"]
     assert extract.resolve(data, tuple(extract._compile("d.missing.deeper"))) is None
+
+
+MODERN_DETAILS = """<h1 data-testid="hero__pageTitle"><span>Chernobyl</span></h1>
+<ul class="ipc-inline-list" role="presentation"><li class="ipc-inline-list__item">TV Mini Series</li>
+<li class="ipc-inline-list__item"><a href="/title/tt7366338/releaseinfo/">2019</a></li><li>5h 30m</li></ul>
+<ul data-testid="reviewContent-all-reviews"><li><a><span class="score"><span class="score-meta">82</span></span></a></li></ul>
+<section data-testid="Details"><ul><li data-testid="title-details-origin"><span>Countries of origin</span><div><ul>
+<li><a href="/search/title/?country_of_origin=US">United States</a></li><li><a>United Kingdom</a></li></ul></div></li>
+<li data-testid="title-details-languages"><span>Language</span><div><ul><li><a>English</a></li></ul></div></li></ul></section>
+<section data-testid="BoxOffice"><ul><li data-testid="title-boxoffice-budget"><span>Budget</span><div><ul><li>
+<span class="ipc-metadata-list-item__list-content-item">€12,500,000 (estimated)</span></li></ul></div></li>
+<li data-testid="title-boxoffice-cumulativeworldwidegross"><span>Gross worldwide</span><div><ul><li>
+<span class="ipc-metadata-list-item__list-content-item">$1,234</span></li></ul></div></li></ul></section>
+<section data-testid="TechSpecs"><ul><li data-testid="title-techspec_color"><span>Color</span><div><ul>
+<li><a href="/search/title/?colors=color">Color</a></li></ul></div></li></ul></section>"""
+
+
+def test_modern_html_fallback_reads_the_data_testid_items() -> None:
+    ld = {"@type": "TVSeries", "name": "Chernobyl"}
+    fields, _ = extract.parse_title_page(page(ld=ld, props=None, body=MODERN_DETAILS), URL)
+    assert fields["countries"] == ["United States", "United Kingdom"] and fields["languages"] == ["English"]
+    assert fields["color"] == "Color" and fields["metascore"] == 82 and fields["year"] == 2019
+    assert fields["budget"] == {"amount": 12500000.0, "currency": "EUR"}
+    assert fields["gross_worldwide"] == {"amount": 1234.0, "currency": "USD"}
+    assert fields["title_type"] == "tvMiniSeries"  # the hero's label, more precise than @type
+
+
+@pytest.mark.parametrize(("label", "ld_type", "want"), [
+    ("TV Movie", "Movie", "tvMovie"), ("Short", "Movie", "short"), ("Video Game", "VideoGame", "videoGame"),
+    ("1h 38m", "Movie", "movie"), (None, "TVEpisode", "tvEpisode"),
+])
+def test_title_type_from_the_hero_label_before_json_ld(label: str | None, ld_type: str, want: str) -> None:
+    hero = f'<h1 data-testid="hero__pageTitle">X</h1><ul><li>{label}</li><li><a>1999</a></li></ul>' if label else ""
+    fields, _ = extract.parse_title_page(page(ld={"@type": ld_type, "name": "X"}, props=None, body=hero), URL)
+    assert fields["title_type"] == want
+
+
+def test_mirror_pages_without_page_state_keep_every_field_their_html_shows() -> None:
+    """Both fallback layouts of the mirror, for 300 titles: every field equals the catalog except what such
+    a page does not show (the cast past three stars, trailers past the first, an original title equal to the
+    title, keywords past the first five — the spider fetches those — and old-layout shorts, typed Movie)."""
+    from crawler.mirror.app import MirrorApp
+    from crawler.mirror.catalog import load_catalog
+    from crawler.mirror.faults import Faults
+    from tests.crawler.conftest import expected_item
+
+    base = "http://127.0.0.1:9"
+    catalog = load_catalog("synthetic:300", seed=5)
+    app = MirrorApp(catalog, base, Faults(), seed=5)
+    partial = {"actors", "trailer_urls", "original_title", "keywords", "title_type", "url"}
+    types = set()
+    for imdb_id in catalog.ids():
+        want = expected_item(catalog.record(imdb_id), base)
+        for variant in ("title-nonext", "oldlayout"):
+            fields, _ = extract.parse_title_page(app.page(imdb_id, variant).decode(), want["url"])
+            assert {k: fields[k] for k in want if k not in partial} == {k: v for k, v in want.items() if k not in partial}
+            old_short = variant == "oldlayout" and want["title_type"] == "short"
+            assert fields["title_type"] == ("movie" if old_short else want["title_type"]), (imdb_id, variant)
+            types.add(fields["title_type"])
+    assert types >= {"movie", "tvMovie", "short", "video", "tvSeries", "tvEpisode", "videoGame"}
