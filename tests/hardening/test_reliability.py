@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.middlewares import CrashSafeJobdir
 from crawler.mirror import MirrorServer
 from crawler.mirror.cli import add_arguments
 from tests.hardening.crawl import (
@@ -164,3 +165,32 @@ def test_sigkill_three_times_then_resume_with_jobdir(reference, mirror_factory, 
     assert broken == 0  # a half-written line left by a kill is cut off on resume
     assert normalised(records, server.base_url) == reference  # every title once, none twice
     assert stats(out)["items_total"] == TITLES
+
+
+def test_ctrl_c_pauses_and_the_same_command_resumes_with_jobdir(reference, mirror_factory, tmp_path) -> None:
+    """One SIGINT (Ctrl-C) with a JOBDIR: the crawl stops cleanly keeping its queue, and the same
+    command finishes the job without writing any title twice."""
+    server = mirror_factory(f"synthetic:{TITLES}", faults="delay=0.1,delay_s=0.2", seed=SEED)
+    out, ids, job = tmp_path / "out", ids_file(server, tmp_path), tmp_path / "job"
+    settings = {"JOBDIR": str(job), "CONCURRENT_REQUESTS": "8"}
+    proc = start_crawl(server.base_url, out, {"ids_file": ids}, **settings)
+    deadline = time.monotonic() + 90
+    while count_lines(out / "items.jsonl") < 60 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, f"the crawl ended before reaching 60 items:\n{log_text(out)[-2000:]}"
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(90) == 0, log_text(out)[-3000:]
+    paused = count_lines(out / "items.jsonl")
+    assert paused < TITLES and stats(out)["finish_reason"] == "shutdown", stats(out)
+    assert (job / "requests.queue").is_dir() and not (job / CrashSafeJobdir.MARKER).exists()  # a pause, not a kill
+
+    first_log = len(log_text(out))
+    done = run_crawl(server.base_url, out, {"ids_file": ids}, **settings)
+    assert done.returncode == 0, done.stdout[-3000:]
+    resumed = done.stdout[first_log:]
+    assert "Resuming crawl" in resumed and "was killed" not in resumed  # the paused queue is trusted
+    records, broken = read_lines(out / "items.jsonl")
+    assert broken == 0
+    assert normalised(records, server.base_url) == reference  # every title once, none twice
+    report = stats(out)
+    assert report["items"] == TITLES - paused and report["items_total"] == TITLES
