@@ -1,8 +1,10 @@
 """Advanced search `/search/title/?title_type=…&num_votes=MIN,&genres=…&release_date=A,B&sort=…`.
 
 The page holds the first 50 results (in `__NEXT_DATA__` and as list items); its "50 more" button runs
-inline JavaScript that fetches `/search/title/_next?…&after=CURSOR` and appends the next 50, so only a
-browser pages further. Filters run on numpy columns built lazily on the first search from at most
+inline JavaScript that fetches `/search/title/_next?…&after=CURSOR&token=T` and appends the next 50, so
+only a browser pages further: T is the WAF challenge's proof of work (`waf.SOLVE_JS`) over a signed nonce
+the page (then each batch) hands out, valid for `TOKEN_TTL` seconds; without it the endpoint answers 403.
+CURSOR is opaque (offset and an HMAC bound to the query), so it cannot be made up either. Filters run on numpy columns built lazily on the first search from at most
 `SCAN_LIMIT` titles (the first 50,000 of a bigger catalog; searches see only those, and the first
 search on a 50,000-title catalog takes a few seconds to index it).
 Semantics: several title types = any of them, several genres = all of them; titles without a vote
@@ -11,6 +13,8 @@ count never match `num_votes`; a missing release date falls back to 1 January of
 from __future__ import annotations
 
 import base64
+import binascii
+import hmac
 import json
 import threading
 from functools import lru_cache
@@ -22,9 +26,11 @@ from .base import Catalog
 from .http import Response
 from .pagedata import TYPE_TEXT, next_data, poster_url
 from .pages import _head, _short_count, _tail
+from .waf import SOLVE_JS, Challenge
 
 PAGE_SIZE = 50
 SCAN_LIMIT = 50_000
+TOKEN_TTL = 300  # seconds a page's (or batch's) paging nonce stays valid
 TYPE_PARAM = {"feature": "movie", "tv_movie": "tvMovie", "tv_series": "tvSeries", "tv_episode": "tvEpisode",
               "short": "short", "video": "video", "video_game": "videoGame"}
 SORTS = ("moviemeter", "num_votes", "user_rating", "year", "release_date")
@@ -41,6 +47,7 @@ class SearchIndex:
         self._cols: dict[str, np.ndarray] | None = None
         self._genres: dict[str, int] = {}
         self.results = lru_cache(maxsize=64)(self._results)
+        self.tokens = Challenge(ttl=TOKEN_TTL)  # its own secret: a WAF cookie is no paging token
 
     def _columns(self) -> dict[str, np.ndarray]:
         with self._lock:
@@ -143,9 +150,10 @@ class SearchIndex:
         button = ""
         if total > PAGE_SIZE:
             button = (f'<div class="sc-see-more"><button class="ipc-btn ipc-btn--single-padding ipc-btn--default-height '
-                      f'ipc-btn--core-base ipc-see-more__button" data-query="{escape(qs)}" data-cursor="{_cursor(PAGE_SIZE)}" '
+                      f'ipc-btn--core-base ipc-see-more__button" data-query="{escape(qs)}" '
+                      f'data-cursor="{self._cursor(key, PAGE_SIZE)}" data-challenge="{self.tokens.new_nonce()}" '
                       f'data-offset="{PAGE_SIZE}"><span class="ipc-btn__text"><span class="ipc-see-more__text">50 more</span>'
-                      f"</span></button></div><script>{_MORE_JS}</script>")
+                      f"</span></button></div><script>{SOLVE_JS}{_MORE_JS}</script>")
         body = (f'<main class="ipc-page-wrapper"><h1 class="ipc-title__text">Advanced title search</h1>'
                 f'<div class="sc-results-total">{min(total, PAGE_SIZE):,} of {total:,}</div>'
                 f'<ul class="ipc-metadata-list ipc-metadata-list--dividers-between ipc-metadata-list--base detailed-list-view">'
@@ -154,18 +162,36 @@ class SearchIndex:
         return Response(200, (head + body + _tail(next_data("/search/title", dict(key), props))).encode())
 
     def next_batch(self, query: dict[str, list[str]]) -> Response:
+        """The JSON behind "50 more": 403 without the token the page's script computes, 400 on a foreign cursor."""
+        if not self.tokens.check((query.get("token") or [""])[-1]):
+            return Response(403, b"Paging needs the token the search page's script computes: "
+                                 b"click '50 more' in a browser.", "text/plain; charset=utf-8")
         found = self._query_or_error(query)
         if isinstance(found, Response):
             return found
-        idx, _ = found
-        try:
-            start = json.loads(base64.urlsafe_b64decode((query.get("after") or [""])[-1]))["o"]
-        except (ValueError, KeyError, TypeError):
+        idx, key = found
+        start = self._offset(key, (query.get("after") or [""])[-1])
+        if start is None:
             return Response(400, b"after= is not a cursor from this search.", "text/plain")
         end = start + PAGE_SIZE
-        data = {"titleListItems": self._items(idx, start), "total": len(idx), "hasNextPage": end < len(idx),
-                "endCursor": _cursor(end) if end < len(idx) else None, "offset": start}
+        more = end < len(idx)
+        data = {"titleListItems": self._items(idx, start), "total": len(idx), "hasNextPage": more,
+                "endCursor": self._cursor(key, end) if more else None,
+                "challenge": self.tokens.new_nonce() if more else None, "offset": start}
         return Response(200, json.dumps(data, ensure_ascii=False).encode(), "application/json; charset=utf-8")
+
+    def _cursor(self, key: tuple, offset: int) -> str:
+        """Opaque to clients: the offset with an HMAC over (query, offset), so no cursor can be made up."""
+        return base64.urlsafe_b64encode(f"{offset}.{self.tokens.sign(f'{key!r}|{offset}')}".encode()).decode()
+
+    def _offset(self, key: tuple, cursor: str) -> int | None:
+        try:
+            offset, _, sig = base64.urlsafe_b64decode(cursor.encode()).decode().partition(".")
+        except (ValueError, binascii.Error):
+            return None
+        if not offset.isdigit() or not hmac.compare_digest(sig, self.tokens.sign(f"{key!r}|{offset}")):
+            return None
+        return int(offset)
 
     def home(self) -> str:
         ids = [self.catalog.id_at(i) for i in range(min(20, len(self.catalog)))]
@@ -174,9 +200,6 @@ class SearchIndex:
                 + f'<main><h1>imdbkit offline mirror</h1><p>{self.catalog.name}, {len(self.catalog):,} titles. '
                   f'<a href="/search/title/?sort=num_votes,desc">Most voted</a></p><ul>{links}</ul></main>' + _tail(None))
 
-
-def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode()
 
 
 def _date(text: str) -> int:
@@ -210,17 +233,19 @@ def _item_html(item: dict, n: int) -> str:
             f'<div class="dli-title-metadata">{meta}</div>{stars}</div></li>')
 
 
-# appends items built exactly like _item_html; textContent keeps titles inert
+# appends items built exactly like _item_html; textContent keeps titles inert; solvePow comes from waf.SOLVE_JS
 _MORE_JS = """(function(){var b=document.querySelector('.ipc-see-more__button');
 var list=document.querySelector('ul.detailed-list-view');
 function el(t,c,x){var e=document.createElement(t);if(c)e.className=c;if(x!=null)e.textContent=x;return e;}
 b.addEventListener('click',function(){b.disabled=true;
-fetch('/search/title/_next?'+b.dataset.query+'&after='+encodeURIComponent(b.dataset.cursor),{credentials:'same-origin'})
-.then(function(r){return r.json();}).then(function(d){var n=+b.dataset.offset;
+fetch('/search/title/_next?'+b.dataset.query+'&after='+encodeURIComponent(b.dataset.cursor)
++'&token='+encodeURIComponent(solvePow(b.dataset.challenge)),{credentials:'same-origin'})
+.then(function(r){if(!r.ok)throw new Error('HTTP '+r.status);return r.json();}).then(function(d){var n=+b.dataset.offset;
 d.titleListItems.forEach(function(it){n+=1;var li=el('li','ipc-metadata-list-summary-item');li.dataset.tconst=it.titleId;
 var p=el('div','dli-parent');var a=el('a','ipc-title-link-wrapper');a.href='/title/'+it.titleId+'/?ref_=sr_t_'+n;
 a.appendChild(el('h3','ipc-title__text',n+'. '+it.titleText));p.appendChild(a);var m=el('div','dli-title-metadata');
 if(it.releaseYear)m.appendChild(el('span','dli-title-metadata-item',it.releaseYear));p.appendChild(m);
 if(it.ratingSummary.aggregateRating!=null)p.appendChild(el('span','ipc-rating-star--rating',it.ratingSummary.aggregateRating));
 li.appendChild(p);list.appendChild(li);});b.dataset.offset=n;
-if(d.hasNextPage){b.dataset.cursor=d.endCursor;b.disabled=false;}else{b.parentNode.removeChild(b);}});});})();"""
+if(d.hasNextPage){b.dataset.cursor=d.endCursor;b.dataset.challenge=d.challenge;b.disabled=false;}
+else{b.parentNode.removeChild(b);}}).catch(function(){b.disabled=false;});});})();"""

@@ -4,23 +4,30 @@ The 202 page carries only a small script: it solves a proof of work (FNV-1a of `
 bits, about 4,000 tries), stores the answer in the `aws-waf-token` cookie and reloads. A browser passes;
 a plain HTTP client sees an empty page and, even with a cookie jar, has no token. Nonces are signed
 with a per-server secret, so tokens cannot be forged without running (or re-implementing) the script.
+The search page's "50 more" button runs the same proof of work (`SOLVE_JS`, a `Challenge` with a ttl).
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
+import time
+from collections.abc import Callable
 
 from .http import Response
 
 COOKIE = "aws-waf-token"
 BITS = 12
+# defines solvePow(nonce) -> "nonce:k", the token `Challenge.check` accepts
+SOLVE_JS = ("function solvePow(n){function f(s){var h=0x811c9dc5;for(var i=0;i<s.length;i++){h^=s.charCodeAt(i);"
+            "h=Math.imul(h,0x01000193)>>>0;}return h>>>0;}var k=0;while((f(n+':'+k)&" + str((1 << BITS) - 1)
+            + ")!==0)k++;return n+':'+k;}")
 
 _SCRIPT = (
     "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title></title></head><body>"
-    "<script>(function(){{function f(s){{var h=0x811c9dc5;for(var i=0;i<s.length;i++){{h^=s.charCodeAt(i);"
-    "h=Math.imul(h,0x01000193)>>>0;}}return h>>>0;}}var n=\"{nonce}\",k=0;while((f(n+\":\"+k)&{mask})!==0)k++;"
-    "document.cookie=\"{cookie}=\"+n+\":\"+k+\"; path=/; max-age=3600; SameSite=Lax\";location.reload();}})();</script>"
+    "<script>(function(){{" + SOLVE_JS.replace("{", "{{").replace("}", "}}")
+    + "document.cookie=\"{cookie}=\"+solvePow(\"{nonce}\")+\"; path=/; max-age=3600; SameSite=Lax\";"
+    "location.reload();}})();</script>"
     "<noscript>JavaScript is required to continue.</noscript></body></html>"
 )
 
@@ -33,25 +40,43 @@ def fnv1a32(text: str) -> int:
 
 
 class Challenge:
-    """Issues challenge pages and checks `aws-waf-token` cookies."""
+    """Issues signed nonces and checks the proof-of-work tokens made from them (`nonce:k`).
 
-    def __init__(self, secret: bytes | None = None) -> None:
+    With `ttl` (seconds) a nonce carries its expiry, and tokens made from it fail once it has passed.
+    """
+
+    def __init__(self, secret: bytes | None = None, ttl: float | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self.secret = secret or secrets.token_bytes(16)
+        self.ttl, self.clock = ttl, clock
         self.valid: set[str] = set()
 
-    def _sign(self, salt: str) -> str:
-        return hmac.new(self.secret, salt.encode(), hashlib.sha256).hexdigest()[:16]
+    def sign(self, text: str) -> str:
+        return hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()[:16]
 
     def new_nonce(self) -> str:
         salt = secrets.token_hex(8)
-        return f"{salt}.{self._sign(salt)}"
+        if self.ttl is not None:
+            salt = f"{int(self.clock() + self.ttl):x}-{salt}"
+        return f"{salt}.{self.sign(salt)}"
+
+    def _fresh(self, salt: str) -> bool:
+        if self.ttl is None:
+            return True
+        expiry, _, _ = salt.partition("-")
+        try:
+            return int(expiry, 16) >= self.clock()
+        except ValueError:
+            return False
 
     def check(self, token: str) -> bool:
-        if token in self.valid:
-            return True
         nonce, _, k = token.rpartition(":")
         salt, _, sig = nonce.partition(".")
-        ok = (k.isdigit() and len(token) < 80 and hmac.compare_digest(sig, self._sign(salt))
+        if not self._fresh(salt):
+            return False
+        if token in self.valid:
+            return True
+        ok = (k.isdigit() and len(token) < 80 and hmac.compare_digest(sig, self.sign(salt))
               and fnv1a32(token) & ((1 << BITS) - 1) == 0)
         if ok:
             self.valid.add(token)
@@ -66,7 +91,7 @@ class Challenge:
 
     def challenge_response(self, kind: str = "waf") -> Response:
         """`waf`: 202 + challenge header; `waf200`: the same page answered with 200, as some edges do."""
-        body = _SCRIPT.format(nonce=self.new_nonce(), mask=(1 << BITS) - 1, cookie=COOKIE).encode()
+        body = _SCRIPT.format(nonce=self.new_nonce(), cookie=COOKIE).encode()
         return Response(202 if kind == "waf" else 200, body,
                         headers=[("x-amzn-waf-action", "challenge"), ("Cache-Control", "no-store")])
 

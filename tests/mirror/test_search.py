@@ -1,12 +1,17 @@
 """Advanced search: filters and sorts, 50 results per page, further pages only through the browser's button."""
 from __future__ import annotations
 
+import base64
+import html
+import json
 import re
 import tempfile
+from urllib.parse import parse_qs
 
 import pytest
 
 from crawler.mirror.paths import SEARCH_ITEMS_PATH, SEARCH_TOTAL_PATH, dig
+from crawler.mirror.waf import BITS, fnv1a32
 from tests.conftest import require_binary
 
 from .helpers import Client, blocks
@@ -61,19 +66,66 @@ def test_filters_genres_dates_and_sorts(mirror):
     assert status == 400 and b"sort=bogus" in body
 
 
-def test_json_endpoint_serves_the_next_batch(mirror):
+def _button(body: bytes) -> dict[str, str]:
+    """The "50 more" button's data attributes (what the page's script reads)."""
+    tag = re.search(r'<button[^>]*ipc-see-more__button[^>]*>', body.decode()).group(0)
+    return {k: html.unescape(v) for k, v in re.findall(r'data-(\w+)="([^"]*)"', tag)}
+
+
+def _solve(nonce: str) -> str:
+    """What the page's script (waf.SOLVE_JS) computes; a plain client would have to re-implement it."""
+    k = 0
+    while fnv1a32(f"{nonce}:{k}") & ((1 << BITS) - 1):
+        k += 1
+    return f"{nonce}:{k}"
+
+
+def test_json_endpoint_refuses_a_plain_client(mirror):
+    """Query and cursor are in the HTML, but without the script's proof-of-work token the endpoint says 403."""
+    client = Client(mirror.base_url)
+    button = _button(client.get(QUERY)[2])
+    url = f"/search/title/_next?{button['query']}&after={button['cursor']}"
+    for token in ("", "&token=", "&token=abc.def:12", f"&token={button['challenge']}:1",
+                  "&token=" + _solve("0123456789abcdef.0123456789abcdef")):  # a solved but unsigned nonce
+        status, _, body = client.get(url + token)
+        assert status == 403 and b"50 more" in body, token
+    # the cursor is opaque: the old plain base64 offset and a cursor of another query are refused
+    token = _solve(button["challenge"])
+    forged = base64.urlsafe_b64encode(json.dumps({"o": 50}).encode()).decode()
+    assert client.get(f"/search/title/_next?{button['query']}&after={forged}&token={token}")[0] == 400
+    other = "title_type=tv_series&sort=num_votes,desc"
+    assert client.get(f"/search/title/_next?{other}&after={button['cursor']}&token={token}")[0] == 400
+
+
+def test_json_endpoint_serves_the_next_batch_to_the_scripts_token(mirror):
     client = Client(mirror.base_url)
     _, _, body = client.get(QUERY)
-    page = body.decode()
-    query = re.search(r'data-query="([^"]+)"', page).group(1).replace("&amp;", "&")
-    cursor = re.search(r'data-cursor="([^"]+)"', page).group(1)
-    import json
-    status, headers, data = client.get(f"/search/title/_next?{query}&after={cursor}")
-    batch = json.loads(data)
-    assert status == 200 and headers["content-type"].startswith("application/json")
+    button = _button(body)
     first_ids = [it["titleId"] for it in dig(blocks(body)[1]["props"]["pageProps"], SEARCH_ITEMS_PATH)]
-    assert len(batch["titleListItems"]) == 50
-    assert not set(first_ids) & {it["titleId"] for it in batch["titleListItems"]}
+    seen = set(first_ids)
+    for offset in (50, 100):
+        status, headers, data = client.get(f"/search/title/_next?{button['query']}&after={button['cursor']}"
+                                           f"&token={_solve(button['challenge'])}")
+        assert status == 200 and headers["content-type"].startswith("application/json")
+        batch = json.loads(data)
+        ids = {it["titleId"] for it in batch["titleListItems"]}
+        assert batch["offset"] == offset and len(ids) == 50 and not ids & seen
+        seen |= ids
+        button = {**button, "cursor": batch["endCursor"], "challenge": batch["challenge"]}  # as the script does
+
+
+def test_paging_tokens_expire(mirror):
+    from crawler.mirror.search import TOKEN_TTL, SearchIndex
+
+    now = [1_000_000.0]
+    index = SearchIndex(mirror.catalog, mirror.base_url)
+    index.tokens.clock = lambda: now[0]
+    query = parse_qs(QUERY.split("?", 1)[1])
+    button = _button(index.page(query).body)
+    paging = {**query, "after": [button["cursor"]], "token": [_solve(button["challenge"])]}
+    assert index.next_batch(paging).status == 200
+    now[0] += TOKEN_TTL + 1
+    assert index.next_batch(paging).status == 403
 
 
 @pytest.mark.browser
@@ -89,10 +141,11 @@ def test_headless_chromium_clicks_50_more(mirror):
             page.goto(mirror.base_url + QUERY)
             items = page.locator("li.ipc-metadata-list-summary-item")
             assert items.count() == 50
-            page.click("button.ipc-see-more__button")
-            page.wait_for_function("document.querySelectorAll('li.ipc-metadata-list-summary-item').length >= 100")
-            assert items.count() == 100
+            for shown in (100, 150):  # each batch hands the script a fresh nonce for the next click
+                page.click("button.ipc-see-more__button")
+                page.wait_for_function(f"document.querySelectorAll('li.ipc-metadata-list-summary-item').length >= {shown}")
+                assert items.count() == shown
             titles = items.locator("h3.ipc-title__text").all_inner_texts()
-            assert titles[50].startswith("51. ") and len(set(titles)) == 100
+            assert titles[50].startswith("51. ") and titles[100].startswith("101. ") and len(set(titles)) == 150
         finally:
             context.close()
