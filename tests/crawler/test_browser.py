@@ -4,12 +4,12 @@ from __future__ import annotations
 import itertools
 import re
 import time
-import urllib.request
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from crawler.mirror import MirrorServer
 from tests.conftest import require_binary
 from tests.crawler.conftest import assert_equal_to_catalog, run_crawl, write_ids
 
@@ -17,21 +17,16 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 QUERY = "title_type=feature&num_votes=100,"
 
 
-def search_ids(base_url: str, max_results: int) -> list[str]:
-    """The first `max_results` ids of QUERY in the mirror's order, read from its own JSON endpoint."""
-    import base64
-    import json
+def search_ids(server: MirrorServer, max_results: int) -> list[str]:
+    """The first `max_results` ids of QUERY in the mirror's order, from its search index in-process
+    (the JSON endpoint behind "50 more" answers only the page's script)."""
+    from urllib.parse import parse_qs
 
-    ids: list[str] = []
-    query = "title_type=feature&num_votes=100,&sort=num_votes,desc"
-    while len(ids) < max_results:
-        cursor = base64.urlsafe_b64encode(json.dumps({"o": len(ids)}).encode()).decode()
-        with urllib.request.urlopen(f"{base_url}/search/title/_next?{query}&after={cursor}") as response:
-            batch = json.load(response)
-        ids += [item["titleId"] for item in batch["titleListItems"]]
-        if not batch["hasNextPage"]:
-            break
-    return ids[:max_results]
+    from crawler.discovery import search_url
+
+    index = server.app.search
+    found = index.results(index.normalise(parse_qs(search_url(server.base_url, QUERY).split("?", 1)[1])))
+    return [server.catalog.id_at(int(i)) for i in found[:max_results]]
 
 
 def test_search_beyond_50_with_playwright(mirror, tmp_path: Path) -> None:
@@ -39,7 +34,7 @@ def test_search_beyond_50_with_playwright(mirror, tmp_path: Path) -> None:
     crawl = run_crawl(mirror.base_url, tmp_path / "crawl", {"search": QUERY, "max_results": 70},
                       IMDB_RENDER="playwright", IMDB_DOWNLOAD_POSTERS=0, IMDB_FOLLOW_KEYWORDS=0)
     assert crawl.returncode == 0, crawl.log[-3000:]
-    want = search_ids(mirror.base_url, 70)
+    want = search_ids(mirror, 70)
     assert len(want) == 70
     assert sorted(i["imdb_id"] for i in crawl.items) == sorted(want)
     assert crawl.stats["requests"]["by_status"].keys() == {"200"}
@@ -49,7 +44,7 @@ def test_search_beyond_50_with_playwright(mirror, tmp_path: Path) -> None:
 def test_search_without_a_browser_takes_the_first_page_and_says_so(mirror, tmp_path: Path) -> None:
     crawl = run_crawl(mirror.base_url, tmp_path / "crawl", {"search": QUERY, "max_results": 120},
                       IMDB_DOWNLOAD_POSTERS=0, IMDB_FOLLOW_KEYWORDS=0)
-    assert sorted(i["imdb_id"] for i in crawl.items) == sorted(search_ids(mirror.base_url, 50))
+    assert sorted(i["imdb_id"] for i in crawl.items) == sorted(search_ids(mirror, 50))
     assert re.search(r"search: 50 of \d+ results are on the first page", crawl.log)
     assert "IMDB_RENDER=playwright" in crawl.log
 
