@@ -158,7 +158,8 @@ class SeleniumDownloadHandler(AccountedHTTPDownloadHandler):
         profile = tempfile.mkdtemp(prefix="imdbkit-selenium-")
         options = webdriver.ChromeOptions()
         options.binary_location = self.config.chromium
-        for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}"):
+        # The same honest user agent (with IMDB_CONTACT) as plain requests: a polite browser says who it is.
+        for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--user-agent={self.config.user_agent}"):
             options.add_argument(flag)
         # the network log is the only place WebDriver exposes a document's status and headers
         options.set_capability("goog:loggingPrefs", {"performance": "ALL"})

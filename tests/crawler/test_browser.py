@@ -55,10 +55,14 @@ def test_browser_modes_pass_the_waf_and_collect_everything(mirror_factory, tmp_p
     if render == "selenium":
         require_binary("/usr/bin/chromedriver")
     server = mirror_factory("synthetic:300", faults="waf=0.5,waf200=0.2", seed=11)
+    agents: list[str] = []
+    record_title_requests(server, agents)
     ids = list(itertools.islice(server.catalog.ids(), 20))
     crawl = run_crawl(server.base_url, tmp_path / "crawl", {"ids_file": write_ids(tmp_path / "ids.txt", ids)},
                       IMDB_RENDER=render)
     assert crawl.returncode == 0, crawl.log[-3000:]
+    # The browser passes the challenge as itself, announcing the crawler's honest user agent.
+    assert agents and set(agents) == {"imdbkit/0.1 (research crawler)"}, Counter(agents)
     counts = Counter(i["imdb_id"] for i in crawl.items)
     assert set(counts) == set(ids) and max(counts.values()) == 1
     assert_equal_to_catalog(crawl.items, server.catalog, server.base_url)
@@ -67,14 +71,17 @@ def test_browser_modes_pass_the_waf_and_collect_everything(mirror_factory, tmp_p
     assert "Traceback" not in crawl.log
 
 
-def record_title_requests(server) -> list[float]:
-    """Arrival times (monotonic) of title-page requests at the mirror: its access log, in memory."""
+def record_title_requests(server, agents: list[str] | None = None) -> list[float]:
+    """Arrival times (monotonic) of title-page requests at the mirror: its access log, in memory.
+    With `agents`, each request's User-Agent is appended to it too."""
     arrivals: list[float] = []
     handle = server.app.handle
 
     def logged(request):
         if re.fullmatch(r"/title/tt\d+/", request.target):
             arrivals.append(time.monotonic())
+            if agents is not None:
+                agents.append(request.headers.get("user-agent", ""))
         return handle(request)
 
     server.app.handle = logged
@@ -104,11 +111,13 @@ def test_selenium_pages_keep_the_download_delay(mirror_factory, tmp_path: Path) 
     measured where the mirror receives them (a slow machine only widens the gaps)."""
     require_binary("/usr/bin/chromedriver")
     server = mirror_factory("synthetic:50", seed=4)
-    arrivals = record_title_requests(server)
+    agents: list[str] = []
+    arrivals = record_title_requests(server, agents)
     ids = list(itertools.islice(server.catalog.ids(), 8))
     delay, drivers = 1.5, 2
     crawl = run_crawl(server.base_url, tmp_path / "crawl", {"ids_file": write_ids(tmp_path / "ids.txt", ids)},
                       IMDB_RENDER="selenium", IMDB_DOWNLOAD_POSTERS=0, IMDB_FOLLOW_KEYWORDS=0,
+                      IMDB_CONTACT="ops@example.org",
                       IMDB_SELENIUM_DRIVERS=drivers, CONCURRENT_REQUESTS_PER_DOMAIN=1, DOWNLOAD_DELAY=delay,
                       DOWNLOAD_DELAY_JITTER=0)
     assert crawl.returncode == 0, crawl.log[-3000:]
@@ -119,3 +128,5 @@ def test_selenium_pages_keep_the_download_delay(mirror_factory, tmp_path: Path) 
     # (Outside the slot, two drivers rendered side by side and nearly every gap was short.)
     short = [gap for gap in gaps if gap < 0.75 * delay]
     assert len(short) <= drivers, gaps
+    # Chromium announces the crawler's honest user agent, contact included, not its own.
+    assert agents and all(a == "imdbkit/0.1 (research crawler; +ops@example.org)" for a in agents), agents
