@@ -49,12 +49,13 @@ def serve_command(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"imdbkit mirror serve: cannot listen on {args.host}:{args.port} ({exc.strerror or exc}).", file=sys.stderr)
         return 1
-    print(base_url, flush=True)
-    print(f"serving {server.catalog.name} ({len(server.catalog):,} titles, seed {server.seed}, "
-          f"faults: {server.faults.spec() or 'none'}); Ctrl-C stops", file=sys.stderr, flush=True)
+    # Handlers before the URL: whoever reads the URL may signal at once, and must get a clean stop.
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    print(base_url, flush=True)
+    print(f"serving {server.catalog.name} ({len(server.catalog):,} titles, seed {server.seed}, "
+          f"faults: {server.faults.spec() or 'none'}); Ctrl-C stops", file=sys.stderr, flush=True)
     while not stop.wait(0.5):
         pass
     server.stop()
