@@ -162,3 +162,22 @@ def test_waf_lets_headless_chromium_through(mirror_factory):
             assert any(c["name"] == "aws-waf-token" for c in context.cookies())
         finally:
             context.close()
+
+
+def test_waf_rates_match_the_spec(mirror_factory):
+    """`waf` (202) and `waf200` (the same challenge as a 200) at rates below 1, measured like the others."""
+    rates = {"waf": 0.3, "waf200": 0.1}
+    server = mirror_factory("synthetic:1000", faults="waf=0.3,waf200=0.1", seed=5)
+    client = Client(server.base_url)
+    seen = {"waf": 0, "waf200": 0}
+    for imdb_id in server.catalog.ids():
+        status, headers, body = client.get(f"/title/{imdb_id}/")
+        if headers.get("x-amzn-waf-action") == "challenge":
+            seen["waf" if status == 202 else "waf200"] += 1
+            assert status in (200, 202) and b"__NEXT_DATA__" not in body and b"ld+json" not in body
+        else:
+            assert status == 200 and blocks(body)[1] is not None
+    client.close()
+    n = len(server.catalog)
+    for key, rate in rates.items():
+        assert abs(seen[key] / n - rate) <= 4 * math.sqrt(rate * (1 - rate) / n) + 0.002, (key, seen, n)
