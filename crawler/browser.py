@@ -166,6 +166,7 @@ class SeleniumDownloadHandler(AccountedHTTPDownloadHandler):
         options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
         driver = webdriver.Chrome(service=Service(executable_path=self.config.chromedriver), options=options)
         driver.set_page_load_timeout(self.timeout)
+        self.stats.inc_value("imdb/selenium/sessions")
         with self.lock:
             self.drivers.append((driver, profile))
         return driver

@@ -127,6 +127,13 @@ class CrawlStatsExtension:
             "distributed": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("distributed/")},
             "posters": {"stored": stats.get("imdb/posters/stored", 0), "failed": stats.get("imdb/posters/failed", 0),
                         "bytes": stats.get("imdb/posters/bytes", 0)},
+            # Browser pages opened vs closed (Playwright) and Chromium sessions started (Selenium):
+            # what keeps a long rendered crawl's memory flat.
+            "browser": {"pages_opened": stats.get("playwright/page_count", 0),
+                        "pages_closed": stats.get("playwright/page_count/closed", 0),
+                        "max_concurrent_pages": stats.get("playwright/page_count/max_concurrent", 0),
+                        "selenium_pages": stats.get("imdb/selenium/pages", 0),
+                        "selenium_sessions": stats.get("imdb/selenium/sessions", 0)},
             "bytes": stats.get("downloader/response_bytes", 0),
             "duration_s": round(duration, 3),
             "pages_per_s": round(pages / duration, 2) if duration > 0 else None,

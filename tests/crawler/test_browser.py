@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -50,7 +52,8 @@ def test_search_without_a_browser_takes_the_first_page_and_says_so(mirror, tmp_p
 
 
 @pytest.mark.parametrize("render", ["playwright", "selenium"])
-def test_browser_modes_pass_the_waf_and_collect_everything(mirror_factory, tmp_path: Path, render: str) -> None:
+def test_browser_modes_pass_the_waf_and_collect_everything(mirror_factory, tmp_path: Path, render: str,
+                                                           monkeypatch) -> None:
     require_binary("/usr/bin/chromium")
     if render == "selenium":
         require_binary("/usr/bin/chromedriver")
@@ -58,9 +61,22 @@ def test_browser_modes_pass_the_waf_and_collect_everything(mirror_factory, tmp_p
     agents: list[str] = []
     record_title_requests(server, agents)
     ids = list(itertools.islice(server.catalog.ids(), 20))
+    # The crawl's browser profiles land in a TMPDIR of its own (short: Chromium puts sockets there).
+    tmp = Path(tempfile.mkdtemp(prefix="ik-"))
+    monkeypatch.setenv("TMPDIR", str(tmp))
     crawl = run_crawl(server.base_url, tmp_path / "crawl", {"ids_file": write_ids(tmp_path / "ids.txt", ids)},
-                      IMDB_RENDER=render)
+                      IMDB_RENDER=render, IMDB_SELENIUM_RESTART_EVERY=4)
     assert crawl.returncode == 0, crawl.log[-3000:]
+    # Flat memory comes from closing what was opened: every Playwright page, every Chromium session
+    # (recycled every 4 pages here, a fresh session passing the challenge again) and its profile.
+    browser = crawl.stats["browser"]
+    if render == "playwright":
+        assert browser["pages_opened"] >= len(ids) and browser["pages_closed"] == browser["pages_opened"], browser
+        assert browser["max_concurrent_pages"] <= 4, browser  # CONCURRENT_REQUESTS_PER_DOMAIN
+    else:
+        assert browser["selenium_pages"] >= len(ids) and browser["selenium_sessions"] >= len(ids) // 4, browser
+        assert not list(tmp.glob("imdbkit-selenium-*")), "a Chromium profile outlived its session"
+    shutil.rmtree(tmp, ignore_errors=True)
     # The browser passes the challenge as itself, announcing the crawler's honest user agent.
     assert agents and set(agents) == {"imdbkit/0.1 (research crawler)"}, Counter(agents)
     counts = Counter(i["imdb_id"] for i in crawl.items)
