@@ -180,6 +180,48 @@ class BackoffRetryMiddleware(RetryMiddleware):
             logger.debug("could not pause the downloader slot for %s", request.url)
 
 
+class BrowserFailureMiddleware:
+    """With ``IMDB_RENDER`` set, a browser that cannot render even one page (Chromium will not start, or
+    dies at once) stops the crawl with one sentence instead of failing every title to the end."""
+
+    LIMIT = 3  # browser errors before the first rendered page
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.config = CrawlConfig.from_settings(crawler.settings)
+        self.rendered = False
+        self.failures = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BrowserFailureMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("imdb_page"):
+            self.rendered = True
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        module = type(exception).__module__
+        if self.rendered or self.config.render == "none" or not module.startswith(("playwright", "selenium")):
+            return None
+        self.failures += 1
+        stats = self.crawler.stats
+        if self.failures < self.LIMIT or stats.get_value("imdb/stopped_by"):
+            return None
+        binary = self.config.chromedriver if self.config.render == "selenium" else self.config.chromium
+        first = (str(exception).strip().splitlines() or [""])[0][:200]
+        message = (f"IMDB_RENDER={self.config.render}: the browser rendered no page ({self.failures} failures, "
+                   f"last {type(exception).__name__}: {first}); check that {binary} starts here "
+                   f"(`{self.config.chromium} --headless --no-sandbox --dump-dom about:blank`), "
+                   "or drop IMDB_RENDER to crawl without a browser")
+        logger.error("imdb: %s", message)
+        stats.set_value("imdb/stopped_by", "browser_failed")
+        stats.set_value("imdb/error", message)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="browser_failed"))
+        return None
+
+
 class WafChallengeMiddleware:
     """Never lets a challenge page become an item: counts it, retries it through the browser when
     one is configured, and otherwise closes the crawl once, with one message naming the setting."""

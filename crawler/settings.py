@@ -49,6 +49,7 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.WafChallengeMiddleware": 560,
+    "crawler.middlewares.BrowserFailureMiddleware": 570,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,

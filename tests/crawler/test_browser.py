@@ -146,3 +146,19 @@ def test_selenium_pages_keep_the_download_delay(mirror_factory, tmp_path: Path) 
     assert len(short) <= drivers, gaps
     # Chromium announces the crawler's honest user agent, contact included, not its own.
     assert agents and all(a == "imdbkit/0.1 (research crawler; +ops@example.org)" for a in agents), agents
+
+
+@pytest.mark.parametrize("render", ["playwright", "selenium"])
+def test_a_browser_that_cannot_start_stops_the_crawl_with_one_sentence(mirror_factory, tmp_path: Path,
+                                                                       render: str) -> None:
+    require_binary("/usr/bin/chromedriver" if render == "selenium" else "/usr/bin/chromium")
+    server = mirror_factory("synthetic:100", seed=2)
+    ids = list(itertools.islice(server.catalog.ids(), 40))
+    crawl = run_crawl(server.base_url, tmp_path / "crawl", {"ids_file": write_ids(tmp_path / "ids.txt", ids)},
+                      IMDB_RENDER=render, IMDB_CHROMIUM="/bin/false", IMDB_DOWNLOAD_POSTERS=0, timeout=180)
+    assert crawl.items == []
+    assert crawl.stats["finish_reason"] == "browser_failed", crawl.log[-3000:]
+    assert "the browser rendered no page" in crawl.stats["error"] and "/bin/false" in crawl.stats["error"]
+    errors = [line for line in crawl.log.splitlines() if "ERROR" in line and "the browser rendered no page" in line]
+    assert len(errors) == 1, errors
+    assert crawl.stats["requests"]["total"] < len(ids), "it must stop early, not fail every title"
