@@ -85,10 +85,15 @@ class CrawlConfig:
         if self.scheduler == "redis" and not settings.get("REDIS_URL"):
             raise ConfigError("IMDB_SCHEDULER=redis needs REDIS_URL (e.g. -s REDIS_URL=redis://127.0.0.1:6379).")
         if self.render != "none":
-            binary = self.chromedriver if self.render == "selenium" else self.chromium
+            binary = self.browser_binary
             if not Path(binary).is_file():
                 raise ConfigError(
                     f"IMDB_RENDER={self.render} needs {binary} (apt-get install chromium chromium-driver).")
+
+    @property
+    def browser_binary(self) -> str:
+        """What IMDB_RENDER starts: chromedriver for Selenium, Chromium itself for Playwright."""
+        return self.chromedriver if self.render == "selenium" else self.chromium
 
     @property
     def user_agent(self) -> str:

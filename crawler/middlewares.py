@@ -209,10 +209,9 @@ class BrowserFailureMiddleware:
         stats = self.crawler.stats
         if self.failures < self.LIMIT or stats.get_value("imdb/stopped_by"):
             return None
-        binary = self.config.chromedriver if self.config.render == "selenium" else self.config.chromium
         first = (str(exception).strip().splitlines() or [""])[0][:200]
         message = (f"IMDB_RENDER={self.config.render}: the browser rendered no page ({self.failures} failures, "
-                   f"last {type(exception).__name__}: {first}); check that {binary} starts here "
+                   f"last {type(exception).__name__}: {first}); check that {self.config.browser_binary} starts here "
                    f"(`{self.config.chromium} --headless --no-sandbox --dump-dom about:blank`), "
                    "or drop IMDB_RENDER to crawl without a browser")
         logger.error("imdb: %s", message)

@@ -64,7 +64,7 @@ def _sha256(path: Path) -> str:
 
 
 def _tree_sha256(folder: Path) -> tuple[int, str]:
-    """(files, sha256 over every file's relative path and content sha1), in path order.
+    """(files, sha256 over every file's relative path and content sha256), in path order.
 
     By content, not by name and size: a poster re-encoded in place keeps both. Costs one read of
     every file (the images stage reads them again); a folder of N posters adds N small reads."""
@@ -75,9 +75,7 @@ def _tree_sha256(folder: Path) -> tuple[int, str]:
             path = Path(top, name)
             if not path.is_file():
                 continue
-            with open(path, "rb") as fh:
-                content = hashlib.file_digest(fh, "sha1")
-            digest.update(f"{path.relative_to(folder).as_posix()}\0{content.hexdigest()}\n".encode())
+            digest.update(f"{path.relative_to(folder).as_posix()}\0{_sha256(path)}\n".encode())
             files += 1
     return files, digest.hexdigest()
 

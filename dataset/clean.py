@@ -233,6 +233,11 @@ def _shown(value: object) -> str:
     return text if isinstance(value, str | int | float | np.generic) else f"{text} ({type(value).__name__})"
 
 
+def _not_valid(name: str, value: object, valid: str) -> str:
+    """The quarantine reason for a value the clean stage set to null."""
+    return f"{name} {_shown(value)} is not {valid}; stored as null"
+
+
 def _quarantine(report: Report, ids: list, rows: Iterable[int], reason: Callable[[int], str]) -> None:
     """One quarantine entry per bad value (the row is kept, the value set to null)."""
     for i in rows:
@@ -248,7 +253,7 @@ def _count_invalid(report: Report, name: str, raw: list, parsed: list, ids: list
                 numeric += 1
             else:
                 bad += 1
-            report.quarantine(STAGE, ids[i], f"{name} {_shown(r)} is not {valid}; stored as null")
+            report.quarantine(STAGE, ids[i], _not_valid(name, r, valid))
     report.note(STAGE, f"{name}_unparseable_to_null", bad)
     report.note(STAGE, f"{name}_out_of_range_to_null", numeric)
 
@@ -301,7 +306,7 @@ def _number(series: pd.Series, name: str, report: Report, ids: list) -> np.ndarr
         report.note(STAGE, f"{name}_out_of_range_to_null", int(bad.sum()))
         rows = np.flatnonzero(bad).tolist()
         shown = dict(zip(rows, series.iloc[rows].tolist(), strict=True))  # one lookup, not one per bad value
-        _quarantine(report, ids, rows, lambda i: f"{name} {_shown(shown[i])} is not {valid}; stored as null")
+        _quarantine(report, ids, rows, lambda i: _not_valid(name, shown[i], valid))
         return values
     raw = fast.pylist(series)
     parsed = _map_unique(series, fn)
@@ -310,7 +315,7 @@ def _number(series: pd.Series, name: str, report: Report, ids: list) -> np.ndarr
     bad = ~np.isnan(values) & ~((values > low) & (values < high))
     report.note(STAGE, f"{name}_out_of_range_to_null", int(bad.sum()))
     _quarantine(report, ids, np.flatnonzero(bad).tolist(),
-                lambda i: f"{name} {_shown(raw[i])} is not {valid}; stored as null")
+                lambda i: _not_valid(name, raw[i], valid))
     return np.where(bad, np.nan, values)
 
 

@@ -4,7 +4,8 @@ The page holds the first 50 results (in `__NEXT_DATA__` and as list items); its 
 inline JavaScript that fetches `/search/title/_next?…&after=CURSOR&token=T` and appends the next 50, so
 only a browser pages further: T is the WAF challenge's proof of work (`waf.SOLVE_JS`) over a signed nonce
 the page (then each batch) hands out, valid for `TOKEN_TTL` seconds; without it the endpoint answers 403.
-CURSOR is opaque (offset and an HMAC bound to the query), so it cannot be made up either. Filters run on numpy columns built lazily on the first search from at most
+CURSOR is opaque (offset and an HMAC bound to the query), so it cannot be made up either. Filters run
+on numpy columns built lazily on the first search from at most
 `SCAN_LIMIT` titles (the first 50,000 of a bigger catalog; searches see only those, and the first
 search on a 50,000-title catalog takes a few seconds to index it).
 Semantics: several title types = any of them, several genres = all of them; titles without a vote
@@ -199,7 +200,6 @@ class SearchIndex:
         return (_head("IMDb offline mirror", "imdbkit offline mirror", f"{self.base}/", None)
                 + f'<main><h1>imdbkit offline mirror</h1><p>{self.catalog.name}, {len(self.catalog):,} titles. '
                   f'<a href="/search/title/?sort=num_votes,desc">Most voted</a></p><ul>{links}</ul></main>' + _tail(None))
-
 
 
 def _date(text: str) -> int:
