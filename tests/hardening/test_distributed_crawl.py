@@ -84,7 +84,13 @@ def test_killed_worker_share_is_finished_by_the_others(site, reference, redis_ur
 
     killed_records, broken = read_lines(tmp_path / "worker-1" / "items.jsonl")
     assert broken <= 1  # at most the line being written when the process died
-    union = by_id(read_items(tmp_path / "worker-0", tmp_path / "worker-2") + killed_records)
+    survived = read_items(tmp_path / "worker-0", tmp_path / "worker-2")
+    # A file write and a Redis call cannot be one atomic step: a SIGKILL between the victim flushing its
+    # last line and marking that title done leaves it undone, so a survivor crawls it again (the build
+    # keeps one copy). Only that last title may appear twice; by_id still refuses any other repeat.
+    twice = {r["imdb_id"] for r in survived} & {r["imdb_id"] for r in killed_records}
+    assert twice <= {killed_records[-1]["imdb_id"]} if killed_records else not twice, twice
+    union = by_id(survived + [r for r in killed_records if r["imdb_id"] not in twice])
     assert union == reference
     requeued = sum(stats(tmp_path / f"worker-{i}")["distributed"].get("ids_requeued", 0) for i in (0, 2))
     assert requeued >= 1
