@@ -36,6 +36,46 @@ def test_patience_stops_training_and_restores_the_best_val_epoch():
         assert torch.equal(value, states[1][key]), key  # epoch 2's weights are back
 
 
+def test_ema_keeps_the_hand_computed_moving_average_of_the_weights():
+    """Two Adam steps on a linear layer: the average starts at the first step's weights w1, and its
+    second update uses the warmed-up decay d = min(0.9, 2/11), so the kept weights are d·w1 + (1-d)·w2,
+    not the last weights w2."""
+    x, y = torch.randn(16, 4, generator=torch.Generator().manual_seed(1)), torch.randint(0, 2, (16,))
+    trajectory: list[dict[str, torch.Tensor]] = []
+
+    def run(ema: float) -> nn.Module:
+        torch.manual_seed(0)
+        model = nn.Linear(4, 2)
+        model.register_forward_hook(lambda m, *_: trajectory.append(copy.deepcopy(m.state_dict())) if m.training else None)
+        fit_loop(model, [x], y, nn.CrossEntropyLoss(), None, LoopConfig(epochs=1, batch_size=8, lr=0.1, cosine=False, ema=ema), seed=0)
+        return model
+
+    plain = run(0.0)
+    w0, w1 = trajectory[0], trajectory[1]  # weights before step 1 and before step 2 (= after step 1)
+    trajectory.clear()
+    averaged = run(0.9)
+    assert torch.equal(trajectory[1]["weight"], w1["weight"])  # same seed, same training path
+    w2 = plain.state_dict()
+    for key in ("weight", "bias"):
+        d = 2 / 11
+        expected = d * w1[key] + (1 - d) * w2[key]
+        assert torch.allclose(averaged.state_dict()[key], expected, atol=1e-6), key
+        assert not torch.allclose(averaged.state_dict()[key], w2[key]), key
+    assert not torch.equal(w0["weight"], w1["weight"])
+
+
+def test_ema_decay_warms_up_then_caps_and_integer_buffers_follow_the_model():
+    from baselines.torch_utils import ema_update
+
+    update = ema_update(0.9)
+    for n, expected in ((0, 0.9), (1, 1 - 2 / 11), (1000, 0.1)):  # d = min(0.9, (1 + n) / (10 + n))
+        a, count = [torch.tensor(0.0), torch.tensor(3)], [torch.tensor(1.0), torch.tensor(7)]
+        update(a, count, torch.tensor(n))
+        assert a[0].item() == pytest.approx(expected) and a[1].item() == 7
+    with pytest.raises(ValueError, match="ema"):
+        ema_update(1.0)
+
+
 def test_class_weights_are_hand_computed_inverse_frequencies():
     y = np.array([0, 0, 0, 1])  # n = 4, k = 3; class 2 absent counts as 1
     assert np.allclose(inverse_frequency(y, 3), [4 / 9, 4 / 3, 4 / 3])
