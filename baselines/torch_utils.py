@@ -141,7 +141,8 @@ def fit_loop(
     """Adam + mini-batches; after each epoch `score_val(model)` (higher is better) drives early stopping.
 
     With `cfg.ema` the scored and kept weights are a moving average of the trained ones: on a few
-    thousand images the last epochs' weights jump around, and their average is steadier and better.
+    thousand images the raw weights' val score jumps from epoch to epoch and patience stops at the
+    first dip; the average's curve is smooth (docs/results.md, posters).
     """
     dev = device()
     model.to(dev)
