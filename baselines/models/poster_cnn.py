@@ -72,8 +72,8 @@ class PosterCNNConfig(TorchConfig):
     up to 8% per side, flip test-time augmentation, 60 cosine epochs, and a moving average of the weights
     (`ema`) so that the val curve is smooth enough for patience 10. Without the average, patience 5 cut a
     60-epoch run at epoch 22 (0.190 mAP); 30 epochs gave 0.198-0.203; this recipe 0.204-0.211 over four
-    runs (label prior 0.105). Double convolutions per block, avg+max pooling, an unweighted loss and
-    averaging several seeds' predictions did not help."""
+    runs (label prior 0.105). Double convolutions per block, avg+max pooling, mixup, an unweighted loss
+    and averaging several seeds' predictions did not help."""
 
     feature_set: str = "poster_32x32"  # the poster column
     epochs: int = 60
