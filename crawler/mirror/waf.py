@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from .http import Response
@@ -43,13 +44,16 @@ class Challenge:
     """Issues signed nonces and checks the proof-of-work tokens made from them (`nonce:k`).
 
     With `ttl` (seconds) a nonce carries its expiry, and tokens made from it fail once it has passed.
+    Verified tokens are remembered (the newest `remember` of them) so a cookie is not re-hashed on every
+    request; a long-running mirror clicking "50 more" for days keeps that memory bounded.
     """
 
     def __init__(self, secret: bytes | None = None, ttl: float | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, remember: int = 4096) -> None:
         self.secret = secret or secrets.token_bytes(16)
         self.ttl, self.clock = ttl, clock
-        self.valid: set[str] = set()
+        self.remember = max(1, remember)
+        self.valid: OrderedDict[str, None] = OrderedDict()
 
     def sign(self, text: str) -> str:
         return hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()[:16]
@@ -75,11 +79,14 @@ class Challenge:
         if not self._fresh(salt):
             return False
         if token in self.valid:
+            self.valid.move_to_end(token)
             return True
         ok = (k.isdigit() and len(token) < 80 and hmac.compare_digest(sig, self.sign(salt))
               and fnv1a32(token) & ((1 << BITS) - 1) == 0)
         if ok:
-            self.valid.add(token)
+            self.valid[token] = None
+            if len(self.valid) > self.remember:
+                self.valid.popitem(last=False)  # forgotten tokens are simply verified again
         return ok
 
     def passes(self, cookie_header: str) -> bool:

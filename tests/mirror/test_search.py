@@ -128,6 +128,18 @@ def test_paging_tokens_expire(mirror):
     assert index.next_batch(paging).status == 403
 
 
+def test_verified_tokens_are_remembered_up_to_a_bound_and_forgotten_ones_still_verify():
+    from crawler.mirror.waf import Challenge
+
+    challenge = Challenge(remember=4)
+    tokens = [_solve(challenge.new_nonce()) for _ in range(10)]
+    assert all(challenge.check(t) for t in tokens)
+    assert list(challenge.valid) == tokens[-4:]  # the newest four, not all ten
+    assert challenge.check(tokens[0])  # forgotten, so hashed again, and still good
+    assert list(challenge.valid) == [*tokens[-3:], tokens[0]]
+    assert not challenge.check(tokens[0][:-1] + "x")  # remembering never accepts a bad token
+
+
 @pytest.mark.browser
 def test_headless_chromium_clicks_50_more(mirror):
     chromium = require_binary("/usr/bin/chromium")
