@@ -197,8 +197,8 @@ def fit_loop(
                     break
         if deadline is not None and time.monotonic() > deadline:
             break
-    if best_state is None and averaged is not None:
-        best_state = averaged.module.state_dict()  # no val: the average is still the better weights
+    if best_state is None and kept is not model:
+        best_state = kept.state_dict()  # no val: the average is still the better weights
     if best_state is not None:
         model.load_state_dict(best_state)
     model.eval()

@@ -28,10 +28,9 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 
 from crawler.config import CHROMIUM_FLAGS, CrawlConfig
-from crawler.middlewares import AccountedHTTPDownloadHandler
+from crawler.middlewares import DATA_SELECTOR, AccountedHTTPDownloadHandler
 
 logger = logging.getLogger(__name__)
-DATA_SELECTOR = "script#__NEXT_DATA__, script[type='application/ld+json']"
 
 
 def apply_playwright_settings(settings: BaseSettings, config: CrawlConfig) -> None:
@@ -94,8 +93,8 @@ def main_document(messages: list[dict[str, Any]], frame_id: str) -> Document:
 
 def network_error(text: str, url: str) -> Exception:
     """Chromium's ``net::ERR_…`` as the Scrapy exception the retry middleware knows."""
-    name = next((n for n in NET_ERRORS if n in text), None)
-    return NET_ERRORS.get(name or "", DownloadFailedError)(f"{text.strip().splitlines()[0]} ({url})")
+    cls = next((c for n, c in NET_ERRORS.items() if n in text), DownloadFailedError)
+    return cls(f"{text.strip().splitlines()[0]} ({url})")
 
 
 @dataclass(frozen=True)

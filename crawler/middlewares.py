@@ -22,6 +22,7 @@ from scrapy.exceptions import (
     DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
+    NotConfigured,
     ResponseDataLossError,
 )
 from scrapy.extensions.httpcache import DummyPolicy
@@ -33,6 +34,8 @@ from crawler.config import CrawlConfig
 
 logger = logging.getLogger(__name__)
 UNREACHABLE = (DownloadConnectionRefusedError, CannotResolveHostError, DownloadTimeoutError)
+# a rendered title page is ready once its data is in the DOM (both browser modes wait for it)
+DATA_SELECTOR = "script#__NEXT_DATA__, script[type='application/ld+json']"
 
 WAF_MESSAGE = (
     "IMDb answered with a bot challenge (HTTP 202, x-amzn-waf-action: challenge) that only a real "
@@ -189,6 +192,8 @@ class BrowserFailureMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.config = CrawlConfig.from_settings(crawler.settings)
+        if self.config.render == "none":
+            raise NotConfigured("no browser to watch")
         self.rendered = False
         self.failures = 0
 
@@ -203,7 +208,7 @@ class BrowserFailureMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         module = type(exception).__module__
-        if self.rendered or self.config.render == "none" or not module.startswith(("playwright", "selenium")):
+        if self.rendered or not module.startswith(("playwright", "selenium")):
             return None
         self.failures += 1
         stats = self.crawler.stats
@@ -266,8 +271,7 @@ def browser_meta(render: str) -> dict[str, Any]:
         from scrapy_playwright.page import PageMethod
 
         return {"playwright": True, "playwright_page_methods": [
-            PageMethod("wait_for_selector", "script#__NEXT_DATA__, script[type='application/ld+json']",
-                       state="attached", timeout=15_000)]}
+            PageMethod("wait_for_selector", DATA_SELECTOR, state="attached", timeout=15_000)]}
     if render == "selenium":
         return {"selenium": True}
     return {}

@@ -184,11 +184,11 @@ def clean_list(value: object) -> list[str] | None:
     return out or None
 
 
-def _map_unique(series: pd.Series, fn: Callable) -> list:
+def _map_unique(values: pd.Series | list, fn: Callable) -> list:
     """Apply `fn` once per distinct value (bools and unhashable dicts/lists are computed per row)."""
     cache: dict = {}
     out = []
-    for v in fast.pylist(series):
+    for v in fast.pylist(values) if isinstance(values, pd.Series) else values:
         if v.__class__ is bool:
             out.append(fn(v))
             continue
@@ -258,6 +258,10 @@ def _count_invalid(report: Report, name: str, raw: list, parsed: list, ids: list
     report.note(STAGE, f"{name}_out_of_range_to_null", numeric)
 
 
+def _not_money(name: str, value: object) -> str:
+    return f"{name} {_shown(value)} is not an amount of money; stored as null"
+
+
 def _unknown_currency(name: str, amount: float, currency: str | None) -> str:
     if currency is None:
         return f"{name} {amount:,.0f} has no currency; stored as null (a currency is never guessed)"
@@ -273,7 +277,7 @@ def _money_usd(series: pd.Series, name: str, report: Report, ids: list) -> np.nd
         amount, currency = parse_money(v)
         if amount is None:
             report.note(STAGE, f"{name}_unparseable_to_null")
-            report.quarantine(STAGE, ids[i], f"{name} {_shown(v)} is not an amount of money; stored as null")
+            report.quarantine(STAGE, ids[i], _not_money(name, v))
         elif currency is None or currency not in USD_PER_UNIT:
             report.note(STAGE, f"{name}_unknown_currency_to_null:{currency or 'missing'}")
             report.quarantine(STAGE, ids[i], _unknown_currency(name, amount, currency))
@@ -309,7 +313,7 @@ def _number(series: pd.Series, name: str, report: Report, ids: list) -> np.ndarr
         _quarantine(report, ids, rows, lambda i: _not_valid(name, shown[i], valid))
         return values
     raw = fast.pylist(series)
-    parsed = _map_unique(series, fn)
+    parsed = _map_unique(raw, fn)  # the python values already read
     _count_invalid(report, name, raw, parsed, ids, valid)
     values = np.array([np.nan if p is None else p for p in parsed], dtype="float64")
     bad = ~np.isnan(values) & ~((values > low) & (values < high))
@@ -328,7 +332,7 @@ def _money(series: pd.Series, name: str, report: Report, ids: list) -> np.ndarra
         _quarantine(report, ids, unknown, lambda i: _unknown_currency(name, amount[i], codes[i]))
         report.note(STAGE, f"{name}_unparseable_to_null", int(unparseable.sum()))
         _quarantine(report, ids, np.flatnonzero(unparseable).tolist(),
-                    lambda i: f"{name} {_shown(series.iloc[i])} is not an amount of money; stored as null")
+                    lambda i: _not_money(name, series.iloc[i]))
         return usd
     return _money_usd(series, name, report, ids)
 

@@ -7,6 +7,7 @@ reason and the row keeps going without a poster (or is dropped with --missing-po
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -96,11 +97,16 @@ def run_jobs(jobs: list, workers: int, desc: str, quiet: bool, fn=_work) -> list
     return out
 
 
+@functools.cache
+def _popcount_table() -> np.ndarray:
+    return np.array([bin(i).count("1") for i in range(1 << 16)], np.uint8)
+
+
 def _popcount(x: np.ndarray) -> np.ndarray:
     """Set bits per uint64 (numpy ≥ 2 has it built in; a 16-bit table otherwise)."""
     if hasattr(np, "bitwise_count"):
         return np.bitwise_count(x)
-    table = np.array([bin(i).count("1") for i in range(1 << 16)], np.uint8)
+    table = _popcount_table()
     out = np.zeros(len(x), np.uint8)
     for shift in (0, 16, 32, 48):
         out += table[(x >> np.uint64(shift)) & np.uint64(0xFFFF)]
@@ -200,15 +206,12 @@ def downsample_posters(df: pd.DataFrame, raw_dirs: list[Path], params: ImagePara
         report.note(STAGE, f"poster_{reason}")
     keep_ids = sorted(ok)
     groups = near_duplicate_groups([ok[i][2] for i in keep_ids], params.near_distance)
-    first: dict[int, str] = {}
-    for imdb_id, g in zip(keep_ids, groups, strict=True):
-        if g in first:
-            same = ok[imdb_id][0] == ok[first[g]][0]
+    for pos, (imdb_id, g) in enumerate(zip(keep_ids, groups, strict=True)):
+        if g != pos:  # a group is named by its first member's position, which is kept
+            same = ok[imdb_id][0] == ok[keep_ids[g]][0]
             report.note(STAGE, "poster_identical_to_another_title" if same else "poster_near_identical_to_another_title")
             if params.dedupe == "drop":
                 del ok[imdb_id]
-        else:
-            first[g] = imdb_id
     got = df["imdb_id"].map(lambda i: i in ok).to_numpy(dtype=bool)
     df["has_poster"] = got
     for k, size in enumerate(params.sizes):

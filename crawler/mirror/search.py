@@ -14,7 +14,6 @@ count never match `num_votes`; a missing release date falls back to 1 January of
 from __future__ import annotations
 
 import base64
-import binascii
 import hmac
 import json
 import threading
@@ -188,7 +187,7 @@ class SearchIndex:
     def _offset(self, key: tuple, cursor: str) -> int | None:
         try:
             offset, _, sig = base64.urlsafe_b64decode(cursor.encode()).decode().partition(".")
-        except (ValueError, binascii.Error):
+        except ValueError:  # binascii.Error is a ValueError
             return None
         if not offset.isdigit() or not hmac.compare_digest(sig, self.tokens.sign(f"{key!r}|{offset}")):
             return None
