@@ -148,6 +148,11 @@ def _key(row: dict[str, Any]) -> str:
     return f"{row['task']}/{row['model']}/{row['feature_set']}"
 
 
+def _config_path(out: Path, task: str, model: str, fs: str, suffix: str = ".json") -> Path:
+    """configs/TASK__MODEL__FEATURESET{suffix}: one file per leaderboard row."""
+    return out / "configs" / f"{task}__{model}__{fs.replace('+', '_')}{suffix}"
+
+
 def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out, budget_minutes, seed, n_boot,
              weights, console, override) -> tuple[dict[str, Any], dict[str, Any]]:  # noqa: ANN001 - internal
     cls = MODELS[model_name]
@@ -181,7 +186,7 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
                    if task.kind == "multilabel" else None)
         if task.kind == "multilabel" and "imdb_id" in test.frame:
             art.update(test_ids=test.frame["imdb_id"].tolist(), test_scores=np.asarray(scores))
-        cfg_path = out / "configs" / f"{task.name}__{model_name}__{fs.replace('+', '_')}.json"
+        cfg_path = _config_path(out, task.name, model_name, fs)
         extra = {k: getattr(model, k) for k in ("params_",) if hasattr(model, k)}
         cfg_path.write_text(json.dumps({**model.get_config(), **extra}, indent=2, default=str))
         row["config"] = str(cfg_path.relative_to(out))
@@ -191,7 +196,7 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
     except Exception as exc:  # noqa: BLE001 - one failing row must not lose the others; its traceback is saved
         row["error"] = f"{type(exc).__name__}: {exc}"
         console.print(f"[red]failed[/] {task.name}/{model_name}/{fs}: {row['error']}")
-        (out / "configs" / f"{task.name}__{model_name}__error.txt").write_text(traceback.format_exc())
+        _config_path(out, task.name, model_name, fs, "__error.txt").write_text(traceback.format_exc())
     return row, art
 
 
@@ -300,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.verbose:  # each failed row's traceback, saved under configs/ either way
         for row in result["rows"]:
             if row["error"]:
-                saved = Path(args.out) / "configs" / f"{row['task']}__{row['model']}__error.txt"
+                saved = _config_path(Path(args.out), row["task"], row["model"], row["feature_set"], "__error.txt")
                 print(saved.read_text() if saved.is_file() else row["error"], file=sys.stderr)
     if not args.quiet:
         print_table(result, Console(width=None if sys.stdout.isatty() else 140))
