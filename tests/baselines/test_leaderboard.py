@@ -122,6 +122,10 @@ def test_a_failing_row_is_recorded_and_the_others_still_run(tmp_path):
     by_model = {r["model"]: r for r in result["rows"]}
     assert "match" in by_model["poster_cnn"]["error"] and "\n" not in by_model["poster_cnn"]["error"]
     assert by_model["label_prior"]["error"] is None and by_model["label_prior"]["metrics"]["map"]["value"] > 0
+    for row in result["rows"]:  # each failed row keeps its own traceback, named by its feature set
+        saved = tmp_path / "out" / "configs" / f"genres_poster__{row['model']}__{row['feature_set']}__error.txt"
+        assert saved.is_file() == bool(row["error"])
+        assert not row["error"] or "Traceback" in saved.read_text()
 
 
 def test_an_unreadable_dataset_is_one_sentence_exit_1(tmp_path, capsys):
