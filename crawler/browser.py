@@ -28,7 +28,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 
 from crawler.config import CHROMIUM_FLAGS, CrawlConfig
-from crawler.middlewares import DATA_SELECTOR, AccountedHTTPDownloadHandler
+from crawler.middlewares import DATA_SELECTOR, AccountedHTTPDownloadHandler, BrowserCrashed
 
 logger = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ class SeleniumDownloadHandler(AccountedHTTPDownloadHandler):
                 raise network_error(exc.msg[exc.msg.index("net::ERR_"):], url) from None
             self._quit(driver)  # chromedriver or Chromium died: the next page starts a fresh one
             self.local.driver = None
-            raise DownloadFailedError(f"chromedriver failed: {(exc.msg or type(exc).__name__).splitlines()[0]}") from None
+            raise BrowserCrashed(f"chromedriver failed: {(exc.msg or type(exc).__name__).splitlines()[0]}") from None
         status = self._navigation_status(driver)
         if status is None or 200 <= status < 300:
             try:  # a challenge page runs its script and reloads; wait until the real page is there

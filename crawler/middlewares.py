@@ -37,6 +37,10 @@ UNREACHABLE = (DownloadConnectionRefusedError, CannotResolveHostError, DownloadT
 # a rendered title page is ready once its data is in the DOM (both browser modes wait for it)
 DATA_SELECTOR = "script#__NEXT_DATA__, script[type='application/ld+json']"
 
+
+class BrowserCrashed(DownloadFailedError):
+    """chromedriver or Chromium died while rendering a page (retried like any failed download)."""
+
 WAF_MESSAGE = (
     "IMDb answered with a bot challenge (HTTP 202, x-amzn-waf-action: challenge) that only a real "
     "browser can pass; stopping early so nothing empty is written. Re-run with "
@@ -208,7 +212,8 @@ class BrowserFailureMiddleware:
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         module = type(exception).__module__
-        if self.rendered or not module.startswith(("playwright", "selenium")):
+        from_browser = isinstance(exception, BrowserCrashed) or module.startswith(("playwright", "selenium"))
+        if self.rendered or not from_browser:
             return None
         self.failures += 1
         stats = self.crawler.stats

@@ -202,6 +202,36 @@ def test_poster_failures_are_counted_and_kept_on_the_item(tmp_path: Path) -> Non
         pipeline.file_downloaded(Response(request.url, body=b"<html>", request=request), request, None)
 
 
+@pytest.mark.parametrize(("exception", "counted"), [("crashed", True), ("timeout", False)])
+def test_a_browser_that_dies_on_every_page_stops_the_crawl(exception: str, counted: bool, monkeypatch) -> None:
+    """Chromium that starts but dies in every `driver.get` (BrowserCrashed) counts like one that never
+    starts; an ordinary download error does not."""
+    import asyncio
+
+    from scrapy.exceptions import DownloadTimeoutError
+    from scrapy.utils.test import get_crawler
+
+    from crawler import middlewares
+    from crawler.middlewares import BrowserCrashed, BrowserFailureMiddleware
+
+    monkeypatch.setattr(middlewares, "deferred_from_coro", asyncio.run)  # no reactor in a unit test
+    crawler = get_crawler(settings_dict={"IMDB_RENDER": "selenium"})
+    crawler.stats.open_spider()
+    closed: list[str] = []
+
+    class Engine:
+        async def close_spider_async(self, reason: str) -> None:
+            closed.append(reason)
+
+    crawler.engine = Engine()
+    middleware = BrowserFailureMiddleware.from_crawler(crawler)
+    error = BrowserCrashed("chromedriver failed: disconnected") if exception == "crashed" else DownloadTimeoutError("slow")
+    for _ in range(BrowserFailureMiddleware.LIMIT):
+        assert middleware.process_exception(Request("http://127.0.0.1/title/tt0133093/"), error) is None
+    assert closed == (["browser_failed"] if counted else [])
+    assert (crawler.stats.get_value("imdb/stopped_by") == "browser_failed") == counted
+
+
 def cdp(method: str, request_id: str, frame: str = "main", **params: object) -> dict:
     return {"method": f"Network.{method}", "params": {"requestId": request_id, "frameId": frame,
                                                        "type": "Document", **params}}
