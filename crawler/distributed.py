@@ -26,6 +26,8 @@ from scrapy.exceptions import DontCloseSpider, DropItem, NotConfigured, UsageErr
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.stats import stop_crawl
+
 ID_IN_URL = re.compile(r"/title/(tt\d{7,8})/")
 SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
 
@@ -368,14 +370,10 @@ class RedisCoordinator:
             self.down_since = now
             self.spider.logger.warning("lost Redis at %s (%s); retrying for %g s", self.redis_url, exc, self.give_up_s)
         elif now - self.down_since >= self.give_up_s and self.crawler.engine._slot.closing is None:
-            from scrapy.utils.defer import deferred_from_coro
-
-            self.spider.logger.error(
-                "Redis at %s has been unreachable for %g s, so this worker stops; what it collected is in its "
-                "folder. Start Redis again (with --appendonly yes to keep the queue) and restart the workers.",
-                self.redis_url, self.give_up_s)
-            self.crawler.stats.set_value("imdb/stopped_by", "redis_unavailable")
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="redis_unavailable"))
+            stop_crawl(self.crawler, "redis_unavailable",
+                       f"Redis at {self.redis_url} has been unreachable for {self.give_up_s:g} s, so this worker "
+                       "stops; what it collected is in its folder. Start Redis again (with --appendonly yes to "
+                       "keep the queue) and restart the workers.", log=self.spider.logger)
 
     def top_up(self) -> int:
         if queued_requests(self.client, self.keys.requests) >= self.low_water:

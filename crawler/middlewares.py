@@ -27,10 +27,11 @@ from scrapy.exceptions import (
 )
 from scrapy.extensions.httpcache import DummyPolicy
 from scrapy.http import Response
-from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 
 from crawler.config import CrawlConfig
+from crawler.stats import stop_crawl
 
 logger = logging.getLogger(__name__)
 UNREACHABLE = (DownloadConnectionRefusedError, CannotResolveHostError, DownloadTimeoutError)
@@ -165,13 +166,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def give_up_unreachable(self, request: Request, exception: Exception) -> None:
         """Nothing ever answered and retries are spent: one sentence instead of a retry storm."""
-        if self.crawler.stats.get_value("imdb/stopped_by"):
-            return
         host = urlsplit(request.url).netloc
-        logger.error("cannot reach %s (%s); check -a base_url and that the site is up, then run the "
-                     "same command again (with the same JOBDIR it resumes)", host, type(exception).__name__)
-        self.crawler.stats.set_value("imdb/stopped_by", "unreachable")
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason="unreachable"))
+        stop_crawl(self.crawler, "unreachable",
+                   f"cannot reach {host} ({type(exception).__name__}); check -a base_url and that the site is up, "
+                   "then run the same command again (with the same JOBDIR it resumes)")
 
     def pause_slot(self, request: Request, seconds: float) -> None:
         """Hold every request to this domain for ``seconds`` through the downloader slot's timer."""
@@ -216,18 +214,14 @@ class BrowserFailureMiddleware:
         if self.rendered or not from_browser:
             return None
         self.failures += 1
-        stats = self.crawler.stats
-        if self.failures < self.LIMIT or stats.get_value("imdb/stopped_by"):
+        if self.failures < self.LIMIT:
             return None
         first = (str(exception).strip().splitlines() or [""])[0][:200]
         message = (f"IMDB_RENDER={self.config.render}: the browser rendered no page ({self.failures} failures, "
                    f"last {type(exception).__name__}: {first}); check that {self.config.browser_binary} starts here "
                    f"(`{self.config.chromium} --headless --no-sandbox --dump-dom about:blank`), "
                    "or drop IMDB_RENDER to crawl without a browser")
-        logger.error("imdb: %s", message)
-        stats.set_value("imdb/stopped_by", "browser_failed")
-        stats.set_value("imdb/error", message)
-        deferred_from_coro(self.crawler.engine.close_spider_async(reason="browser_failed"))
+        stop_crawl(self.crawler, "browser_failed", message, error=True)
         return None
 
 
@@ -240,7 +234,6 @@ class WafChallengeMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.config = CrawlConfig.from_settings(crawler.settings)
-        self.closing = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WafChallengeMiddleware:
@@ -253,12 +246,7 @@ class WafChallengeMiddleware:
         stats.inc_value("imdb/waf/challenges")
         if self.config.render == "none":
             stats.inc_value("imdb/waf/ignored")
-            if not self.closing:
-                self.closing = True
-                logger.error(WAF_MESSAGE)
-                stats.set_value("imdb/stopped_by", "waf_challenge")
-                # not awaited: closing waits for in-flight downloads, this response among them (deadlock)
-                deferred_from_coro(self.crawler.engine.close_spider_async(reason="waf_challenge"))
+            stop_crawl(self.crawler, "waf_challenge", WAF_MESSAGE)
             raise IgnoreRequest("WAF challenge")
         tries = request.meta.get("imdb_waf_tries", 0) + 1
         if tries > self.MAX_BROWSER_TRIES:

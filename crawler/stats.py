@@ -9,6 +9,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.config import CrawlConfig
 from crawler.extract import EXPECTED_FILL, FIELD_NAMES
@@ -19,6 +20,24 @@ NOT_MEASURED = {"warnings", "poster_path", "poster_sha1", "url", "scraped_at", "
 DRIFT_RATIO = 0.5  # "well below": under half the expected rate
 DRIFT_MIN_ITEMS = 50
 CHECK_EVERY = 1000
+
+
+def stop_crawl(crawler: Crawler, reason: str, message: str, log: logging.Logger = logger,
+               error: bool = False) -> bool:
+    """Close the crawl once, for ``reason``, with one logged sentence; False when it is already stopping.
+
+    ``imdb/stopped_by`` (the reason ``stats.json`` reports) marks the first stop; ``error`` also keeps the
+    sentence as ``imdb/error``. The close is not awaited: it waits for in-flight downloads, and the caller
+    may be handling one of them (a deadlock)."""
+    stats = crawler.stats
+    if stats.get_value("imdb/stopped_by"):
+        return False
+    log.error(message)
+    stats.set_value("imdb/stopped_by", reason)
+    if error:
+        stats.set_value("imdb/error", message)
+    deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
+    return True
 
 
 def filled(value: Any) -> bool:

@@ -202,20 +202,16 @@ def test_poster_failures_are_counted_and_kept_on_the_item(tmp_path: Path) -> Non
         pipeline.file_downloaded(Response(request.url, body=b"<html>", request=request), request, None)
 
 
-@pytest.mark.parametrize(("exception", "counted"), [("crashed", True), ("timeout", False)])
-def test_a_browser_that_dies_on_every_page_stops_the_crawl(exception: str, counted: bool, monkeypatch) -> None:
-    """Chromium that starts but dies in every `driver.get` (BrowserCrashed) counts like one that never
-    starts; an ordinary download error does not."""
+def crawler_closing_into_a_list(monkeypatch, settings: dict | None = None) -> tuple:
+    """A crawler whose engine records each `close_spider_async(reason)` (no reactor in a unit test)."""
     import asyncio
 
-    from scrapy.exceptions import DownloadTimeoutError
     from scrapy.utils.test import get_crawler
 
-    from crawler import middlewares
-    from crawler.middlewares import BrowserCrashed, BrowserFailureMiddleware
+    from crawler import stats
 
-    monkeypatch.setattr(middlewares, "deferred_from_coro", asyncio.run)  # no reactor in a unit test
-    crawler = get_crawler(settings_dict={"IMDB_RENDER": "selenium"})
+    monkeypatch.setattr(stats, "deferred_from_coro", asyncio.run)
+    crawler = get_crawler(settings_dict=settings or {})
     crawler.stats.open_spider()
     closed: list[str] = []
 
@@ -224,12 +220,39 @@ def test_a_browser_that_dies_on_every_page_stops_the_crawl(exception: str, count
             closed.append(reason)
 
     crawler.engine = Engine()
+    return crawler, closed
+
+
+@pytest.mark.parametrize(("exception", "counted"), [("crashed", True), ("timeout", False)])
+def test_a_browser_that_dies_on_every_page_stops_the_crawl(exception: str, counted: bool, monkeypatch) -> None:
+    """Chromium that starts but dies in every `driver.get` (BrowserCrashed) counts like one that never
+    starts; an ordinary download error does not."""
+    from scrapy.exceptions import DownloadTimeoutError
+
+    from crawler.middlewares import BrowserCrashed, BrowserFailureMiddleware
+
+    crawler, closed = crawler_closing_into_a_list(monkeypatch, {"IMDB_RENDER": "selenium"})
     middleware = BrowserFailureMiddleware.from_crawler(crawler)
     error = BrowserCrashed("chromedriver failed: disconnected") if exception == "crashed" else DownloadTimeoutError("slow")
     for _ in range(BrowserFailureMiddleware.LIMIT):
         assert middleware.process_exception(Request("http://127.0.0.1/title/tt0133093/"), error) is None
     assert closed == (["browser_failed"] if counted else [])
     assert (crawler.stats.get_value("imdb/stopped_by") == "browser_failed") == counted
+
+
+def test_stop_crawl_closes_once_and_keeps_the_first_reason(monkeypatch, caplog) -> None:
+    """Four stops share `stop_crawl` (unreachable, WAF, browser, Redis): the first one wins, later ones neither
+    log nor close again, and `error=True` keeps the sentence for stats.json."""
+    from crawler import stats
+
+    crawler, closed = crawler_closing_into_a_list(monkeypatch)
+    with caplog.at_level("ERROR"):
+        assert stats.stop_crawl(crawler, "waf_challenge", "first sentence", error=True) is True
+        assert stats.stop_crawl(crawler, "unreachable", "second sentence") is False
+    assert closed == ["waf_challenge"]
+    assert crawler.stats.get_value("imdb/stopped_by") == "waf_challenge"
+    assert crawler.stats.get_value("imdb/error") == "first sentence"
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == ["first sentence"]
 
 
 def cdp(method: str, request_id: str, frame: str = "main", **params: object) -> dict:
