@@ -35,6 +35,9 @@ class ConvNet(nn.Module):
         self.head = nn.Sequential(nn.Dropout(dropout), nn.Linear(c, out_dim))
         self.flip, self.shift = flip, shift
         self.out_features = c
+        # Channels-last: oneDNN's convolutions and max-pools take a CPU training step 1.3× faster at 150×101
+        # and 1.65× at 32×32 (benchmarks/train.py); same layers, same outputs up to float rounding.
+        self.to(memory_format=torch.channels_last)
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
         x = x.float() / 255.0 - 0.5
@@ -44,7 +47,7 @@ class ConvNet(nn.Module):
             x = torch.where(mask[:, None, None, None], x.flip(-1), x)
         if self.training and self.shift > 0:
             x = self._translate(x)
-        return self.features(x)
+        return self.features(x.contiguous(memory_format=torch.channels_last))
 
     def _translate(self, x: torch.Tensor) -> torch.Tensor:
         """Shift the batch by up to `shift` of each side (edges repeated): a poster cropped a little

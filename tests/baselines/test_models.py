@@ -147,6 +147,21 @@ def test_poster_shift_moves_training_batches_only():
     assert torch.equal(net.embed(x * 255), net.embed(x * 255))
 
 
+def test_poster_cnn_runs_channels_last_with_the_same_outputs_as_nchw():
+    """The layout is a speed choice (benchmarks/train.py), not a different model."""
+    from baselines.models.poster_cnn import conv_for
+
+    torch.manual_seed(0)
+    net = conv_for(80, 56, 3, 5).eval()
+    assert all(p.is_contiguous(memory_format=torch.channels_last) for p in net.parameters() if p.dim() == 4)
+    x = torch.randint(0, 256, (4, 3, 80, 56), dtype=torch.uint8)
+    plain = conv_for(80, 56, 3, 5).to(memory_format=torch.contiguous_format).eval()
+    plain.load_state_dict(net.state_dict())
+    with torch.no_grad():
+        expected = plain.head(plain.features((x.float() / 255.0 - 0.5).contiguous()))
+        assert torch.allclose(net(x), expected, atol=1e-5)
+
+
 @pytest.mark.parametrize("tta", [True, False])
 def test_poster_flip_tta_scores_a_poster_and_its_mirror_alike(tta):
     est, _ = fit_score("genres_poster", "poster_cnn", "poster_40x28", epochs=2, tta_flip=tta)
