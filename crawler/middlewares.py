@@ -169,7 +169,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         host = urlsplit(request.url).netloc
         stop_crawl(self.crawler, "unreachable",
                    f"cannot reach {host} ({type(exception).__name__}); check -a base_url and that the site is up, "
-                   "then run the same command again (with the same JOBDIR it resumes)")
+                   "then run the same command again (with the same JOBDIR it resumes)", log=logger)
 
     def pause_slot(self, request: Request, seconds: float) -> None:
         """Hold every request to this domain for ``seconds`` through the downloader slot's timer."""
@@ -221,7 +221,7 @@ class BrowserFailureMiddleware:
                    f"last {type(exception).__name__}: {first}); check that {self.config.browser_binary} starts here "
                    f"(`{self.config.chromium} --headless --no-sandbox --dump-dom about:blank`), "
                    "or drop IMDB_RENDER to crawl without a browser")
-        stop_crawl(self.crawler, "browser_failed", message, error=True)
+        stop_crawl(self.crawler, "browser_failed", message, log=logger, error=True)
         return None
 
 
@@ -246,7 +246,7 @@ class WafChallengeMiddleware:
         stats.inc_value("imdb/waf/challenges")
         if self.config.render == "none":
             stats.inc_value("imdb/waf/ignored")
-            stop_crawl(self.crawler, "waf_challenge", WAF_MESSAGE)
+            stop_crawl(self.crawler, "waf_challenge", WAF_MESSAGE, log=logger)
             raise IgnoreRequest("WAF challenge")
         tries = request.meta.get("imdb_waf_tries", 0) + 1
         if tries > self.MAX_BROWSER_TRIES:
