@@ -1,6 +1,7 @@
 """The dataset card (README.md with a Hugging Face YAML header) and its plots, from build.json."""
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -17,6 +18,20 @@ allow personal and non-commercial use only and forbid republishing the data. Use
 for private research, do not redistribute it, and cite IMDb as the source. Posters are
 copyrighted artwork of their studios; they are included as small thumbnails for research.
 """
+
+
+@cache
+def _font_codepoints() -> frozenset[int]:
+    """The characters matplotlib's default font can draw."""
+    from matplotlib import font_manager, ft2font
+
+    return frozenset(ft2font.FT2Font(font_manager.findfont(font_manager.FontProperties())).get_charmap())
+
+
+def drawable(text: str) -> bool:
+    """True when every character of ``text`` has a glyph in the plots' font (spaces and the like included)."""
+    chars = _font_codepoints()
+    return all(ord(c) in chars for c in text)
 
 
 def _yaml_features(names: list[str]) -> list[str]:
@@ -85,9 +100,9 @@ def plot_all(out_dir: Path, df: pd.DataFrame, genres_before: dict[str, int], pos
                 ax.axis("off")
             for ax, (_, row) in zip(axes.ravel(), sample.iterrows(), strict=False):
                 ax.imshow(decode_png(row[poster_col]["bytes"]))
-                title = str(row.get("title") or row["imdb_id"])
-                # DejaVu (matplotlib's font) has no CJK glyphs: show the id rather than empty boxes
-                ax.set_title((title if all(ord(c) < 0x2E80 for c in title) else row["imdb_id"])[:14], fontsize=6)
+                title = str(row.get("title") or row["imdb_id"])[:14]
+                # matplotlib's font (DejaVu Sans) has no Devanagari, Thai or CJK glyphs: show the id, not boxes
+                ax.set_title(title if drawable(title) else row["imdb_id"], fontsize=6)
             fig.tight_layout()
             fig.savefig(out_dir / "posters.png")
             plt.close(fig)

@@ -179,3 +179,9 @@ def test_build_from_the_mirrors_synthetic_catalog(tmp_path):
     rated = ~np.isnan(train["rating"])
     expected = np.digitize(train["rating"][rated], [5.0, 6.5])
     assert (train["rating_class"][rated] == expected).all()
+
+
+def test_poster_grid_titles_fall_back_to_the_id_where_the_font_has_no_glyphs():
+    """DejaVu Sans draws Latin, Greek and Cyrillic titles; Devanagari or CJK would be empty boxes."""
+    assert card.drawable("Amélie") and card.drawable("Брат") and card.drawable("<b>&</b>")
+    assert not card.drawable("दंगल") and not card.drawable("千と千尋の神隠し")
