@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--size", default="150x101", help="HxW of the posters")
     ap.add_argument("--width", type=int, default=16, help="poster_cnn's `width` (first block's channels)")
     args = ap.parse_args(argv)
-    h, w = (int(v) for v in args.size.lower().split("x"))
+    try:
+        h, w = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        ap.error(f"--size {args.size!r} is not HEIGHTxWIDTH in pixels, e.g. 150x101")
     seed_everything(0)
     gen = torch.Generator().manual_seed(0)
     batches = [(torch.randint(0, 256, (args.batch, 3, h, w), dtype=torch.uint8, generator=gen),
@@ -71,7 +74,8 @@ def main(argv: list[str] | None = None) -> None:
     ours.flip = False  # the reference does no augmentation either: both take the same work per step
     reference = reference_net(h, w, args.width)
     reference.load_state_dict(ours.state_dict())
-    ours.eval(), reference.eval()
+    ours.eval()
+    reference.eval()
     with torch.no_grad():
         x = batches[0][0]
         gap = float((ours(x) - reference(x)).abs().max())
