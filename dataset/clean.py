@@ -373,7 +373,7 @@ def clean_fields(df: pd.DataFrame, report: Report, quiet: bool = True) -> pd.Dat
     bar.update()
     out["content_rating"] = objects(_text(df["content_rating"]), idx)
     out["age_band"] = objects(_map_unique(out["content_rating"], age_band), idx)
-    out["color"] = objects(_map_unique(pd.Series(_text(df["color"]), dtype=object), normalise_color), idx)
+    out["color"] = objects(_map_unique(_text(df["color"]), normalise_color), idx)
     bar.update()
     memo: dict = {}
     for name in LIST_FIELDS:

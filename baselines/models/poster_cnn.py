@@ -74,9 +74,9 @@ class PosterCNNConfig(TorchConfig):
     """The defaults are the recipe measured on 5,995 real posters at 150×101 (docs/results.md): shifts of
     up to 8% per side, flip test-time augmentation, 60 cosine epochs, and a moving average of the weights
     (`ema`) so that the val curve is smooth enough for patience 10. Without the average, patience 5 cut a
-    60-epoch run at epoch 22 (0.190 mAP); 30 epochs gave 0.198-0.203; this recipe 0.204-0.211 over four
-    runs (label prior 0.105). Double convolutions per block, avg+max pooling, mixup, an unweighted loss
-    and averaging several seeds' predictions did not help."""
+    60-epoch run at epoch 22 (0.190 mAP); 30 epochs gave 0.198-0.203; this recipe 0.201-0.208 over five
+    seeds, mean 0.205 (label prior 0.105). Deeper or wider nets, full-size posters, colour jitter, zoom,
+    mixup, other losses and averaging several seeds' predictions did not help."""
 
     feature_set: str = "poster_32x32"  # the poster column
     epochs: int = 60
