@@ -26,9 +26,10 @@ from scrapy.exceptions import DontCloseSpider, DropItem, NotConfigured, UsageErr
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from scrapy_redis.scheduler import Scheduler
 
+from crawler.items import ID_PATTERN, IMDB_ID
 from crawler.stats import stop_crawl
 
-ID_IN_URL = re.compile(r"/title/(tt\d{7,8})/")
+ID_IN_URL = re.compile(rf"/title/({ID_PATTERN})/")
 SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
 
 # Atomically take a batch of ids off the shared queue and lease them to this worker.
@@ -177,7 +178,7 @@ def push_ids(redis_url: str, ids: Iterable[str], prefix: str = "imdb") -> int:
         imdb_id = raw.strip()
         if not imdb_id or imdb_id.startswith("#"):
             continue
-        if not re.fullmatch(r"tt\d{7,8}", imdb_id):
+        if not IMDB_ID.match(imdb_id):
             raise UsageError(f"{imdb_id!r} is not an IMDb title id (tt + 7-8 digits).")
         batch.append(imdb_id)
         if len(batch) >= 5000:

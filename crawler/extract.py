@@ -19,13 +19,14 @@ from typing import Any
 import orjson
 
 from crawler import parsers
+from crawler.items import ID_PATTERN, IMDB_ID
 
 Parser = Callable[[Any], Any]
 JSONLD, NEXT, HTML = "jsonld", "next", "html"
 
 _JSONLD_RE = re.compile(r'<script[^>]*type=["\']application/ld\+json["\'][^>]*>(.*?)</script>', re.S | re.I)
 _NEXT_RE = re.compile(r'<script[^>]*id=["\']__NEXT_DATA__["\'][^>]*>(.*?)</script>', re.S | re.I)
-_ID_RE = re.compile(r"/title/(tt\d{7,9})")
+_ID_RE = re.compile(rf"/title/({ID_PATTERN})")
 _STEP_RE = re.compile(r"^([^\[]+)(?:\[(.*)\])?$")
 
 
@@ -347,7 +348,7 @@ def imdb_id_of(blocks: Blocks, url: str) -> str | None:
         url,
     ):
         if isinstance(candidate, str):
-            found = _ID_RE.search(candidate) or re.fullmatch(r"tt\d{7,9}", candidate)
+            found = _ID_RE.search(candidate) or IMDB_ID.match(candidate)
             if found:
                 return found[1] if found.re is _ID_RE else found[0]
     return None

@@ -10,7 +10,10 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 from typing import Any
 
-IMDB_ID = re.compile(r"^tt\d{7,8}$")  # Contract 1: tt + 7-8 digits
+# Contract 1: tt + 7-8 ASCII digits. The one definition every crawler and mirror regex builds on: `\d`
+# would take any Unicode digit and `$` a trailing newline, and the lookahead keeps a longer id whole.
+ID_PATTERN = r"tt[0-9]{7,8}(?![0-9])"
+IMDB_ID = re.compile(rf"\A{ID_PATTERN}\Z")
 SHA1 = re.compile(r"^[0-9a-f]{40}$")
 
 

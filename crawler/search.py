@@ -9,10 +9,12 @@ import logging
 import re
 from typing import Any
 
+from crawler.items import ID_PATTERN
+
 logger = logging.getLogger(__name__)
 MORE_BUTTON = ".ipc-see-more__button, button:has-text('50 more')"
 RESULT_LINKS = ".ipc-metadata-list-summary-item a[href*='/title/tt']"
-_ID = re.compile(r"/title/(tt\d{7,9})")
+_ID = re.compile(rf"/title/({ID_PATTERN})")
 _COUNT_JS = "([sel, n]) => document.querySelectorAll(sel).length > n"
 
 

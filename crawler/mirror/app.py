@@ -5,12 +5,14 @@ import re
 from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
+from crawler.items import ID_PATTERN
+
 from . import pages, posters, waf
 from .base import Catalog, imdb_id_of_poster
 from .faults import Faults
 from .http import Request, Response
 
-_TITLE = re.compile(r"^/title/(tt\d{7,8})(?:/(reference|keywords))?/?$")
+_TITLE = re.compile(rf"^/title/({ID_PATTERN})(?:/(reference|keywords))?/?\Z")
 _POSTER = re.compile(r"^/images/M/([A-Za-z0-9+/@]+)\._V1_([A-Za-z0-9_,]*)\.jpg$")
 _VIDEO = re.compile(r"^/video/(vi\d{10,11})(\.mp4|/)$")
 PAGE_CACHE = 4096

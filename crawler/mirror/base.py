@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from crawler.items import IMDB_ID
 
 # the value fields of Contract 1 a record carries, in page order, plus the mirror-only keys
 RECORD_FIELDS = (
@@ -15,7 +16,6 @@ RECORD_FIELDS = (
     "writers", "actors", "keywords", "description", "budget", "gross_worldwide",
 )
 MIRROR_FIELDS = ("poster_id", "trailer_ids")
-IMDB_ID = re.compile(r"^tt\d{7,8}$")
 
 
 def h64(*parts: object) -> int:

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from crawler.items import ID_PATTERN
+
 from .base import Catalog, Latent, h64, poster_id_for
 
 # table country -> (IMDb country id, display name, currency, currency before 2002)
@@ -42,7 +44,7 @@ COUNTRY_MAP: dict[str, tuple[str, str, str, str]] = {
 }
 NOT_COUNTRIES = {"New Line", "Official site"}  # scraping artefacts in that table's country column
 REQUIRED_COLUMNS = {"movie_imdb_link", "movie_title", "genres"}
-_LINK = re.compile(r"/title/(tt\d{7,8})")
+_LINK = re.compile(rf"/title/({ID_PATTERN})")
 
 
 def _num(text: str) -> float | None:
