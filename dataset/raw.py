@@ -4,6 +4,7 @@ Named raw.py, not load.py: a submodule `dataset.load` would shadow the public `d
 from __future__ import annotations
 
 import gzip
+import re
 import sys
 import zlib
 from pathlib import Path
@@ -17,6 +18,8 @@ import pyarrow.json as pj
 from tqdm import tqdm
 
 from dataset.report import DatasetError, Report, objects
+
+IMDB_ID = re.compile(r"tt[0-9]{7,8}")  # Contract 1: tt + 7-8 ASCII digits; Arrow's RE2 reads it alike
 
 STAGE = "load"
 FIELDS = [
@@ -37,6 +40,11 @@ RAW_SCHEMA = pa.schema(
        ("metascore", pa.float64()), ("budget", _MONEY), ("gross_worldwide", _MONEY),
        ("frame_embeddings_index", pa.int64())])
 ITEM_GLOBS = ("items.jsonl", "items.jsonl.gz", "items-*.jsonl", "items-*.jsonl.gz")
+
+
+def is_imdb_id(value: object) -> bool:
+    """Contract 1's id test, one definition for the line reader, the Arrow fast path and every importer."""
+    return isinstance(value, str) and IMDB_ID.fullmatch(value) is not None
 
 
 def item_files(raw_dir: Path) -> list[Path]:
@@ -83,8 +91,7 @@ def _parse(line: bytes) -> tuple[dict | None, str]:
     if not isinstance(rec, dict):
         return None, "not a JSON object"
     imdb_id = rec.get("imdb_id")
-    if not (isinstance(imdb_id, str) and 9 <= len(imdb_id) <= 10 and imdb_id[:2] == "tt" and imdb_id[2:].isdigit()
-            and imdb_id.isascii()):
+    if not is_imdb_id(imdb_id):
         return None, f"no valid imdb_id (got {str(imdb_id)[:20]!r})"
     return rec, ""
 
@@ -98,7 +105,7 @@ def _arrow_table(path: Path) -> pa.Table | None:
                              parse_options=pj.ParseOptions(explicit_schema=RAW_SCHEMA,
                                                            unexpected_field_behavior="ignore"))
         ids = table.column("imdb_id")
-        if ids.null_count or not pc.all(pc.match_substring_regex(ids, r"^tt\d{7,8}$")).as_py():
+        if ids.null_count or not pc.all(pc.match_substring_regex(ids, f"^{IMDB_ID.pattern}$")).as_py():
             return None
         table.validate(full=True)  # Arrow's JSON reader does not reject every malformed UTF-8 sequence
         return table.select(FIELDS)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
 from collections import Counter
 from datetime import UTC, datetime
@@ -11,6 +10,7 @@ from pathlib import Path
 
 import orjson
 
+from dataset.raw import is_imdb_id
 from dataset.report import DatasetError
 
 FIELDS = [
@@ -19,7 +19,6 @@ FIELDS = [
     "directors", "writers", "actors", "keywords", "description", "budget", "gross_worldwide",
     "poster_url", "poster_path", "poster_sha1", "trailer_urls", "scraped_at", "source", "warnings",
 ]
-IMDB_ID = re.compile(r"tt\d{7,8}")
 BAD_ID = "imdb id is not tt followed by 7 or 8 digits"
 LISTS = {"genres", "countries", "languages", "directors", "writers", "actors", "keywords", "trailer_urls", "warnings"}
 
@@ -37,7 +36,7 @@ def item(source: str, scraped_at: str, **values) -> dict:
 def imdb_id_of(value: object) -> str | None:
     """The id if it is exactly tt + 7–8 digits, else None: ids become file and folder names."""
     text = value.strip() if isinstance(value, str) else ""
-    return text if IMDB_ID.fullmatch(text) and text.isascii() else None
+    return text if is_imdb_id(text) else None
 
 
 def inside(root: Path, relative: str) -> Path | None:

@@ -23,6 +23,8 @@ BAD_LINES = {  # raw bytes appended to items.jsonl → the reason the quarantine
     b'{"imdb_id": "tt0000002", \n': "not JSON",
     b'["tt0000003"]\n': "not a JSON object",
     b'{"imdb_id": "../../etc", "title": "x"}\n': "no valid imdb_id",
+    b'{"imdb_id": "tt\\u0660\\u0660\\u0660\\u0660\\u0660\\u0660\\u0665", "title": "x"}\n': "no valid imdb_id",
+    b'{"imdb_id": "tt0000006\\n", "title": "x"}\n': "no valid imdb_id",
     b'{"imdb_id": "tt0000004", "title": "half-written line of a killed crawl", "year"': "not JSON",
 }
 BAD_POSTERS = {  # bytes of posters/<name> → quarantine reason
@@ -74,7 +76,7 @@ def test_every_kind_of_bad_input_at_once_is_counted_exactly(tmp_path, capsys) ->
     for reason in BAD_LINES.values():
         assert any(r.startswith(reason) for r in reasons), reason
     lines = [e["where"] for e in entries if e["stage"] == "load"]
-    assert {w.rsplit(":", 1)[1] for w in lines} == {"32", "33", "34", "35", "36"}  # file:line of each bad line
+    assert {w.rsplit(":", 1)[1] for w in lines} == {str(32 + i) for i in range(len(BAD_LINES))}  # file:line of each
     removed = info["counts"]["removed"]["load"]
     assert removed.get("duplicate_imdb_id_older_copy") == 1
     changed = json.dumps(info["counts"])
