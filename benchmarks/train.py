@@ -39,19 +39,17 @@ def steps_per_second(net: torch.nn.Module, batches: list[tuple[torch.Tensor, tor
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = torch.nn.BCEWithLogitsLoss()
     net.train()
-    for x, y in batches[:3]:  # warm-up: oneDNN picks its kernels on the first calls
-        opt.zero_grad()
-        loss_fn(net(x), y).backward()
-        opt.step()
-    best = 0.0
-    for _ in range(rounds):
+
+    def run(some: list[tuple[torch.Tensor, torch.Tensor]]) -> float:
         start = time.perf_counter()
-        for x, y in batches:
+        for x, y in some:
             opt.zero_grad()
             loss_fn(net(x), y).backward()
             opt.step()
-        best = max(best, len(batches) / (time.perf_counter() - start))
-    return best
+        return time.perf_counter() - start
+
+    run(batches[:3])  # warm-up: oneDNN picks its kernels on the first calls
+    return max(len(batches) / run(batches) for _ in range(rounds))
 
 
 def main(argv: list[str] | None = None) -> None:
