@@ -28,7 +28,7 @@ CACHE = REPO / "imdbkit-data" / "bench"
 
 def _chunk(args: tuple[int, int, int, int]) -> bytes:
     """Items start..stop of synthetic:N as Contract-1 lines (the mirror's catalog records + crawl fields)."""
-    from crawler.mirror.catalog import load_catalog
+    from mirror.catalog import load_catalog
 
     n, seed, start, stop = args
     catalog = load_catalog(f"synthetic:{n}", seed=seed)
@@ -104,7 +104,7 @@ def main() -> int:
     try:
         raw = synthetic_raw(args.items, args.seed)
     except ImportError:
-        print("crawler.mirror.catalog is not available; cannot generate synthetic items.")
+        print("mirror.catalog is not available; cannot generate synthetic items.")
         return 1
     from dataset.build import BuildParams, build
 

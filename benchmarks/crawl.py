@@ -34,8 +34,8 @@ FAST = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS
 
 
 def start_mirror(catalog: str) -> tuple[subprocess.Popen, str]:
-    """`python -m crawler.mirror serve --port 0` in its own process; returns it and its base URL."""
-    code = ("import sys,time\nfrom crawler.mirror import MirrorServer\n"
+    """`python -m mirror serve --port 0` in its own process; returns it and its base URL."""
+    code = ("import sys,time\nfrom mirror import MirrorServer\n"
             f"s=MirrorServer({catalog!r}, seed=0)\nprint(s.start(), flush=True)\n"
             "sys.stdin.read()\ns.stop()\n")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdin=subprocess.PIPE,
@@ -87,7 +87,7 @@ def main() -> None:
     parser.add_argument("--bench-seconds", type=int, default=20)
     args = parser.parse_args()
 
-    from crawler.mirror.catalog import load_catalog
+    from mirror.catalog import load_catalog
 
     catalog = f"synthetic:{args.titles}"
     ids = list(load_catalog(catalog, seed=0).ids())

@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from crawler.distributed import crawl_status, push_ids, reset  # noqa: E402
-from crawler.mirror.catalog import load_catalog  # noqa: E402
+from mirror.catalog import load_catalog  # noqa: E402
 
 FAST = {"IMDB_DOWNLOAD_POSTERS": "0", "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0",
         "CONCURRENT_REQUESTS": "16", "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "LOG_LEVEL": "WARNING",
@@ -58,7 +58,7 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
 
 
 def start_mirror(catalog: str) -> tuple[subprocess.Popen, str]:
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.mirror", "serve", "--catalog", catalog, "--seed", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "mirror", "serve", "--catalog", catalog, "--seed", "0"],
                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     return proc, proc.stdout.readline().strip()
 

@@ -1,6 +1,6 @@
 """How fast the offline mirror serves: title pages/s and resized posters/s, against a static-response reference.
 
-The mirror runs in its own process (`python -m crawler.mirror serve`), so the load generator here does
+The mirror runs in its own process (`python -m mirror serve`), so the load generator here does
 not share its GIL; the reference is a trivial asyncio server in another process that answers every
 request with the same ~11 KB page. Same load generator (asyncio, raw sockets, keep-alive), same run.
 Goal from issue 2: at least 1,000 distinct title pages/s on the 2-core sandbox.
@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from crawler.mirror.catalog import load_catalog  # noqa: E402
+from mirror.catalog import load_catalog  # noqa: E402
 
 STATIC_SERVER = r"""
 import asyncio, sys
@@ -111,7 +111,7 @@ def main() -> int:
     posters = [[f"/images/M/{p}._V1_QL75_UX182_CR0,0,182,268_.jpg" for p in poster_ids[r * args.posters: (r + 1) * args.posters]]
                for r in range(args.runs)]
 
-    mirror, mirror_url = start([sys.executable, "-m", "crawler.mirror", "serve", "--catalog", args.catalog,
+    mirror, mirror_url = start([sys.executable, "-m", "mirror", "serve", "--catalog", args.catalog,
                                 "--seed", str(args.seed)])
     try:
         load(mirror_url, warm, 4)  # warm-up: imports, first allocations (ids not measured below)

@@ -155,8 +155,8 @@ class Demo:
     def base_url(self) -> str:
         """The mirror, started on first need (a rerun with a finished crawl and trailers never starts it)."""
         if self.mirror is None:
-            from crawler.mirror import MirrorServer
-            from crawler.mirror.server import PortInUseError
+            from mirror import MirrorServer
+            from mirror.server import PortInUseError
 
             self.mirror = MirrorServer(self.catalog, seed=SEED, port=self.args.port)
             try:
@@ -174,7 +174,7 @@ class Demo:
 
     # -- phases ----------------------------------------------------------------------------------------
     def phase_crawl(self, progress: Progress) -> None:
-        from crawler.mirror.catalog import load_catalog
+        from mirror.catalog import load_catalog
 
         ids = list(load_catalog(self.catalog, seed=SEED).ids())
         key = key_of(self.catalog, SEED, "posters+keywords")

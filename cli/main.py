@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     groups.required = True
 
     from cli import crawl, demo, info, stages
-    from crawler.mirror.cli import add_arguments as add_mirror
+    from mirror.cli import add_arguments as add_mirror
 
     demo.add_arguments(groups)
     mirror = groups.add_parser("mirror", help="the offline IMDb mirror (imdbkit mirror serve)",

@@ -31,9 +31,9 @@ def require_shared(*parts: str) -> Path:
     return path
 
 
-# --- the offline mirror (crawler.mirror) -------------------------------------------------------------
+# --- the offline mirror (mirror) -------------------------------------------------------------
 # `mirror`: one session-wide server on a 1,000-title synthetic catalog, seed 0, no faults
-#           (attributes: .base_url, .catalog, .faults, .seed; see crawler/mirror/server.py).
+#           (attributes: .base_url, .catalog, .faults, .seed; see mirror/server.py).
 # `mirror_factory(catalog_spec="synthetic:300", faults=None, seed=0, posters_dir=None)`: starts more
 #           servers (faults, other seeds, the real table) and stops them when the test ends.
 MIRROR_TITLES = 1000
@@ -41,7 +41,7 @@ MIRROR_TITLES = 1000
 
 @pytest.fixture(scope="session")
 def mirror():
-    from crawler.mirror import MirrorServer
+    from mirror import MirrorServer
 
     server = MirrorServer(f"synthetic:{MIRROR_TITLES}", seed=0)
     server.start()
@@ -51,7 +51,7 @@ def mirror():
 
 @pytest.fixture
 def mirror_factory():
-    from crawler.mirror import MirrorServer
+    from mirror import MirrorServer
 
     started: list = []
 

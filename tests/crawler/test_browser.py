@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.mirror import MirrorServer
+from mirror import MirrorServer
 from tests.conftest import require_binary
 from tests.crawler.conftest import assert_equal_to_catalog, run_crawl, write_ids
 

@@ -180,9 +180,9 @@ def test_mirror_pages_without_page_state_keep_every_field_their_html_shows() -> 
     """Both fallback layouts of the mirror, for 300 titles: every field equals the catalog except what such
     a page does not show (the cast past three stars, trailers past the first, an original title equal to the
     title, keywords past the first five — the spider fetches those — and old-layout shorts, typed Movie)."""
-    from crawler.mirror.app import MirrorApp
-    from crawler.mirror.catalog import load_catalog
-    from crawler.mirror.faults import Faults
+    from mirror.app import MirrorApp
+    from mirror.catalog import load_catalog
+    from mirror.faults import Faults
     from tests.crawler.conftest import expected_item
 
     base = "http://127.0.0.1:9"

@@ -68,7 +68,7 @@ def test_every_id_regex_takes_an_id_whole() -> None:
     """One pattern behind every crawler and mirror id regex: a 9-digit id is never cut to 8 digits,
     Arabic-Indic digits or a trailing newline never make an id (they did with `\\d` and `$`)."""
     from crawler import distributed, extract, search
-    from crawler.mirror import app, table
+    from mirror import app, table
 
     for pattern in (extract._ID_RE, search._ID, distributed.ID_IN_URL, table._LINK, app._TITLE):
         find = pattern.match if pattern is app._TITLE else pattern.search

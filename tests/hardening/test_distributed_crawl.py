@@ -11,7 +11,7 @@ import pytest
 import redis
 
 from crawler.distributed import Keys, crawl_status, push_ids
-from crawler.mirror import MirrorServer
+from mirror import MirrorServer
 from tests.hardening.crawl import by_id, log_text, read_items, read_lines, run_crawl, start_crawl, stats
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]

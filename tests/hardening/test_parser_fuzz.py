@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from crawler import extract
 from crawler.items import _RULES, ITEM_FIELDS, MovieItem
-from crawler.mirror.app import MirrorApp
-from crawler.mirror.catalog import load_catalog
-from crawler.mirror.faults import Faults
+from mirror.app import MirrorApp
+from mirror.catalog import load_catalog
+from mirror.faults import Faults
 
 BASE = "http://127.0.0.1:9"
 VARIANTS = ("title", "reference", "title-nonext", "oldlayout")

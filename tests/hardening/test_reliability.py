@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from crawler.middlewares import CrashSafeJobdir
-from crawler.mirror import MirrorServer
-from crawler.mirror.cli import add_arguments
+from mirror import MirrorServer
+from mirror.cli import add_arguments
 from tests.hardening.crawl import (
     injected_faults,
     log_text,

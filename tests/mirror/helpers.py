@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from crawler.mirror.paths import TITLE_PATHS, dig, unescape_ld
+from mirror.paths import TITLE_PATHS, dig, unescape_ld
 
 _LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 _NEXT = re.compile(r'<script id="__NEXT_DATA__" type="application/json">(.*?)</script>', re.S)

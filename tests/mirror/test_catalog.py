@@ -6,9 +6,9 @@ from collections import defaultdict
 import numpy as np
 import pytest
 
-from crawler.mirror import vocab
-from crawler.mirror.base import MIRROR_FIELDS, RECORD_FIELDS, imdb_id_of_poster
-from crawler.mirror.catalog import load_catalog
+from mirror import vocab
+from mirror.base import MIRROR_FIELDS, RECORD_FIELDS, imdb_id_of_poster
+from mirror.catalog import load_catalog
 
 
 @pytest.fixture(scope="module")

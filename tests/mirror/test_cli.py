@@ -57,5 +57,5 @@ def test_port_in_use_exits_1_with_one_sentence():
 
 
 def test_python_dash_m_alias_and_help():
-    proc = subprocess.run([sys.executable, "-m", "crawler.mirror", "serve", "--help"], capture_output=True, text=True, timeout=60)
+    proc = subprocess.run([sys.executable, "-m", "mirror", "serve", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "--faults" in proc.stdout and "--posters" in proc.stdout

@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from crawler.mirror.faults import FaultSpecError, parse_faults
+from mirror.faults import FaultSpecError, parse_faults
 from tests.conftest import require_binary
 
 from .helpers import Client, blocks

@@ -5,8 +5,8 @@ import cv2
 import numpy as np
 import pytest
 
-from crawler.mirror.posters import draw_poster
-from crawler.mirror.trailers import FRAMES, HEIGHT, WIDTH, trailer_frames
+from mirror.posters import draw_poster
+from mirror.trailers import FRAMES, HEIGHT, WIDTH, trailer_frames
 
 from .helpers import Client
 

@@ -5,9 +5,9 @@ import collections
 
 import pytest
 
-from crawler.mirror import MirrorServer
-from crawler.mirror.pages import title_page
-from crawler.mirror.paths import (
+from mirror import MirrorServer
+from mirror.pages import title_page
+from mirror.paths import (
     KEYWORDS_PAGE_PATH,
     KEYWORDS_PAGE_TOTAL_PATH,
     KEYWORDS_TOTAL_PATH,
@@ -101,7 +101,7 @@ def test_same_seed_byte_identical_other_seed_different(mirror, mirror_factory):
 
 
 def test_huge_synthetic_catalog_costs_no_memory_up_front():
-    from crawler.mirror.catalog import load_catalog
+    from mirror.catalog import load_catalog
 
     big = load_catalog("synthetic:1000000", seed=3)
     assert len(big) == 1_000_000
@@ -119,8 +119,8 @@ def test_html_shows_the_details_where_real_pages_do(mirror):
     their type label (paths.TITLE_TYPE_HINTS) in the hero list."""
     from parsel import Selector
 
-    from crawler.mirror.pages import old_layout_page
-    from crawler.mirror.paths import OLD_LAYOUT_LABELS, TITLE_HTML_TESTIDS, TITLE_TYPE_HINTS
+    from mirror.pages import old_layout_page
+    from mirror.paths import OLD_LAYOUT_LABELS, TITLE_HTML_TESTIDS, TITLE_TYPE_HINTS
 
     client = Client(mirror.base_url)
     for imdb_id in list(mirror.catalog.ids())[:150]:

@@ -10,8 +10,8 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from crawler.mirror.paths import SEARCH_ITEMS_PATH, SEARCH_TOTAL_PATH, dig
-from crawler.mirror.waf import BITS, fnv1a32
+from mirror.paths import SEARCH_ITEMS_PATH, SEARCH_TOTAL_PATH, dig
+from mirror.waf import BITS, fnv1a32
 from tests.conftest import require_binary
 
 from .helpers import Client, blocks
@@ -115,7 +115,7 @@ def test_json_endpoint_serves_the_next_batch_to_the_scripts_token(mirror):
 
 
 def test_paging_tokens_expire(mirror):
-    from crawler.mirror.search import TOKEN_TTL, SearchIndex
+    from mirror.search import TOKEN_TTL, SearchIndex
 
     now = [1_000_000.0]
     index = SearchIndex(mirror.catalog, mirror.base_url)
@@ -129,7 +129,7 @@ def test_paging_tokens_expire(mirror):
 
 
 def test_verified_tokens_are_remembered_up_to_a_bound_and_forgotten_ones_still_verify():
-    from crawler.mirror.waf import Challenge
+    from mirror.waf import Challenge
 
     challenge = Challenge(remember=4)
     tokens = [_solve(challenge.new_nonce()) for _ in range(10)]

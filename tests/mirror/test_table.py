@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.mirror.catalog import TableCatalog, load_catalog
+from mirror.catalog import TableCatalog, load_catalog
 from tests.conftest import require_shared
 
 from .helpers import Client, blocks, next_value

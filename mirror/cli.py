@@ -1,4 +1,4 @@
-"""`imdbkit mirror serve` (also `python -m crawler.mirror serve`): the mirror in the foreground until SIGINT/SIGTERM."""
+"""`imdbkit mirror serve` (also `python -m mirror serve`): the mirror in the foreground until SIGINT/SIGTERM."""
 from __future__ import annotations
 
 import argparse
@@ -10,7 +10,7 @@ from .faults import RATES, FaultSpecError, parse_faults
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """Register the `mirror` subcommands on a parser (used by `imdbkit` and by `python -m crawler.mirror`)."""
+    """Register the `mirror` subcommands on a parser (used by `imdbkit` and by `python -m mirror`)."""
     sub = parser.add_subparsers(dest="mirror_command", metavar="{serve}")
     sub.required = True
     serve = sub.add_parser("serve", help="serve IMDb-structured pages on 127.0.0.1 until stopped",
@@ -64,7 +64,7 @@ def serve_command(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.mirror", description="The offline IMDb mirror.")
+    parser = argparse.ArgumentParser(prog="python -m mirror", description="The offline IMDb mirror.")
     add_arguments(parser)
     args = parser.parse_args(argv)
     return args.func(args)

@@ -1,6 +1,6 @@
 """The offline IMDb mirror: IMDb-structured pages, posters and trailers over HTTP on 127.0.0.1.
 
-    from crawler.mirror import MirrorServer
+    from mirror import MirrorServer
     with MirrorServer("synthetic:1000", seed=0) as mirror:
         print(mirror.base_url, mirror.catalog.record(next(mirror.catalog.ids())))
 """
