@@ -19,13 +19,18 @@ PAGE_CACHE = 4096
 IMAGE_CACHE = 2048
 
 
+def _host(request: Request) -> str:
+    """The Host header a WAF token is bound to (a token earned on one host is no good on another)."""
+    return request.headers.get("host", "").strip().lower()
+
+
 class MirrorApp:
     """Everything the server answers; `handle(Request) -> Response`."""
 
     def __init__(self, catalog: Catalog, base_url: str, faults: Faults, seed: int, cache_dir: str | None = None) -> None:
         self.catalog, self.base, self.faults, self.seed = catalog, base_url, faults, seed
         self.attempts: dict[str, int] = {}
-        self.waf = waf.Challenge()
+        self.waf = waf.Challenge(ttl=faults.waf_ttl or None, max_uses=int(faults.waf_max) or None)
         self.page = lru_cache(maxsize=PAGE_CACHE)(self._render)
         self.poster_bytes = lru_cache(maxsize=IMAGE_CACHE)(self._poster_bytes)
         self.original = lru_cache(maxsize=64)(self._original)
@@ -45,7 +50,7 @@ class MirrorApp:
         fault, delayed, challenge = self.faults.decide(self.seed, key, attempt)
         if not page and fault in ("nonext", "oldlayout"):
             fault = None
-        if challenge and (not page or self.waf.passes(request.headers.get("cookie", ""))):
+        if challenge and (not page or self.waf.passes(request.headers.get("cookie", ""), _host(request))):
             challenge = None
         return fault, delayed, challenge
 
@@ -90,7 +95,7 @@ class MirrorApp:
     def _page_with_faults(self, request: Request, render) -> Response:
         fault, delayed, challenge = self._fault(request, page=True)
         if challenge:
-            response = self.waf.challenge_response(challenge)
+            response = self.waf.challenge_response(challenge, _host(request))
         elif fault in ("429", "503", "500"):
             response = self._faulty(fault, Response())
         else:

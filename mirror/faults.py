@@ -3,7 +3,8 @@
 A fault is decided by hash(seed, method, URL, attempt number), where the server counts attempts per
 URL: a run is reproducible, and a retry is a fresh draw, so retrying eventually succeeds.
 Exclusive faults (one of 429, 503, 500, reset, truncate, nonext, oldlayout) share one draw; `delay`
-and the WAF challenge have draws of their own and combine with the others.
+and the WAF challenge have draws of their own and combine with the others. A WAF token (the cookie the
+challenge's script sets) is valid for the host that issued it, for `waf_ttl` seconds and `waf_max` uses.
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ EXCLUSIVE = ("429", "503", "500", "reset", "truncate", "nonext", "oldlayout")
 RATES = (*EXCLUSIVE, "delay", "waf", "waf200")
 OPTIONS = {"retry_after": "seconds in Retry-After of 429/503 (default 1; 0 sends no Retry-After)",
            "delay_s": "seconds a delayed response waits (default 0.5)",
-           "assets": "1 to apply 429/503/500/delay/reset/truncate to posters and trailers too (default 0)"}
+           "assets": "1 to apply 429/503/500/delay/reset/truncate to posters and trailers too (default 0)",
+           "waf_ttl": "seconds a WAF token (aws-waf-token) stays valid (default 0: no expiry)",
+           "waf_max": "page requests one WAF token passes before it is challenged again (default 0: no limit)"}
 
 
 class FaultSpecError(ValueError):
@@ -37,6 +40,8 @@ class Faults:
     retry_after: float = 1.0
     delay_s: float = 0.5
     assets: bool = False
+    waf_ttl: float = 0.0
+    waf_max: float = 0.0
 
     @property
     def any(self) -> bool:
@@ -49,7 +54,7 @@ class Faults:
         """The canonical spec string (round-trips through `parse_faults`)."""
         parts = [f"{k}={self.rate(k):g}" for k in RATES if self.rate(k) > 0]
         defaults = Faults()
-        for f in ("retry_after", "delay_s", "assets"):
+        for f in ("retry_after", "delay_s", "assets", "waf_ttl", "waf_max"):
             if getattr(self, f) != getattr(defaults, f):
                 parts.append(f"{f}={int(getattr(self, f)) if f == 'assets' else getattr(self, f):g}")
         return ",".join(parts)
@@ -96,6 +101,8 @@ def parse_faults(spec: str | Faults | None) -> Faults:
             raise FaultSpecError(f"fault rate {name}={raw.strip()} must be a probability between 0 and 1")
         if name not in RATES and value < 0:
             raise FaultSpecError(f"fault option {name}={raw.strip()} must not be negative")
+        if name == "waf_max" and value != int(value):
+            raise FaultSpecError(f"fault option waf_max={raw.strip()} must be a whole number of requests")
         values[_attr(name)] = bool(value) if name == "assets" else value
     faults = Faults(**values)  # type: ignore[arg-type]
     total = sum(faults.rate(k) for k in EXCLUSIVE)

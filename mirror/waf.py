@@ -27,7 +27,7 @@ SOLVE_JS = ("function solvePow(n){function f(s){var h=0x811c9dc5;for(var i=0;i<s
 _SCRIPT = (
     "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title></title></head><body>"
     "<script>(function(){{" + SOLVE_JS.replace("{", "{{").replace("}", "}}")
-    + "document.cookie=\"{cookie}=\"+solvePow(\"{nonce}\")+\"; path=/; max-age=3600; SameSite=Lax\";"
+    + "document.cookie=\"{cookie}=\"+solvePow(\"{nonce}\")+\"; path=/; max-age={max_age}; SameSite=Lax\";"
     "location.reload();}})();</script>"
     "<noscript>JavaScript is required to continue.</noscript></body></html>"
 )
@@ -44,25 +44,31 @@ class Challenge:
     """Issues signed nonces and checks the proof-of-work tokens made from them (`nonce:k`).
 
     With `ttl` (seconds) a nonce carries its expiry, and tokens made from it fail once it has passed.
-    Verified tokens are remembered (the newest `remember` of them) so a cookie is not re-hashed on every
-    request; a long-running mirror clicking "50 more" for days keeps that memory bounded.
+    A nonce may be signed for a `scope` (the WAF uses the Host header): its tokens pass only there, as a
+    real token is valid only for the site that issued it. With `max_uses` a token passes that many
+    requests (`passes`), then is refused, so the client is challenged again.
+    Verified tokens and use counts are remembered (the newest `remember` of them) so a cookie is not
+    re-hashed on every request; a long-running mirror clicking "50 more" for days keeps that memory bounded.
     """
 
     def __init__(self, secret: bytes | None = None, ttl: float | None = None,
-                 clock: Callable[[], float] = time.time, remember: int = 4096) -> None:
+                 clock: Callable[[], float] = time.time, remember: int = 4096, max_uses: int | None = None) -> None:
         self.secret = secret or secrets.token_bytes(16)
         self.ttl, self.clock = ttl, clock
+        self.max_uses = max_uses
         self.remember = max(1, remember)
-        self.valid: OrderedDict[str, None] = OrderedDict()
+        self.valid: OrderedDict[str, None] = OrderedDict()  # keyed by token (scope + newline + token when scoped)
+        self.uses: OrderedDict[str, int] = OrderedDict()
 
-    def sign(self, text: str) -> str:
-        return hmac.new(self.secret, text.encode(), hashlib.sha256).hexdigest()[:16]
+    def sign(self, text: str, scope: str = "") -> str:
+        return hmac.new(self.secret, f"{scope}\n{text}".encode() if scope else text.encode(),
+                        hashlib.sha256).hexdigest()[:16]
 
-    def new_nonce(self) -> str:
+    def new_nonce(self, scope: str = "") -> str:
         salt = secrets.token_hex(8)
         if self.ttl is not None:
             salt = f"{int(self.clock() + self.ttl):x}-{salt}"
-        return f"{salt}.{self.sign(salt)}"
+        return f"{salt}.{self.sign(salt, scope)}"
 
     def _fresh(self, salt: str) -> bool:
         if self.ttl is None:
@@ -73,32 +79,44 @@ class Challenge:
         except ValueError:
             return False
 
-    def check(self, token: str) -> bool:
+    def check(self, token: str, scope: str = "") -> bool:
         nonce, _, k = token.rpartition(":")
         salt, _, sig = nonce.partition(".")
         if not self._fresh(salt):
             return False
-        if token in self.valid:
-            self.valid.move_to_end(token)
+        key = f"{scope}\n{token}" if scope else token
+        if key in self.valid:
+            self.valid.move_to_end(key)
             return True
-        ok = (k.isdigit() and len(token) < 80 and hmac.compare_digest(sig, self.sign(salt))
+        ok = (k.isdigit() and len(token) < 80 and hmac.compare_digest(sig, self.sign(salt, scope))
               and fnv1a32(token) & ((1 << BITS) - 1) == 0)
         if ok:
-            self.valid[token] = None
+            self.valid[key] = None
             if len(self.valid) > self.remember:
                 self.valid.popitem(last=False)  # forgotten tokens are simply verified again
         return ok
 
-    def passes(self, cookie_header: str) -> bool:
+    def _use(self, key: str) -> bool:
+        """Count one use of a valid token; False once it has passed `max_uses` requests."""
+        if self.max_uses is None:
+            return True
+        used = self.uses.pop(key, 0)
+        self.uses[key] = used + 1
+        if len(self.uses) > self.remember:
+            self.uses.popitem(last=False)
+        return used < self.max_uses
+
+    def passes(self, cookie_header: str, scope: str = "") -> bool:
         for part in cookie_header.split(";"):
             name, _, value = part.strip().partition("=")
-            if name == COOKIE and self.check(value):
+            if name == COOKIE and self.check(value, scope) and self._use(f"{scope}\n{value}" if scope else value):
                 return True
         return False
 
-    def challenge_response(self, kind: str = "waf") -> Response:
+    def challenge_response(self, kind: str = "waf", scope: str = "") -> Response:
         """`waf`: 202 + challenge header; `waf200`: the same page answered with 200, as some edges do."""
-        body = _SCRIPT.format(nonce=self.new_nonce(), cookie=COOKIE).encode()
+        max_age = max(3600, int(self.ttl or 0))  # the server, not the browser, decides when a token expires
+        body = _SCRIPT.format(nonce=self.new_nonce(scope), cookie=COOKIE, max_age=max_age).encode()
         return Response(202 if kind == "waf" else 200, body,
                         headers=[("x-amzn-waf-action", "challenge"), ("Cache-Control", "no-store")])
 
