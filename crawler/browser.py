@@ -50,6 +50,18 @@ def apply_selenium_settings(settings: BaseSettings) -> None:
     settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
 
 
+def selenium_options(config: CrawlConfig, profile: str) -> Any:
+    """ChromeOptions for Debian's Chromium: the project's flags, a throw-away profile, and the same
+    honest user agent (with IMDB_CONTACT) as plain requests: a polite browser says who it is."""
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = config.chromium
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--user-agent={config.user_agent}"):
+        options.add_argument(flag)
+    return options
+
+
 @dataclass(frozen=True)
 class Document:
     """What Chromium's network log says about the main frame's last document."""
@@ -155,11 +167,7 @@ class SeleniumDownloadHandler(AccountedHTTPDownloadHandler):
         from selenium.webdriver.chrome.service import Service
 
         profile = tempfile.mkdtemp(prefix="imdbkit-selenium-")
-        options = webdriver.ChromeOptions()
-        options.binary_location = self.config.chromium
-        # The same honest user agent (with IMDB_CONTACT) as plain requests: a polite browser says who it is.
-        for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--user-agent={self.config.user_agent}"):
-            options.add_argument(flag)
+        options = selenium_options(self.config, profile)
         # the network log is the only place WebDriver exposes a document's status and headers
         options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
         options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})

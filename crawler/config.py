@@ -11,7 +11,8 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
-RENDER_MODES = ("none", "playwright", "selenium")
+RENDER_MODES = ("none", "playwright", "selenium", "challenge")
+CHALLENGE_SOLVERS = ("playwright", "selenium")
 SCHEDULERS = ("default", "redis")
 
 
@@ -34,6 +35,9 @@ class CrawlConfig:
     retry_backoff_base: float = 0.5
     retry_backoff_max: float = 30.0
     retry_after_max: float = 120.0
+    challenge_solver: str = "playwright"
+    challenge_max_failures: int = 3
+    challenge_timeout: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlConfig:
@@ -72,6 +76,9 @@ class CrawlConfig:
             retry_backoff_base=number("IMDB_RETRY_BACKOFF_BASE", 0.5),
             retry_backoff_max=number("IMDB_RETRY_BACKOFF_MAX", 30.0),
             retry_after_max=number("IMDB_RETRY_AFTER_MAX", 120.0),
+            challenge_solver=choice("IMDB_CHALLENGE_SOLVER", CHALLENGE_SOLVERS, "playwright"),
+            challenge_max_failures=int(number("IMDB_CHALLENGE_MAX_FAILURES", 3, int)),
+            challenge_timeout=number("IMDB_CHALLENGE_TIMEOUT", 30.0),
         )
         config.check(settings)
         return config
@@ -84,6 +91,11 @@ class CrawlConfig:
             raise ConfigError(f"IMDB_POSTER_WIDTH={self.poster_width} is not a sensible width (0 = original).")
         if self.scheduler == "redis" and not settings.get("REDIS_URL"):
             raise ConfigError("IMDB_SCHEDULER=redis needs REDIS_URL (e.g. -s REDIS_URL=redis://127.0.0.1:6379).")
+        if self.render == "challenge" and not settings.getbool("COOKIES_ENABLED", True):
+            raise ConfigError("IMDB_RENDER=challenge keeps the browser's WAF token in Scrapy's cookie jar; "
+                              "drop COOKIES_ENABLED=0.")
+        if self.render == "challenge" and (self.challenge_max_failures < 1 or self.challenge_timeout <= 0):
+            raise ConfigError("IMDB_CHALLENGE_MAX_FAILURES must be at least 1 and IMDB_CHALLENGE_TIMEOUT above 0.")
         if self.render != "none":
             binary = self.browser_binary
             if not Path(binary).is_file():
@@ -91,9 +103,14 @@ class CrawlConfig:
                     f"IMDB_RENDER={self.render} needs {binary} (apt-get install chromium chromium-driver).")
 
     @property
+    def browser(self) -> str:
+        """The browser library in use: IMDB_RENDER's, or IMDB_CHALLENGE_SOLVER's in challenge mode."""
+        return self.challenge_solver if self.render == "challenge" else self.render
+
+    @property
     def browser_binary(self) -> str:
         """What IMDB_RENDER starts: chromedriver for Selenium, Chromium itself for Playwright."""
-        return self.chromedriver if self.render == "selenium" else self.chromium
+        return self.chromedriver if self.browser == "selenium" else self.chromium
 
     @property
     def user_agent(self) -> str:

@@ -6,13 +6,17 @@ The ``IMDB_*`` settings are read once into ``crawler.config.CrawlConfig``; the s
 BOT_NAME = "imdbkit"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` exits 1 when the crawl stopped on an error
 
 # --- imdbkit ---------------------------------------------------------------------------------
 IMDB_OUTPUT_DIR = "imdbkit-data/crawl"
 IMDB_POSTER_WIDTH = 300  # CDN resize on the fly (_V1_UX300); 0 = original
 IMDB_DOWNLOAD_POSTERS = True
 IMDB_FOLLOW_KEYWORDS = True  # fetch /title/ID/keywords/ when the title page shows only some
-IMDB_RENDER = "none"  # none | playwright | selenium
+IMDB_RENDER = "none"  # none | playwright | selenium | challenge (Chromium only to earn the WAF token)
+IMDB_CHALLENGE_SOLVER = "playwright"  # playwright | selenium: the browser that passes a WAF challenge
+IMDB_CHALLENGE_MAX_FAILURES = 3  # solves in a row that earn no working token before the crawl stops
+IMDB_CHALLENGE_TIMEOUT = 30  # seconds one browser solve may take
 IMDB_CONTACT = ""  # a URL or e-mail put in the user agent so site operators can reach you
 IMDB_JSONL_GZIP = False
 IMDB_SCHEDULER = "default"  # default | redis (scrapy-redis; needs REDIS_URL)
@@ -50,6 +54,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.WafChallengeMiddleware": 560,
     "crawler.middlewares.BrowserFailureMiddleware": 570,
+    # before CookiesMiddleware (700): a retried request picks up the token the browser earned
+    "crawler.challenge.ChallengeMiddleware": 580,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ValidatePipeline": 100,

@@ -142,7 +142,9 @@ class CrawlStatsExtension:
                          "retries": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("imdb/retry/")},
                          "retries_given_up": stats.get("retry/max_reached", 0),
                          "skipped_already_collected": stats.get("imdb/skipped_already_collected", 0)},
-            "waf": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("imdb/waf/")},
+            # challenges, browser_solves, solve_failures, solve_seconds, pages_with_token, ... (crawler/challenge.py)
+            "waf": {k.split("/", 2)[2]: round(v, 3) if isinstance(v, float) else v
+                    for k, v in stats.items() if k.startswith("imdb/waf/")},
             "distributed": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("distributed/")},
             "posters": {"stored": stats.get("imdb/posters/stored", 0), "failed": stats.get("imdb/posters/failed", 0),
                         "bytes": stats.get("imdb/posters/bytes", 0)},
@@ -162,5 +164,7 @@ class CrawlStatsExtension:
             "settings": {"render": self.config.render, "poster_width": self.config.poster_width,
                          "download_posters": self.config.download_posters,
                          "follow_keywords": self.config.follow_keywords, "gzip": self.config.jsonl_gzip,
-                         "scheduler": self.config.scheduler},
+                         "scheduler": self.config.scheduler,
+                         **({"challenge_solver": self.config.challenge_solver}
+                            if self.config.render == "challenge" else {})},
         }
