@@ -8,10 +8,16 @@
 2. `scrapy bench` (Scrapy's own local link-following benchmark, default settings, outside this project)
    runs for --bench-seconds in the same process tree: pages/s = responses / elapsed.
 3. Parse-only: the field table over saved title pages in this process (one core).
+4. The WAF case (--waf-titles N): a mirror that challenges every page (`waf=1.0,waf_ttl=30`), the
+   same N titles crawled through `IMDB_RENDER=challenge` (one browser solve per token, then plain
+   HTTP) and through full-page rendering (`IMDB_RENDER=playwright`), then the first 200 through the
+   Selenium solver; each checked against a fault-free crawl (every title exactly once, items equal).
+   Wall and CPU seconds (the crawl's process tree: Scrapy, Playwright's driver, Chromium) per run.
 
-Goals: crawl pages/s >= 1.0 x scrapy bench pages/s; parse >= 1,000 pages/s per core.
+Goals: crawl pages/s >= 1.0 x scrapy bench pages/s; parse >= 1,000 pages/s per core; WAF case:
+browser solves <= 2% of pages and challenge wall <= 1/5 of full-page rendering.
 
-    python benchmarks/crawl.py [--titles 5000] [--bench-seconds 20]
+    python benchmarks/crawl.py [--titles 5000] [--bench-seconds 20] [--waf-titles 1000] [--only-waf]
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -33,27 +40,87 @@ FAST = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS
         "CONCURRENT_REQUESTS_PER_DOMAIN": "32", "LOG_LEVEL": "WARNING", "TELNETCONSOLE_ENABLED": "0"}
 
 
-def start_mirror(catalog: str) -> tuple[subprocess.Popen, str]:
+def start_mirror(catalog: str, faults: str | None = None) -> tuple[subprocess.Popen, str]:
     """`python -m mirror serve --port 0` in its own process; returns it and its base URL."""
     code = ("import sys,time\nfrom mirror import MirrorServer\n"
-            f"s=MirrorServer({catalog!r}, seed=0)\nprint(s.start(), flush=True)\n"
+            f"s=MirrorServer({catalog!r}, seed=0, faults={faults!r})\nprint(s.start(), flush=True)\n"
             "sys.stdin.read()\ns.stop()\n")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, text=True)
     return proc, proc.stdout.readline().strip()
 
 
-def crawl(base_url: str, ids_file: Path, out: Path, posters: bool) -> dict:
-    settings = {**FAST, "IMDB_OUTPUT_DIR": str(out), "IMDB_DOWNLOAD_POSTERS": str(int(posters))}
+def crawl(base_url: str, ids_file: Path, out: Path, posters: bool, **extra: str) -> dict:
+    settings = {**FAST, "IMDB_OUTPUT_DIR": str(out), "IMDB_DOWNLOAD_POSTERS": str(int(posters)), **extra}
     cmd = [sys.executable, "-m", "scrapy", "crawl", "imdb", "-a", f"base_url={base_url}", "-a", f"ids_file={ids_file}"]
     for name, value in settings.items():
         cmd += ["-s", f"{name}={value}"]
+    before, start = resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
     subprocess.run(cmd, cwd=REPO, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
     stats = json.loads((out / "stats.json").read_text())
     pages = stats["requests"]["responses"] - stats["posters"]["stored"] - stats["posters"]["failed"] - 1  # robots
     return {"items": stats["items"], "pages": pages, "posters": stats["posters"]["stored"],
             "seconds": stats["duration_s"], "pages_per_s": pages / stats["duration_s"],
-            "titles_per_s": stats["items"] / stats["duration_s"]}
+            "titles_per_s": stats["items"] / stats["duration_s"], "wall_s": wall,
+            "cpu_s": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+            "waf": stats["waf"], "browser": stats["browser"], "out": out}
+
+
+def comparable(out: Path, base_url: str) -> dict[str, str]:
+    """A crawl's items keyed by id, as JSON without the scrape time and the mirror's address."""
+    host = base_url.split("//", 1)[1]
+    items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines() if line.strip()]
+    found = {}
+    for item in items:
+        if item["imdb_id"] in found:
+            return {"DUPLICATE": item["imdb_id"]}
+        item.pop("scraped_at")
+        found[item["imdb_id"]] = json.dumps(item, sort_keys=True).replace(base_url, "BASE").replace(host, "HOST")
+    return found
+
+
+def waf_case(ids: list[str], work: Path, selenium_titles: int = 200) -> None:
+    """The same titles behind a challenge on every page: challenge mode against full-page rendering."""
+    catalog = f"synthetic:{len(ids)}"
+    ids_file, few_file = work / "waf-ids.txt", work / "waf-ids-selenium.txt"
+    ids_file.write_text("\n".join(ids) + "\n")
+    few_file.write_text("\n".join(ids[:selenium_titles]) + "\n")
+    clean, clean_url = start_mirror(catalog)
+    try:
+        reference = crawl(clean_url, ids_file, work / "waf-clean", False)
+        want = comparable(reference["out"], clean_url)
+        few = crawl(clean_url, few_file, work / "waf-clean-few", False)
+        want_few = comparable(few["out"], clean_url)
+    finally:
+        clean.communicate("")
+    print(f"WAF case: {len(ids)} titles at waf=1.0,waf_ttl=30; fault-free reference: {reference['items']} titles, "
+          f"{reference['pages']} pages in {reference['wall_s']:.1f} s wall, {reference['cpu_s']:.1f} s CPU")
+    runs = {"challenge (playwright)": (ids_file, want, {"IMDB_RENDER": "challenge"}),
+            "full rendering (playwright)": (ids_file, want, {"IMDB_RENDER": "playwright"}),
+            f"challenge (selenium), {len(want_few)} titles": (
+                few_file, want_few, {"IMDB_RENDER": "challenge", "IMDB_CHALLENGE_SOLVER": "selenium"})}
+    results = {}
+    mirror, base_url = start_mirror(catalog, "waf=1.0,waf_ttl=30")
+    try:
+        for name, (file, expected, settings) in runs.items():
+            r = results[name] = crawl(base_url, file, work / f"waf-{len(results)}", False, **settings)
+            same = comparable(r["out"], base_url) == expected
+            r["pages"] -= r["waf"].get("challenges", 0)  # pages delivered: the challenge answers are not pages
+            solves = r["waf"].get("browser_solves", 0)
+            rendered = r["browser"]["pages_opened"] + r["browser"]["selenium_pages"]
+            print(f"  {name:30}: {r['items']} titles, {'equal to' if same else 'DIFFERENT FROM'} the fault-free "
+                  f"crawl; {r['pages']} pages, {solves} browser solves ({100 * solves / max(r['pages'], 1):.2f}% "
+                  f"of pages, {r['waf'].get('solve_seconds', 0):.1f} s), {rendered} pages rendered in Chromium; "
+                  f"{r['wall_s']:.1f} s wall, {r['cpu_s']:.1f} s CPU")
+    finally:
+        mirror.communicate("")
+    fast, slow = results["challenge (playwright)"], results["full rendering (playwright)"]
+    ratio = fast["wall_s"] / slow["wall_s"]
+    share = fast["waf"].get("browser_solves", 0) / max(fast["pages"], 1)
+    print(f"  wall challenge / full rendering: {ratio:.3f} (goal <= 0.2) {'OK' if ratio <= 0.2 else 'BELOW GOAL'}; "
+          f"CPU {fast['cpu_s'] / slow['cpu_s']:.3f}; solves {100 * share:.2f}% of pages (goal <= 2%) "
+          f"{'OK' if share <= 0.02 else 'BELOW GOAL'}")
 
 
 def scrapy_bench(seconds: int) -> dict:
@@ -85,9 +152,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--titles", type=int, default=5000)
     parser.add_argument("--bench-seconds", type=int, default=20)
+    parser.add_argument("--waf-titles", type=int, default=1000, help="titles in the WAF case (0 skips it)")
+    parser.add_argument("--only-waf", action="store_true", help="run the WAF case alone")
     args = parser.parse_args()
 
     from mirror.catalog import load_catalog
+
+    if args.only_waf or args.waf_titles:
+        work = Path(tempfile.mkdtemp(prefix="imdbkit-bench-waf-"))
+        try:
+            waf_case(list(load_catalog(f"synthetic:{args.waf_titles}", seed=0).ids()), work)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+        if args.only_waf:
+            return
 
     catalog = f"synthetic:{args.titles}"
     ids = list(load_catalog(catalog, seed=0).ids())

@@ -15,7 +15,7 @@ from cli.common import DEFAULT_CRAWL, CliError, check_reachable, command
 
 EXAMPLE = """  imdbkit mirror serve --catalog synthetic:200 &      # prints http://127.0.0.1:PORT
   imdbkit crawl --base-url http://127.0.0.1:PORT --ids tt0133093,tt0113277 --out imdbkit-data/crawl
-  imdbkit crawl --dumps ~/imdb-dumps --title-type movie --min-votes 125 --jobdir imdbkit-data/crawl.job
+  imdbkit crawl --dumps ~/imdb-dumps --title-type movie --min-votes 125 --render challenge --jobdir imdbkit-data/crawl.job
   imdbkit crawl --search "title_type=feature&num_votes=125," --max-results 200 --render playwright
 same as: scrapy crawl imdb -a base_url=... -a ids=... -s IMDB_OUTPUT_DIR=imdbkit-data/crawl"""
 
@@ -41,8 +41,10 @@ def add_arguments(groups: argparse._SubParsersAction) -> None:
     p.add_argument("--min-year", type=int, help="dumps filter")
     p.add_argument("--max-year", type=int, help="dumps filter")
     p.add_argument("--out", type=Path, default=DEFAULT_CRAWL, help=f"crawl folder (default {DEFAULT_CRAWL})")
-    p.add_argument("--render", choices=["none", "playwright", "selenium"], default="none",
-                   help="render pages in Debian Chromium (needed past a WAF challenge or 50 search results)")
+    p.add_argument("--render", choices=["none", "challenge", "playwright", "selenium"], default="none",
+                   help="challenge (recommended for the live site): plain HTTP, Chromium only to pass a WAF "
+                        "challenge (-s IMDB_CHALLENGE_SOLVER=selenium for chromedriver); playwright/selenium "
+                        "render every page (needed past 50 search results)")
     p.add_argument("--posters-width", type=int, default=300, help="poster width asked of the CDN; 0 = original")
     p.add_argument("--no-posters", action="store_true", help="do not download posters")
     p.add_argument("--no-keywords", action="store_true", help="do not fetch the full keyword pages")
