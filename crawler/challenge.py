@@ -88,14 +88,15 @@ class ChallengeMiddleware:
                     state.failures = 0
             return response
         self.stats.inc_value("imdb/waf/challenges")
-        tries = request.meta.get(TRIES, 0) + 1
+        tries = request.meta.get(TRIES, 0)
         if self.stopped:
             raise IgnoreRequest("WAF challenge: the crawl is stopping")
-        if tries > MAX_CHALLENGES_PER_REQUEST:
-            self.stats.inc_value("imdb/waf/gave_up")
-            logger.warning("still challenged after %d fresh tokens: %s", tries - 1, request.url)
-            raise IgnoreRequest("WAF challenge persisted")
         if request.meta.get(GENERATION, 0) == state.generation:  # it carried the newest token, or none yet
+            tries += 1  # only these count: a request sent with an older token just missed the newer one
+            if tries > MAX_CHALLENGES_PER_REQUEST:
+                self.stats.inc_value("imdb/waf/gave_up")
+                logger.warning("still challenged after %d fresh tokens: %s", tries - 1, request.url)
+                raise IgnoreRequest("WAF challenge persisted")
             if state.solving is None and state.generation and not state.passed:
                 self.stats.inc_value("imdb/waf/tokens_refused")
                 self.failed(request, "the token it earned passed no page over plain HTTP")
