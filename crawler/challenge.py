@@ -118,7 +118,11 @@ class ChallengeMiddleware:
         started = time.monotonic()
         self.stats.inc_value("imdb/waf/browser_solves")
         try:
-            cookies = await self.solver.solve(request.url)
+            limit = 2 * self.config.challenge_timeout + 10  # start-up, page load and the wait for the cookie
+            try:
+                cookies = await asyncio.wait_for(self.solver.solve(request.url), limit)
+            except TimeoutError:
+                raise SolveFailed(f"the browser did not finish within {limit:g} s") from None
             if not has_token(cookies):
                 raise SolveFailed(f"no {WAF_COOKIE} cookie after {self.config.challenge_timeout:g} s")
             self.store(request, cookies)

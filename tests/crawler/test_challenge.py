@@ -130,3 +130,25 @@ def test_a_token_that_plain_requests_cannot_use_stops_the_crawl(mirror_factory, 
     assert re.search(r"passed no page over plain HTTP", crawl.stats["error"])
     waf = crawl.stats["waf"]
     assert waf["browser_solves"] == 3 and waf["tokens_refused"] >= 2 and not waf.get("pages_with_token"), waf
+
+
+def test_a_challenge_the_browser_cannot_pass_stops_after_the_solver_timeout(mirror_factory, tmp_path: Path) -> None:
+    """A challenge page whose script earns nothing: each solve waits IMDB_CHALLENGE_TIMEOUT for the cookie."""
+    require_solver("playwright")
+    server = mirror_factory("synthetic:100", faults="waf=1.0")
+    challenge = server.app.waf.challenge_response
+
+    def without_script(kind: str = "waf", scope: str = ""):
+        response = challenge(kind, scope)
+        response.body = b"<!DOCTYPE html><html><body>Please wait.</body></html>"
+        return response
+
+    server.app.waf.challenge_response = without_script
+    ids = list(itertools.islice(server.catalog.ids(), 20))
+    crawl = run_crawl(server.base_url, tmp_path / "crawl", {"ids_file": write_ids(tmp_path / "ids.txt", ids)},
+                      IMDB_RENDER="challenge", IMDB_CHALLENGE_TIMEOUT=2, IMDB_DOWNLOAD_POSTERS=0, timeout=180)
+    assert crawl.returncode != 0 and crawl.items == []
+    assert crawl.stats["finish_reason"] == "challenge_failed", crawl.log[-3000:]
+    assert "last: no aws-waf-token cookie after 2 s" in crawl.stats["error"]
+    waf = crawl.stats["waf"]
+    assert waf["browser_solves"] == 3 == waf["solve_failures"] and waf["solve_seconds"] >= 6, waf
