@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import require_binary
-from tests.crawler.conftest import Crawl, assert_equal_to_catalog, run_crawl, write_ids
+from tests.crawler.conftest import FAST, Crawl, assert_equal_to_catalog, run_crawl, write_ids
 from tests.crawler.test_browser import record_title_requests
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -63,8 +63,10 @@ def test_one_solve_then_plain_http_collects_what_a_fault_free_crawl_does(mirror_
     pages = waf["pages_with_token"]
     assert pages >= titles  # every page came over plain HTTP, with the browser's token
     assert 1 <= waf["browser_solves"] <= 0.02 * pages, waf
-    # the first wave of requests was challenged before the token existed: one solve served them all
+    # the first wave of requests was challenged before the token existed: one solve served them all;
+    # requests wait for a running solve, so each solve costs at most one wave (CONCURRENT_REQUESTS)
     assert waf["challenges"] >= 2 and waf["browser_solves"] < waf["challenges"], waf
+    assert waf["challenges"] <= int(FAST["CONCURRENT_REQUESTS"]) * waf["browser_solves"], waf
     assert not waf.get("solve_failures") and not waf.get("gave_up"), waf
     assert waf["solve_seconds"] > 0
     assert browser["pages_opened"] == 0 and browser["selenium_pages"] == 0, browser  # no page rendered
