@@ -46,9 +46,12 @@ def poster_grid(path: Path, split: str, n: int = 24, cols: int = 8) -> bytes | N
     import matplotlib
 
     import dataset
+    from dataset.markup import plain_plot_text
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    plain_plot_text()  # titles and genres are crawled text, not TeX
 
     col = poster_column(dataset.info(path)["columns"])
     if col is None:
