@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,34 @@ def test_leaderboard_md_and_report_show_hostile_strings_as_text(tmp_path) -> Non
 @given(labels=st.lists(text, min_size=1, max_size=4))
 def test_no_label_ever_breaks_a_figure(labels: list[str]) -> None:
     assert ap_figure(labels, [0.5] * len(labels), labels[0])
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, list]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self.seen.append((tag, attrs))
+
+
+REPORT_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "table", "tr", "th", "td", "div", "img",
+               "ul", "li", "details", "summary"}
+
+
+@settings(PROFILE, max_examples=40)
+@given(names=st.lists(text, min_size=3, max_size=3))
+def test_report_html_holds_no_tag_or_attribute_from_the_data(names: list[str]) -> None:
+    task, model, feature_set = names
+    row = {"task": task, "model": model, "feature_set": feature_set, "error": None, "fit_seconds": 1.0,
+           "predict_seconds": 0.1, "metrics": {"accuracy": {"value": 0.5, "ci_low": 0.4, "ci_high": 0.6}},
+           "per_class": {model: {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 3}}}
+    page = render_report([row, {**row, "error": feature_set}], {}, dataset_info={"name": task},
+                         skipped=[{"task": task, "model": model, "reason": feature_set}])
+    parser = Tags()
+    parser.feed(page)
+    assert {tag for tag, _ in parser.seen} <= REPORT_TAGS
+    for tag, attrs in parser.seen:
+        assert all(not name.startswith("on") for name, _ in attrs), (tag, attrs)
+        if tag == "img":
+            assert dict(attrs)["src"].startswith("data:image/png;base64,")

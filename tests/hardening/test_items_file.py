@@ -83,3 +83,21 @@ def test_any_damage_loses_only_the_damaged_lines(tmp_path_factory, cuts, torn: i
     assert ids_in(folder / "items.jsonl") == survivors
     body = (folder / "items.jsonl").read_bytes()
     assert not body or body.endswith(b"\n")
+
+
+@settings(PROFILE, max_examples=40)
+@given(junk=st.lists(st.tuples(st.integers(0, 29), damage | st.binary(max_size=30)), max_size=5))
+def test_the_build_loads_every_readable_item_and_quarantines_the_rest(tmp_path_factory, junk) -> None:
+    """The other reader of items.jsonl: `dataset build`'s load stage keeps every whole item around junk."""
+    from dataset.raw import load_raw
+    from dataset.report import Report
+
+    folder = tmp_path_factory.mktemp("raw")
+    lines = [line(n) for n in range(1, 31)]
+    for at, bad in sorted(junk, reverse=True):
+        lines.insert(at, bad.replace(b"\n", b" ").replace(b"\r", b" ") + b"\n")
+    (folder / "items.jsonl").write_bytes(b"".join(lines))
+    report = Report()
+    df = load_raw([folder], report, quiet=True)
+    assert sorted(df["imdb_id"]) == [f"tt{n:07d}" for n in range(1, 31)]
+    assert report.quarantined_total == sum(1 for _, bad in junk if bad.strip(b" \t\r\n"))
