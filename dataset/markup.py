@@ -4,7 +4,8 @@ Titles, genres, currencies, paths and error messages come from crawled pages and
 tables; written raw, ``<script>`` or ``onerror=`` runs wherever the card or ``leaderboard.md`` is
 rendered, a newline plus ``---`` rewrites the card's YAML header, and ``$\\foo$`` makes matplotlib
 abort the whole build. The dataset card (``dataset/card.py``), ``leaderboard.md``
-(``baselines/report.py``) and every plot (card, report, ``imdbkit info``) use these functions.
+(``baselines/report.py``), every plot (card, report, ``imdbkit info``) and the rich console lines that
+show data (``imdbkit info``, the leaderboard's progress) use these functions.
 """
 from __future__ import annotations
 
@@ -47,6 +48,13 @@ def yaml_scalar(text: object) -> str:
     """A double-quoted YAML scalar (JSON strings are valid YAML): no new keys, no document markers."""
     quoted = json.dumps(str(text), ensure_ascii=False)
     return _YAML_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", quoted)
+
+
+def terminal(text: object) -> str:
+    """``text`` for a rich console line or table cell: ``[/]`` or ``[link=…]`` in a genre is not markup."""
+    from rich.markup import escape
+
+    return escape(str(text))
 
 
 def plain_plot_text() -> None:

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:Glyph:UserWarning")  # CJK and c
 HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<svg onload=alert(1)>",
            "$\\foo$", "a\n---\nlicense: mit\n", "[click](javascript:alert(1))", "![x](http://evil/x.png)",
            "`code` | pipe | ``", "# heading", "- item", "1. item", "*bold* _it_", "&amp; &#60;script&#62;",
-           "\u2028line\u2029para\r\n", "PATH", "{{ template }}", "\x00\x1b[31mred"]
+           "\u2028line\u2029para\r\n", "PATH", "{{ template }}", "\x00\x1b[31mred", "[/]", "[link=file:///etc]x[/link]"]
 RENDER = MarkdownIt("commonmark", {"html": True})  # the worst case: raw HTML allowed, as GitHub's renderer nearly does
 # any tag but the ones Markdown itself makes, and the card's own plots
 TAG = re.compile(r"<(?!/?(?:p|h[1-6]|ul|ol|li|code|pre|table|thead|tbody|tr|th|td|em|strong|hr)\b|"
@@ -89,6 +89,17 @@ def test_the_dataset_card_shows_hostile_strings_as_text(tmp_path, capsys) -> Non
     assert set(header) == {"configs", "dataset_info", "license", "task_categories"} and header["license"] == "other"
     assert not TAG.search(RENDER.render(body)), "crawled text became HTML in the card"
     assert "unknown_currency_to_null" in body
+
+
+def test_imdbkit_info_prints_hostile_genres_as_text(tmp_path, capsys) -> None:
+    """A genre `[/]` used to end `imdbkit info` in rich's MarkupError; `[link=…]` made a terminal link."""
+    from tests.cli.conftest import cli
+
+    code, out, log = build_hostile(tmp_path, capsys)
+    assert code == 0, log[-2000:]
+    run = cli("info", str(out), "--grid", str(tmp_path / "grid.png"))
+    assert run.code == 0 and "Traceback" not in run.err, run.err
+    assert "[/]" in run.out and "[link=file:///etc]x[/link]" in run.out
 
 
 def test_leaderboard_md_and_report_show_hostile_strings_as_text(tmp_path) -> None:
