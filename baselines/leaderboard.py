@@ -31,6 +31,7 @@ from baselines.registry import MODELS, REGISTRY, feature_sets, make
 from baselines.report import render_report, write_tables
 from baselines.tasks import TASKS
 from baselines.torch_utils import TorchBaseline, no_progress
+from dataset.markup import terminal
 
 HEADLINE = {"multiclass": ("accuracy", "macro_f1"), "regression": ("r2", "rmse"), "multilabel": ("map", "top3_hit")}
 
@@ -195,7 +196,7 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
                       f"{b} {metrics[b]['value']:.3f} ({row['fit_seconds']:.1f}s fit)")
     except Exception as exc:  # noqa: BLE001 - one failing row must not lose the others; its traceback is saved
         row["error"] = f"{type(exc).__name__}: {exc}"
-        console.print(f"[red]failed[/] {task.name}/{model_name}/{fs}: {row['error']}")
+        console.print(f"[red]failed[/] {task.name}/{model_name}/{fs}: {terminal(row['error'])}")
         _config_path(out, task.name, model_name, fs, "__error.txt").write_text(traceback.format_exc())
     return row, art
 
@@ -207,7 +208,8 @@ def print_table(result: dict[str, Any], console: Console) -> None:
     for row in result["rows"]:
         kind = TASKS[row["task"]].kind
         if row["error"]:
-            table.add_row(row["task"], row["model"], row["feature_set"], "[red]error[/]", row["error"][:60], "", "")
+            table.add_row(row["task"], row["model"], row["feature_set"], "[red]error[/]", terminal(row["error"][:60]),
+                          "", "")
             continue
         a, b = HEADLINE[kind]
         m = row["metrics"]
@@ -216,7 +218,7 @@ def print_table(result: dict[str, Any], console: Console) -> None:
                       f"{row['fit_seconds']:.1f}")
     console.print(table)
     for s in result["skipped"]:
-        console.print(f"skipped {s['task']}/{s['model']}: {s['reason']}")
+        console.print(f"skipped {s['task']}/{s['model']}: {terminal(s['reason'])}")
 
 
 class _Parser(argparse.ArgumentParser):

@@ -21,6 +21,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from dataset.markup import code_span, markdown, plain_plot_text  # noqa: E402
+
+plain_plot_text()  # class and genre names are crawled text, not TeX
+
 HEADLINE = {"multiclass": "accuracy", "regression": "r2", "multilabel": "map"}
 LOWER_IS_BETTER = {"rmse", "mae", "nmse"}
 
@@ -55,23 +59,24 @@ def write_tables(result: dict[str, Any], out: Path) -> None:
             writer.writerow([r.get(c) for c in base]
                             + [m.get(n, {}).get(k) for n in names for k in ("value", "ci_low", "ci_high")])
     lines = ["# Leaderboard", "", f"seed {result['meta']['seed']}, dataset fingerprint "
-             f"`{result['meta']['dataset_fingerprint']}`, 95% bootstrap CIs over the test split "
+             f"{code_span(result['meta']['dataset_fingerprint'])}, 95% bootstrap CIs over the test split "
              f"({result['meta']['bootstrap']} resamples).", ""]
     for task in dict.fromkeys(r["task"] for r in rows):
         task_rows = [r for r in rows if r["task"] == task]
         tnames = metric_names(task_rows)
-        lines += [f"## {task}", "", "| model | feature set | " + " | ".join(tnames) + " | fit s |",
+        lines += [f"## {markdown(task)}", "", "| model | feature set | " + " | ".join(map(markdown, tnames)) + " | fit s |",
                   "|---|---|" + "---|" * (len(tnames) + 1)]
         for r in task_rows:
-            cells = [_fmt(r["metrics"].get(n)) for n in tnames] if not r["error"] else ["error: " + r["error"]] + [
+            cells = [_fmt(r["metrics"].get(n)) for n in tnames] if not r["error"] else ["error: " + markdown(r["error"])] + [
                 ""] * (len(tnames) - 1)
             fit = f"{r['fit_seconds']:.1f}" if r["fit_seconds"] is not None else "–"
-            lines.append(f"| {r['model']} | {r['feature_set']} | " + " | ".join(cells) + f" | {fit} |")
+            lines.append(f"| {markdown(r['model'])} | {markdown(r['feature_set'])} | " + " | ".join(cells) + f" | {fit} |")
         lines.append("")
         bullets = [line for r in task_rows if (line := _class_line(r))]
         lines += [*bullets, ""] if bullets else []
     if result["skipped"]:
-        lines += ["## Skipped", ""] + [f"- {s['task']}/{s['model']}: {s['reason']}" for s in result["skipped"]]
+        lines += ["## Skipped", ""] + [f"- {markdown(s['task'])}/{markdown(s['model'])}: {markdown(s['reason'])}"
+                                        for s in result["skipped"]]
     (out / "leaderboard.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -81,12 +86,13 @@ def _class_line(row: dict[str, Any]) -> str:
         return "–" if x is None else f"{x:.2f}"
 
     if row.get("per_class"):
-        cells = [f"{n} {pct(t['precision'])}/{pct(t['recall'])}/{pct(t['f1'])}" for n, t in row["per_class"].items()]
-        return f"- {row['model']} / {row['feature_set']}, per class P/R/F1: " + ", ".join(cells)
+        cells = [f"{markdown(n)} {pct(t['precision'])}/{pct(t['recall'])}/{pct(t['f1'])}"
+                 for n, t in row["per_class"].items()]
+        return f"- {markdown(row['model'])} / {markdown(row['feature_set'])}, per class P/R/F1: " + ", ".join(cells)
     if row.get("per_label"):
-        cells = [f"{n} {pct(t['ap'])} ({pct(t['precision'])}/{pct(t['recall'])}, t={pct(t['threshold'])})"
+        cells = [f"{markdown(n)} {pct(t['ap'])} ({pct(t['precision'])}/{pct(t['recall'])}, t={pct(t['threshold'])})"
                  for n, t in row["per_label"].items()]
-        return f"- {row['model']} / {row['feature_set']}, per genre AP (P@0.5/R@0.5, tuned threshold): " + \
+        return f"- {markdown(row['model'])} / {markdown(row['feature_set'])}, per genre AP (P@0.5/R@0.5, tuned threshold): " + \
             ", ".join(cells)
     return ""
 

@@ -6,6 +6,7 @@ the `IMDB_*` / Scrapy setting (`-s`) that `scrapy crawl imdb` documents, so both
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -117,7 +118,45 @@ def run(args: argparse.Namespace) -> int:
     cmd = scrapy_command(spider_args, scrapy_settings)
     if args.verbose:
         print(" ".join(cmd), file=sys.stderr)
+    stats_path = args.out / "stats.json"
+    before = stats_path.stat().st_mtime_ns if stats_path.exists() else None
     code = subprocess.call(cmd, env=scrapy_env())
-    if code == 0 and not args.quiet:
-        print(f"crawl written to {args.out} (items.jsonl, posters/, stats.json)", file=sys.stderr)
-    return 1 if code and code != 2 else code
+    if code == 2:  # scrapy's own usage error, already one sentence
+        return 2
+    return outcome(stats_path, before, code)
+
+
+def outcome(stats_path: Path, before: int | None, code: int) -> int:
+    """One summary line, then 0 only when the crawl finished and every title it was asked for is in the
+    items file; otherwise one sentence saying what happened and what to do (``CliError``)."""
+    fresh = stats_path.exists() and stats_path.stat().st_mtime_ns != before
+    if not fresh:
+        raise CliError(f"the crawl ended (exit status {code}) without writing {stats_path}; see the log above.")
+    stats = json.loads(stats_path.read_text(encoding="utf-8"))
+    reason, failed = stats.get("finish_reason"), stats.get("titles_failed", 0)
+    print(f"crawl: {stats.get('items', 0):,} items written ({stats.get('items_total', 0):,} in the file), "
+          f"{stats.get('pages_per_s') or 0:g} pages/s, finish reason {reason}"
+          + (f", {failed:,} titles failed" if failed else ""), file=sys.stderr)
+    if reason == "bad_arguments":
+        raise CliError(stats.get("error") or "the spider refused its arguments; see the log above.", 2)
+    if reason != "finished":
+        raise CliError(STOPPED.get(reason, "the crawl stopped early ({reason}); {error}").format(
+            reason=reason, error=stats.get("error") or "see the log above."))
+    if failed:
+        why = ", ".join(f"{n} {r}" for r, n in stats.get("titles_failed_by_reason", {}).items())
+        raise CliError(f"{failed:,} titles failed ({why}); they are not in items.jsonl, so running the same "
+                       "command again retries them (details in stats.json).")
+    if not stats.get("items_total"):
+        raise CliError("the crawl finished but collected nothing; check the ids and -a base_url, and the log above.")
+    if code:
+        raise CliError(f"scrapy exited with status {code} after the crawl finished; see the log above.")
+    return 0
+
+
+STOPPED = {  # finish reason → the sentence `imdbkit crawl` ends with
+    "waf_challenge": "the site answered with a bot challenge and the crawl stopped early; run it again with "
+                     "--render playwright (or selenium).",
+    "unreachable": "{error}",
+    "browser_failed": "{error}",
+    "shutdown": "the crawl was interrupted; run the same command again to resume it.",
+}

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from cli.common import DATA, CliError, command, existing_dataset
+from dataset.markup import terminal
 
 EXAMPLE = """  imdbkit info imdbkit-data/datasets/imdb
   imdbkit info imdbkit-data/demo/dataset --split test --grid /tmp/test-posters.png"""
@@ -46,9 +47,12 @@ def poster_grid(path: Path, split: str, n: int = 24, cols: int = 8) -> bytes | N
     import matplotlib
 
     import dataset
+    from dataset.markup import plain_plot_text
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    plain_plot_text()  # titles and genres are crawled text, not TeX
 
     col = poster_column(dataset.info(path)["columns"])
     if col is None:
@@ -77,12 +81,12 @@ def poster_grid(path: Path, split: str, n: int = 24, cols: int = 8) -> bytes | N
 
 
 def summary_table(meta: dict) -> Table:
-    table = Table(title=f"dataset {meta.get('name', '')}", show_header=True)
+    table = Table(title=f"dataset {terminal(meta.get('name', ''))}", show_header=True)
     table.add_column("split")
     table.add_column("rows", justify="right")
     table.add_column("oversampled copies", justify="right")
     for split, s in meta["splits"].items():
-        table.add_row(split, f"{s['rows']:,}", f"{s.get('oversampled', 0):,}")
+        table.add_row(terminal(split), f"{s['rows']:,}", f"{s.get('oversampled', 0):,}")
     return table
 
 
@@ -108,12 +112,12 @@ def run(args: argparse.Namespace) -> int:
         stages.add_column(name)
     for stage, rows in meta["counts"]["rows"].items():
         why = ", ".join(f"{r}: {n:,}" for s, r, n in removals(meta) if s == stage)
-        stages.add_row(stage, f"{rows['in']:,}", f"{rows['out']:,}", why or "–")
+        stages.add_row(stage, f"{rows['in']:,}", f"{rows['out']:,}", terminal(why or "–"))
     console.print(stages)
     genres = meta["labels"].get("genres", [])
     console.print(f"[bold]columns[/] ({len(meta['columns'])}): {', '.join(meta['columns'])}", highlight=False)
-    console.print(f"[bold]genres[/] ({len(genres)}): {', '.join(genres)}", highlight=False)
-    console.print(f"[bold]rating bins[/] {meta['labels'].get('rating_bins')}; quarantined items "
+    console.print(f"[bold]genres[/] ({len(genres)}): {terminal(', '.join(genres))}", highlight=False)
+    console.print(f"[bold]rating bins[/] {terminal(meta['labels'].get('rating_bins'))}; quarantined items "
                   f"{meta['counts'].get('quarantined', 0)}; code {meta.get('code_version')}", highlight=False)
     png = poster_grid(path, args.split, args.n)
     if png is None:

@@ -42,8 +42,8 @@ DATA_SELECTOR = "script#__NEXT_DATA__, script[type='application/ld+json']"
 class BrowserCrashed(DownloadFailedError):
     """chromedriver or Chromium died while rendering a page (retried like any failed download)."""
 
-WAF_MESSAGE = (
-    "IMDb answered with a bot challenge (HTTP 202, x-amzn-waf-action: challenge) that only a real "
+WAF_MESSAGE = (  # {status}: a 202 from most edges, a 200 from some
+    "IMDb answered with a bot challenge (HTTP {status}, x-amzn-waf-action: challenge) that only a real "
     "browser can pass; stopping early so nothing empty is written. Re-run with "
     "-s IMDB_RENDER=playwright (or -s IMDB_RENDER=selenium) to render pages in Chromium."
 )
@@ -151,6 +151,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 self.pause_slot(request, wait)
         retry = self._retry(request, reason)
         if retry is None:
+            if response.status == 200:  # a page still cut off after every retry is a failure, never an item
+                raise IgnoreRequest(f"page still cut off or not HTML after {request.meta.get('retry_times', 0)} retries")
             return response
         await sleep(self.backoff(request) if wait is None else wait)
         return retry
@@ -246,7 +248,7 @@ class WafChallengeMiddleware:
         stats.inc_value("imdb/waf/challenges")
         if self.config.render == "none":
             stats.inc_value("imdb/waf/ignored")
-            stop_crawl(self.crawler, "waf_challenge", WAF_MESSAGE, log=logger)
+            stop_crawl(self.crawler, "waf_challenge", WAF_MESSAGE.format(status=response.status), log=logger)
             raise IgnoreRequest("WAF challenge")
         tries = request.meta.get("imdb_waf_tries", 0) + 1
         if tries > self.MAX_BROWSER_TRIES:
@@ -286,6 +288,30 @@ class SkipCollectedMiddleware:
         if imdb_id and request.meta.get("imdb_page") and imdb_id in collected:
             self.crawler.stats.inc_value("imdb/skipped_already_collected")
             raise IgnoreRequest(f"{imdb_id} is already in the items file")
+
+
+class OnSiteRedirectsMiddleware:
+    """Redirects stay on the spider's allowed domains over http(s). Title requests carry ``dont_filter``
+    (a resumed or re-queued title must not be deduplicated away), which also makes Scrapy's offsite
+    check let their redirects go anywhere; this refuses them, and the spider's errback records it."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> OnSiteRedirectsMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if not request.meta.get("redirect_urls"):
+            return
+        domains = getattr(self.crawler.spider, "allowed_domains", None) or []
+        parts = urlsplit(request.url)
+        host = parts.hostname or ""
+        if parts.scheme in ("http", "https") and any(host == d or host.endswith(f".{d}") for d in domains if d):
+            return
+        self.crawler.stats.inc_value("imdb/redirects_off_site")
+        raise IgnoreRequest(f"redirected off site to {request.url[:200]} from {request.meta['redirect_urls'][0]}")
 
 
 class NoErrorsCachePolicy(DummyPolicy):

@@ -117,8 +117,8 @@ class PosterPipeline(FilesPipeline):
 class JsonlWriterPipeline:
     """Appends one JSON object per line, flushed per item, and never writes an id twice.
 
-    At open it reads the ids already on disk (a resumed crawl) and cuts a half-written last line
-    left by a killed process; the spider skips those ids and this pipeline drops any that recur.
+    At open it reads the ids already on disk (a resumed crawl), cuts a half-written last line left
+    by a killed process and skips (counts) any other unreadable line; the spider skips those ids and this pipeline drops any that recur.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -146,36 +146,59 @@ class JsonlWriterPipeline:
         spider.collected_ids = self.ids  # the same set: the spider and middlewares see new ids live
 
     def _recover(self, path: Path) -> None:
-        """Read every complete line; truncate (plain) or rewrite (gzip) past the last good one."""
+        """Read every line; only a torn *last* line is cut (plain) or left out of the rewrite (gzip).
+
+        An unreadable complete line elsewhere (blank, garbage, no ``imdb_id``) is skipped and counted,
+        never a reason to drop what follows it: the file is the crawl's only copy of those items."""
         reader = LineReader(path)
         rewrite = gzip.open(path.with_suffix(".tmp"), "wb") if reader.gz else None
-        keep = 0
-        for line, end in reader:
-            try:
-                record = orjson.loads(line)
-                imdb_id = record["imdb_id"]
-            except (ValueError, KeyError, TypeError):
-                reader.clean = False
-                break
-            if imdb_id not in self.ids:
-                self.ids.add(imdb_id)
-                self.fill.add(record)
-            keep = end
+        unreadable: list[int] = []
+        for number, (line, _end) in enumerate(reader, start=1):
+            if not self._remember(line):
+                unreadable.append(number)
             if rewrite is not None:
                 rewrite.write(line)
-        if reader.clean:
+        if unreadable:
+            shown = ", ".join(map(str, unreadable[:10])) + (" …" if len(unreadable) > 10 else "")
+            logger.warning("%s: %d unreadable line(s) skipped and kept as they are (line %s)",
+                           path, len(unreadable), shown)
+            self.crawler.stats.inc_value("imdb/resume/unreadable_lines", len(unreadable))
+        tail_kept = bool(reader.tail) and self._remember(reader.tail)
+        if reader.clean and not reader.tail:
             if rewrite is not None:
                 rewrite.close()
                 path.with_suffix(".tmp").unlink()
             return
-        logger.warning("%s ended with a half-written line (the crawl was killed); cut it off", path)
-        self.crawler.stats.inc_value("imdb/resume/truncated_lines")
+        if tail_kept:  # a whole record that only lacks its newline (an edited file): keep it
+            logger.warning("%s: the last line had no newline; added one", path)
+        elif reader.tail:
+            logger.warning("%s ended with a half-written line (the crawl was killed); cut it off", path)
+            self.crawler.stats.inc_value("imdb/resume/truncated_lines")
         if rewrite is None:
             with path.open("r+b") as handle:
-                handle.truncate(keep)
+                handle.truncate(reader.complete)
+                if tail_kept:
+                    handle.seek(reader.complete)
+                    handle.write(reader.tail + b"\n")
         else:
+            if tail_kept:
+                rewrite.write(reader.tail + b"\n")
             rewrite.close()
             path.with_suffix(".tmp").replace(path)
+
+    def _remember(self, line: bytes) -> bool:
+        """Record one line's id (and fill counts); False when the line is not an item."""
+        try:
+            record = orjson.loads(line)
+            imdb_id = record["imdb_id"]
+        except (ValueError, KeyError, TypeError):
+            return False
+        if not isinstance(imdb_id, str):
+            return False
+        if imdb_id not in self.ids:
+            self.ids.add(imdb_id)
+            self.fill.add(record)
+        return True
 
     def process_item(self, item: MovieItem) -> MovieItem:
         if item.imdb_id in self.ids:
@@ -198,14 +221,17 @@ class JsonlWriterPipeline:
 class LineReader:
     """Yields (line, end offset) for each newline-terminated line of a plain or gzip JSONL file.
 
-    ``clean`` is False afterwards when the file ends in a partial line or a gzip stream without
-    its trailer (a killed writer): the caller then cuts or rewrites it. Memory stays constant.
+    Afterwards ``tail`` holds the bytes after the last newline (a line torn by a killed writer, or
+    b""), ``complete`` the offset where they start, and ``clean`` is False when a gzip stream ends
+    without its trailer: the caller then cuts or rewrites the file. Memory stays constant.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.gz = path.suffix == ".gz"
         self.clean = True
+        self.tail = b""
+        self.complete = 0
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         chunks = self._gzip_chunks() if self.gz else self._plain_chunks()
@@ -216,8 +242,7 @@ class LineReader:
             for line in lines:
                 offset += len(line) + 1
                 yield line + b"\n", offset
-        if pending:
-            self.clean = False
+        self.tail, self.complete = pending, offset
 
     def _plain_chunks(self):  # type: ignore[no-untyped-def]
         with self.path.open("rb") as handle:

@@ -50,6 +50,7 @@ HTTPCACHE_EXPIRATION_SECS = 0
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.SkipCollectedMiddleware": 50,
+    "crawler.middlewares.OnSiteRedirectsMiddleware": 60,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.middlewares.WafChallengeMiddleware": 560,

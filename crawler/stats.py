@@ -137,6 +137,12 @@ class CrawlStatsExtension:
             "items_before_run": stats.get("imdb/items_before_run", 0),
             "duplicates_dropped": stats.get("imdb/items_duplicate_dropped", 0),
             "items_with_warnings": stats.get("imdb/items_with_warnings", 0),
+            # titles that failed for good this run (not in the items file: the same command retries them)
+            "titles_failed": stats.get("imdb/titles_failed", 0),
+            "titles_failed_by_reason": {k.split("/", 2)[2]: v for k, v in stats.items()
+                                        if k.startswith("imdb/titles_failed/")},
+            "titles_failed_examples": stats.get("imdb/titles_failed_examples", []),
+            "resume": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("imdb/resume/")},
             "requests": {"total": stats.get("downloader/request_count", 0), "responses": pages,
                          "by_status": dict(sorted(by_status.items())), "failed_by_exception": failures,
                          "retries": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("imdb/retry/")},

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from dataset.markup import code_span, markdown, one_line, plain_plot_text, yaml_scalar
 from dataset.schema import hf_feature, schema_for
 
 LICENCE = """## Licence and terms of use
@@ -38,7 +39,7 @@ def _yaml_features(names: list[str]) -> list[str]:
     lines = []
     for field in schema_for(names):
         feat = hf_feature(field.type)
-        lines.append(f"  - name: {field.name}")
+        lines.append(f"  - name: {yaml_scalar(field.name)}")
         if feat["_type"] == "Value":
             lines.append(f"    dtype: {feat['dtype']}")
         elif feat["_type"] == "Image":
@@ -57,6 +58,7 @@ def plot_all(out_dir: Path, df: pd.DataFrame, genres_before: dict[str, int], pos
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    plain_plot_text()  # genres and titles are crawled text, not TeX
     written = []
     train = df[df["split"] == "train"]
     after: dict[str, int] = {}
@@ -115,24 +117,24 @@ def write_card(out_dir: Path, build: dict, names: list[str], plots: list[str]) -
     splits = build["splits"]
     lines = ["---", "configs:", "- config_name: default", "  data_files:"]
     for split in splits:
-        lines += [f"  - split: {split}", f"    path: data/{split}-*.parquet"]
+        lines += [f"  - split: {yaml_scalar(split)}", f"    path: {yaml_scalar(f'data/{split}-*.parquet')}"]
     lines += ["dataset_info:", "  features:", *_yaml_features(names), "  splits:"]
     for split, info in splits.items():
-        lines += [f"  - name: {split}", f"    num_examples: {info['rows']}"]
+        lines += [f"  - name: {yaml_scalar(split)}", f"    num_examples: {int(info['rows'])}"]
     lines += ["license: other", "task_categories:", "- image-classification", "- tabular-classification", "---", ""]
     name = out_dir.name if not out_dir.name.startswith(".") else build["name"]
-    lines += [f"# {name}", "",
+    lines += [f"# {markdown(name)}", "",
               "An IMDb research dataset built by `python -m dataset build` (imdbkit) from the raw folders "
               "listed under *Sources*. Targets: `rating` (regression), `rating_class` (classification, bins "
-              f"{build['labels'].get('rating_bins')}), `genres` (multi-label over "
+              f"{markdown(build['labels'].get('rating_bins'))}), `genres` (multi-label over "
               f"{len(build['labels'].get('genres', []))} genres).", "",
               "The genre multi-hot is not stored as a column: it is `genres` read against the vocabulary "
               "`labels.genres` in `build.json`, in that order; `dataset.load(path, split, "
               "[\"genres_multi_hot\"])` returns it as an `[N, G]` uint8 matrix.", "",
               "| split | rows | oversampled copies |", "|---|---|---|"]
-    lines += [f"| {s} | {i['rows']:,} | {i['oversampled']:,} |" for s, i in splits.items()]
+    lines += [f"| {markdown(s)} | {i['rows']:,} | {i['oversampled']:,} |" for s, i in splits.items()]
     lines += ["", "## Sources", ""]
-    lines += [f"- `{s['path']}`: {s['items']} items files, sha256 {', '.join(s['sha256'][:2])}"
+    lines += [f"- {code_span(s['path'])}: {s['items']} items files, sha256 {markdown(', '.join(s['sha256'][:2]))}"
               + ("…" if len(s["sha256"]) > 2 else "") for s in build["inputs"]]
     counts = build["counts"]
     kept = counts.get("quarantine_file_entries", counts["quarantined"])
@@ -142,17 +144,17 @@ def write_card(out_dir: Path, build: dict, names: list[str], plots: list[str]) -
               f"or changed (full numbers in `build.json`, {held} in `quarantine.jsonl`).", ""]
     for stage, params in build["parameters"]["stages"].items():
         rows = counts["rows"].get(stage)
-        lines.append(f"### {stage}" + (f" — {rows['in']:,} → {rows['out']:,} rows" if rows else ""))
+        lines.append(f"### {markdown(stage)}" + (f" — {rows['in']:,} → {rows['out']:,} rows" if rows else ""))
         lines.append("")
-        lines.append("Parameters: " + (", ".join(f"`{k}={v}`" for k, v in params.items()) or "none"))
+        lines.append("Parameters: " + (", ".join(code_span(f"{k}={v}") for k, v in params.items()) or "none"))
         for reason, n in counts["removed"].get(stage, {}).items():
-            lines.append(f"- removed {n:,} rows: {reason}")
+            lines.append(f"- removed {n:,} rows: {markdown(reason)}")
         for what, n in counts["changed"].get(stage, {}).items():
-            lines.append(f"- {what}: {n:,}")
+            lines.append(f"- {markdown(what)}: {n:,}")
         lines.append("")
     for plot in plots:
         lines += [f"![{plot[:-4]}]({plot})", ""]
-    lines += ["## How to load it", "", "```python",
+    load = ["## How to load it", "", "```python",
               "import dataset  # imdbkit: numpy arrays in one call",
               "train = dataset.load('PATH', 'train', columns=['rating_class', 'genres'])", "",
               "from datasets import load_dataset",
@@ -164,4 +166,6 @@ def write_card(out_dir: Path, build: dict, names: list[str], plots: list[str]) -
               "Image columns are Hugging Face `Image` structs `{bytes, path}` holding PNG bytes (height x width "
               "in the column name). Oversampled training copies carry `is_oversampled = true`; drop them for any "
               "statistic about the population.", "", LICENCE]
-    (out_dir / "README.md").write_text("\n".join(lines).replace("PATH", name), encoding="utf-8")
+    path = one_line(name).replace("`", "").replace("'", "")  # inside a code block and Python quotes
+    lines += [line.replace("PATH", path) for line in load]
+    (out_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")

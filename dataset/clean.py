@@ -22,6 +22,7 @@ from dataset.rates import RATES_DATE, RATES_VERSION, SYMBOLS, USD_PER_UNIT
 from dataset.report import Report, objects
 
 STAGE = "clean"
+MAX_USD = 1e11  # no film has cost or earned 100 billion dollars: above it is a parse or unit error
 NULLS = {"", "unknown", "none", "null", "n/a", "na", "nan", "-", "not available"}
 SEE_ALL = re.compile(r"\s*[,|]?\s*See (?:all|All|ALL)\s*\(?\d*\)?\s*(?:»|&raquo;|>>)?\s*$")
 LIST_FIELDS = ["genres", "countries", "languages", "directors", "writers", "actors", "keywords"]
@@ -43,9 +44,12 @@ COLORS = {"color": "color", "colour": "color", "black and white": "black_and_whi
 
 
 def null_text(value: object) -> str | None:
-    """Strip, unescape HTML entities and 'See All (N) »' artefacts; unknown/empty → None."""
+    """Strip, unescape HTML entities and 'See All (N) »' artefacts; unknown/empty → None.
+
+    Anything that is not a string is None too: ``str(['x'])`` would store the Python repr ``"['x']"``
+    as a title (``_text`` counts those values)."""
     if not isinstance(value, str):
-        return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+        return None
     text = html.unescape(value) if "&" in value else value
     if "ee" in text or "EE" in text:  # cheap gate before the regex: most strings have no "See All"
         text = SEE_ALL.sub("", text)
@@ -248,7 +252,7 @@ def _count_invalid(report: Report, name: str, raw: list, parsed: list, ids: list
     """Numbers that parse to None were out of range; anything else that did was unparseable text."""
     numeric = bad = 0
     for i, (r, p) in enumerate(zip(raw, parsed, strict=True)):
-        if p is None and null_text(r) is not None:
+        if p is None and not (r is None or _is_nan(r) or isinstance(r, str) and null_text(r) is None):
             if isinstance(r, int | float) and not isinstance(r, bool):
                 numeric += 1
             else:
@@ -286,10 +290,20 @@ def _money_usd(series: pd.Series, name: str, report: Report, ids: list) -> np.nd
     return out
 
 
-def _text(series: pd.Series, fn: Callable = null_text) -> list:
-    if is_arrow(series) and fn is null_text:
+def _text(series: pd.Series, name: str, report: Report, ids: list) -> list:
+    """Cleaned strings; a value of another type (a list, a number, an object) is null and counted."""
+    arrow_type = series.dtype.pyarrow_dtype if is_arrow(series) else None
+    if arrow_type is not None and (pa_types.is_string(arrow_type) or pa_types.is_large_string(arrow_type)):
         return list(fast.text_column(series, NULLS, null_text))
-    return _map_unique(series, fn)
+    values = fast.pylist(series)
+    wrong = [i for i, v in enumerate(values) if not (v is None or isinstance(v, str) or _is_nan(v))]
+    report.note(STAGE, f"{name}_not_text_to_null", len(wrong))
+    _quarantine(report, ids, wrong, lambda i: f"{name} {_shown(values[i])} is not text; stored as null")
+    return _map_unique(values, null_text)
+
+
+def _is_nan(value: object) -> bool:
+    return isinstance(value, float) and math.isnan(value)
 
 
 # name → (parser, exclusive low, exclusive high, what a valid value is: the quarantine report quotes it)
@@ -324,6 +338,18 @@ def _number(series: pd.Series, name: str, report: Report, ids: list) -> np.ndarr
 
 
 def _money(series: pd.Series, name: str, report: Report, ids: list) -> np.ndarray:
+    """US dollars; an amount outside [0, MAX_USD) once converted (1e308, -8.5e305) is null and counted."""
+    usd = _money_any(series, name, report, ids)
+    bad = ~np.isnan(usd) & ~((usd >= 0) & (usd < MAX_USD))
+    report.note(STAGE, f"{name}_out_of_range_to_null", int(bad.sum()))
+    shown = {i: usd[i] for i in np.flatnonzero(bad).tolist()}
+    _quarantine(report, ids, shown, lambda i: f"{name} {shown[i]:.3g} USD is not an amount from 0 to "
+                                              f"{MAX_USD:.0e} USD; stored as null")
+    usd[bad] = np.nan
+    return usd
+
+
+def _money_any(series: pd.Series, name: str, report: Report, ids: list) -> np.ndarray:
     if is_arrow(series) and pa_types.is_struct(series.dtype.pyarrow_dtype):
         usd, amount, codes, unparseable = fast.money_column(series)
         unknown = np.flatnonzero(~np.isnan(amount) & np.isnan(usd)).tolist()
@@ -361,9 +387,9 @@ def clean_fields(df: pd.DataFrame, report: Report, quiet: bool = True) -> pd.Dat
     bar = tqdm(total=4, desc="clean", unit="group", disable=quiet)
     idx = df.index
     out = pd.DataFrame({"imdb_id": objects(fast.pylist(df["imdb_id"]), idx)}, index=idx)
-    for name in TEXT_FIELDS:
-        out[name] = objects(_text(df[name]), idx)
     ids = out["imdb_id"].tolist()
+    for name in TEXT_FIELDS:
+        out[name] = objects(_text(df[name], name, report, ids), idx)
     year = _number(df["year"], "year", report, ids)
     out["year"] = pd.Series(_nullable_int(year, "Int32"), index=idx)
     for name in ("runtime_min", "rating", "metascore"):
@@ -371,9 +397,9 @@ def clean_fields(df: pd.DataFrame, report: Report, quiet: bool = True) -> pd.Dat
     votes = _number(df["votes"], "votes", report, ids)
     out["votes"] = pd.Series(_nullable_int(votes, "Int64"), index=idx)
     bar.update()
-    out["content_rating"] = objects(_text(df["content_rating"]), idx)
+    out["content_rating"] = objects(_text(df["content_rating"], "content_rating", report, ids), idx)
     out["age_band"] = objects(_map_unique(out["content_rating"], age_band), idx)
-    out["color"] = objects(_map_unique(_text(df["color"]), normalise_color), idx)
+    out["color"] = objects(_map_unique(_text(df["color"], "color", report, ids), normalise_color), idx)
     bar.update()
     memo: dict = {}
     for name in LIST_FIELDS:

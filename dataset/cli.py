@@ -157,6 +157,9 @@ def _import(args: argparse.Namespace) -> int:
     summary = fn(args)
     print(f"imported {summary['items']:,} items into {args.out}" +
           (f" ({summary['skipped']:,} skipped, see {args.out / 'import-report.json'})" if summary.get("skipped") else ""))
+    if summary.get("replaced_bytes"):
+        print(f"warning: {summary['replaced_bytes']:,} bytes were not UTF-8 and became U+FFFD (rows listed in "
+              f"{args.out / 'import-report.json'}); re-save the source as UTF-8 if its text matters.", file=sys.stderr)
     return 0
 
 

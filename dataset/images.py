@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
-from dataset.imaging import ImageProblem, process_image
+from dataset.imaging import ImageProblem, process_image, read_media
 from dataset.report import Report, objects
 
 STAGE = "images"
@@ -45,8 +45,8 @@ def column_name(size: tuple[int, int]) -> str:
 def resolve_poster(raw_dir: Path, poster_path: object, root: str | None = None) -> Path:
     """The poster file inside its crawl folder; paths that escape the folder are refused.
 
-    The check is lexical (normpath), one string operation per poster instead of a stat per path
-    component; crawl folders are written by the crawler and importers, which create no symlinks."""
+    The check here is lexical (normpath); the worker's ``read_media`` then resolves symlinks and refuses
+    anything that is not a regular file inside the folder."""
     if not isinstance(poster_path, str) or not poster_path:
         raise ImageProblem("no_poster_path")
     root = root or os.path.abspath(raw_dir)
@@ -56,16 +56,10 @@ def resolve_poster(raw_dir: Path, poster_path: object, root: str | None = None) 
     return Path(full)
 
 
-def _work(job: tuple[str, tuple, str, int, bool]) -> tuple[str, list[bytes] | None, int, str]:
-    path, sizes, fit, max_pixels, want_hash = job
+def _work(job: tuple[str, str, tuple, str, int, bool]) -> tuple[str, list[bytes] | None, int, str]:
+    path, root, sizes, fit, max_pixels, want_hash = job
     try:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read(max_pixels * 4 + 1)
-        except FileNotFoundError:
-            raise ImageProblem("missing_file") from None
-        except OSError:
-            raise ImageProblem("unreadable_file") from None
+        data = read_media(path, root, max_pixels * 4 + 1)  # a FIFO, device or link out of the folder: refused
         digest = hashlib.sha1(data).hexdigest()
         pngs, ph = process_image(data, list(sizes), fit, max_pixels, want_hash)
         return digest, pngs, ph, ""
@@ -182,7 +176,7 @@ def downsample_posters(df: pd.DataFrame, raw_dirs: list[Path], params: ImagePara
     n_in = len(df)
     originals = df.loc[~df["is_oversampled"].to_numpy(dtype=bool) & has_path, ["imdb_id", "poster_path", "_raw"]]
     ids, slots, reasons = [], [], {}
-    jobs: dict[str, int] = {}  # one job per file: titles sharing a poster file share its decode
+    jobs: dict[tuple[str, str], int] = {}  # one job per file: titles sharing a poster file share its decode
     roots = [os.path.abspath(d) for d in raw_dirs]
     for imdb_id, rel, raw in originals.itertuples(index=False):
         try:
@@ -191,8 +185,8 @@ def downsample_posters(df: pd.DataFrame, raw_dirs: list[Path], params: ImagePara
             reasons[imdb_id] = str(problem)
             continue
         ids.append(imdb_id)
-        slots.append(jobs.setdefault(path, len(jobs)))
-    results = run_jobs([(path, params.sizes, params.fit, params.max_pixels, True) for path in jobs],
+        slots.append(jobs.setdefault((path, roots[raw]), len(jobs)))
+    results = run_jobs([(path, root, params.sizes, params.fit, params.max_pixels, True) for path, root in jobs],
                        params.workers, "posters", quiet)
     ok = {}
     for imdb_id, slot in zip(ids, slots, strict=True):

@@ -1,5 +1,9 @@
 """Per-image work shared by the poster and trailer stages: safe read, reduced decode, resize, PNG, pHash.
 
+Safe read: ``read_media`` opens only regular files inside their folder (no FIFO, device or symlink out
+of it), and ``check_bytes`` takes the pixel count from the header of every accepted format (JPEG,
+PNG, GIF, BMP, the three WebP flavours) before anything is decoded; other formats are refused.
+
 Why this path: libjpeg-turbo can decode at 1/2, 1/4 or 1/8 scale directly from the DCT
 coefficients (cv2.IMREAD_REDUCED_COLOR_*), which skips most of the decode work for small
 targets; the remaining non-integer downscale is an anti-aliasing Gaussian (sigma = (factor-1)/2,
@@ -9,8 +13,11 @@ them as well as libpng's default level does, at several times the speed.
 """
 from __future__ import annotations
 
+import os
+import stat
 import struct
 import zlib
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -51,7 +58,21 @@ def header_size(data: bytes) -> tuple[int, int] | None:
         w, h = struct.unpack("<ii", data[18:26])
         return abs(h), w
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return (1, 1)  # size checked after decoding; WebP headers vary by flavour
+        return _webp_size(data)
+    return None
+
+
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    """(height, width) of a lossy (VP8), lossless (VP8L) or extended (VP8X) WebP; None if unreadable."""
+    kind = data[12:16]
+    if kind == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
+        w, h = struct.unpack("<HH", data[26:30])
+        return h & 0x3FFF, w & 0x3FFF
+    if kind == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
+        bits = int.from_bytes(data[21:25], "little")
+        return ((bits >> 14) & 0x3FFF) + 1, (bits & 0x3FFF) + 1
+    if kind == b"VP8X" and len(data) >= 30:
+        return int.from_bytes(data[27:30], "little") + 1, int.from_bytes(data[24:27], "little") + 1
     return None
 
 
@@ -65,7 +86,47 @@ def check_bytes(data: bytes, max_pixels: int) -> tuple[int, int]:
     h, w = size
     if h * w > max_pixels:
         raise ImageProblem("too_many_pixels")
+    if not h or not w:  # a JPEG without a frame header: nothing to decode
+        raise ImageProblem("corrupt_image")
     return h, w
+
+
+def read_media(path: str | Path, root: str | Path, limit: int) -> bytes:
+    """The bytes of one poster, frame or trailer file, only if it is a regular file inside ``root``.
+
+    Symlinks are followed and must land inside ``root`` (a link to ``/etc`` or another user's files
+    is refused); FIFOs, sockets and devices are refused before they are opened, and the file is
+    opened non-blocking, so a FIFO swapped in between the check and the open cannot hang the build."""
+    real = check_media(path, root)
+    try:
+        fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        raise ImageProblem("missing_file") from None
+    except OSError:
+        raise ImageProblem("unreadable_file") from None
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ImageProblem("not_a_regular_file")
+        try:
+            return fh.read(limit)
+        except OSError:
+            raise ImageProblem("unreadable_file") from None
+
+
+def check_media(path: str | Path, root: str | Path) -> str:
+    """``path`` resolved, if it is a regular file inside ``root`` (for readers that open it themselves)."""
+    real = os.path.realpath(path)
+    if not real.startswith(os.path.realpath(root) + os.sep):
+        raise ImageProblem("file_outside_its_folder")
+    try:
+        mode = os.stat(real).st_mode
+    except FileNotFoundError:
+        raise ImageProblem("missing_file") from None
+    except OSError:
+        raise ImageProblem("unreadable_file") from None
+    if not stat.S_ISREG(mode):
+        raise ImageProblem("not_a_regular_file")
+    return real
 
 
 def target_box(h: int, w: int, th: int, tw: int, fit: str) -> float:

@@ -16,12 +16,13 @@ import numpy as np
 import pandas as pd
 
 from dataset.images import run_jobs
-from dataset.imaging import ImageProblem, check_bytes, decode, encode_png, fit_to
+from dataset.imaging import ImageProblem, check_bytes, check_media, decode, encode_png, fit_to, read_media
 from dataset.report import Report, objects
 
 STAGE = "trailers"
 FRAME_EXT = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 VIDEO_EXT = (".mp4", ".webm", ".mkv", ".mov", ".avi")
+MAX_PIXELS = 50_000_000  # per frame or video frame, read from the header before decoding
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ def sample_video(path: Path, n: int) -> list[np.ndarray]:
     cap = cv2.VideoCapture(str(path))
     if not cap.isOpened():
         raise ImageProblem("unreadable_video")
+    if cap.get(cv2.CAP_PROP_FRAME_WIDTH) * cap.get(cv2.CAP_PROP_FRAME_HEIGHT) > MAX_PIXELS:
+        cap.release()
+        raise ImageProblem("too_many_pixels")
     total = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
     frames: list[np.ndarray] = []
     if total <= 0:
@@ -101,18 +105,18 @@ def _frame_number(p: Path) -> tuple[int, str]:
     return (int(m.group(1)) if m else -1, p.name)
 
 
-def _work(job: tuple[str, str, int, float, int, tuple[int, int]]) -> tuple[list[bytes] | None, str]:
-    kind, path, samples, percentile, keep, size = job
+def _work(job: tuple[str, str, str, int, float, int, tuple[int, int]]) -> tuple[list[bytes] | None, str]:
+    kind, path, root, samples, percentile, keep, size = job
     try:
-        if kind == "video":
-            frames = sample_video(Path(path), samples)
+        if kind == "video":  # only a regular file inside the raw folder: a FIFO would block the decoder
+            frames = sample_video(Path(check_media(path, root)), samples)
         else:
             files = sorted((p for p in Path(path).iterdir() if p.suffix.lower() in FRAME_EXT), key=_frame_number)
             frames = []
             for i in evenly(len(files), samples):
-                data = files[i].read_bytes()
                 try:
-                    check_bytes(data, 50_000_000)
+                    data = read_media(files[i], root, MAX_PIXELS * 4 + 1)
+                    check_bytes(data, MAX_PIXELS)
                     frames.append(decode(data))
                 except ImageProblem:
                     continue
@@ -145,7 +149,8 @@ def extract_trailer_frames(df: pd.DataFrame, raw_dirs: list[Path], params: Trail
         found = None if copy else find_trailer(Path(raw_dirs[raw]), imdb_id)
         if found:
             ids.append(imdb_id)
-            jobs.append((*found, params.samples, params.percentile, params.keep, params.size))
+            kind, path = found
+            jobs.append((kind, path, str(raw_dirs[raw]), params.samples, params.percentile, params.keep, params.size))
     results = run_jobs(jobs, params.workers, "trailers", quiet, fn=_work)
     frames: dict[str, list] = {}
     for imdb_id, (pngs, reason) in zip(ids, results, strict=True):

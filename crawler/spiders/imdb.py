@@ -13,18 +13,23 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.exceptions import UsageError
 from scrapy.http import Response, TextResponse
 from scrapy.settings import BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery, extract, parsers
 from crawler.config import ConfigError, CrawlConfig
 from crawler.items import MovieItem
 from crawler.middlewares import browser_meta, is_challenge
+from crawler.stats import filled
 
 logger = logging.getLogger(__name__)
 SEARCH_PAGE_SIZE = 50
+# why a title request was refused (IgnoreRequest's message → the reason counted in stats.json)
+IGNORED = (("off site", "redirected_off_site"), ("cut off", "incomplete_page"), ("WAF", "waf_challenge"))
 
 
 class ImdbSpider(scrapy.Spider):
@@ -140,7 +145,7 @@ class ImdbSpider(scrapy.Spider):
     def title_request(self, imdb_id: str) -> scrapy.Request:
         """The request for one title page (also used by the distributed coordinator)."""
         return scrapy.Request(f"{self.base_url}/title/{imdb_id}/", callback=self.parse_title,
-                              meta=self.page_meta(imdb_id), dont_filter=self.dont_filter)
+                              errback=self.title_failed, meta=self.page_meta(imdb_id), dont_filter=self.dont_filter)
 
     def search_request(self, url: str) -> scrapy.Request:
         meta = self.page_meta()
@@ -186,6 +191,9 @@ class ImdbSpider(scrapy.Spider):
             self.crawler.stats.inc_value("imdb/extraction_errors")
             fields, warnings = {"_keyword_total": None}, [f"page: extraction failed ({type(exc).__name__}: {exc})"]
         keyword_total = fields.pop("_keyword_total")
+        if not any(filled(v) for k, v in fields.items() if k != "imdb_id"):
+            yield from self.retry_empty_page(response, warnings)  # never an all-null item counted as done
+            return
         page_id = fields.pop("imdb_id", None) or requested
         if page_id != requested:
             warnings.append(f"imdb_id: asked for {requested}, the page is {page_id}")
@@ -198,6 +206,45 @@ class ImdbSpider(scrapy.Spider):
                                  errback=self.keywords_failed, meta=meta, dont_filter=self.dont_filter)
             return
         yield item
+
+    def retry_empty_page(self, response: Response, warnings: list[str]) -> Iterator[scrapy.Request]:
+        """A 200 page that yields no field (cut short, an error page, not HTML): retried like a failed
+        download; after the last retry a counted failure, not an item, so the next run asks again."""
+        retry = get_retry_request(response.request, spider=self, reason="page without title data")
+        if retry is not None:
+            self.crawler.stats.inc_value("imdb/retry/page_without_data")
+            yield retry
+            return
+        why = (warnings or ["no field found"])[0]
+        self.record_failure(response.meta["imdb_id"], "page_without_data", f"{response.url} held no title data ({why})")
+
+    def title_failed(self, failure: Failure) -> None:
+        """A title page that failed for good (retries spent, HTTP error, refused redirect): counted and
+        named in stats.json; the id is not in items.jsonl, so running the same command retries it."""
+        imdb_id = failure.request.meta.get("imdb_id", "?")
+        if imdb_id in self.collected_ids:
+            return  # skipped because it is already written: not a failure
+        error = failure.value
+        if isinstance(error, HttpError):
+            response = error.response
+            location = response.headers.get(b"Location", b"").decode("latin-1")
+            reason = f"http_{response.status}"
+            detail = f"HTTP {response.status}" + (f" redirecting to {location} (not followed)" if location else "")
+        else:
+            reason = next((r for key, r in IGNORED if key in str(error)), type(error).__name__)
+            detail = f"{type(error).__name__}: {str(error)[:200]}"
+        if failure.request.url not in detail:
+            detail = f"{failure.request.url}: {detail}"
+        self.record_failure(imdb_id, reason, detail)
+
+    def record_failure(self, imdb_id: str, reason: str, message: str) -> None:
+        stats = self.crawler.stats
+        stats.inc_value("imdb/titles_failed")
+        stats.inc_value(f"imdb/titles_failed/{reason}")
+        examples = stats.get_value("imdb/titles_failed_examples") or []
+        if len(examples) < 100:
+            stats.set_value("imdb/titles_failed_examples", [*examples, {"imdb_id": imdb_id, "reason": message}])
+        logger.warning("%s failed: %s; not written, so running the same command again retries it", imdb_id, message)
 
     def parse_keywords(self, response: Response) -> Iterator[MovieItem]:
         item: MovieItem = response.meta["imdb_item"]

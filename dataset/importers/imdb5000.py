@@ -12,11 +12,11 @@ warning saying so.
 """
 from __future__ import annotations
 
-import csv
+import math
 import re
 from pathlib import Path
 
-from dataset.importers.common import RawWriter, item, require_file
+from dataset.importers.common import ROW_ERRORS, RawWriter, item, open_text, require_file, row_error
 
 SOURCE = "imdb5000"
 EURO = {"France", "Germany", "Spain", "Italy", "Netherlands", "Belgium", "Finland", "Greece",
@@ -44,15 +44,50 @@ def budget_currency(country: str, year: int | None) -> str | None:
     return None
 
 
-def _num(text: str) -> float | None:
+def _num(text: str | None) -> float | None:
+    """A finite number, or None (``inf`` and ``nan`` are not counts or money)."""
     try:
-        return float(text) if text.strip() else None
+        value = float(text) if text and text.strip() else None
     except ValueError:
         return None
+    return value if value is not None and math.isfinite(value) else None
 
 
 def _names(*values: str) -> list[str]:
     return [v.strip() for v in values if v and v.strip()]
+
+
+def _record(row: dict[str, str], scraped_at: str) -> dict | None:
+    """One table row as a Contract-1 item; None when it names no imdb id."""
+    m = re.search(r"(tt\d{7,8})", row["movie_imdb_link"])
+    if not m:
+        return None
+    year = _num(row.get("title_year", ""))
+    year = int(year) if year else None
+    country = row["country"].strip()
+    warnings = ["gross_worldwide holds IMDB 5000's `gross`: US domestic box office in USD"]
+    budget = None
+    amount = _num(row.get("budget", ""))
+    if amount is not None:
+        currency = budget_currency(country, year)
+        budget = {"amount": amount, "currency": currency}
+        if currency and currency != "USD":
+            warnings.append(f"budget currency {currency} inferred from country {country}")
+        elif currency is None:
+            warnings.append(f"budget currency unknown (country {country or 'missing'}, year {year})")
+    gross = _num(row.get("gross", ""))
+    return item(
+        SOURCE, scraped_at, imdb_id=m.group(1), title=row["movie_title"].strip() or None,
+        title_type="movie", year=year, runtime_min=_num(row.get("duration", "")),
+        rating=_num(row.get("imdb_score", "")), votes=int(_num(row.get("num_voted_users", "")) or 0) or None,
+        content_rating=(row.get("content_rating") or "").strip() or None,
+        genres=_names(*(row.get("genres") or "").split("|")),
+        countries=_names(country), languages=_names(row.get("language", "")),
+        color=(row.get("color") or "").strip() or None, directors=_names(row.get("director_name", "")),
+        actors=_names(row.get("actor_1_name", ""), row.get("actor_2_name", ""), row.get("actor_3_name", "")),
+        keywords=_names(*(row.get("plot_keywords") or "").split("|")),
+        budget=budget, gross_worldwide={"amount": gross, "currency": "USD"} if gross is not None else None,
+        warnings=warnings)
 
 
 def import_imdb5000(csv_path: Path, out: Path, limit: int | None = None) -> dict:
@@ -60,51 +95,23 @@ def import_imdb5000(csv_path: Path, out: Path, limit: int | None = None) -> dict
     writer = RawWriter(out, SOURCE, csv_path)
     seen: set[str] = set()
     try:
-        with open(csv_path, newline="", encoding="utf-8", errors="replace") as fh:
-            reader = csv.DictReader(fh)
-            missing = {"movie_imdb_link", "movie_title", "budget", "country"} - set(reader.fieldnames or ())
-            if missing:
-                from dataset.report import DatasetError
-
-                raise DatasetError(f"{csv_path} is not the IMDB 5000 table (missing columns: {', '.join(sorted(missing))}).")
-            for n, row in enumerate(reader, start=2):
+        with open_text(csv_path) as fh:
+            for where, row in writer.rows(csv_path, fh, {"movie_imdb_link", "movie_title", "budget", "country"},
+                                          "is not the IMDB 5000 table"):
                 if limit is not None and writer.items >= limit:
                     break
-                m = re.search(r"(tt\d{7,8})", row.get("movie_imdb_link") or "")
-                if not m:
-                    writer.skip("no imdb id in movie_imdb_link", f"{csv_path}:{n}")
+                try:
+                    record = _record(row, writer.scraped_at)
+                except ROW_ERRORS as exc:  # inf votes, a cell of the wrong kind: that row only
+                    writer.skip(row_error(exc), where)
                     continue
-                imdb_id = m.group(1)
-                if imdb_id in seen:
-                    writer.skip("duplicate imdb id", f"{csv_path}:{n}")
-                    continue
-                seen.add(imdb_id)
-                year = _num(row.get("title_year", ""))
-                year = int(year) if year else None
-                country = (row.get("country") or "").strip()
-                warnings = ["gross_worldwide holds IMDB 5000's `gross`: US domestic box office in USD"]
-                budget = None
-                amount = _num(row.get("budget", ""))
-                if amount is not None:
-                    currency = budget_currency(country, year)
-                    budget = {"amount": amount, "currency": currency}
-                    if currency and currency != "USD":
-                        warnings.append(f"budget currency {currency} inferred from country {country}")
-                    elif currency is None:
-                        warnings.append(f"budget currency unknown (country {country or 'missing'}, year {year})")
-                gross = _num(row.get("gross", ""))
-                writer.write(item(
-                    SOURCE, writer.scraped_at, imdb_id=imdb_id, title=(row.get("movie_title") or "").strip() or None,
-                    title_type="movie", year=year, runtime_min=_num(row.get("duration", "")),
-                    rating=_num(row.get("imdb_score", "")), votes=int(_num(row.get("num_voted_users", "")) or 0) or None,
-                    content_rating=(row.get("content_rating") or "").strip() or None,
-                    genres=_names(*(row.get("genres") or "").split("|")),
-                    countries=_names(country), languages=_names(row.get("language", "")),
-                    color=(row.get("color") or "").strip() or None, directors=_names(row.get("director_name", "")),
-                    actors=_names(row.get("actor_1_name", ""), row.get("actor_2_name", ""), row.get("actor_3_name", "")),
-                    keywords=_names(*(row.get("plot_keywords") or "").split("|")),
-                    budget=budget, gross_worldwide={"amount": gross, "currency": "USD"} if gross is not None else None,
-                    warnings=warnings))
+                if record is None:
+                    writer.skip("no imdb id in movie_imdb_link", where)
+                elif record["imdb_id"] in seen:
+                    writer.skip("duplicate imdb id", where)
+                else:
+                    seen.add(record["imdb_id"])
+                    writer.write(record)
     except BaseException:
         writer.abort()
         raise

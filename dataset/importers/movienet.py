@@ -5,12 +5,11 @@ with `frame_embeddings_index`, so the build can memory-map instead of parsing JS
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 
-from dataset.importers.common import BAD_ID, RawWriter, imdb_id_of, item, require_file
+from dataset.importers.common import BAD_ID, RawWriter, imdb_id_of, item, open_text, require_file
 from dataset.report import DatasetError
 from dataset.sequences import EMBEDDINGS_FILE
 
@@ -26,18 +25,25 @@ def import_movienet(folder: Path, out: Path, limit: int | None = None) -> dict:
         raise DatasetError(f"{features} is not a readable .npy array ({exc}).") from None
     if array.ndim != 3:
         raise DatasetError(f"{features} has shape {array.shape}; expected [movies, frames, dims].")
-    with open(labels, newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    writer = RawWriter(out, SOURCE, features)
+    try:
+        with open_text(labels) as fh:  # row i is movie i: a damaged row keeps its place, as an empty one
+            rows = list(writer.rows(labels, fh, {"imdb_id"}, "needs an imdb_id column", placeholders=True))
+    except BaseException:
+        writer.abort()
+        raise
     if len(rows) != array.shape[0]:
+        writer.abort()
         raise DatasetError(f"{labels} has {len(rows)} rows but {features} has {array.shape[0]} movies; "
                            "they must line up one to one.")
     n = len(rows) if limit is None else min(limit, len(rows))
-    writer = RawWriter(out, SOURCE, features)
     try:
-        for i, row in enumerate(rows[:n]):
+        for i, (where, row) in enumerate(rows[:n]):
+            if not row:
+                continue  # damaged: already counted
             imdb_id = imdb_id_of(row.get("imdb_id"))
             if imdb_id is None:
-                writer.skip(BAD_ID, f"{labels}:{i + 2}")
+                writer.skip(BAD_ID, where)
                 continue
             genres = [g.strip() for g in (row.get("genres") or "").split("|") if g.strip()]
             record = item(SOURCE, writer.scraped_at, imdb_id=imdb_id, genres=genres)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from dataset.importers.common import BAD_ID, RawWriter, imdb_id_of, item, require_file
+from dataset.imaging import ImageProblem
+from dataset.importers.common import BAD_ID, RawWriter, imdb_id_of, item, open_text, require_file
 from dataset.report import DatasetError
 
 SOURCE = "posters"
@@ -19,33 +20,28 @@ def import_posters(labels: Path, images: Path, out: Path, limit: int | None = No
     if not images.is_dir():
         raise DatasetError(f"images folder {images} does not exist; pass the folder holding <imdb_id>.jpg files.")
     writer = RawWriter(out, SOURCE, labels)
-    splits = []
+    splits: list[tuple[str, str]] = []
     try:
-        with open(labels, newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            if not {"imdb_id", "genres"} <= set(reader.fieldnames or ()):
-                raise DatasetError(f"{labels} needs columns imdb_id,genres (found {reader.fieldnames}).")
-            for n, row in enumerate(reader, start=2):
+        with open_text(labels) as fh:
+            for where, row in writer.rows(labels, fh, {"imdb_id", "genres"}, "needs columns imdb_id,genres"):
                 if limit is not None and writer.items >= limit:
                     break
                 imdb_id = imdb_id_of(row["imdb_id"])
                 if imdb_id is None:  # it names images/<imdb_id>.jpg: "../x" must never be read
-                    writer.skip(BAD_ID, f"{labels}:{n}")
+                    writer.skip(BAD_ID, where)
                     continue
-                genres = [g.strip() for g in (row["genres"] or "").split("|") if g.strip() and g.strip() != "N/A"]
+                genres = [g.strip() for g in row["genres"].split("|") if g.strip() and g.strip() != "N/A"]
                 image = images / f"{imdb_id}.jpg"
                 poster_path = sha1 = None
-                if image.is_file():
-                    poster_path, sha1 = writer.copy_poster(image)
-                else:
-                    writer.skip("no image file (item kept without poster)", str(image))
+                try:  # only a regular image file inside images/: no FIFO, device, bomb or link out of it
+                    poster_path, sha1 = writer.copy_poster(image, images)
+                except ImageProblem as problem:
+                    reason = "no image file" if str(problem) == "missing_file" else f"image refused: {problem}"
+                    writer.skip(f"{reason} (item kept without poster)", str(image))
                 writer.write(item(SOURCE, writer.scraped_at, imdb_id=imdb_id, genres=genres,
                                   poster_path=poster_path, poster_sha1=sha1))
                 if row.get("split"):
                     splits.append((imdb_id, row["split"].strip()))
-    except UnicodeDecodeError:
-        writer.abort()
-        raise DatasetError(f"{labels} is not valid UTF-8 text; re-save it as UTF-8.") from None
     except BaseException:
         writer.abort()
         raise

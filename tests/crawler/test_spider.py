@@ -31,15 +31,23 @@ def test_a_title_page_served_as_bytes_still_parses(spider: ImdbSpider) -> None:
     assert isinstance(item, MovieItem) and item.title == "The Matrix" and item.url == request.url
 
 
-def test_an_extraction_bug_costs_fields_not_the_title(spider: ImdbSpider, monkeypatch) -> None:
+def test_an_extraction_bug_is_retried_then_a_counted_failure_never_an_empty_item(spider: ImdbSpider,
+                                                                                  monkeypatch) -> None:
+    """A page that yields no field is never written (an all-null item would count the title as done and
+    a resume would skip it): retried like a failed download, then counted in stats.json (issue 15, #7)."""
     def broken(html: str, url: str):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(extract, "parse_title_page", broken)
     request = _request(spider)
-    (item,) = list(spider.parse_title(HtmlResponse(request.url, body=page().encode(), request=request)))
-    assert item.imdb_id == "tt0133093" and item.title is None
-    assert item.warnings == ["page: extraction failed (RuntimeError: boom)"]
+    (retry,) = list(spider.parse_title(HtmlResponse(request.url, body=page().encode(), request=request)))
+    assert isinstance(retry, Request) and retry.url == request.url and retry.meta["retry_times"] == 1
+    request.meta["retry_times"] = spider.crawler.settings.getint("RETRY_TIMES")  # the last try
+    assert list(spider.parse_title(HtmlResponse(request.url, body=page().encode(), request=request))) == []
+    stats = spider.crawler.stats
+    assert stats.get_value("imdb/titles_failed/page_without_data") == 1
+    (example,) = stats.get_value("imdb/titles_failed_examples")
+    assert example["imdb_id"] == "tt0133093" and "RuntimeError: boom" in example["reason"]
 
 
 def test_a_redirect_to_another_id_is_recorded(spider: ImdbSpider) -> None:

@@ -160,3 +160,33 @@ def test_a_build_killed_mid_swap_gets_its_previous_dataset_back(tmp_path, capsys
     _clear_killed_builds(ds)
     assert (ds / "build.json").read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ds", "raw"]
+
+
+def test_wrong_types_and_impossible_money_are_null_and_counted(tmp_path, capsys) -> None:
+    """Issue 15 #9: a list where text belongs used to be stored as its Python repr ("['x']"), uncounted;
+    1e308 and -8.5e305 dollars were kept."""
+    import pandas as pd
+
+    raw, ds = tmp_path / "raw", tmp_path / "ds"
+    items = [make_item(i + 1, original_title=f"Original {i}") for i in range(12)]
+    items[0]["original_title"] = ["x"]
+    items[1]["title"] = {"text": "Heat"}
+    items[2]["description"] = 5
+    items[3]["budget"] = {"amount": 1e308, "currency": "USD"}
+    items[4]["gross_worldwide"] = {"amount": -8.5e305, "currency": "USD"}
+    items[5]["gross_worldwide"] = {"amount": 2_800_000_000.0, "currency": "USD"}  # Avatar: kept
+    write_items(raw, items)
+    code, _, _ = build(capsys, "--raw", raw, "--out", ds)
+    assert code == 0
+    df = pd.concat(pd.read_parquet(p) for p in sorted((ds / "data").glob("*.parquet"))).set_index("imdb_id")
+    assert pd.isna(df.loc["tt0000001", "original_title"]) and pd.isna(df.loc["tt0000002", "title"])
+    assert pd.isna(df.loc["tt0000003", "description"]) and df.loc["tt0000004", "original_title"] == "Original 3"
+    assert pd.isna(df.loc["tt0000004", "budget_usd"]) and pd.isna(df.loc["tt0000005", "gross_usd"])
+    assert df.loc["tt0000006", "gross_usd"] == 2_800_000_000.0
+    changed = json.loads((ds / "build.json").read_text())["counts"]["changed"]["clean"]
+    assert changed["original_title_not_text_to_null"] == 1 and changed["title_not_text_to_null"] == 1
+    assert changed["description_not_text_to_null"] == 1
+    assert changed["budget_out_of_range_to_null"] == 1 and changed["gross_out_of_range_to_null"] == 1
+    reasons = {q["where"]: q["reason"] for q in quarantine(ds)}
+    assert reasons["tt0000001"] == "original_title ['x'] (list) is not text; stored as null"
+    assert reasons["tt0000004"].startswith("budget 1e+308 USD is not an amount")

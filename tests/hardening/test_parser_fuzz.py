@@ -167,3 +167,43 @@ def test_mutated_keyword_and_search_pages_never_crash(other_pages, seed: int, wh
         ids, total = extract.parse_search_page(mutated)
         assert all(isinstance(i, str) and re.fullmatch(r"tt\d{7,9}", i) for i in ids), ids[:5]
         assert total is None or isinstance(total, int)
+
+
+@pytest.fixture(scope="module")
+def spider():
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.imdb import ImdbSpider
+
+    crawler = get_crawler(ImdbSpider, {"IMDB_FOLLOW_KEYWORDS": False, "RETRY_TIMES": 2})
+    return ImdbSpider.from_crawler(crawler, base_url=BASE, ids="tt0000001")
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1), which=st.integers(0, 39), tries=st.integers(0, 2))
+def test_the_spider_writes_a_page_with_data_or_retries_it_never_an_empty_item(spider, pages, seed: int, which: int,
+                                                                           tries: int) -> None:
+    """Issue 15 #7 as a property: whatever a page has become, parse_title yields one item holding at least
+    one field, or a retry request (a counted failure after the last try) — never an all-null item."""
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+
+    from crawler.stats import filled
+
+    rng = random.Random(seed)
+    imdb_id, page = pages[which]
+    mutated = mutate(page, rng) if seed % 5 else rng.choice(["", "{}", "<html></html>", page[:200], "\x00" * 50])
+    request = spider.title_request(imdb_id)
+    request.meta["retry_times"] = tries
+    out = list(spider.parse_title(HtmlResponse(request.url, body=mutated.encode(), request=request)))
+    if not out:  # an empty body is a bot challenge (the WAF middleware's); else the retries are spent
+        assert not mutated.strip() or tries == 2
+        return
+    (result,) = out
+    if isinstance(result, Request):
+        assert tries < 2 and result.url == request.url and result.meta["retry_times"] == tries + 1
+        return
+    assert isinstance(result, MovieItem)
+    assert any(filled(v) for k, v in result.to_dict().items()
+               if k not in {"imdb_id", "url", "scraped_at", "source", "warnings"})
+    assert_schema(result.validate())
