@@ -45,7 +45,8 @@ class BrowserCrashed(DownloadFailedError):
 WAF_MESSAGE = (  # {status}: a 202 from most edges, a 200 from some
     "IMDb answered with a bot challenge (HTTP {status}, x-amzn-waf-action: challenge) that only a real "
     "browser can pass; stopping early so nothing empty is written. Re-run with "
-    "-s IMDB_RENDER=playwright (or -s IMDB_RENDER=selenium) to render pages in Chromium."
+    "-s IMDB_RENDER=challenge (imdbkit crawl --render challenge), which lets Chromium pass the challenge "
+    "once and crawls on over plain HTTP with its cookie."
 )
 
 

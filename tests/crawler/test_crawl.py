@@ -114,7 +114,7 @@ def test_waf_in_plain_mode_stops_with_one_message(mirror_factory, tmp_path: Path
     crawl = run_crawl(server.base_url, out, {"ids_file": write_ids(tmp_path / "ids.txt", list(server.catalog.ids()))},
                       HTTPCACHE_ENABLED=1, HTTPCACHE_DIR=str(tmp_path / "cache"))
     assert crawl.items == []
-    assert crawl.log.count("-s IMDB_RENDER=playwright") == 1, crawl.log[-3000:]
+    assert crawl.log.count("-s IMDB_RENDER=challenge") == 1, crawl.log[-3000:]
     assert "Traceback" not in crawl.log
     stats = crawl.stats
     assert stats["finish_reason"] == "waf_challenge" and stats["waf"]["challenges"] >= 1

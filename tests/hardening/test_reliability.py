@@ -91,7 +91,7 @@ def test_layout_drift_falls_back_and_names_the_lost_fields(mirror_factory, tmp_p
 def test_waf_everywhere_stops_plain_mode_early_with_no_empty_items(mirror_factory, tmp_path) -> None:
     server = mirror_factory("synthetic:200", faults="waf=1.0", seed=SEED)
     done = run_crawl(server.base_url, tmp_path / "out", {"ids_file": ids_file(server, tmp_path)}, timeout=120)
-    assert "IMDB_RENDER=playwright" in done.stdout and "bot challenge" in done.stdout
+    assert "IMDB_RENDER=challenge" in done.stdout and "bot challenge" in done.stdout
     assert read_items(tmp_path / "out") == []
     report = stats(tmp_path / "out")
     assert report["items"] == 0
