@@ -399,7 +399,7 @@ class Blocks:
     html: str
     problems: list[str]
     urql: dict[str, Any] | None = None
-    _selector: Any = None
+    _root: Any = None  # the lxml tree, built on first use
 
     @property
     def has_state(self) -> bool:
@@ -412,11 +412,23 @@ class Blocks:
         return {NEXT: self.next, URQL: self.urql, JSONLD: self.jsonld}[name]
 
     def xpath(self, query: str) -> list[str]:
-        if self._selector is None:
+        """The non-blank strings (text nodes, attribute values) ``query`` selects, in document order."""
+        if self._root is None:
             from parsel import Selector  # only pages without a page state pay for a DOM
 
-            self._selector = Selector(text=self.html)
-        return [v for v in self._selector.xpath(query).getall() if v.strip()]
+            self._root = Selector(text=self.html).root
+        compiled = _XPATHS.get(query)
+        if compiled is None:
+            from lxml import etree
+
+            compiled = _XPATHS[query] = etree.XPath(_DESCENDANT.sub("/descendant::", query))  # once, not per page
+        return [str(v) for v in compiled(self._root) if isinstance(v, str) and v.strip()]
+
+
+_XPATHS: dict[str, Any] = {}
+# `//x` is `/descendant-or-self::node()/child::x`, which libxml2 walks several times slower than
+# `/descendant::x`; the same nodes unless a positional predicate follows (the table has none on such steps).
+_DESCENDANT = re.compile(r"//(?=[a-z*@])")
 
 
 
@@ -471,12 +483,12 @@ def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
 
 
 def _decode(ld_bodies: Iterator[str], next_bodies: Iterator[str], loads: Callable[[str], Any],
-            html: str) -> Blocks:
+            html: str, ld_loads: Callable[[str], Any] | None = None) -> Blocks:
     problems: list[str] = []
     jsonld = next_props = urql = None
     for raw in ld_bodies:
         try:
-            jsonld = _title_jsonld_with(raw, loads)
+            jsonld = _title_jsonld_with(raw, ld_loads or loads)
         except (ValueError, AttributeError) as exc:
             problems.append(f"page: JSON-LD block is not valid JSON ({exc.__class__.__name__})")
         if jsonld:
@@ -512,9 +524,64 @@ def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] 
     return None
 
 
-def read_blocks(html: str) -> Blocks:
-    """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``str.find`` + orjson), so parsing stays fast."""
-    return _decode(_scripts(html, _LD_WORD), _scripts(html, _NEXT_WORD, backwards=True), orjson.loads, html)
+# What a title page's state is read for; the rest (translationContext, requestContext, cmsContext) is
+# well over half of the block on real pages and never read.
+TITLE_STATE_KEYS = ("tconst", "aboveTheFoldData", "mainColumnData", "urqlState")
+# The other keys beside them (in props / props.pageProps): where one value ends, the next key starts.
+_NEIGHBOUR_KEYS = ("requestContext", "cmsContext", "translationContext", "fetchState", "fetchCacheItems", "pageProps")
+_AFTER_VALUE = "unexpected content after document"
+
+
+def _value_at(body: str, start: int, end: int) -> Any:
+    """The JSON value that starts at ``start``: first tried as ``body[start:end]`` (a complete object or
+    string cannot be the prefix of a longer one, so if that slice parses it is the value); else orjson reads
+    on and its "unexpected content" error gives the value's end."""
+    if end > start:
+        try:
+            return orjson.loads(body[start:end])
+        except orjson.JSONDecodeError:
+            pass
+    try:
+        return orjson.loads(body[start:])
+    except orjson.JSONDecodeError as exc:
+        if not exc.msg.startswith(_AFTER_VALUE):
+            raise
+        return orjson.loads(body[start:start + exc.pos])
+
+
+def _props_subset(body: str, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    """``{"props": {"pageProps": {key: value}}}`` for the ``keys`` found, each value decoded on its own
+    (the slice up to the next key), so the unread rest of the block costs no decoding. None when the block
+    does not start as a page state does (then it is decoded whole). ``read_blocks_dom`` decodes the whole
+    block; the tests hold both paths to the same items on every real page."""
+    head = body.find('"pageProps":', 0, 200)
+    if head == -1:
+        return None
+    marks = sorted((at, key) for key in (*keys, *_NEIGHBOUR_KEYS) if (at := body.find(f'"{key}":', head + 1)) != -1)
+    page_props: dict[str, Any] = {}
+    for i, (at, key) in enumerate(marks):
+        if key in keys:
+            start = at + len(key) + 3
+            end = marks[i + 1][0] - 1 if i + 1 < len(marks) else -1  # the comma before the next key
+            page_props[key] = _value_at(body, start, end)
+    return {"props": {"pageProps": page_props}}
+
+
+def _subset_loads(keys: tuple[str, ...]) -> Callable[[str], Any]:
+    def loads(body: str) -> Any:
+        if body.lstrip().startswith("{") and (subset := _props_subset(body, keys)) is not None:
+            return subset
+        return orjson.loads(body)
+
+    return loads
+
+
+def read_blocks(html: str, state_keys: tuple[str, ...] | None = None) -> Blocks:
+    """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``str.find`` + orjson), so parsing stays
+    fast; ``state_keys`` decodes only those keys of ``props.pageProps`` (and ``urqlState`` where it sits)."""
+    loads = _subset_loads(state_keys) if state_keys else orjson.loads
+    return _decode(_scripts(html, _LD_WORD), _scripts(html, _NEXT_WORD, backwards=True), loads, html,
+                   ld_loads=orjson.loads)
 
 
 def read_blocks_dom(html: str) -> Blocks:
@@ -530,7 +597,7 @@ def read_blocks_dom(html: str) -> Blocks:
     ld = iter(sel.xpath('//script[contains(@type,"ld+json")]/text()').getall())
     nxt = iter(sel.xpath('//script[@id="__NEXT_DATA__"]/text()').getall())
     blocks = _decode(ld, nxt, json.loads, html)
-    blocks._selector = sel
+    blocks._root = sel.root
     return blocks
 
 
@@ -543,23 +610,21 @@ def _lookup(blocks: Blocks, source: Source) -> Any:
     return resolve(data, source.steps) if data else None
 
 
-def _state_keys(blocks: Blocks) -> Iterator[str]:
-    """``where.key`` for every key one level under the page state's title objects."""
-    for where in ("aboveTheFoldData", "mainColumnData"):
-        obj = (blocks.next or {}).get(where)
+def _unread_keys(blocks: Blocks) -> list[tuple[str, str]]:
+    """(lower-case key, ``where.key``) for every key one level under the page state's title objects that
+    no row reads and that is not known to be unrelated."""
+    unread = []
+    for where, obj in (("aboveTheFoldData", (blocks.next or {}).get("aboveTheFoldData")),
+                       ("mainColumnData", (blocks.next or {}).get("mainColumnData")),
+                       ("urqlState…data.title", blocks.urql)):
         if isinstance(obj, dict):
-            yield from (f"{where}.{key}" for key in obj)
-    yield from (f"urqlState…title.{key}" for key in (blocks.urql or {}))
+            unread.extend((key.lower(), f"{where}.{key}") for key in obj if key not in _KNOWN_KEYS)
+    return unread
 
 
-def _unread_lookalikes(blocks: Blocks, spec: Field) -> list[str]:
-    """Page-state keys no row reads whose name looks like ``spec``'s field (the next layout change)."""
-    found = []
-    for where in _state_keys(blocks):
-        key = where.rsplit(".", 1)[1]
-        if key not in _KNOWN_KEYS and any(h in key.lower() for h in spec.hints):
-            found.append(where)
-    return found
+def _unread_lookalikes(unread: list[tuple[str, str]], spec: Field) -> list[str]:
+    """Unread page-state keys whose name looks like ``spec``'s field (the next layout change)."""
+    return [where for key, where in unread if any(h in key for h in spec.hints)]
 
 
 def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
@@ -567,6 +632,7 @@ def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
     out: dict[str, Any] = {}
     sources: dict[str, str] = {}
     warnings = list(blocks.problems)
+    unread: list[tuple[str, str]] | None = None
     for spec in FIELDS:
         value: Any = None  # missing is null, lists included (Contract 1)
         for source in spec.sources:
@@ -583,7 +649,8 @@ def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
                 sources[spec.name] = source.label
                 break
         if value is None and blocks.has_state and spec.hints:
-            for key in _unread_lookalikes(blocks, spec):
+            unread = _unread_keys(blocks) if unread is None else unread
+            for key in _unread_lookalikes(unread, spec):
                 warnings.append(f"{spec.name}: no known page-state path holds it, but the page state has an "
                                 f"unread key {key}; a new layout? (add its path to crawler/extract.py)")
         out[spec.name] = value
@@ -673,7 +740,7 @@ def parse_title_page(html: str, url: str, *, dom: bool = False) -> tuple[dict[st
     """All Contract-1 page fields of one title page (with ``field_sources``), plus the warnings met on the way.
 
     ``dom=True`` takes the reference path (``read_blocks_dom``); the items are the same, only slower."""
-    blocks = read_blocks_dom(html) if dom else read_blocks(html)
+    blocks = read_blocks_dom(html) if dom else read_blocks(html, TITLE_STATE_KEYS)
     fields, warnings = extract_fields(blocks)
     fields["imdb_id"] = imdb_id_of(blocks, url)
     if fields["trailer_urls"]:  # JSON-LD and legacy links are site-relative (/video/imdb/vi…)
