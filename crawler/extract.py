@@ -54,6 +54,7 @@ class Source:
     block: str
     path: str
     label: str = ""
+    stateless_only: bool = False  # read only on pages without a page state (like every HTML source)
     steps: tuple[tuple[str, str | None], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -82,8 +83,8 @@ def U(path: str) -> Source:  # noqa: N802
     return Source(URQL, path)
 
 
-def J(path: str) -> Source:  # noqa: N802
-    return Source(JSONLD, path)
+def J(path: str, stateless_only: bool = False) -> Source:  # noqa: N802
+    return Source(JSONLD, path, stateless_only=stateless_only)
 
 
 def H(markup: str, xpath: str) -> Source:  # noqa: N802
@@ -219,7 +220,7 @@ FIELDS: tuple[Field, ...] = (
     Field("original_title", (N("aboveTheFoldData.originalTitleText.text"), U("originalTitleText.text"),
                              H("original-title", '//div[@data-testid="hero-title-block__original-title"]/text()'
                                '|//div[@class="originalTitle"]/text()|//span[@class="title-extra"][@itemprop="name"]/text()'),
-                             J("name")), _original, 0.99, ("originaltitle",)),
+                             J("name", stateless_only=True)), _original, 0.99, ("originaltitle",)),
     # JSON-LD's @type is "Movie" for TV movies, shorts and videos too: the HTML's type label comes first.
     Field("title_type", (N("aboveTheFoldData.titleType.id"), U("titleType.id"),
                          H("type-label", '//h1[@data-testid="hero__pageTitle"]/following-sibling::ul[1]/li[1][not(a)]/text()'
@@ -351,7 +352,8 @@ KEYWORD_TOTAL = (N("aboveTheFoldData.keywords.total"), N("mainColumnData.storyli
 _UNRELATED = frozenset({
     "credits", "crazyCredits", "principalCast", "principalCredits", "creators", "creatorsPageTitle",
     "lifetimeGross", "openingWeekendGross", "videos", "videoStrip", "images", "titleMainImages", "imageUploadLink",
-    "plotContributionLink", "inIframeAddLink", "notInIframeAddLink", "companyCreditCategories"})
+    "plotContributionLink", "inIframeAddLink", "notInIframeAddLink", "companyCreditCategories",
+    "summaries", "outlines", "synopses"})  # user summaries and synopses, not the plot outline the table reads
 # The page-state keys some row reads (at the level under aboveTheFoldData / mainColumnData / the 2021 title):
 # an unread key that looks like a missing field is the warning sign of a new layout.
 _KNOWN_KEYS = frozenset(
@@ -602,9 +604,9 @@ def read_blocks_dom(html: str) -> Blocks:
 
 
 def _lookup(blocks: Blocks, source: Source) -> Any:
+    if (source.block == HTML or source.stateless_only) and blocks.has_state:
+        return None  # a fallback for pages without a page state, not a second opinion
     if source.block == HTML:
-        if blocks.has_state:
-            return None  # HTML is a fallback for pages without a page state, not a second opinion
         return blocks.xpath(source.path) or None
     data = blocks.block(source.block)
     return resolve(data, source.steps) if data else None
