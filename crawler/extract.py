@@ -201,6 +201,8 @@ def _testid(name: str) -> str:
     return f'//li[@data-testid="{name}"]//li//text()'
 
 
+# A legacy plot cut short ends with a "See full summary" link: then JSON-LD's (longer) description is preferred.
+_CUT = 'a[contains(@href,"plotsummary") or contains(@href,"synopsis")]'
 # 2025 credit groupings are named by concept id (the text beside them is localised).
 _DIRECTORS_2025 = "amzn1.imdb.concept.name_credit_category.ace5cb4c-8708-4238-9542-04641e7c8171"
 _WRITERS_2025 = "amzn1.imdb.concept.name_credit_category.c84ecaff-add5-4f2e-81db-102a41881fe3"
@@ -283,18 +285,20 @@ FIELDS: tuple[Field, ...] = (
                         N(f"mainColumnData.principalCreditsV2[grouping.groupingId={_DIRECTORS_2025}].credits[].{_NAME}"),
                         N(f"aboveTheFoldData.directorsPageTitle[].credits[].{_NAME}"),
                         U(f"directors[].credits[].{_NAME}"), U(f"directorsPageTitle[].credits[].{_NAME}"),
+                        J("director[].name"),
                         H("directors", _summary("Director:", "Directors:")
-                          + '|//*[@itemprop="director"]//span[@itemprop="name"]/text()'),
-                        J("director[].name")), parsers.text_list, 0.95, _CREDITS),
+                          + '|//*[@itemprop="director"]//span[@itemprop="name"]/text()')),
+          parsers.text_list, 0.95, _CREDITS),
     # itemprop="creator" and JSON-LD `creator` also tag companies (schema.org Organization): never writers.
     Field("writers", (N(f"mainColumnData.writers[].credits[].{_NAME}"),
                       N("mainColumnData.categories[id=writer].section.items[].rowTitle"),
                       N(f"mainColumnData.categories[id={_WRITERS_2025}].section.items[].rowTitle"),
                       N(f"mainColumnData.principalCreditsV2[grouping.groupingId={_WRITERS_2025}].credits[].{_NAME}"),
                       U(f"writers[].credits[].{_NAME}"),
+                      J("creator[@type=Person].name"),  # complete on legacy pages; their summary row stops at 2-3
                       H("writers", _summary("Writer:", "Writers:")
-                        + '|//*[@itemprop="creator"][not(contains(@itemtype,"Organization"))]//span[@itemprop="name"]/text()'),
-                      J("creator[@type=Person].name")), parsers.text_list, 0.85, _CREDITS),
+                        + '|//*[@itemprop="creator"][not(contains(@itemtype,"Organization"))]//span[@itemprop="name"]/text()')),
+          parsers.text_list, 0.85, _CREDITS),
     # JSON-LD lists only the top-billed few; the page state's cast holds the billing order.
     Field("actors", (N(f"mainColumnData.cast.edges[].node.{_NAME}"),
                      N("mainColumnData.categories[id=cast].section.items[].rowTitle"),
@@ -317,10 +321,12 @@ FIELDS: tuple[Field, ...] = (
     # JSON-LD's description is cut near 230 characters with "..." on page-state pages: last.
     Field("description", (N("aboveTheFoldData.plot.plotText.plainText"), N("mainColumnData.plot.plotText.plainText"),
                           U("plot.plotText.plainText"),
-                          H("summary_text", '//div[@class="summary_text"]//text()'
-                            '[not(ancestor::a[contains(@href,"plotsummary") or contains(@href,"synopsis")])]'),
-                          H("itemprop", '//p[@itemprop="description"]//text()'),
-                          J("description")), _prose, 0.95, ("plot", "outline", "summaries", "synops")),
+                          H("summary_text", f'//div[@class="summary_text"][not({_CUT})]//text()'),
+                          H("itemprop", f'//p[@itemprop="description"][not({_CUT})]//text()'),
+                          J("description"),
+                          H("summary_text-cut", f'//div[@class="summary_text"]//text()[not(ancestor::{_CUT})]'
+                            f'|//p[@itemprop="description"]//text()[not(ancestor::{_CUT})]')),
+          _prose, 0.95, ("plot", "outline", "summaries", "synops")),
     Field("budget", (N("mainColumnData.productionBudget.budget"), U("productionBudget.budget"),
                      H("budget", _testid("title-boxoffice-budget") + "|" + _old("Budget:") + "/text()")),
           _first(parsers.money), 0.2, ("budget",)),
@@ -330,8 +336,8 @@ FIELDS: tuple[Field, ...] = (
           _first(parsers.money), 0.2, ("gross",)),
     Field("poster_url", (N("aboveTheFoldData.primaryImage.url"), N("mainColumnData.primaryImage.url"),
                          U("primaryImage.url"), J("image"),
-                         H("poster", '//div[@class="poster"]//img/@src|//td[@id="img_primary"]//img/@src'
-                           '|//img[@itemprop="image"]/@src')), _text, 0.9, ("image",)),
+                         H("poster", '//div[@class="poster"]//img/@src|//td[@id="img_primary"]//img/@src')),
+          _text, 0.9, ("image",)),
     # Playback URLs where the page state has them; JSON-LD trailers carry no contentUrl on real pages, so
     # its embedUrl (the video page, /video/imdb/viNNN) stands in, like the legacy trailer button's link.
     Field("trailer_urls", (N("aboveTheFoldData.primaryVideos.edges[].node.playbackURLs[].url"),

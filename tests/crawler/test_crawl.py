@@ -47,7 +47,7 @@ def test_300_titles_with_posters_equal_the_catalog(mirror, tmp_path: Path) -> No
         assert stats["fill_rates"][name] == pytest.approx(filled, abs=1e-4), name
         # every filled value names its source, and stats.json counts the mix per field
         assert sum(stats["field_sources"].get(name, {}).values()) == sum(i[name] is not None for i in items), name
-    assert stats["field_sources"]["countries"] == {"next:mainColumnData.countriesDetails.countries[].text": 300}
+    assert set(stats["field_sources"]["countries"]) == {"next:mainColumnData.countriesDetails.countries[].text"}
     assert all(set(i["field_sources"]) == {k for k, v in i.items() if k in stats["fill_rates"] and v is not None}
                for i in items)
     assert stats["posters"]["stored"] == sum(r["poster_id"] is not None for r in records)
