@@ -173,8 +173,11 @@ _NO_PLOT = re.compile(r"^(?:Add a Plot|Plot unknown|Plot under wraps)\W*$", re.I
 
 
 def _original(value: Any) -> str | None:
-    """An original title; 2014 pages quote it ("Mononoke-hime" (original title))."""
+    """An original title; 2014 pages quote it ("Mononoke-hime" (original title)), 2022– pages prefix it
+    ("Original title: Mononoke-hime")."""
     text = _first(parsers.text)(value)
+    if text and text.startswith("Original title:"):
+        text = text[len("Original title:"):].strip()
     return text.strip('"') or None if text else None
 
 
@@ -221,7 +224,8 @@ FIELDS: tuple[Field, ...] = (
                     J("alternateName"), J("name")), _text, 0.99, ("titletext",)),
     Field("original_title", (N("aboveTheFoldData.originalTitleText.text"), U("originalTitleText.text"),
                              H("original-title", '//div[@data-testid="hero-title-block__original-title"]/text()'
-                               '|//div[@class="originalTitle"]/text()|//span[@class="title-extra"][@itemprop="name"]/text()'),
+                               '|//div[@class="originalTitle"]/text()|//span[@class="title-extra"][@itemprop="name"]/text()'
+                               '|//div[@class="sc-original-title"]/text()'),  # the last: the current mirror's
                              J("name", stateless_only=True)), _original, 0.99, ("originaltitle",)),
     # JSON-LD's @type is "Movie" for TV movies, shorts and videos too: the HTML's type label comes first.
     Field("title_type", (N("aboveTheFoldData.titleType.id"), U("titleType.id"),
