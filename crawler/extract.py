@@ -444,11 +444,10 @@ _DESCENDANT = re.compile(r"//(?=[a-z*@])")
 
 
 
-def _scripts(html: str, word: str, backwards: bool = False) -> Iterator[str]:
-    """Bodies of the script elements whose opening tag holds ``word``, found with ``str.find`` (no DOM, no
-    regex over the page): each hit of ``word`` that sits inside a ``<script …>`` tag yields the text up to
-    ``</script>``; other hits (the word in a script's text) are skipped. ``backwards`` searches from the
-    end (the page state is near the end of the page)."""
+def _script_starts(html: str, word: str, backwards: bool = False) -> Iterator[int]:
+    """Where the text of each script element whose opening tag holds ``word`` starts, found with ``str.find``
+    (no DOM, no regex over the page); hits of ``word`` elsewhere (in a script's text) are skipped.
+    ``backwards`` searches from the end (the page state is near the end of the page)."""
     pos = len(html) if backwards else 0
     while True:
         at = html.rfind(word, 0, pos) if backwards else html.find(word, pos)
@@ -457,13 +456,19 @@ def _scripts(html: str, word: str, backwards: bool = False) -> Iterator[str]:
         tag = html.rfind("<script", max(0, at - 300), at)
         close = html.find(">", at)
         if tag != -1 and close != -1 and ">" not in html[tag:at]:
-            end = html.find("</script>", close)
-            if end == -1:
-                return
-            yield html[close + 1:end]
-            pos = tag if backwards else end
+            yield close + 1
+            pos = tag if backwards else close + 1
         else:
             pos = at if backwards else at + len(word)
+
+
+def _scripts(html: str, word: str, backwards: bool = False) -> Iterator[str]:
+    """The texts of those script elements."""
+    for start in _script_starts(html, word, backwards):
+        end = html.find("</script>", start)
+        if end == -1:
+            return
+        yield html[start:end]
 
 
 def _urql_title(props: dict[str, Any]) -> dict[str, Any] | None:
@@ -512,7 +517,8 @@ def _decode(ld_bodies: Iterator[str], next_bodies: Iterator[str], loads: Callabl
             next_props = props.get("pageProps") if isinstance(props, dict) else None
             if not isinstance(next_props, dict):
                 raise TypeError
-            urql = _urql_title(props)
+            # the 2021 state only where the title objects of 2022–25 are not both there
+            urql = None if _TITLE_OBJECTS <= next_props.keys() else _urql_title(props)
         except (ValueError, KeyError, TypeError):
             next_props = None
             problems.append("page: __NEXT_DATA__ block is not valid JSON or has no props.pageProps")
@@ -536,64 +542,74 @@ def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] 
     return None
 
 
-# What a title page's state is read for; the rest (translationContext, requestContext, cmsContext) is
-# well over half of the block on real pages and never read.
-TITLE_STATE_KEYS = ("tconst", "aboveTheFoldData", "mainColumnData", "urqlState")
-# The other keys beside them (in props / props.pageProps): where one value ends, the next key starts.
-_NEIGHBOUR_KEYS = ("requestContext", "cmsContext", "translationContext", "fetchState", "fetchCacheItems", "pageProps")
+# What a title page's state is read for: the title objects (2022–25) and, on pages without both of them,
+# the 2021 urqlState. The rest (translationContext, requestContext, cmsContext) is well over half of the block
+# on real pages and never read.
+TITLE_STATE_KEYS = ("tconst", "aboveTheFoldData", "mainColumnData")
+_TITLE_OBJECTS = {"aboveTheFoldData", "mainColumnData"}
 _AFTER_VALUE = "unexpected content after document"
+_WINDOW = 1 << 16
 
 
-def _value_at(body: str, start: int, end: int) -> Any:
-    """The JSON value that starts at ``start``: first tried as ``body[start:end]`` (a complete object or
-    string cannot be the prefix of a longer one, so if that slice parses it is the value); else orjson reads
-    on and its "unexpected content" error gives the value's end."""
+def _value_at(html: str, start: int, end: int) -> Any:
+    """The JSON value that starts at ``start``. First ``html[start:end]`` (``end``: the comma before the next
+    key read; a complete object or string cannot be the prefix of a longer one, so if that slice parses it
+    is the value); else growing windows, until orjson stops with "unexpected content after document",
+    whose position is the value's end."""
     if end > start:
         try:
-            return orjson.loads(body[start:end])
+            return orjson.loads(html[start:end])
         except orjson.JSONDecodeError:
             pass
-    try:
-        return orjson.loads(body[start:])
-    except orjson.JSONDecodeError as exc:
-        if not exc.msg.startswith(_AFTER_VALUE):
-            raise
-        return orjson.loads(body[start:start + exc.pos])
+    size = _WINDOW
+    while True:
+        chunk = html[start:start + size]
+        try:
+            return orjson.loads(chunk)
+        except orjson.JSONDecodeError as exc:
+            if exc.msg.startswith(_AFTER_VALUE):
+                return orjson.loads(chunk[:exc.pos])
+            if start + size >= len(html):
+                raise
+            size *= 4
 
 
-def _props_subset(body: str, keys: tuple[str, ...]) -> dict[str, Any] | None:
-    """``{"props": {"pageProps": {key: value}}}`` for the ``keys`` found, each value decoded on its own
-    (the slice up to the next key), so the unread rest of the block costs no decoding. None when the block
-    does not start as a page state does (then it is decoded whole). ``read_blocks_dom`` decodes the whole
-    block; the tests hold both paths to the same items on every real page."""
-    head = body.find('"pageProps":', 0, 200)
+def _state_subset(html: str, start: int, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    """``{"props": {"pageProps": {key: value}, "urqlState": …}}`` with only the ``keys`` found (and
+    ``urqlState`` when the page lacks one of the title objects), each value decoded on its own: the unread
+    rest of the page state costs no decoding. None when the block does not start as a page state does
+    (then it is decoded whole). ``read_blocks_dom`` decodes it whole; the tests hold both to the same items."""
+    head = html.find('"pageProps":', start, start + 200)
     if head == -1:
         return None
-    marks = sorted((at, key) for key in (*keys, *_NEIGHBOUR_KEYS) if (at := body.find(f'"{key}":', head + 1)) != -1)
+    found = sorted((at, key) for key in keys if (at := html.find(f'"{key}":', head)) != -1)
     page_props: dict[str, Any] = {}
-    for i, (at, key) in enumerate(marks):
-        if key in keys:
-            start = at + len(key) + 3
-            end = marks[i + 1][0] - 1 if i + 1 < len(marks) else -1  # the comma before the next key
-            page_props[key] = _value_at(body, start, end)
-    return {"props": {"pageProps": page_props}}
-
-
-def _subset_loads(keys: tuple[str, ...]) -> Callable[[str], Any]:
-    def loads(body: str) -> Any:
-        if body.lstrip().startswith("{") and (subset := _props_subset(body, keys)) is not None:
-            return subset
-        return orjson.loads(body)
-
-    return loads
+    for i, (at, key) in enumerate(found):
+        end = found[i + 1][0] - 1 if i + 1 < len(found) else -1
+        page_props[key] = _value_at(html, at + len(key) + 3, end)
+    props: dict[str, Any] = {"pageProps": page_props}
+    if not _TITLE_OBJECTS <= page_props.keys() and (at := html.find('"urqlState":', start)) != -1:
+        props["urqlState"] = _value_at(html, at + len("urqlState") + 3, -1)
+    return {"props": props}
 
 
 def read_blocks(html: str, state_keys: tuple[str, ...] | None = None) -> Blocks:
     """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``str.find`` + orjson), so parsing stays
-    fast; ``state_keys`` decodes only those keys of ``props.pageProps`` (and ``urqlState`` where it sits)."""
-    loads = _subset_loads(state_keys) if state_keys else orjson.loads
-    return _decode(_scripts(html, _LD_WORD), _scripts(html, _NEXT_WORD, backwards=True), loads, html,
-                   ld_loads=orjson.loads)
+    fast; with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``)."""
+    next_bodies: Iterator[Any] = _scripts(html, _NEXT_WORD, backwards=True)
+    loads: Callable[[Any], Any] = orjson.loads
+    if state_keys and (start := next(_script_starts(html, _NEXT_WORD, backwards=True), None)) is not None:
+        try:
+            subset = _state_subset(html, start, state_keys)
+        except (orjson.JSONDecodeError, ValueError):
+            subset = None  # decoded whole below, which names the problem
+        if subset is not None:
+            next_bodies, loads = iter([subset]), _as_is
+    return _decode(_scripts(html, _LD_WORD), next_bodies, loads, html, ld_loads=orjson.loads)
+
+
+def _as_is(value: Any) -> Any:
+    return value
 
 
 def read_blocks_dom(html: str) -> Blocks:
