@@ -412,6 +412,7 @@ class Blocks:
     problems: list[str]
     urql: dict[str, Any] | None = None
     _root: Any = None  # the lxml tree, built on first use
+    _markers: dict[str, bool] = field(default_factory=dict)
 
     @property
     def has_state(self) -> bool:
@@ -424,20 +425,66 @@ class Blocks:
         return {NEXT: self.next, URQL: self.urql, JSONLD: self.jsonld}[name]
 
     def xpath(self, query: str) -> list[str]:
-        """The non-blank strings (text nodes, attribute values) ``query`` selects, in document order."""
+        """The non-blank strings (text nodes, attribute values) ``query`` selects, in document order.
+
+        Only the branches of a union whose marker (the literal of its first step's predicate) occurs in
+        the page are evaluated: each branch is a walk of the whole tree, and most belong to other eras."""
+        branches = _BRANCHES.get(query)
+        if branches is None:
+            branches = _BRANCHES[query] = tuple((b, _marker(b)) for b in _split_union(query))
+        live = "|".join(b for b, marker in branches if marker is None or self._has(marker))
+        if not live:
+            return []
         if self._root is None:
             from parsel import Selector  # only pages without a page state pay for a DOM
 
             self._root = Selector(text=self.html).root
-        compiled = _XPATHS.get(query)
+        compiled = _XPATHS.get(live)
         if compiled is None:
             from lxml import etree
 
-            compiled = _XPATHS[query] = etree.XPath(_DESCENDANT.sub("/descendant::", query))  # once, not per page
+            compiled = _XPATHS[live] = etree.XPath(_DESCENDANT.sub("/descendant::", live))  # once, not per page
         return [str(v) for v in compiled(self._root) if isinstance(v, str) and v.strip()]
+
+    def _has(self, marker: str) -> bool:
+        found = self._markers.get(marker)
+        if found is None:
+            found = self._markers[marker] = marker in self.html
+        return found
 
 
 _XPATHS: dict[str, Any] = {}
+_BRANCHES: dict[str, tuple[tuple[str, str | None], ...]] = {}
+_LITERAL = re.compile(r'"([^"]+)"')
+
+
+def _split_union(query: str) -> list[str]:
+    """The branches of an XPath union (``|`` outside predicates and string literals)."""
+    branches, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(query):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "[(":
+            depth += 1
+        elif not quoted and char in "])":
+            depth -= 1
+        elif not quoted and depth == 0 and char == "|":
+            branches.append(query[start:i])
+            start = i + 1
+    return [*branches, query[start:]]
+
+
+def _marker(branch: str) -> str | None:
+    """A string the page must contain for ``branch`` to match anything: the literal in its first predicate,
+    unless that predicate has an ``or`` or a ``not(`` (then none: always evaluated)."""
+    first = branch.find("[")
+    if first == -1:
+        return None
+    predicate = branch[first:branch.find("]", first) + 1]
+    found = _LITERAL.search(predicate)
+    return None if not found or " or " in predicate or "not(" in predicate else found[1]
+
+
 # `//x` is `/descendant-or-self::node()/child::x`, which libxml2 walks several times slower than
 # `/descendant::x`; the same nodes unless a positional predicate follows (the table has none on such steps).
 _DESCENDANT = re.compile(r"//(?=[a-z*@])")
@@ -638,21 +685,25 @@ def _lookup(blocks: Blocks, source: Source) -> Any:
     return resolve(data, source.steps) if data else None
 
 
-def _unread_keys(blocks: Blocks) -> list[tuple[str, str]]:
-    """(lower-case key, ``where.key``) for every key one level under the page state's title objects that
-    no row reads and that is not known to be unrelated."""
-    unread = []
+def _unread_keys(blocks: Blocks) -> str:
+    """One line ``key<TAB>where.key`` per key one level under the page state's title objects that no row
+    reads and that is not known to be unrelated (one string, so each field's hints are one regex scan)."""
+    lines = []
     for where, obj in (("aboveTheFoldData", (blocks.next or {}).get("aboveTheFoldData")),
                        ("mainColumnData", (blocks.next or {}).get("mainColumnData")),
                        ("urqlState…data.title", blocks.urql)):
         if isinstance(obj, dict):
-            unread.extend((key.lower(), f"{where}.{key}") for key in obj if key not in _KNOWN_KEYS)
-    return unread
+            lines.extend(f"{key}\t{where}.{key}" for key in obj if key not in _KNOWN_KEYS)
+    return "\n".join(lines)
 
 
-def _unread_lookalikes(unread: list[tuple[str, str]], spec: Field) -> list[str]:
+def _unread_lookalikes(unread: str, spec: Field) -> list[str]:
     """Unread page-state keys whose name looks like ``spec``'s field (the next layout change)."""
-    return [where for key, where in unread if any(h in key for h in spec.hints)]
+    return _HINTS[spec.name].findall(unread) if unread else []
+
+
+_HINTS = {spec.name: re.compile(r"^[^\t\n]*(?:" + "|".join(map(re.escape, spec.hints)) + r")[^\t\n]*\t([^\n]*)$",
+                                re.M | re.I) for spec in FIELDS if spec.hints}
 
 
 def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
@@ -660,7 +711,7 @@ def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
     out: dict[str, Any] = {}
     sources: dict[str, str] = {}
     warnings = list(blocks.problems)
-    unread: list[tuple[str, str]] | None = None
+    unread: str | None = None
     for spec in FIELDS:
         value: Any = None  # missing is null, lists included (Contract 1)
         for source in spec.sources:
