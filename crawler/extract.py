@@ -412,7 +412,7 @@ class Blocks:
     problems: list[str]
     urql: dict[str, Any] | None = None
     _root: Any = None  # the lxml tree, built on first use
-    _markers: dict[str, bool] = field(default_factory=dict)
+    _markers: str | None = None
 
     @property
     def has_state(self) -> bool:
@@ -435,27 +435,32 @@ class Blocks:
         live = "|".join(b for b, marker in branches if marker is None or self._has(marker))
         if not live:
             return []
-        if self._root is None:
-            from parsel import Selector  # only pages without a page state pay for a DOM
-
-            self._root = Selector(text=self.html).root
         compiled = _XPATHS.get(live)
         if compiled is None:
             from lxml import etree
 
             compiled = _XPATHS[live] = etree.XPath(_DESCENDANT.sub("/descendant::", live))  # once, not per page
-        return [str(v) for v in compiled(self._root) if isinstance(v, str) and v.strip()]
+        return [str(v) for v in compiled(self.tree()) if isinstance(v, str) and v.strip()]
 
     def _has(self, marker: str) -> bool:
-        found = self._markers.get(marker)
-        if found is None:
-            found = self._markers[marker] = marker in self.html
-        return found
+        """Whether some class / id / itemprop / data-testid value of the page contains ``marker``
+        (one walk over those attributes per page, then a scan of their joined values)."""
+        if self._markers is None:
+            values = self.tree().xpath("//@class|//@id|//@itemprop|//@data-testid")
+            self._markers = "\n".join(set(values))
+        return marker in self._markers
+
+    def tree(self) -> Any:
+        if self._root is None:
+            from parsel import Selector  # only pages without a page state pay for a DOM
+
+            self._root = Selector(text=self.html).root
+        return self._root
 
 
 _XPATHS: dict[str, Any] = {}
 _BRANCHES: dict[str, tuple[tuple[str, str | None], ...]] = {}
-_LITERAL = re.compile(r'"([^"]+)"')
+_MARKED = re.compile(r'(?:contains\(\s*@(?:class|id|itemprop|data-testid)\s*,|@(?:class|id|itemprop|data-testid)\s*=)\s*"([^"]+)"')
 
 
 def _split_union(query: str) -> list[str]:
@@ -475,13 +480,13 @@ def _split_union(query: str) -> list[str]:
 
 
 def _marker(branch: str) -> str | None:
-    """A string the page must contain for ``branch`` to match anything: the literal in its first predicate,
-    unless that predicate has an ``or`` or a ``not(`` (then none: always evaluated)."""
+    """A string some class / id / itemprop / data-testid value must contain for ``branch`` to match: the one
+    its first predicate tests, unless that predicate has an ``or`` or a ``not(`` (then none: always walked)."""
     first = branch.find("[")
     if first == -1:
         return None
     predicate = branch[first:branch.find("]", first) + 1]
-    found = _LITERAL.search(predicate)
+    found = _MARKED.search(predicate)
     return None if not found or " or " in predicate or "not(" in predicate else found[1]
 
 
