@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import orjson
+from lxml import etree
 
 from crawler import parsers
 from crawler.items import ID_PATTERN, IMDB_ID
@@ -437,16 +438,15 @@ class Blocks:
             return []
         compiled = _XPATHS.get(live)
         if compiled is None:
-            from lxml import etree
-
-            compiled = _XPATHS[live] = etree.XPath(_DESCENDANT.sub("/descendant::", live))  # once, not per page
+            # compiled once, not per page; plain strings (a "smart" string builds a proxy of its element)
+            compiled = _XPATHS[live] = etree.XPath(_DESCENDANT.sub("/descendant::", live), smart_strings=False)
         return [str(v) for v in compiled(self.tree()) if isinstance(v, str) and v.strip()]
 
     def _has(self, marker: str) -> bool:
         """Whether some class / id / itemprop / data-testid value of the page contains ``marker``
         (one walk over those attributes per page, then a scan of their joined values)."""
         if self._markers is None:
-            values = self.tree().xpath("//@class|//@id|//@itemprop|//@data-testid")
+            values = _ATTRIBUTES(self.tree())
             self._markers = "\n".join(set(values))
         return marker in self._markers
 
@@ -459,6 +459,7 @@ class Blocks:
 
 
 _XPATHS: dict[str, Any] = {}
+_ATTRIBUTES = etree.XPath("//@class|//@id|//@itemprop|//@data-testid", smart_strings=False)
 _BRANCHES: dict[str, tuple[tuple[str, str | None], ...]] = {}
 _MARKED = re.compile(r'(?:contains\(\s*@(?:class|id|itemprop|data-testid)\s*,|@(?:class|id|itemprop|data-testid)\s*=)\s*"([^"]+)"')
 
