@@ -600,6 +600,7 @@ def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] 
 # on real pages and never read.
 TITLE_STATE_KEYS = ("tconst", "aboveTheFoldData", "mainColumnData")
 _TITLE_OBJECTS = {"aboveTheFoldData", "mainColumnData"}
+_BOUNDARY_KEYS = ("requestContext",)  # located, not decoded: the key after mainColumnData on 2022-25 pages
 _AFTER_VALUE = "unexpected content after document"
 _WINDOW = 1 << 16
 
@@ -635,11 +636,12 @@ def _state_subset(html: str, start: int, keys: tuple[str, ...]) -> dict[str, Any
     head = html.find('"pageProps":', start, start + 200)
     if head == -1:
         return None
-    found = sorted((at, key) for key in keys if (at := html.find(f'"{key}":', head)) != -1)
+    found = sorted((at, key) for key in (*keys, *_BOUNDARY_KEYS) if (at := html.find(f'"{key}":', head)) != -1)
     page_props: dict[str, Any] = {}
     for i, (at, key) in enumerate(found):
-        end = found[i + 1][0] - 1 if i + 1 < len(found) else -1
-        page_props[key] = _value_at(html, at + len(key) + 3, end)
+        if key in keys:
+            end = found[i + 1][0] - 1 if i + 1 < len(found) else -1
+            page_props[key] = _value_at(html, at + len(key) + 3, end)
     props: dict[str, Any] = {"pageProps": page_props}
     if not _TITLE_OBJECTS <= page_props.keys() and (at := html.find('"urqlState":', start)) != -1:
         props["urqlState"] = _value_at(html, at + len("urqlState") + 3, -1)
