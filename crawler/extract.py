@@ -156,7 +156,7 @@ def _score(value: Any) -> int | None:
     return parsers.integer(value)
 
 
-_MORE = re.compile(r"\s*(?:\.\.\.)?\s*(?:See full (?:summary|synopsis))?\s*»?\s*$")
+_MORE = re.compile(r"\s*(?:See full (?:summary|synopsis))?\s*»?\s*$")  # the link's tail; "..." says it is cut
 
 
 def _prose(value: Any) -> str | None:
