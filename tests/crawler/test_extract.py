@@ -118,6 +118,14 @@ def test_string_numbers_that_do_not_parse_are_named_in_warnings() -> None:
     assert any(w.startswith("rating: next") for w in warnings)
 
 
+def test_a_value_the_rules_null_loses_its_source() -> None:
+    ld = {"@type": "Movie", "name": "X", "aggregateRating": {"ratingValue": "11.5", "ratingCount": "12"}}
+    fields, warnings = extract.parse_title_page(page(ld=ld, props=None), URL)
+    assert fields["field_sources"]["rating"] == "jsonld:aggregateRating.ratingValue"
+    item = MovieItem(**{k: v for k, v in fields.items() if not k.startswith("_")}, warnings=warnings).validate()
+    assert item.rating is None and "rating" not in item.field_sources and item.field_sources["votes"]
+
+
 def test_zero_votes_is_no_vote_count() -> None:
     props = json.loads(json.dumps(PROPS))
     props["aboveTheFoldData"]["ratingsSummary"] = {"aggregateRating": None, "voteCount": 0}
