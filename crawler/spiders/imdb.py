@@ -194,7 +194,7 @@ class ImdbSpider(scrapy.Spider):
             self.crawler.stats.inc_value("imdb/extraction_errors")
             fields, warnings = {"_keyword_total": None}, [f"page: extraction failed ({type(exc).__name__}: {exc})"]
         keyword_total = fields.pop("_keyword_total")
-        if not any(filled(v) for k, v in fields.items() if k != "imdb_id"):
+        if not any(filled(v) for k, v in fields.items() if k not in ("imdb_id", "field_sources")):
             yield from self.retry_empty_page(response, warnings)  # never an all-null item counted as done
             return
         page_id = fields.pop("imdb_id", None) or requested
