@@ -52,30 +52,43 @@ def _collapse(values: list, keep: set[str]) -> list[str] | None:
     return list(dict.fromkeys(v if v in keep else OTHER for v in values))
 
 
-def add_features(df: pd.DataFrame, params: FeatureParams, report: Report,
-                 quiet: bool = True) -> tuple[pd.DataFrame, dict]:
-    """Add `rating_class`, collapse categoricals to train-fitted vocabularies; return the label vocabularies."""
-    df = df.copy()
+def fit_labels(df: pd.DataFrame, params: FeatureParams) -> dict:
+    """Label vocabularies: every genre, and per categorical the train-fitted top-k (absent when all null)."""
     labels: dict = {"rating_bins": list(params.rating_bins)}
-    if df["rating"].notna().any():
-        df["rating_class"] = rating_classes(df["rating"], params.rating_bins)
-        report.note(STAGE, "rating_class_null_rating", int(df["rating_class"].isna().sum()))
     labels["genres"] = sorted({g for lst in df["genres"] if lst for g in lst})
     train = df["split"] == "train"
-    for name in tqdm(CATEGORICALS, desc="features", disable=quiet):
-        if df[name].isna().all():
-            continue
-        vocab = _vocabulary(df.loc[train, name], params.top_k, params.min_count)
-        keep = set(vocab)
+    for name in CATEGORICALS:
+        if not df[name].isna().all():
+            labels[name] = _vocabulary(df.loc[train, name], params.top_k, params.min_count)
+    return labels
+
+
+def apply_features(df: pd.DataFrame, params: FeatureParams, labels: dict, report: Report, quiet: bool = True,
+                   has_rating: bool | None = None) -> pd.DataFrame:
+    """`rating_class` (when the whole input has ratings: `has_rating`, or this frame's), categoricals
+    collapsed to the fitted vocabularies, YAKE keywords; row by row, so a batch at a time gives the same rows."""
+    df = df.copy()
+    if df["rating"].notna().any() if has_rating is None else has_rating:
+        df["rating_class"] = rating_classes(df["rating"], params.rating_bins)
+        report.note(STAGE, "rating_class_null_rating", int(df["rating_class"].isna().sum()))
+    for name in tqdm([c for c in CATEGORICALS if c in labels], desc="features", disable=quiet):
+        keep = set(labels[name])
         values = df[name].tolist()
         collapsed = [_collapse(v, keep) for v in values]
         report.note(STAGE, f"{name}_values_collapsed_to_other",
                     sum(len(v) - len(keep.intersection(v)) for v, c in zip(values, collapsed, strict=True)
                         if c is not v and v))
         df[name] = objects(collapsed, df.index)
-        labels[name] = vocab
     if params.yake_keywords:
         df["description_keywords"] = objects(_yake(df["description"], params.yake_keywords, quiet), df.index)
+    return df
+
+
+def add_features(df: pd.DataFrame, params: FeatureParams, report: Report,
+                 quiet: bool = True) -> tuple[pd.DataFrame, dict]:
+    """Add `rating_class`, collapse categoricals to train-fitted vocabularies; return the label vocabularies."""
+    labels = fit_labels(df, params)
+    df = apply_features(df, params, labels, report, quiet)
     report.stage_rows(STAGE, len(df), len(df))
     return df, labels
 

@@ -1,0 +1,484 @@
+"""The build in bounded memory: the same stage functions on record batches, the global steps in DuckDB.
+
+Memory follows the batch size, not the input: the rows wait on disk between passes (parquet spills
+inside the build folder), and the few steps that need every row run as SQL over those spills with
+DuckDB spilling to disk, or on a few bytes per row.
+
+  pass 0  load: each items file → a spill (typed by Arrow's streaming JSON reader; a file with any
+          bad line goes through the exact per-line reader and its rows keep their JSON text);
+          DuckDB keeps the newest copy of each imdb_id and hands the rows back in imdb_id order.
+  pass 1  clean → filter → split, batch by batch → a spill of the kept rows. A stratified split
+          needs every row's hash and stratum first (9 bytes a row), so it is decided after the pass.
+  between the vocabularies (genres; top-k names fitted on train) in DuckDB over that spill.
+  pass 2  features → oversample ("none") → has_poster → trailers → sequences → one spill per split.
+  pass 3  publish: the split spills cut into exactly the shards and row groups of `write_splits`.
+
+The same rows in the same order reach the same stage code, so the parquet files are byte-identical
+to the in-memory build's (tests/dataset/test_stream.py). Poster images (pHash groups across titles)
+and oversampling (random picks over the whole training split) still need the whole table: with
+`--image-size` or `--oversample` the build runs in memory (`dataset.build._in_memory`).
+"""
+from __future__ import annotations
+
+import math
+import shutil
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import orjson
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+import pyarrow.parquet as pq
+from tqdm import tqdm
+
+from dataset.card import count_genres, draw_plots
+from dataset.clean import LIST_FIELDS, TEXT_FIELDS, clean_fields
+from dataset.features import CATEGORICALS, apply_features, rating_classes
+from dataset.filter import NOTHING_LEFT, VOTES_SKIPPED, filter_titles
+from dataset.images import downsample_posters
+from dataset.oversample import genre_counts, oversample_genres
+from dataset.publish import COMPRESSION, COMPRESSION_LEVEL, SPLITS, frame_table, present_columns
+from dataset.raw import FIELDS, IMDB_ID, RAW_SCHEMA, arrow_frame, item_files, records_frame, valid_records
+from dataset.report import DatasetError, Report, objects
+from dataset.schema import COLUMNS, schema_for
+from dataset.sequences import attach_frame_embeddings
+from dataset.split import _by_ratio, _stratified, hash_unit, read_splits_file, report_unknown_ids
+from dataset.trailers import extract_trailer_frames
+
+if TYPE_CHECKING:
+    from dataset.build import BuildParams
+
+SPILL_COMPRESSION = "lz4"
+DUCKDB_MEMORY = "768MB"  # DuckDB's own cap; past it, its sorts and joins spill to the build folder
+LOAD_SCHEMA = pa.schema([*(RAW_SCHEMA.field(f) for f in FIELDS), ("_raw", pa.int32()), ("_seq", pa.int64()),
+                         ("_json", pa.binary())])
+_S, _L, _F32, _F64 = pa.string(), pa.list_(pa.string()), pa.float32(), pa.float64()
+CLEAN_SCHEMA = pa.schema(  # the clean stage's columns, as its frame holds them
+    [("imdb_id", _S), *((f, _S) for f in TEXT_FIELDS), ("year", pa.int32()), ("runtime_min", _F32), ("rating", _F32),
+     ("metascore", _F32), ("votes", pa.int64()), ("content_rating", _S), ("age_band", _S), ("color", _S),
+     *((f, _L) for f in LIST_FIELDS), ("budget_usd", _F64), ("gross_usd", _F64), ("poster_path", _S),
+     ("poster_sha1", _S), ("frame_embeddings_index", pa.int64()), ("_raw", pa.int32()), ("_pos", pa.int64())])
+PUBLISHED = [name for name, _ in COLUMNS]  # a split spill holds every column; publish keeps those with values
+ROW_GROUP = 10_000  # write_splits' batch_rows: one row group per 10,000 rows of a shard
+
+
+@dataclass
+class Outcome:
+    """What an engine hands back to `dataset.build.build`: the rest (build.json, card) is shared."""
+
+    names: list[str]
+    written: dict[str, dict]
+    labels: dict
+    genres_before: dict[str, int]
+    genres_after: dict[str, int]
+    plot: Callable[[], list[str]]
+
+
+def streams(params: BuildParams) -> bool:
+    """Whether these stages run batch by batch (poster images and oversampling need the whole table)."""
+    return not params.images.sizes and params.oversample.method == "none"
+
+
+def run_streamed(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: Report, stage: Callable,
+                 quiet: bool) -> Outcome:
+    """The stages of `dataset.build` over record batches; the dataset's files land in `tmp`."""
+    import duckdb
+
+    spill = tmp / "_spill"
+    spill.mkdir()
+    con = duckdb.connect()
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    con.execute(f"SET temp_directory = '{(spill / 'duckdb').as_posix()}'")
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        with stage("load"):
+            files = _load(raw_dirs, spill, report, quiet)
+        kept, codes = _pass1(con, files, spill / "kept.parquet", params, report, stage, quiet)
+        with stage("features"):
+            labels, has_rating = _labels(con, kept, codes, params)
+        split_spills, counts, plot_inputs = _pass2(kept, codes, labels, has_rating, raw_dirs, spill, params, report,
+                                                   stage, quiet)
+        with stage("publish"):
+            names = sorted(counts.pop("_present"), key=PUBLISHED.index)
+            written = _publish(split_spills, counts, names, tmp, params.shard_rows, quiet)
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+    before, after, ratings = plot_inputs
+    return Outcome(names, written, labels, dict(sorted(before.items())), dict(sorted(after.items())),
+                   lambda: draw_plots(tmp, dict(sorted(before.items())), after, ratings, None, None))
+
+
+# pass 0: load ------------------------------------------------------------------------------------------------
+
+
+def _fast_batches(path: Path) -> Iterator[pa.RecordBatch]:
+    """Arrow's streaming JSON reader against the declared types; raises on anything the exact path must see."""
+    reader = pj.open_json(path, read_options=pj.ReadOptions(block_size=8 << 20),
+                          parse_options=pj.ParseOptions(explicit_schema=RAW_SCHEMA, unexpected_field_behavior="ignore"))
+    for batch in reader:
+        if not batch.num_rows:
+            continue
+        ids = batch.column("imdb_id")
+        if ids.null_count or not pc.all(pc.match_substring_regex(ids, f"^{IMDB_ID.pattern}$")).as_py():
+            raise ValueError("an imdb_id is missing or malformed")
+        batch.validate(full=True)  # Arrow's JSON reader does not reject every malformed UTF-8 sequence
+        yield batch.select(FIELDS)
+
+
+def _spill_fast(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter) -> int:
+    for batch in _fast_batches(path):
+        n = batch.num_rows
+        writer.write_batch(pa.RecordBatch.from_arrays(
+            [*batch.columns, pa.array(np.full(n, raw_i, np.int32)), pa.array(np.arange(seq, seq + n)),
+             pa.nulls(n, pa.binary())], schema=LOAD_SCHEMA))
+        seq += n
+    return seq
+
+
+def _spill_lines(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter, report: Report) -> int:
+    """The exact path: every bad line reported as file:line; good lines kept as their JSON text."""
+    ids: list[str] = []
+    stamps: list[str | None] = []
+    lines: list[bytes] = []
+
+    def flush() -> None:
+        nonlocal seq
+        n = len(ids)
+        arrays = {f: pa.nulls(n, RAW_SCHEMA.field(f).type) for f in FIELDS}
+        arrays["imdb_id"], arrays["scraped_at"] = pa.array(ids, pa.string()), pa.array(stamps, pa.string())
+        writer.write_batch(pa.RecordBatch.from_arrays(
+            [*(arrays[f] for f in FIELDS), pa.array(np.full(n, raw_i, np.int32)), pa.array(np.arange(seq, seq + n)),
+             pa.array(lines, pa.binary())], schema=LOAD_SCHEMA))
+        seq += n
+        ids.clear(), stamps.clear(), lines.clear()
+
+    for _, line, rec in valid_records(path, report):
+        ids.append(rec["imdb_id"])
+        stamp = rec.get("scraped_at")
+        stamps.append(stamp if isinstance(stamp, str) else None)
+        lines.append(line)
+        if len(ids) == 20_000:
+            flush()
+    if ids:
+        flush()
+    return seq
+
+
+def _load(raw_dirs: list[Path], spill: Path, report: Report, quiet: bool) -> list[Path]:
+    """One spill per items file; the rows are numbered across files (ties between copies go to the later)."""
+    files = [(i, f) for i, d in enumerate(raw_dirs) for f in item_files(Path(d))]
+    bar = tqdm(total=sum(f.stat().st_size for _, f in files), unit="B", unit_scale=True, desc="load", disable=quiet)
+    out, seq = [], 0
+    for k, (raw_i, path) in enumerate(files):
+        target = spill / f"load-{k:05d}.parquet"
+        try:
+            with pq.ParquetWriter(target, LOAD_SCHEMA, compression=SPILL_COMPRESSION) as writer:
+                after = _spill_fast(path, raw_i, seq, writer)
+        except (pa.ArrowException, OSError, EOFError, ValueError):
+            with pq.ParquetWriter(target, LOAD_SCHEMA, compression=SPILL_COMPRESSION) as writer:
+                after = _spill_lines(path, raw_i, seq, writer, report)
+        seq = after
+        out.append(target)
+        bar.update(path.stat().st_size)
+    bar.close()
+    if seq == 0:
+        where = ", ".join(str(d) for d in raw_dirs)
+        raise DatasetError(f"no valid items in {where}; see the warnings above for why each line was skipped.")
+    return out
+
+
+def _newest_in_id_order(con, files: list[Path], report: Report, batch_rows: int) -> pa.RecordBatchReader:
+    """The newest copy of each imdb_id (latest scraped_at, then the later file and line), in imdb_id order."""
+    con.read_parquet([str(f) for f in files]).create_view("loaded")
+    [(n_read, n_ids)] = con.sql("SELECT count(*), count(DISTINCT imdb_id) FROM loaded").fetchall()
+    report.drop("load", "duplicate_imdb_id_older_copy", n_read - n_ids)
+    report.stage_rows("load", n_read, n_ids)
+    rows = "loaded" if n_read == n_ids else (
+        "(SELECT * FROM loaded WHERE _seq IN (SELECT _seq FROM (SELECT _seq, row_number() OVER (PARTITION BY imdb_id "
+        "ORDER BY coalesce(scraped_at, '') DESC, _seq DESC) AS newest FROM loaded) WHERE newest = 1))")
+    return con.cursor().sql(f"SELECT * FROM {rows} ORDER BY imdb_id").to_arrow_reader(batch_rows)
+
+
+def _raw_frame(batch: pa.RecordBatch) -> pd.DataFrame:
+    """A loaded batch as the load stage's frame: typed rows as the fast path has them; a batch holding any
+    row of a file read line by line takes the exact path's Python values for every row."""
+    table = pa.Table.from_batches([batch]).cast(LOAD_SCHEMA)
+    raw = table.column("_raw").to_numpy()
+    text = table.column("_json")
+    if text.null_count == len(text):
+        return arrow_frame(table.select(FIELDS).combine_chunks(), raw)
+    typed = table.select(FIELDS).to_pylist()
+    recs = [orjson.loads(t) if t is not None else r for t, r in zip(text.to_pylist(), typed, strict=True)]
+    return records_frame({f: [r.get(f) for r in recs] for f in FIELDS}, raw.tolist())
+
+
+# pass 1: clean → filter → split -------------------------------------------------------------------------------
+
+
+def _spill_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """Values the spill's types cannot hold are ones no later stage uses (a non-text poster_path means no
+    poster; a non-integer embedding index, none)."""
+    df = df.copy()
+    for name in ("poster_path", "poster_sha1"):
+        df[name] = objects([v if isinstance(v, str) else None for v in df[name].tolist()], df.index)
+    df["frame_embeddings_index"] = objects(
+        [int(v) if isinstance(v, int | float) and not isinstance(v, bool) and float(v).is_integer() else None
+         for v in df["frame_embeddings_index"].tolist()], df.index)
+    return df
+
+
+def _pass1(con, files: list[Path], target: Path, params: BuildParams, report: Report, stage: Callable,
+           quiet: bool) -> tuple[Path, np.ndarray]:
+    """Clean, filter and split every batch; returns the spill of kept rows and their split codes (0/1/2).
+
+    Whether the inputs carry vote counts at all is known only at the end: the pass assumes they do
+    and, in the rare case that none does, runs again with the vote rule skipped (as the in-memory build)."""
+    for votes_known in (True, False):
+        part_report = Report(max_quarantine=report.room())
+        fparams = params.filter if votes_known else replace(params.filter, min_votes=None)
+        reader = _newest_in_id_order(con, files, part_report, params.batch_rows)
+        codes, any_votes = _clean_filter_split(reader, target, fparams, votes_known, params, part_report, stage, quiet)
+        if any_votes or params.filter.min_votes is None or not votes_known:
+            break
+    if not votes_known:
+        params.filter.notes.append(VOTES_SKIPPED)
+    report.merge(part_report)
+    if not len(codes):
+        raise DatasetError(NOTHING_LEFT)
+    return target, codes
+
+
+def _clean_filter_split(reader: pa.RecordBatchReader, target: Path, fparams, votes_known: bool, params: BuildParams,
+                        report: Report, stage: Callable, quiet: bool) -> tuple[np.ndarray, bool]:
+    split = params.split
+    given = read_splits_file(Path(split.splits_file)) if split.splits_file is not None else None
+    found: set[str] = set()
+    codes, hashes, strata = [], [], []
+    strata_codes: dict[str, int] = {}
+    any_votes, pos, rows_in = False, 0, 0
+    bar = tqdm(desc="clean", unit="row", disable=quiet)
+    with pq.ParquetWriter(target, CLEAN_SCHEMA, compression=SPILL_COMPRESSION) as writer:
+        batches = iter(reader)
+        while True:
+            with stage("load"):  # DuckDB's sort runs on the first read
+                batch = next(batches, None)
+            if batch is None:
+                break
+            part = Report(max_quarantine=report.room())
+            with stage("clean"):
+                df = clean_fields(_raw_frame(batch), part)
+            any_votes = any_votes or bool(df["votes"].notna().any())
+            with stage("filter"):
+                df = filter_titles(df, fparams, part, votes_known=votes_known)
+            with stage("split"):
+                rows_in += len(df)
+                ids = df["imdb_id"].tolist()
+                if given is not None:
+                    names = df["imdb_id"].map(given)
+                    found.update(i for i in ids if i in given)
+                    part.drop("split", "not_in_splits_file", int(names.isna().sum()))
+                    df = df[names.notna().to_numpy()].reset_index(drop=True)
+                    codes.append(_codes(names.dropna().to_numpy()))
+                else:
+                    u = hash_unit(ids, split.seed)
+                    if split.stratify is None:
+                        codes.append(_codes(_by_ratio(u, split.ratios)))
+                    else:
+                        hashes.append(u)
+                        strata.append(np.array([strata_codes.setdefault(s, len(strata_codes))
+                                                for s in _strata(df, split.stratify, params)], np.int32))
+                df["_pos"] = np.arange(pos, pos + len(df))
+                pos += len(df)
+                writer.write_table(frame_table(_spill_frame(df), CLEAN_SCHEMA))
+            report.merge(part)
+            bar.update(len(batch))
+    bar.close()
+    if given is not None:
+        report_unknown_ids(sorted(set(given) - found), split, report)
+    if split.stratify is not None and given is None:
+        u = np.concatenate(hashes) if hashes else np.zeros(0)
+        codes = [_codes(_stratified(u, np.concatenate(strata) if strata else np.zeros(0, np.int32), split.ratios))]
+    report.stage_rows("split", rows_in, pos)
+    return (np.concatenate(codes) if codes else np.zeros(0, np.int8)), any_votes
+
+
+def _codes(names: np.ndarray) -> np.ndarray:
+    return np.select([names == "train", names == "val"], [0, 1], 2).astype(np.int8)
+
+
+def _strata(df: pd.DataFrame, stratify: str, params: BuildParams) -> list[str]:
+    """A stratum per row, as `assign_splits` forms it (first genre, or the rating class as text)."""
+    if stratify == "genre":
+        return df["genres"].map(lambda g: g[0] if g else "").tolist()
+    values = rating_classes(df["rating"], params.features.rating_bins) if stratify == "rating_class" else df[stratify]
+    return values.astype("string").fillna("").tolist()
+
+
+# between the passes: the vocabularies -------------------------------------------------------------------------
+
+
+def _labels(con, kept: Path, codes: np.ndarray, params: BuildParams) -> tuple[dict, bool]:
+    """`features.fit_labels` in SQL over the kept rows: every genre, and per categorical the top-k names of
+    the training split with at least min_count rows, most frequent first, ties by name (UTF-8 byte order
+    is code point order, as Python sorts)."""
+    con.read_parquet(str(kept)).create_view("kept")
+    con.register("splits", pa.table({"_pos": np.arange(len(codes)), "split": codes}))
+    fp = params.features
+    labels: dict = {"rating_bins": list(fp.rating_bins)}
+    genres = con.sql("SELECT DISTINCT g FROM (SELECT unnest(genres) AS g FROM kept) WHERE g IS NOT NULL").fetchall()
+    labels["genres"] = sorted(g for (g,) in genres)
+    [(*categoricals, ratings)] = con.sql(
+        "SELECT " + ", ".join(f"count({c})" for c in (*CATEGORICALS, "rating")) + " FROM kept").fetchall()
+    for name, n in zip(CATEGORICALS, categoricals, strict=True):
+        if not n:
+            continue
+        rows = con.execute(
+            f"SELECT v, count(*) AS c FROM (SELECT unnest(k.{name}) AS v FROM kept k JOIN splits s USING (_pos) "
+            "WHERE s.split = 0) GROUP BY v HAVING count(*) >= ? ORDER BY c DESC, v"
+            + (" LIMIT ?" if fp.top_k else ""), [fp.min_count, *([fp.top_k] if fp.top_k else [])]).fetchall()
+        labels[name] = [v for v, _ in sorted(rows, key=lambda vc: (-vc[1], vc[0]))]
+    con.unregister("splits")
+    return labels, bool(ratings)
+
+
+# pass 2: features → … → sequences -----------------------------------------------------------------------------
+
+
+def _clean_frame(table: pa.Table) -> pd.DataFrame:
+    """A spilled batch back as the clean stage's frame (object columns, nullable ints, float32 numbers)."""
+    columns = {}
+    for field in table.schema:
+        col = table.column(field.name)
+        if field.name in ("year", "votes"):
+            columns[field.name] = pd.Series(pd.array(col.to_pylist(), dtype="Int32" if field.name == "year" else "Int64"))
+        elif pa.types.is_floating(field.type) or field.name in ("_raw", "_pos"):
+            columns[field.name] = pd.Series(col.to_numpy())
+        else:
+            columns[field.name] = objects(col.to_pylist())
+    return pd.DataFrame(columns)
+
+
+def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_dirs: list[Path], spill: Path,
+           params: BuildParams, report: Report, stage: Callable, quiet: bool):
+    """Every later stage per batch → one spill per split; what build.json and the card need is summed on the way."""
+    superset = pa.schema([pa.field(n, t) for n, t in COLUMNS])
+    paths = {s: spill / f"split-{s}.parquet" for s in SPLITS}
+    writers = {s: pq.ParquetWriter(paths[s], superset, compression=SPILL_COMPRESSION) for s in SPLITS}
+    counts: dict = {s: 0 for s in SPLITS}
+    present: set[str] = set()
+    before: Counter = Counter()
+    after: dict[str, int] = {}
+    ratings: list[np.ndarray] = []
+    names = np.array(SPLITS, dtype=object)
+    bar = tqdm(total=len(codes), desc="features", unit="row", disable=quiet)
+    try:
+        for batch in pq.ParquetFile(kept).iter_batches(batch_size=params.batch_rows):
+            part = Report(max_quarantine=report.room())
+            df = _clean_frame(pa.Table.from_batches([batch]))
+            df["split"] = names[codes[df["_pos"].to_numpy()]]
+            with stage("features"):
+                df = apply_features(df, params.features, labels, part, has_rating=has_rating)
+                part.stage_rows("features", len(df), len(df))
+            train = df[(df["split"] == "train").to_numpy()]
+            before.update(genre_counts(train))
+            with stage("oversample"):
+                df = oversample_genres(df, params.oversample, part)
+            with stage("images"):
+                df = downsample_posters(df, raw_dirs, params.images, part, quiet=True)
+            with stage("trailers"):
+                df = extract_trailer_frames(df, raw_dirs, params.trailers, part, quiet=True)
+            with stage("sequences"):
+                df = attach_frame_embeddings(df, raw_dirs, params.sequences, part)
+            with stage("publish"):
+                present.update(present_columns(df))
+                count_genres(after, df.loc[(df["split"] == "train").to_numpy(), "genres"])
+                ratings.append(df.loc[~df["is_oversampled"].to_numpy(dtype=bool), "rating"].dropna().to_numpy("float64"))
+                for name in PUBLISHED:
+                    if name not in df:
+                        df[name] = objects([None] * len(df), df.index)
+                for s in SPLITS:
+                    rows = df[(df["split"] == s).to_numpy()]
+                    if len(rows):
+                        writers[s].write_table(frame_table(rows, superset))
+                        counts[s] += len(rows)
+            report.merge(part)
+            bar.update(len(df))
+    finally:
+        for writer in writers.values():
+            writer.close()
+        bar.close()
+    counts["_present"] = present
+    return paths, counts, (before, after, np.concatenate(ratings) if ratings else np.zeros(0))
+
+
+# pass 3: publish ----------------------------------------------------------------------------------------------
+
+
+def _row_groups(total: int, shard_rows: int) -> Iterator[tuple[int, int, int]]:
+    """(shard, shards, rows) for each row group `write_splits` writes: 10,000-row groups from each shard's start."""
+    shards = math.ceil(total / shard_rows)
+    for i in range(shards):
+        left = min(shard_rows, total - i * shard_rows)
+        while left:
+            rows = min(ROW_GROUP, left)
+            yield i, shards, rows
+            left -= rows
+
+
+def _cut(batches: Iterator[pa.RecordBatch], sizes: Iterator[int]) -> Iterator[pa.Table]:
+    """Re-cut a stream of batches into tables of the given sizes (each one contiguous, as to_arrow makes it)."""
+    pending: list[pa.RecordBatch] = []
+    held = 0
+    for size in sizes:
+        while held < size:
+            batch = next(batches)
+            pending.append(batch)
+            held += batch.num_rows
+        table = pa.Table.from_batches(pending)
+        yield table.slice(0, size).combine_chunks()
+        rest = table.slice(size)
+        pending, held = rest.to_batches(), rest.num_rows
+
+
+def _publish(paths: dict[str, Path], counts: dict[str, int], names: list[str], out_dir: Path, shard_rows: int,
+             quiet: bool) -> dict[str, dict]:
+    """The split spills → data/{split}-{i:05d}-of-{n:05d}.parquet, byte for byte what write_splits writes."""
+    schema = schema_for(names)
+    data = out_dir / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    written: dict[str, dict] = {}
+    bar = tqdm(total=sum(counts.values()), desc="publish", unit="row", disable=quiet)
+    for split in SPLITS:
+        if not counts[split]:
+            continue
+        groups = list(_row_groups(counts[split], shard_rows))
+        tables = _cut(pq.ParquetFile(paths[split]).iter_batches(batch_size=ROW_GROUP, columns=names),
+                      iter([rows for _, _, rows in groups]))
+        files, oversampled, writer, current = [], 0, None, -1
+        try:
+            for (shard, shards, _), table in zip(groups, tables, strict=True):
+                if shard != current:
+                    if writer is not None:
+                        writer.close()
+                    path = data / f"{split}-{shard:05d}-of-{shards:05d}.parquet"
+                    writer = pq.ParquetWriter(path, schema, compression=COMPRESSION,
+                                              compression_level=COMPRESSION_LEVEL, write_statistics=True)
+                    files.append(str(path.relative_to(out_dir)))
+                    current = shard
+                table = pa.Table.from_arrays(table.columns, schema=schema)
+                oversampled += pc.sum(table.column("is_oversampled")).as_py() or 0
+                writer.write_table(table, row_group_size=ROW_GROUP)
+                bar.update(table.num_rows)
+        finally:
+            if writer is not None:
+                writer.close()
+        written[split] = {"rows": counts[split], "files": files, "oversampled": int(oversampled)}
+    bar.close()
+    return written
