@@ -37,12 +37,12 @@ import pyarrow.json as pj
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from dataset.card import count_genres, draw_plots
+from dataset.card import draw_plots
 from dataset.clean import LIST_FIELDS, TEXT_FIELDS, clean_fields
-from dataset.features import CATEGORICALS, apply_features, rating_classes
+from dataset.features import CATEGORICALS, apply_features, collapse_column, rating_classes
 from dataset.filter import NOTHING_LEFT, VOTES_SKIPPED, filter_titles
 from dataset.images import downsample_posters
-from dataset.oversample import genre_counts, oversample_genres
+from dataset.oversample import oversample_genres
 from dataset.publish import COMPRESSION, COMPRESSION_LEVEL, SPLITS, frame_table, present_columns
 from dataset.raw import FIELDS, IMDB_ID, RAW_SCHEMA, arrow_frame, item_files, records_frame, valid_records
 from dataset.report import DatasetError, Report, objects
@@ -98,8 +98,8 @@ def run_streamed(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: R
     con.execute("SET preserve_insertion_order = false")
     try:
         with stage("load"):
-            files = _load(raw_dirs, spill, report, quiet)
-        kept, codes = _pass1(con, files, spill / "kept.parquet", params, report, stage, quiet)
+            files, rising = _load(raw_dirs, spill, report, quiet)
+        kept, codes = _pass1(con, files, rising, spill / "kept.parquet", params, report, stage, quiet)
         with stage("features"):
             labels, has_rating = _labels(con, kept, codes, params)
         split_spills, counts, plot_inputs = _pass2(kept, codes, labels, has_rating, raw_dirs, spill, params, report,
@@ -132,9 +132,31 @@ def _fast_batches(path: Path) -> Iterator[pa.RecordBatch]:
         yield batch.select(FIELDS)
 
 
-def _spill_fast(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter) -> int:
+class _IdOrder:
+    """Whether the ids met so far rise strictly: then there is nothing to dedupe or sort (a sorted crawl)."""
+
+    def __init__(self) -> None:
+        self.rising, self.last = True, None
+
+    def see(self, ids: pa.Array) -> None:
+        if not self.rising or not len(ids):
+            return
+        if self.last is not None and not ids[0].as_py() > self.last:
+            self.rising = False
+        elif len(ids) > 1 and not pc.all(pc.less(ids[:-1], ids[1:])).as_py():
+            self.rising = False
+        self.last = ids[-1].as_py()
+
+
+def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
+    """A spill file: read once, soon, by this build; cheap to write rather than small."""
+    return pq.ParquetWriter(path, schema, compression=SPILL_COMPRESSION, use_dictionary=False, write_statistics=False)
+
+
+def _spill_fast(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter, order: _IdOrder) -> int:
     for batch in _fast_batches(path):
         n = batch.num_rows
+        order.see(batch.column("imdb_id"))
         writer.write_batch(pa.RecordBatch.from_arrays(
             [*batch.columns, pa.array(np.full(n, raw_i, np.int32)), pa.array(np.arange(seq, seq + n)),
              pa.nulls(n, pa.binary())], schema=LOAD_SCHEMA))
@@ -142,7 +164,8 @@ def _spill_fast(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter) -> i
     return seq
 
 
-def _spill_lines(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter, report: Report) -> int:
+def _spill_lines(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter, report: Report,
+                 order: _IdOrder) -> int:
     """The exact path: every bad line reported as file:line; good lines kept as their JSON text."""
     ids: list[str] = []
     stamps: list[str | None] = []
@@ -153,6 +176,7 @@ def _spill_lines(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter, rep
         n = len(ids)
         arrays = {f: pa.nulls(n, RAW_SCHEMA.field(f).type) for f in FIELDS}
         arrays["imdb_id"], arrays["scraped_at"] = pa.array(ids, pa.string()), pa.array(stamps, pa.string())
+        order.see(arrays["imdb_id"])
         writer.write_batch(pa.RecordBatch.from_arrays(
             [*(arrays[f] for f in FIELDS), pa.array(np.full(n, raw_i, np.int32)), pa.array(np.arange(seq, seq + n)),
              pa.array(lines, pa.binary())], schema=LOAD_SCHEMA))
@@ -171,19 +195,22 @@ def _spill_lines(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter, rep
     return seq
 
 
-def _load(raw_dirs: list[Path], spill: Path, report: Report, quiet: bool) -> list[Path]:
+def _load(raw_dirs: list[Path], spill: Path, report: Report, quiet: bool) -> tuple[list[Path], bool]:
     """One spill per items file; the rows are numbered across files (ties between copies go to the later)."""
     files = [(i, f) for i, d in enumerate(raw_dirs) for f in item_files(Path(d))]
     bar = tqdm(total=sum(f.stat().st_size for _, f in files), unit="B", unit_scale=True, desc="load", disable=quiet)
     out, seq = [], 0
+    order = _IdOrder()
     for k, (raw_i, path) in enumerate(files):
         target = spill / f"load-{k:05d}.parquet"
+        state = (order.rising, order.last)
         try:
-            with pq.ParquetWriter(target, LOAD_SCHEMA, compression=SPILL_COMPRESSION) as writer:
-                after = _spill_fast(path, raw_i, seq, writer)
+            with _writer(target, LOAD_SCHEMA) as writer:
+                after = _spill_fast(path, raw_i, seq, writer, order)
         except (pa.ArrowException, OSError, EOFError, ValueError):
-            with pq.ParquetWriter(target, LOAD_SCHEMA, compression=SPILL_COMPRESSION) as writer:
-                after = _spill_lines(path, raw_i, seq, writer, report)
+            order.rising, order.last = state
+            with _writer(target, LOAD_SCHEMA) as writer:
+                after = _spill_lines(path, raw_i, seq, writer, report, order)
         seq = after
         out.append(target)
         bar.update(path.stat().st_size)
@@ -191,11 +218,16 @@ def _load(raw_dirs: list[Path], spill: Path, report: Report, quiet: bool) -> lis
     if seq == 0:
         where = ", ".join(str(d) for d in raw_dirs)
         raise DatasetError(f"no valid items in {where}; see the warnings above for why each line was skipped.")
-    return out
+    return out, order.rising
 
 
-def _newest_in_id_order(con, files: list[Path], report: Report, batch_rows: int) -> pa.RecordBatchReader:
+def _newest_in_id_order(con, files: list[Path], rising: bool, report: Report,
+                        batch_rows: int) -> Iterator[pa.RecordBatch]:
     """The newest copy of each imdb_id (latest scraped_at, then the later file and line), in imdb_id order."""
+    if rising:  # already one row per id, in order (as raw._newest_perm's None)
+        n = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
+        report.stage_rows("load", n, n)
+        return (b for f in files for b in pq.ParquetFile(f).iter_batches(batch_size=batch_rows))
     con.read_parquet([str(f) for f in files]).create_view("loaded")
     [(n_read, n_ids)] = con.sql("SELECT count(*), count(DISTINCT imdb_id) FROM loaded").fetchall()
     report.drop("load", "duplicate_imdb_id_older_copy", n_read - n_ids)
@@ -203,7 +235,7 @@ def _newest_in_id_order(con, files: list[Path], report: Report, batch_rows: int)
     rows = "loaded" if n_read == n_ids else (
         "(SELECT * FROM loaded WHERE _seq IN (SELECT _seq FROM (SELECT _seq, row_number() OVER (PARTITION BY imdb_id "
         "ORDER BY coalesce(scraped_at, '') DESC, _seq DESC) AS newest FROM loaded) WHERE newest = 1))")
-    return con.cursor().sql(f"SELECT * FROM {rows} ORDER BY imdb_id").to_arrow_reader(batch_rows)
+    return iter(con.cursor().sql(f"SELECT * FROM {rows} ORDER BY imdb_id").to_arrow_reader(batch_rows))
 
 
 def _raw_frame(batch: pa.RecordBatch) -> pd.DataFrame:
@@ -234,7 +266,7 @@ def _spill_frame(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _pass1(con, files: list[Path], target: Path, params: BuildParams, report: Report, stage: Callable,
+def _pass1(con, files: list[Path], rising: bool, target: Path, params: BuildParams, report: Report, stage: Callable,
            quiet: bool) -> tuple[Path, np.ndarray]:
     """Clean, filter and split every batch; returns the spill of kept rows and their split codes (0/1/2).
 
@@ -243,7 +275,7 @@ def _pass1(con, files: list[Path], target: Path, params: BuildParams, report: Re
     for votes_known in (True, False):
         part_report = Report(max_quarantine=report.room())
         fparams = params.filter if votes_known else replace(params.filter, min_votes=None)
-        reader = _newest_in_id_order(con, files, part_report, params.batch_rows)
+        reader = _newest_in_id_order(con, files, rising, part_report, params.batch_rows)
         codes, any_votes = _clean_filter_split(reader, target, fparams, votes_known, params, part_report, stage, quiet)
         if any_votes or params.filter.min_votes is None or not votes_known:
             break
@@ -255,7 +287,7 @@ def _pass1(con, files: list[Path], target: Path, params: BuildParams, report: Re
     return target, codes
 
 
-def _clean_filter_split(reader: pa.RecordBatchReader, target: Path, fparams, votes_known: bool, params: BuildParams,
+def _clean_filter_split(batches: Iterator[pa.RecordBatch], target: Path, fparams, votes_known: bool, params: BuildParams,
                         report: Report, stage: Callable, quiet: bool) -> tuple[np.ndarray, bool]:
     split = params.split
     given = read_splits_file(Path(split.splits_file)) if split.splits_file is not None else None
@@ -264,8 +296,7 @@ def _clean_filter_split(reader: pa.RecordBatchReader, target: Path, fparams, vot
     strata_codes: dict[str, int] = {}
     any_votes, pos, rows_in = False, 0, 0
     bar = tqdm(desc="clean", unit="row", disable=quiet)
-    with pq.ParquetWriter(target, CLEAN_SCHEMA, compression=SPILL_COMPRESSION) as writer:
-        batches = iter(reader)
+    with _writer(target, CLEAN_SCHEMA) as writer:
         while True:
             with stage("load"):  # DuckDB's sort runs on the first read
                 batch = next(batches, None)
@@ -351,18 +382,48 @@ def _labels(con, kept: Path, codes: np.ndarray, params: BuildParams) -> tuple[di
 # pass 2: features → … → sequences -----------------------------------------------------------------------------
 
 
-def _clean_frame(table: pa.Table) -> pd.DataFrame:
-    """A spilled batch back as the clean stage's frame (object columns, nullable ints, float32 numbers)."""
+# The columns the stages after the split read; the rest go from the spill to the output as Arrow, untouched.
+# (the categoricals are collapsed in Arrow, `features.collapse_column`, and the genres counted there).
+READ = ("imdb_id", "rating", "description", "poster_path", "frame_embeddings_index", "_raw", "_pos")
+READ_ONLY = ("imdb_id", "rating", "description", "poster_path")  # read, never changed: kept as Arrow
+
+
+def _clean_frame(table: pa.Table, names: tuple[str, ...]) -> pd.DataFrame:
+    """Columns of a spilled batch as the clean stage's frame has them (objects, nullable ints, float32)."""
     columns = {}
-    for field in table.schema:
-        col = table.column(field.name)
-        if field.name in ("year", "votes"):
-            columns[field.name] = pd.Series(pd.array(col.to_pylist(), dtype="Int32" if field.name == "year" else "Int64"))
-        elif pa.types.is_floating(field.type) or field.name in ("_raw", "_pos"):
-            columns[field.name] = pd.Series(col.to_numpy())
+    for name in names:
+        col = table.column(name)
+        if name in ("year", "votes"):
+            columns[name] = pd.Series(pd.array(col.to_pylist(), dtype="Int32" if name == "year" else "Int64"))
+        elif pa.types.is_floating(col.type) or name in ("_raw", "_pos"):
+            columns[name] = pd.Series(col.to_numpy())
         else:
-            columns[field.name] = objects(col.to_pylist())
+            columns[name] = objects(col.to_pylist())
     return pd.DataFrame(columns)
+
+
+def _output(df: pd.DataFrame, table: pa.Table, mask: np.ndarray, superset: pa.Schema) -> pa.Table:
+    """One split's rows of a batch: columns the stages made or changed converted from the frame, the others
+    taken from `table` (the spilled batch, its categoricals collapsed: the clean stage's values)."""
+    made = [f for f in superset if f.name in df and f.name not in READ_ONLY]
+    converted = frame_table(df.loc[mask, [f.name for f in made]], pa.schema(made))
+    rows = pa.array(np.flatnonzero(mask))
+    arrays = []
+    for field in superset:
+        if field.name in converted.column_names:
+            arrays.append(converted.column(field.name))
+        elif field.name in table.column_names:
+            arrays.append(table.column(field.name).take(rows))
+        else:
+            arrays.append(pa.nulls(len(rows), field.type))
+    return pa.Table.from_arrays(arrays, schema=superset)
+
+
+def _present(df: pd.DataFrame, table: pa.Table) -> set[str]:
+    """present_columns over the frame and the spilled columns it leaves out."""
+    names = set(present_columns(df))
+    names.update(c for c in table.column_names if c not in df and table.column(c).null_count < table.num_rows)
+    return names & set(PUBLISHED)
 
 
 def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_dirs: list[Path], spill: Path,
@@ -370,10 +431,10 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
     """Every later stage per batch → one spill per split; what build.json and the card need is summed on the way."""
     superset = pa.schema([pa.field(n, t) for n, t in COLUMNS])
     paths = {s: spill / f"split-{s}.parquet" for s in SPLITS}
-    writers = {s: pq.ParquetWriter(paths[s], superset, compression=SPILL_COMPRESSION) for s in SPLITS}
+    writers = {s: _writer(paths[s], superset) for s in SPLITS}
     counts: dict = {s: 0 for s in SPLITS}
     present: set[str] = set()
-    before: Counter = Counter()
+    before: Counter = Counter()  # train genres before oversampling ("none": the same as after)
     after: dict[str, int] = {}
     ratings: list[np.ndarray] = []
     names = np.array(SPLITS, dtype=object)
@@ -381,13 +442,19 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
     try:
         for batch in pq.ParquetFile(kept).iter_batches(batch_size=params.batch_rows):
             part = Report(max_quarantine=report.room())
-            df = _clean_frame(pa.Table.from_batches([batch]))
-            df["split"] = names[codes[df["_pos"].to_numpy()]]
+            table = pa.Table.from_batches([batch])
+            df = _clean_frame(table, tuple(c for c in READ if c != "description" or params.features.yake_keywords))
+            pos = df["_pos"].to_numpy()
+            df["split"] = names[codes[pos]]
+            train = pa.array((df["split"] == "train").to_numpy())
             with stage("features"):
-                df = apply_features(df, params.features, labels, part, has_rating=has_rating)
+                table = _collapse(table, labels, part)
+                df = apply_features(df, params.features, {}, part, has_rating=has_rating)
                 part.stage_rows("features", len(df), len(df))
-            train = df[(df["split"] == "train").to_numpy()]
-            before.update(genre_counts(train))
+            train_genres = pc.list_flatten(table.column("genres").combine_chunks().filter(train))
+            for value in pc.value_counts(train_genres).to_pylist():  # in order of first appearance
+                before[value["values"]] += value["counts"]
+                after[value["values"]] = after.get(value["values"], 0) + value["counts"]
             with stage("oversample"):
                 df = oversample_genres(df, params.oversample, part)
             with stage("images"):
@@ -396,18 +463,16 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
                 df = extract_trailer_frames(df, raw_dirs, params.trailers, part, quiet=True)
             with stage("sequences"):
                 df = attach_frame_embeddings(df, raw_dirs, params.sequences, part)
+            if not np.array_equal(df["_pos"].to_numpy(), pos):
+                raise AssertionError("a streamed stage added, removed or reordered rows")
             with stage("publish"):
-                present.update(present_columns(df))
-                count_genres(after, df.loc[(df["split"] == "train").to_numpy(), "genres"])
+                present.update(_present(df, table))
                 ratings.append(df.loc[~df["is_oversampled"].to_numpy(dtype=bool), "rating"].dropna().to_numpy("float64"))
-                for name in PUBLISHED:
-                    if name not in df:
-                        df[name] = objects([None] * len(df), df.index)
                 for s in SPLITS:
-                    rows = df[(df["split"] == s).to_numpy()]
-                    if len(rows):
-                        writers[s].write_table(frame_table(rows, superset))
-                        counts[s] += len(rows)
+                    mask = (df["split"] == s).to_numpy()
+                    if mask.any():
+                        writers[s].write_table(_output(df, table, mask, superset))
+                        counts[s] += int(mask.sum())
             report.merge(part)
             bar.update(len(df))
     finally:
@@ -416,6 +481,16 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
         bar.close()
     counts["_present"] = present
     return paths, counts, (before, after, np.concatenate(ratings) if ratings else np.zeros(0))
+
+
+def _collapse(table: pa.Table, labels: dict, report: Report) -> pa.Table:
+    """The categoricals collapsed to their train-fitted vocabularies, as `apply_features` does per row."""
+    for name in CATEGORICALS:
+        if name in labels:
+            column, collapsed = collapse_column(table.column(name).combine_chunks(), labels[name])
+            report.note("features", f"{name}_values_collapsed_to_other", collapsed)
+            table = table.set_column(table.schema.get_field_index(name), name, column)
+    return table
 
 
 # pass 3: publish ----------------------------------------------------------------------------------------------
