@@ -235,7 +235,9 @@ def _newest_in_id_order(con, files: list[Path], rising: bool, report: Report,
     rows = "loaded" if n_read == n_ids else (
         "(SELECT * FROM loaded WHERE _seq IN (SELECT _seq FROM (SELECT _seq, row_number() OVER (PARTITION BY imdb_id "
         "ORDER BY coalesce(scraped_at, '') DESC, _seq DESC) AS newest FROM loaded) WHERE newest = 1))")
-    return iter(con.cursor().sql(f"SELECT * FROM {rows} ORDER BY imdb_id").to_arrow_reader(batch_rows))
+    ordered = con.cursor().sql(f"SELECT * FROM {rows} ORDER BY imdb_id")
+    reader = getattr(ordered, "to_arrow_reader", None) or ordered.fetch_arrow_reader  # DuckDB 2 / 1.x
+    return iter(reader(batch_rows))
 
 
 def _raw_frame(batch: pa.RecordBatch) -> pd.DataFrame:
