@@ -278,19 +278,21 @@ def _pass1(con, files: list[Path], rising: bool, target: Path, params: BuildPara
         part_report = Report(max_quarantine=report.room())
         fparams = params.filter if votes_known else replace(params.filter, min_votes=None)
         reader = _newest_in_id_order(con, files, rising, part_report, params.batch_rows)
-        codes, any_votes = _clean_filter_split(reader, target, fparams, votes_known, params, part_report, stage, quiet)
+        codes, any_votes, filtered = _clean_filter_split(reader, target, fparams, votes_known, params, part_report,
+                                                         stage, quiet)
         if any_votes or params.filter.min_votes is None or not votes_known:
             break
     if not votes_known:
         params.filter.notes.append(VOTES_SKIPPED)
     report.merge(part_report)
-    if not len(codes):
+    if not filtered:
         raise DatasetError(NOTHING_LEFT)
     return target, codes
 
 
 def _clean_filter_split(batches: Iterator[pa.RecordBatch], target: Path, fparams, votes_known: bool, params: BuildParams,
-                        report: Report, stage: Callable, quiet: bool) -> tuple[np.ndarray, bool]:
+                        report: Report, stage: Callable, quiet: bool) -> tuple[np.ndarray, bool, int]:
+    """(split code per kept row, whether any row had a vote count, rows left by the filter)."""
     split = params.split
     given = read_splits_file(Path(split.splits_file)) if split.splits_file is not None else None
     found: set[str] = set()
@@ -339,7 +341,7 @@ def _clean_filter_split(batches: Iterator[pa.RecordBatch], target: Path, fparams
         u = np.concatenate(hashes) if hashes else np.zeros(0)
         codes = [_codes(_stratified(u, np.concatenate(strata) if strata else np.zeros(0, np.int32), split.ratios))]
     report.stage_rows("split", rows_in, pos)
-    return (np.concatenate(codes) if codes else np.zeros(0, np.int8)), any_votes
+    return (np.concatenate(codes) if codes else np.zeros(0, np.int8)), any_votes, rows_in
 
 
 def _codes(names: np.ndarray) -> np.ndarray:

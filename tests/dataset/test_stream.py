@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from dataset import build as build_module
@@ -174,3 +175,15 @@ def test_the_streamed_build_leaves_no_spill_behind(tmp_path):
     assert not (out / "_spill").exists()
     assert sorted(p.name for p in out.iterdir() if p.is_file()) == ["README.md", "build.json", "genres.png",
                                                                     "quarantine.jsonl", "ratings.png"]
+
+
+def test_collapse_column_matches_the_per_row_collapse():
+    from dataset.features import _collapse, collapse_column
+
+    lists = [["a", "x", "b", "y"], None, ["x"], ["a", "b"], ["y", "a", "z"], ["b"]]
+    vocab = ["a", "b"]
+    column, collapsed = collapse_column(pa.array(lists, pa.list_(pa.string())), vocab)
+    assert column.to_pylist() == [_collapse(v, set(vocab)) for v in lists]
+    assert collapsed == 5
+    unchanged, none = collapse_column(pa.array([["a"], None], pa.list_(pa.string())), vocab)
+    assert unchanged.to_pylist() == [["a"], None] and none == 0
