@@ -9,14 +9,16 @@ DuckDB spilling to disk, or on a few bytes per row.
           DuckDB keeps the newest copy of each imdb_id and hands the rows back in imdb_id order.
   pass 1  clean → filter → split, batch by batch → a spill of the kept rows. A stratified split
           needs every row's hash and stratum first (9 bytes a row), so it is decided after the pass.
-  between the vocabularies (genres; top-k names fitted on train) in DuckDB over that spill.
-  pass 2  features → oversample ("none") → has_poster → trailers → sequences → one spill per split.
+  between the vocabularies (genres; top-k names fitted on train) in DuckDB over that spill, and the
+          oversampling picks from the training genres (one shared-string list a training row).
+  pass 2  features → oversample (the flag) → has_poster → trailers → sequences → one spill per split;
+          then the picked training rows, flagged, joined out of core by DuckDB in pick order.
   pass 3  publish: the split spills cut into exactly the shards and row groups of `write_splits`.
 
 The same rows in the same order reach the same stage code, so the parquet files are byte-identical
-to the in-memory build's (tests/dataset/test_stream.py). Poster images (pHash groups across titles)
-and oversampling (random picks over the whole training split) still need the whole table: with
-`--image-size` or `--oversample` the build runs in memory (`dataset.build._in_memory`).
+to the in-memory build's (tests/dataset/test_stream.py). Poster images (decoded once per file,
+pHash groups across titles) still need the whole table: with `--image-size` the build runs in
+memory (`dataset.build._in_memory`).
 """
 from __future__ import annotations
 
@@ -42,7 +44,7 @@ from dataset.clean import LIST_FIELDS, TEXT_FIELDS, clean_fields
 from dataset.features import CATEGORICALS, apply_features, collapse_column, rating_classes
 from dataset.filter import NOTHING_LEFT, VOTES_SKIPPED, filter_titles
 from dataset.images import downsample_posters
-from dataset.oversample import oversample_genres
+from dataset.oversample import METHODS, _inverse, _seed002, oversample_genres
 from dataset.publish import COMPRESSION, COMPRESSION_LEVEL, SPLITS, frame_table, present_columns
 from dataset.raw import FIELDS, IMDB_ID, RAW_SCHEMA, arrow_frame, item_files, records_frame, valid_records
 from dataset.report import DatasetError, Report, objects
@@ -81,8 +83,8 @@ class Outcome:
 
 
 def streams(params: BuildParams) -> bool:
-    """Whether these stages run batch by batch (poster images and oversampling need the whole table)."""
-    return not params.images.sizes and params.oversample.method == "none"
+    """Whether these stages run batch by batch (poster images need the whole table: pHash groups)."""
+    return not params.images.sizes
 
 
 def run_streamed(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: Report, stage: Callable,
@@ -102,8 +104,13 @@ def run_streamed(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: R
         kept, codes = _pass1(con, files, rising, spill / "kept.parquet", params, report, stage, quiet)
         with stage("features"):
             labels, has_rating = _labels(con, kept, codes, params)
+        with stage("oversample"):
+            picks = _picks(kept, codes, params)
         split_spills, counts, plot_inputs = _pass2(kept, codes, labels, has_rating, raw_dirs, spill, params, report,
                                                    stage, quiet)
+        if params.oversample.method != "none":
+            with stage("oversample"):
+                _copies(con, split_spills, picks, counts, plot_inputs[1], report)
         with stage("publish"):
             names = sorted(counts.pop("_present"), key=PUBLISHED.index)
             written = _publish(split_spills, counts, names, tmp, params.shard_rows, quiet)
@@ -438,7 +445,7 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
     writers = {s: _writer(paths[s], superset) for s in SPLITS}
     counts: dict = {s: 0 for s in SPLITS}
     present: set[str] = set()
-    before: Counter = Counter()  # train genres before oversampling ("none": the same as after)
+    before: Counter = Counter()  # train genres before oversampling; `after` gains the copies in _copies
     after: dict[str, int] = {}
     ratings: list[np.ndarray] = []
     names = np.array(SPLITS, dtype=object)
@@ -459,8 +466,8 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
             for value in pc.value_counts(train_genres).to_pylist():  # in order of first appearance
                 before[value["values"]] += value["counts"]
                 after[value["values"]] = after.get(value["values"], 0) + value["counts"]
-            with stage("oversample"):
-                df = oversample_genres(df, params.oversample, part)
+            with stage("oversample"):  # the flag here; the copies after the pass (_copies)
+                df = oversample_genres(df, replace(params.oversample, method="none"), part)
             with stage("images"):
                 df = downsample_posters(df, raw_dirs, params.images, part, quiet=True)
             with stage("trailers"):
@@ -484,7 +491,7 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
             writer.close()
         bar.close()
     counts["_present"] = present
-    return paths, counts, (before, after, np.concatenate(ratings) if ratings else np.zeros(0))
+    return {s: [path] for s, path in paths.items()}, counts, (before, after, np.concatenate(ratings) if ratings else np.zeros(0))
 
 
 def _collapse(table: pa.Table, labels: dict, report: Report) -> pa.Table:
@@ -495,6 +502,66 @@ def _collapse(table: pa.Table, labels: dict, report: Report) -> pa.Table:
             report.note("features", f"{name}_values_collapsed_to_other", collapsed)
             table = table.set_column(table.schema.get_field_index(name), name, column)
     return table
+
+
+# oversampling: picks from the training genres, copies after pass 2 ----------------------------------------------
+
+
+def _picks(kept: Path, codes: np.ndarray, params: BuildParams) -> np.ndarray:
+    """The training rows `oversample_genres` would copy, in its order, from the training genres alone
+    (one list a row, sharing one string per genre: ~100 bytes a training row)."""
+    method = params.oversample.method
+    if method not in METHODS:
+        raise ValueError(f"oversample method {method!r} is not one of {', '.join(METHODS)}")
+    if method == "none":
+        return np.zeros(0, np.int64)
+    genres: list = []
+    train = codes == 0
+    for batch in pq.ParquetFile(kept).iter_batches(batch_size=params.batch_rows, columns=["genres", "_pos"]):
+        rows = pa.array(train[batch.column("_pos").to_numpy()])
+        column = batch.column("genres").filter(rows)
+        names = pc.list_flatten(column).dictionary_encode()
+        shared = names.dictionary.to_pylist()
+        values = [shared[i] for i in names.indices.to_numpy().tolist()]
+        offsets = column.offsets.to_numpy() - column.offsets[0].as_py()
+        valid = column.is_valid().to_numpy(zero_copy_only=False)
+        genres.extend(values[offsets[i]:offsets[i + 1]] if valid[i] else None for i in range(len(column)))
+    frame = pd.DataFrame({"genres": objects(genres)})
+    rng = np.random.default_rng(params.oversample.seed)
+    picks = (_seed002 if method == "seed002" else _inverse)(frame, params.oversample, rng)
+    return np.asarray(picks, dtype=np.int64)
+
+
+def _copies(con, paths: dict[str, list[Path]], picks: np.ndarray, counts: dict, after: dict[str, int],
+            report: Report) -> None:
+    """Append the picked training rows, flagged and without trailer frames (as `oversample_genres` then
+    `extract_trailer_frames` leave them), to the training spill in pick order: DuckDB joins them out of core."""
+    n = sum(counts[s] for s in SPLITS)
+    report.note("oversample", "training_copies_added", len(picks))
+    report.stage_rows("oversample", n, n + len(picks))
+    if not len(picks):
+        return
+    train = paths["train"][0]
+    con.register("oversample_picks", pa.table({"k": np.arange(len(picks)), "i": picks}))
+    query = con.sql(
+        f"SELECT t.* EXCLUDE (file_row_number) FROM read_parquet('{train.as_posix()}', file_row_number = true) t "
+        "JOIN oversample_picks p ON t.file_row_number = p.i ORDER BY p.k")
+    reader = getattr(query, "to_arrow_reader", None) or query.fetch_arrow_reader
+    copies = train.with_name("copies-train.parquet")
+    superset = pq.read_schema(train)
+    with _writer(copies, superset) as writer:
+        for batch in reader(ROW_GROUP):
+            table = pa.Table.from_batches([batch]).cast(superset)
+            table = table.set_column(superset.get_field_index("is_oversampled"), "is_oversampled",
+                                     pa.array(np.ones(table.num_rows, bool)))
+            field = superset.get_field_index("trailer_frames")
+            table = table.set_column(field, "trailer_frames", pa.nulls(table.num_rows, superset.field(field).type))
+            for value in pc.value_counts(pc.list_flatten(table.column("genres"))).to_pylist():
+                after[value["values"]] = after.get(value["values"], 0) + value["counts"]
+            writer.write_table(table)
+    con.unregister("oversample_picks")
+    paths["train"].append(copies)
+    counts["train"] += len(picks)
 
 
 # pass 3: publish ----------------------------------------------------------------------------------------------
@@ -526,7 +593,7 @@ def _cut(batches: Iterator[pa.RecordBatch], sizes: Iterator[int]) -> Iterator[pa
         pending, held = rest.to_batches(), rest.num_rows
 
 
-def _publish(paths: dict[str, Path], counts: dict[str, int], names: list[str], out_dir: Path, shard_rows: int,
+def _publish(paths: dict[str, list[Path]], counts: dict[str, int], names: list[str], out_dir: Path, shard_rows: int,
              quiet: bool) -> dict[str, dict]:
     """The split spills → data/{split}-{i:05d}-of-{n:05d}.parquet, byte for byte what write_splits writes."""
     schema = schema_for(names)
@@ -538,7 +605,8 @@ def _publish(paths: dict[str, Path], counts: dict[str, int], names: list[str], o
         if not counts[split]:
             continue
         groups = list(_row_groups(counts[split], shard_rows))
-        tables = _cut(pq.ParquetFile(paths[split]).iter_batches(batch_size=ROW_GROUP, columns=names),
+        batches = (b for f in paths[split] for b in pq.ParquetFile(f).iter_batches(batch_size=ROW_GROUP, columns=names))
+        tables = _cut(batches,
                       iter([rows for _, _, rows in groups]))
         files, oversampled, writer, current = [], 0, None, -1
         try:

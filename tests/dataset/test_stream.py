@@ -100,6 +100,9 @@ def _same_build(ref: Path, new: Path, expected: dict, got: dict) -> None:
 
 CONFIGS = {
     "defaults": BuildParams(shard_rows=120),
+    "oversample_seed002": BuildParams(oversample=OversampleParams(method="seed002", seed=4), shard_rows=150),
+    "oversample_inverse": BuildParams(oversample=OversampleParams(method="inverse", max_factor=3.0),
+                                      split=SplitParams(stratify="genre")),
     "stratified_by_genre_no_vote_rule": BuildParams(
         filter=FilterParams(min_votes=None), split=SplitParams(stratify="genre"), shard_rows=10_050),
     "stratified_by_rating_class_filters": BuildParams(
@@ -158,10 +161,9 @@ def test_a_gzip_cut_short_keeps_its_lines_and_says_so(tmp_path):
     assert got["counts"]["removed"]["load"]["truncated_gzip"] == 1
 
 
-def test_images_and_oversampling_still_take_the_in_memory_path(monkeypatch, small_raw, tmp_path):
-    assert streams(BuildParams())
+def test_poster_images_still_take_the_in_memory_path(monkeypatch, small_raw, tmp_path):
+    assert streams(BuildParams()) and streams(BuildParams(oversample=OversampleParams(method="inverse")))
     assert not streams(BuildParams(images=ImageParams(sizes=((32, 32),))))
-    assert not streams(BuildParams(oversample=OversampleParams(method="inverse")))
     calls = []
     monkeypatch.setattr(build_module, "run_streamed", lambda *a, **k: calls.append(a))
     build([small_raw], tmp_path / "ds", BuildParams(images=ImageParams(sizes=((32, 32),), workers=1)), quiet=True)
