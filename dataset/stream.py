@@ -96,7 +96,7 @@ def run_streamed(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: R
     spill.mkdir()
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
-    con.execute(f"SET temp_directory = '{(spill / 'duckdb').as_posix()}'")
+    con.execute(f"SET temp_directory = {_quoted(spill / 'duckdb')}")
     con.execute("SET preserve_insertion_order = false")
     try:
         with stage("load"):
@@ -120,6 +120,11 @@ def run_streamed(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: R
     before, after, ratings = plot_inputs
     return Outcome(names, written, labels, dict(sorted(before.items())), dict(sorted(after.items())),
                    lambda: draw_plots(tmp, dict(sorted(before.items())), after, ratings, None, None))
+
+
+def _quoted(path: Path) -> str:
+    """A path as an SQL string literal (a build folder may have a quote in its name)."""
+    return "'" + path.as_posix().replace("'", "''") + "'"
 
 
 # pass 0: load ------------------------------------------------------------------------------------------------
@@ -544,7 +549,7 @@ def _copies(con, paths: dict[str, list[Path]], picks: np.ndarray, counts: dict, 
     train = paths["train"][0]
     con.register("oversample_picks", pa.table({"k": np.arange(len(picks)), "i": picks}))
     query = con.sql(
-        f"SELECT t.* EXCLUDE (file_row_number) FROM read_parquet('{train.as_posix()}', file_row_number = true) t "
+        f"SELECT t.* EXCLUDE (file_row_number) FROM read_parquet({_quoted(train)}, file_row_number = true) t "
         "JOIN oversample_picks p ON t.file_row_number = p.i ORDER BY p.k")
     reader = getattr(query, "to_arrow_reader", None) or query.fetch_arrow_reader
     copies = train.with_name("copies-train.parquet")
