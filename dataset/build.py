@@ -7,13 +7,15 @@ import os
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from dataset.card import plot_all
 from dataset.clean import clean_fields
 from dataset.features import FeatureParams, add_features, rating_classes
-from dataset.filter import FilterParams, filter_titles
+from dataset.filter import NOTHING_LEFT, FilterParams, filter_titles
 from dataset.images import ImageParams, column_name, downsample_posters
 from dataset.oversample import OversampleParams, genre_counts, oversample_genres
 from dataset.publish import present_columns, write_json, write_splits
@@ -22,6 +24,7 @@ from dataset.raw import item_files, load_raw
 from dataset.report import DatasetError, Report
 from dataset.sequences import EMBEDDINGS_FILE, SequenceParams, attach_frame_embeddings
 from dataset.split import SplitParams, assign_splits, read_splits_file
+from dataset.stream import Outcome, run_streamed, streams
 from dataset.trailers import TrailerParams, extract_trailer_frames
 
 
@@ -36,6 +39,8 @@ class BuildParams:
     sequences: SequenceParams = field(default_factory=SequenceParams)
     shard_rows: int = 100_000
     plots: bool = True
+    engine: str = "stream"  # "stream": record batches in bounded memory where the stages allow; "memory": all at once
+    batch_rows: int = 50_000  # rows per batch of the streamed build
 
 
 def code_version() -> str:
@@ -162,36 +167,14 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
     def stage(name: str):
         start = time.perf_counter()
         yield
-        timings[name] = round(time.perf_counter() - start, 3)
+        timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - start, 3)  # batches add up
 
     try:
-        with stage("load"):
-            df = load_raw(raw_dirs, report, quiet)
-        with stage("clean"):
-            df = clean_fields(df, report, quiet)
-        with stage("filter"):
-            df = filter_titles(df, params.filter, report)
-        if df.empty:
-            raise DatasetError("no titles are left after filtering; loosen --min-votes, --title-type, --year-min/"
-                               "--year-max or --exclude-genre (build.json of a dry run lists what each removed).")
-        with stage("split"):
-            if params.split.stratify == "rating_class":
-                df["rating_class"] = rating_classes(df["rating"], params.features.rating_bins)
-            df = assign_splits(df, params.split, report)
-        with stage("features"):
-            df, labels = add_features(df, params.features, report, quiet)
-        genres_before = genre_counts(df[df["split"] == "train"])
-        with stage("oversample"):
-            df = oversample_genres(df, params.oversample, report)
-        with stage("images"):
-            df = downsample_posters(df, raw_dirs, params.images, report, quiet)
-        with stage("trailers"):
-            df = extract_trailer_frames(df, raw_dirs, params.trailers, report, quiet)
-        with stage("sequences"):
-            df = attach_frame_embeddings(df, raw_dirs, params.sequences, report)
-        with stage("publish"):
-            written = write_splits(df, tmp, params.shard_rows, quiet=quiet)
-        names = present_columns(df)
+        if params.engine == "stream" and streams(params):
+            outcome = run_streamed(raw_dirs, tmp, params, report, stage, quiet)
+        else:
+            outcome = _in_memory(raw_dirs, tmp, params, report, stage, quiet)
+        names, written, labels = outcome.names, outcome.written, outcome.labels
         result = {
             "name": out.name,
             "code_version": code_version(),
@@ -202,18 +185,16 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
             "columns": names,
             "splits": written,
             "labels": labels,
-            "genre_counts": {"train_before_oversampling": genres_before,
-                             "train_after_oversampling": genre_counts(df[df["split"] == "train"])},
+            "genre_counts": {"train_before_oversampling": outcome.genres_before,
+                             "train_after_oversampling": outcome.genres_after},
             "counts": report.to_dict(),
             "notes": params.filter.notes,
             "timings_s": timings,
         }
-        from dataset.card import plot_all, write_card
+        from dataset.card import write_card
 
         with stage("card"):
-            posters = [column_name(s) for s in params.images.sizes]
-            plots = plot_all(tmp, df, genres_before, posters[-1] if posters else None) if params.plots else []
-            write_card(tmp, result, names, plots)
+            write_card(tmp, result, names, outcome.plot() if params.plots else [])
         write_json(tmp / "build.json", result)
         report.write_quarantine(tmp / "quarantine.jsonl")
         _swap_into_place(tmp, out)
@@ -224,6 +205,39 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
     finally:
         if gc_was_enabled:
             gc.enable()
+
+
+def _in_memory(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: Report, stage: Callable,
+               quiet: bool) -> Outcome:
+    """The reference composition: every stage over the whole table at once (images and oversampling need it)."""
+    with stage("load"):
+        df = load_raw(raw_dirs, report, quiet)
+    with stage("clean"):
+        df = clean_fields(df, report, quiet)
+    with stage("filter"):
+        df = filter_titles(df, params.filter, report)
+    if df.empty:
+        raise DatasetError(NOTHING_LEFT)
+    with stage("split"):
+        if params.split.stratify == "rating_class":
+            df["rating_class"] = rating_classes(df["rating"], params.features.rating_bins)
+        df = assign_splits(df, params.split, report)
+    with stage("features"):
+        df, labels = add_features(df, params.features, report, quiet)
+    genres_before = genre_counts(df[df["split"] == "train"])
+    with stage("oversample"):
+        df = oversample_genres(df, params.oversample, report)
+    with stage("images"):
+        df = downsample_posters(df, raw_dirs, params.images, report, quiet)
+    with stage("trailers"):
+        df = extract_trailer_frames(df, raw_dirs, params.trailers, report, quiet)
+    with stage("sequences"):
+        df = attach_frame_embeddings(df, raw_dirs, params.sequences, report)
+    with stage("publish"):
+        written = write_splits(df, tmp, params.shard_rows, quiet=quiet)
+    posters = [column_name(s) for s in params.images.sizes]
+    return Outcome(present_columns(df), written, labels, genres_before, genre_counts(df[df["split"] == "train"]),
+                   lambda: plot_all(tmp, df, genres_before, posters[-1] if posters else None))
 
 
 def _effective(params: BuildParams) -> BuildParams:

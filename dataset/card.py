@@ -53,6 +53,25 @@ def _yaml_features(names: list[str]) -> list[str]:
 
 def plot_all(out_dir: Path, df: pd.DataFrame, genres_before: dict[str, int], poster_col: str | None) -> list[str]:
     """genres.png (before/after oversampling), ratings.png, posters.png; returns the file names written."""
+    after: dict[str, int] = {}
+    count_genres(after, df.loc[df["split"] == "train", "genres"])
+    ratings = df.loc[~df["is_oversampled"], "rating"].dropna() if "rating" in df else pd.Series([], dtype=float)
+    sample = None
+    if poster_col and poster_col in df:
+        sample = df[df[poster_col].notna() & ~df["is_oversampled"]].head(24)
+    return draw_plots(out_dir, genres_before, after, ratings.to_numpy(dtype="float64"), sample, poster_col)
+
+
+def count_genres(after: dict[str, int], genres: pd.Series) -> None:
+    """Rows per genre, in the order genres first appear (the plot's order among equal counts)."""
+    for lst in genres:
+        for g in lst or ():
+            after[g] = after.get(g, 0) + 1
+
+
+def draw_plots(out_dir: Path, genres_before: dict[str, int], after: dict[str, int], ratings: np.ndarray,
+               sample: pd.DataFrame | None, poster_col: str | None) -> list[str]:
+    """The card's plots from their inputs: training genres, ratings without copies, up to 24 posters."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -60,11 +79,6 @@ def plot_all(out_dir: Path, df: pd.DataFrame, genres_before: dict[str, int], pos
 
     plain_plot_text()  # genres and titles are crawled text, not TeX
     written = []
-    train = df[df["split"] == "train"]
-    after: dict[str, int] = {}
-    for lst in train["genres"]:
-        for g in lst or ():
-            after[g] = after.get(g, 0) + 1
     if after:
         names = sorted(after, key=lambda g: -after[g])
         fig, ax = plt.subplots(figsize=(10, 4), dpi=100)
@@ -79,10 +93,9 @@ def plot_all(out_dir: Path, df: pd.DataFrame, genres_before: dict[str, int], pos
         fig.savefig(out_dir / "genres.png")
         plt.close(fig)
         written.append("genres.png")
-    ratings = df.loc[~df["is_oversampled"], "rating"].dropna() if "rating" in df else pd.Series([], dtype=float)
     if len(ratings):
         fig, ax = plt.subplots(figsize=(6, 3.5), dpi=100)
-        ax.hist(ratings.astype(float), bins=np.arange(0, 10.25, 0.25), color="#4a7ab5")
+        ax.hist(ratings, bins=np.arange(0, 10.25, 0.25), color="#4a7ab5")
         ax.set_xlabel("IMDb rating")
         ax.set_ylabel("titles")
         ax.set_title("Rating distribution (all splits, no oversampled copies)")
@@ -90,10 +103,9 @@ def plot_all(out_dir: Path, df: pd.DataFrame, genres_before: dict[str, int], pos
         fig.savefig(out_dir / "ratings.png")
         plt.close(fig)
         written.append("ratings.png")
-    if poster_col and poster_col in df:
+    if sample is not None:
         from dataset.images import decode_png
 
-        sample = df[df[poster_col].notna() & ~df["is_oversampled"]].head(24)
         if len(sample):
             cols = 8
             rows = int(np.ceil(len(sample) / cols))

@@ -11,6 +11,8 @@ from itertools import chain
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from tqdm import tqdm
 
 from dataset.report import Report, objects
@@ -52,30 +54,61 @@ def _collapse(values: list, keep: set[str]) -> list[str] | None:
     return list(dict.fromkeys(v if v in keep else OTHER for v in values))
 
 
-def add_features(df: pd.DataFrame, params: FeatureParams, report: Report,
-                 quiet: bool = True) -> tuple[pd.DataFrame, dict]:
-    """Add `rating_class`, collapse categoricals to train-fitted vocabularies; return the label vocabularies."""
-    df = df.copy()
+def fit_labels(df: pd.DataFrame, params: FeatureParams) -> dict:
+    """Label vocabularies: every genre, and per categorical the train-fitted top-k (absent when all null)."""
     labels: dict = {"rating_bins": list(params.rating_bins)}
-    if df["rating"].notna().any():
-        df["rating_class"] = rating_classes(df["rating"], params.rating_bins)
-        report.note(STAGE, "rating_class_null_rating", int(df["rating_class"].isna().sum()))
     labels["genres"] = sorted({g for lst in df["genres"] if lst for g in lst})
     train = df["split"] == "train"
-    for name in tqdm(CATEGORICALS, desc="features", disable=quiet):
-        if df[name].isna().all():
-            continue
-        vocab = _vocabulary(df.loc[train, name], params.top_k, params.min_count)
-        keep = set(vocab)
+    for name in CATEGORICALS:
+        if not df[name].isna().all():
+            labels[name] = _vocabulary(df.loc[train, name], params.top_k, params.min_count)
+    return labels
+
+
+def apply_features(df: pd.DataFrame, params: FeatureParams, labels: dict, report: Report, quiet: bool = True,
+                   has_rating: bool | None = None) -> pd.DataFrame:
+    """`rating_class` (when the whole input has ratings: `has_rating`, or this frame's), categoricals
+    collapsed to the fitted vocabularies, YAKE keywords; row by row, so a batch at a time gives the same rows."""
+    df = df.copy()
+    if df["rating"].notna().any() if has_rating is None else has_rating:
+        df["rating_class"] = rating_classes(df["rating"], params.rating_bins)
+        report.note(STAGE, "rating_class_null_rating", int(df["rating_class"].isna().sum()))
+    for name in tqdm([c for c in CATEGORICALS if c in labels], desc="features", disable=quiet):
+        keep = set(labels[name])
         values = df[name].tolist()
         collapsed = [_collapse(v, keep) for v in values]
         report.note(STAGE, f"{name}_values_collapsed_to_other",
                     sum(len(v) - len(keep.intersection(v)) for v, c in zip(values, collapsed, strict=True)
                         if c is not v and v))
         df[name] = objects(collapsed, df.index)
-        labels[name] = vocab
     if params.yake_keywords:
         df["description_keywords"] = objects(_yake(df["description"], params.yake_keywords, quiet), df.index)
+    return df
+
+
+def collapse_column(lists: pa.Array, vocabulary: list[str]) -> tuple[pa.Array, int]:
+    """Vectorised twin of `_collapse` over an Arrow list column whose lists hold no repeats (as clean leaves
+    them): names outside the vocabulary become OTHER, once per list, in place of the first. Returns the
+    column and how many values were collapsed (the `<name>_values_collapsed_to_other` note)."""
+    flat = pc.list_flatten(lists)
+    member = pc.fill_null(pc.is_in(flat, value_set=pa.array(vocabulary, pa.string())), False)
+    collapsed = len(flat) - (pc.sum(member).as_py() or 0)
+    if not collapsed:
+        return lists, 0
+    mapped = pc.if_else(member, flat, pa.scalar(OTHER))
+    parents = pc.list_parent_indices(lists).to_numpy().astype(np.int64)
+    codes = pc.dictionary_encode(mapped).indices.to_numpy().astype(np.int64)
+    first = ~pd.Series(parents * (int(codes.max(initial=0)) + 1) + codes).duplicated().to_numpy()
+    counts = np.bincount(parents[first], minlength=len(lists))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
+    return pa.ListArray.from_arrays(offsets, mapped.filter(pa.array(first)), mask=lists.is_null()), collapsed
+
+
+def add_features(df: pd.DataFrame, params: FeatureParams, report: Report,
+                 quiet: bool = True) -> tuple[pd.DataFrame, dict]:
+    """Add `rating_class`, collapse categoricals to train-fitted vocabularies; return the label vocabularies."""
+    labels = fit_labels(df, params)
+    df = apply_features(df, params, labels, report, quiet)
     report.stage_rows(STAGE, len(df), len(df))
     return df, labels
 

@@ -9,6 +9,9 @@ import pandas as pd
 from dataset.report import Report
 
 STAGE = "filter"
+VOTES_SKIPPED = "min_votes skipped: the inputs carry no vote counts"
+NOTHING_LEFT = ("no titles are left after filtering; loosen --min-votes, --title-type, --year-min/--year-max or "
+                "--exclude-genre (build.json of a dry run lists what each removed).")
 
 
 @dataclass(frozen=True)
@@ -26,8 +29,12 @@ class FilterParams:
     notes: list[str] = field(default_factory=list, compare=False)
 
 
-def filter_titles(df: pd.DataFrame, params: FilterParams, report: Report) -> pd.DataFrame:
-    """Apply each rule in turn; a rule whose column the inputs never carry is skipped and noted."""
+def filter_titles(df: pd.DataFrame, params: FilterParams, report: Report,
+                  votes_known: bool | None = None) -> pd.DataFrame:
+    """Apply each rule in turn; a rule whose column the inputs never carry is skipped and noted.
+
+    `votes_known`: whether the whole input carries vote counts, for a caller that filters one batch
+    of it at a time (None: this frame is the whole input)."""
     n_in = len(df)
     keep = np.ones(len(df), dtype=bool)
 
@@ -39,8 +46,8 @@ def filter_titles(df: pd.DataFrame, params: FilterParams, report: Report) -> pd.
 
     if params.min_votes is not None:
         votes = df["votes"]
-        if votes.isna().all():
-            params.notes.append("min_votes skipped: the inputs carry no vote counts")
+        if not (votes.notna().any() if votes_known is None else votes_known):
+            params.notes.append(VOTES_SKIPPED)
         else:
             rule("votes_missing", votes.notna().to_numpy())
             rule(f"votes_le_{params.min_votes}", (votes.fillna(0) > params.min_votes).to_numpy(dtype=bool))

@@ -52,9 +52,14 @@ def _embeddings(values: list) -> pa.Array:
 
 def to_arrow(df: pd.DataFrame, names: list[str]) -> pa.Table:
     """One batch of rows → a table of exactly the declared schema."""
+    return frame_table(df, schema_for(names))
+
+
+def frame_table(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """Stage-frame columns → a table of `schema` (Python objects where the type does not fit become null)."""
     arrays = []
-    for name in names:
-        t = arrow_type(name)
+    for field in schema:
+        name, t = field.name, field.type
         col = df[name]
         if name == "frame_embeddings":
             arrays.append(_embeddings(col.tolist()))
@@ -64,7 +69,7 @@ def to_arrow(df: pd.DataFrame, names: list[str]) -> pa.Table:
             arrays.append(pa.array([v if isinstance(v, str) else None for v in col.tolist()], t))
         else:
             arrays.append(pa.array(col, type=t, from_pandas=True))
-    return pa.Table.from_arrays(arrays, schema=schema_for(names))
+    return pa.Table.from_arrays(arrays, schema=schema)
 
 
 def write_splits(df: pd.DataFrame, out_dir: Path, shard_rows: int = 100_000, batch_rows: int = 10_000,

@@ -7,6 +7,7 @@ import gzip
 import re
 import sys
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -121,6 +122,11 @@ def _from_arrow(tables: list[tuple[int, pa.Table]]) -> pd.DataFrame:
                         pc.fill_null(table.column("scraped_at"), "").combine_chunks())
     if perm is not None:  # one Arrow take of the whole table beats a pandas take per column
         table, raw = table.take(pa.array(perm)), raw[perm]
+    return arrow_frame(table, raw)
+
+
+def arrow_frame(table: pa.Table, raw: np.ndarray) -> pd.DataFrame:
+    """Typed rows (FIELDS) → the stage frame; also how the streamed build (dataset/stream.py) reads a batch."""
     columns = {}
     for name in FIELDS:
         col = table.column(name)
@@ -149,15 +155,8 @@ def _read_lines(files: list[tuple[int, Path]], report: Report, bar: tqdm) -> pd.
     for raw_i, path in files:
         chunk: list[dict] = []
         done = 0
-        for lineno, line in _lines(path, report):
-            done += len(line)
-            if not line.strip():
-                continue
-            rec, reason = _parse(line)
-            if rec is None:
-                report.drop(STAGE, reason.split(" (")[0].replace(" ", "_"))
-                report.quarantine(STAGE, f"{path}:{lineno}", reason)
-                continue
+        for size, _, rec in valid_records(path, report):
+            done += size
             chunk.append(rec)
             if len(chunk) == 20_000:
                 flush(chunk, raw_i)
@@ -165,6 +164,32 @@ def _read_lines(files: list[tuple[int, Path]], report: Report, bar: tqdm) -> pd.
                 done = 0
         flush(chunk, raw_i)
         bar.update(done)
+    return records_frame(columns, raw_index)
+
+
+def valid_records(path: Path, report: Report) -> Iterator[tuple[int, bytes, dict]]:
+    """(bytes read for it, line, record) per valid line of an items file; each bad line reported and skipped."""
+    done = 0
+    for lineno, line in _lines(path, report):
+        done += len(line)
+        if not line.strip():
+            continue
+        rec, reason = _parse(line)
+        if rec is None:
+            skip_line(report, f"{path}:{lineno}", reason)
+            continue
+        yield done, line, rec
+        done = 0
+
+
+def skip_line(report: Report, where: str, reason: str) -> None:
+    """A bad line: counted under its reason's first words and quarantined with its file:line."""
+    report.drop(STAGE, reason.split(" (")[0].replace(" ", "_"))
+    report.quarantine(STAGE, where, reason)
+
+
+def records_frame(columns: dict[str, list], raw_index: list[int]) -> pd.DataFrame:
+    """Python values per field (the exact path's representation) → the stage frame."""
     df = pd.DataFrame({f: objects(v) for f, v in columns.items()})
     df["_raw"] = pd.array(raw_index, dtype="int32") if raw_index else pd.array([], dtype="int32")
     return df

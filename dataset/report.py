@@ -53,6 +53,23 @@ class Report:
     def stage_rows(self, stage: str, rows_in: int, rows_out: int) -> None:
         self.rows[stage] = {"in": int(rows_in), "out": int(rows_out)}
 
+    def merge(self, part: Report) -> None:
+        """Add a batch's report: counts and rows in/out summed, its quarantine entries appended up to the cap."""
+        for stage, counts in part.removed.items():
+            self.removed[stage].update(counts)
+        for stage, counts in part.noted.items():
+            self.noted[stage].update(counts)
+        for stage, rows in part.rows.items():
+            mine = self.rows.setdefault(stage, {"in": 0, "out": 0})
+            mine["in"] += rows["in"]
+            mine["out"] += rows["out"]
+        self.quarantined.extend(part.quarantined[:max(0, self.max_quarantine - len(self.quarantined))])
+        self.quarantined_total += part.quarantined_total
+
+    def room(self) -> int:
+        """Quarantine entries the file can still take."""
+        return max(0, self.max_quarantine - len(self.quarantined))
+
     def to_dict(self) -> dict:
         return {
             "rows": self.rows,

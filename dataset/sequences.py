@@ -46,8 +46,9 @@ def attach_frame_embeddings(df: pd.DataFrame, raw_dirs: list[Path], params: Sequ
     out = []
     for idx, raw_i in zip(index.tolist(), df["_raw"].tolist(), strict=True):
         store = arrays.get(raw_i)
-        if idx is None or store is None or not 0 <= int(idx) < len(store):
-            if idx is not None:
+        missing = idx is None or pd.isna(idx)  # a typed (Arrow-read) column gives pd.NA, not None
+        if missing or store is None or not 0 <= int(idx) < len(store):
+            if not missing:
                 report.note(STAGE, "embedding_index_out_of_range")
             out.append(None)
             continue

@@ -76,6 +76,17 @@ def _stratified(u: np.ndarray, strata: np.ndarray, ratios: tuple[float, float, f
     return out
 
 
+def report_unknown_ids(unknown: list[str], params: SplitParams, report: Report) -> None:
+    """Ids the splits file names but the data lacks: noted, quarantined (the first 1,000) and warned about."""
+    if not unknown:
+        return
+    report.note(STAGE, "splits_file_ids_not_in_data", len(unknown))
+    for i in unknown[:1000]:
+        report.quarantine(STAGE, f"{params.splits_file}:{i}", "id in the splits file is not in the data")
+    tqdm.write(f"warning: {len(unknown)} ids in {params.splits_file} are not in the built data "
+               f"(first: {', '.join(unknown[:3])}); they are ignored.", file=sys.stderr)
+
+
 def assign_splits(df: pd.DataFrame, params: SplitParams, report: Report, quiet: bool = True) -> pd.DataFrame:
     """Add the `split` column; rows a splits file does not name are removed and counted."""
     df = df.copy()
@@ -83,13 +94,7 @@ def assign_splits(df: pd.DataFrame, params: SplitParams, report: Report, quiet: 
     if params.splits_file is not None:
         given = read_splits_file(Path(params.splits_file))
         known = set(ids)
-        unknown = sorted(set(given) - known)
-        if unknown:
-            report.note(STAGE, "splits_file_ids_not_in_data", len(unknown))
-            for i in unknown[:1000]:
-                report.quarantine(STAGE, f"{params.splits_file}:{i}", "id in the splits file is not in the data")
-            tqdm.write(f"warning: {len(unknown)} ids in {params.splits_file} are not in the built data "
-                       f"(first: {', '.join(unknown[:3])}); they are ignored.", file=sys.stderr)
+        report_unknown_ids(sorted(set(given) - known), params, report)
         split = df["imdb_id"].map(given)
         report.drop(STAGE, "not_in_splits_file", int(split.isna().sum()))
         df["split"] = split
