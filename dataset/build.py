@@ -172,8 +172,9 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
         with stage("filter"):
             df = filter_titles(df, params.filter, report)
         if df.empty:
-            raise DatasetError("no titles are left after filtering; loosen --min-votes, --title-type, --year-min/"
-                               "--year-max or --exclude-genre (build.json of a dry run lists what each removed).")
+            raise DatasetError(f"no titles are left after filtering {report.rows['filter']['in']:,} titles "
+                               f"(removed: {report.removed_text('filter')}); loosen --min-votes, --title-type, --year-min/"
+                               "--year-max, --exclude-genre or --min-genres.")
         with stage("split"):
             if params.split.stratify == "rating_class":
                 df["rating_class"] = rating_classes(df["rating"], params.features.rating_bins)
