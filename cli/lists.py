@@ -31,7 +31,7 @@ class ListAction(argparse.Action):
         if kwargs.get("type") is not None:
             raise ValueError("ListAction converts elements with item=, not type=")
         kwargs.setdefault("nargs", None)
-        super().__init__(option_strings, dest, metavar=metavar or "A,B", **kwargs)
+        super().__init__(option_strings, dest, metavar=metavar or f"{dest.upper()}[,...]", **kwargs)
         self.item = item
 
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
