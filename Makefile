@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.imdbkit-installed
 PYTEST_ARGS ?=
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint docs bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,15 +22,20 @@ install: $(STAMP)
 demo: install
 	$(VENV)/bin/imdbkit demo
 
+# mkdocs without -q: with -q it does not count the warnings it hides, so --strict passes broken links.
 test: install
 	$(VENV)/bin/ruff check .
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict -d $$(mktemp -d)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
 
+docs: install
+	$(VENV)/bin/mkdocs serve
+
 bench: install
 	for b in benchmarks/*.py; do $(PY) $$b || exit 1; done
 
 clean:
-	rm -rf $(VENV) imdbkit-data .pytest_cache
+	rm -rf $(VENV) imdbkit-data .pytest_cache site

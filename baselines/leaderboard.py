@@ -31,6 +31,7 @@ from baselines.registry import MODELS, REGISTRY, feature_sets, make
 from baselines.report import render_report, write_tables
 from baselines.tasks import TASKS
 from baselines.torch_utils import TorchBaseline, no_progress
+from cli.lists import ListAction, split_list
 from dataset.markup import terminal
 
 HEADLINE = {"multiclass": ("accuracy", "macro_f1"), "regression": ("r2", "rmse"), "multilabel": ("map", "top3_hit")}
@@ -231,10 +232,10 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _csv_list(value: str | None, valid: list[str], what: str) -> list[str] | None:
-    if not value:
+def _csv_list(value: str | list[str] | None, valid: list[str], what: str) -> list[str] | None:
+    items = split_list(value)
+    if not items:
         return None
-    items = [v.strip() for v in value.split(",") if v.strip()]
     bad = [v for v in items if v not in valid]
     if bad:
         raise ValueError(f"unknown {what} {', '.join(bad)}; choose from {', '.join(valid)}")
@@ -266,8 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m baselines.leaderboard", description=__doc__.split("\n")[0])
     parser.add_argument("--dataset", required=True, help="a dataset folder built by `python -m dataset build`")
     parser.add_argument("--out", required=True, help="report folder (created)")
-    parser.add_argument("--tasks", help=f"comma-separated subset of {','.join(REGISTRY)}")
-    parser.add_argument("--models", help=f"comma-separated subset of {','.join(MODELS)}")
+    parser.add_argument("--tasks", action=ListAction, help=f"a,b or repeated; subset of {','.join(REGISTRY)}")
+    parser.add_argument("--models", action=ListAction, help=f"a,b or repeated; subset of {','.join(MODELS)}")
     parser.add_argument("--budget-minutes", type=float, default=2.0, help="wall-clock cap per model fit")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for the 95%% CIs")

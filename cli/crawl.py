@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from cli.common import DEFAULT_CRAWL, CliError, check_reachable, command
+from cli.lists import ListAction
 
 EXAMPLE = """  imdbkit mirror serve --catalog synthetic:200 &      # prints http://127.0.0.1:PORT
   imdbkit crawl --base-url http://127.0.0.1:PORT --ids tt0133093,tt0113277 --out imdbkit-data/crawl
@@ -32,12 +33,12 @@ def add_arguments(groups: argparse._SubParsersAction) -> None:
                 EXAMPLE)
     p.add_argument("--base-url", default="https://www.imdb.com", help="the site to crawl (default the live site)")
     find = p.add_argument_group("discovery (one of)")
-    find.add_argument("--ids", help="comma-separated title ids, e.g. tt0133093,tt0113277")
+    find.add_argument("--ids", action=ListAction, help="title ids: tt0133093,tt0113277 or repeated")
     find.add_argument("--ids-file", type=Path, help="one id per line; blank lines and # comments allowed")
     find.add_argument("--dumps", type=Path, help="folder with IMDb's title.basics.tsv[.gz] / title.ratings.tsv[.gz]")
     find.add_argument("--search", help='advanced-search query, e.g. "title_type=feature&num_votes=125,"')
     p.add_argument("--max-results", type=int, help="search results to take (past 50 needs --render)")
-    p.add_argument("--title-type", help="dumps filter: movie or a comma list (movie,tvMovie)")
+    p.add_argument("--title-type", action=ListAction, help="dumps filter: movie, or movie,tvMovie or repeated")
     p.add_argument("--min-votes", type=int, help="dumps filter")
     p.add_argument("--min-year", type=int, help="dumps filter")
     p.add_argument("--max-year", type=int, help="dumps filter")
@@ -73,7 +74,7 @@ def spider_arguments(args: argparse.Namespace) -> dict[str, str]:
                  "max_year"):
         value = getattr(args, name)
         if value is not None:
-            out[name] = str(value)
+            out[name] = ",".join(value) if isinstance(value, list) else str(value)
     return out
 
 

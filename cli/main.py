@@ -24,7 +24,8 @@ EXAMPLES = """examples:
 MIRROR_EXAMPLE = """example:
   imdbkit mirror serve --catalog synthetic:500 --seed 0       # first stdout line: http://127.0.0.1:PORT
   imdbkit mirror serve --catalog ../shared/data/imdb5000/movie_metadata.csv --posters ../shared/data/posters/images
-  imdbkit mirror serve --faults "429=0.1,503=0.05,waf=1.0"    # faults and the bot challenge"""
+  imdbkit mirror serve --faults "429=0.1,503=0.05,waf=1.0"    # faults and the bot challenge
+  imdbkit mirror ids --catalog synthetic:500 --limit 20 > ids.txt   # the ids it serves, for crawl --ids-file"""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,11 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     from mirror.cli import add_arguments as add_mirror
 
     demo.add_arguments(groups)
-    mirror = groups.add_parser("mirror", help="the offline IMDb mirror (imdbkit mirror serve)",
+    mirror = groups.add_parser("mirror", help="the offline IMDb mirror (imdbkit mirror serve | ids)",
                                description="The offline IMDb mirror.", epilog=MIRROR_EXAMPLE,
                                formatter_class=argparse.RawDescriptionHelpFormatter)
     add_mirror(mirror)
-    for action in mirror._subparsers._group_actions:  # the mirror's own `serve` parser gets the example too
+    for action in mirror._subparsers._group_actions:  # the mirror's own subcommands get the example too
         for sub in action.choices.values():
             sub.epilog, sub.formatter_class = MIRROR_EXAMPLE, argparse.RawDescriptionHelpFormatter
     crawl.add_arguments(groups)

@@ -18,6 +18,7 @@ from cli.common import (
     command,
     existing_dataset,
 )
+from cli.lists import ListAction
 
 IMPORT_EXAMPLE = """  imdbkit import imdb5000 ../shared/data/imdb5000/movie_metadata.csv --out imdbkit-data/raw/imdb5000
   imdbkit import posters labels.csv images/            # --out defaults to imdbkit-data/raw/posters
@@ -44,7 +45,7 @@ def add_arguments(groups: argparse._SubParsersAction) -> None:
     p = command(groups, "build", "raw folders -> published parquet dataset (python -m dataset build)",
                 "Build a dataset (parquet shards, dataset card, build.json) from raw crawl or import folders.",
                 BUILD_EXAMPLE)
-    p.add_argument("--raw", type=Path, action="append", help=f"raw folder, repeatable (default {DEFAULT_CRAWL})")
+    p.add_argument("--raw", action=ListAction, item=Path, help=f"raw folders: a,b or repeated (default {DEFAULT_CRAWL})")
     p.add_argument("--out", type=Path, default=DEFAULT_DATASET, help=f"dataset folder (default {DEFAULT_DATASET})")
     p.set_defaults(passthrough="python -m dataset build")
     p.set_defaults(func=run_build)

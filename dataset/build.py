@@ -15,7 +15,7 @@ from pathlib import Path
 from dataset.card import plot_all
 from dataset.clean import clean_fields
 from dataset.features import FeatureParams, add_features, rating_classes
-from dataset.filter import NOTHING_LEFT, FilterParams, filter_titles
+from dataset.filter import FilterParams, filter_titles, nothing_left
 from dataset.images import ImageParams, column_name, downsample_posters
 from dataset.oversample import OversampleParams, genre_counts, oversample_genres
 from dataset.publish import present_columns, write_json, write_splits
@@ -217,7 +217,7 @@ def _in_memory(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: Rep
     with stage("filter"):
         df = filter_titles(df, params.filter, report)
     if df.empty:
-        raise DatasetError(NOTHING_LEFT)
+        raise DatasetError(nothing_left(report))
     with stage("split"):
         if params.split.stratify == "rating_class":
             df["rating_class"] = rating_classes(df["rating"], params.features.rating_bins)

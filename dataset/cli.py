@@ -8,6 +8,7 @@ import sys
 import traceback
 from pathlib import Path
 
+from cli.lists import ListAction
 from dataset.report import DatasetError
 
 IMPORTERS = ("imdb5000", "posters", "movienet-clip", "trailer-frames", "tsv-dumps")
@@ -69,20 +70,20 @@ def parser() -> Parser:
         sp.add_argument("--limit", type=int, default=None, help="import only the first N titles")
         sp.add_argument("--quiet", action="store_true")
         if name == "tsv-dumps":
-            sp.add_argument("--title-type", action="append", default=None)
+            sp.add_argument("--title-type", action=ListAction, default=None, help="movie, or a list: movie,tvMovie")
             sp.add_argument("--min-votes", type=int, default=125)
     b = sub.add_parser("build", help="raw folders → published dataset")
-    b.add_argument("--raw", type=Path, action="append", required=True, help="raw crawl folder (repeatable)")
+    b.add_argument("--raw", action=ListAction, item=Path, required=True, help="raw crawl folders: a,b or repeated")
     b.add_argument("--out", type=Path, required=True)
     b.add_argument("--min-votes", type=int, default=125, help="keep titles with MORE than this many votes; -1 off")
     b.add_argument("--require-poster", action="store_true",
                    help="keep only titles with a poster; with --image-size, titles whose poster file is missing or "
                         "fails to decode are dropped too (images stage, counted as poster_unusable)")
     b.add_argument("--require-rating", action="store_true")
-    b.add_argument("--title-type", action="append", default=[])
+    b.add_argument("--title-type", action=ListAction, default=[], help="keep these title types: movie,tvMovie or repeated")
     b.add_argument("--year-min", type=int)
     b.add_argument("--year-max", type=int)
-    b.add_argument("--exclude-genre", action="append", default=[], help='e.g. "TV Movie" (seed 002)')
+    b.add_argument("--exclude-genre", action=ListAction, default=[], help='e.g. "TV Movie,Foreign" (seed 002)')
     b.add_argument("--min-genres", type=int, default=0)
     b.add_argument("--ratios", type=ratios, default=(0.8, 0.1, 0.1), help="train,val,test (default 80,10,10)")
     b.add_argument("--split-seed", type=int, default=0)
@@ -94,7 +95,7 @@ def parser() -> Parser:
     b.add_argument("--yake-keywords", type=int, default=0)
     b.add_argument("--oversample", choices=["none", "seed002", "inverse"], default="none")
     b.add_argument("--oversample-seed", type=int, default=0)
-    b.add_argument("--image-size", type=size, action="append", default=[], help="HEIGHTxWIDTH, repeatable")
+    b.add_argument("--image-size", action=ListAction, item=size, default=[], help="HEIGHTxWIDTH: 32x32,150x101 or repeated")
     b.add_argument("--fit", choices=["crop", "letterbox"], default="crop")
     b.add_argument("--missing-poster", choices=["keep", "drop"], default="keep",
                    help="a missing or corrupt poster: keep the row without it, or drop it (--require-poster: drop)")

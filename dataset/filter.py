@@ -10,8 +10,13 @@ from dataset.report import Report
 
 STAGE = "filter"
 VOTES_SKIPPED = "min_votes skipped: the inputs carry no vote counts"
-NOTHING_LEFT = ("no titles are left after filtering; loosen --min-votes, --title-type, --year-min/--year-max or "
-                "--exclude-genre (build.json of a dry run lists what each removed).")
+
+
+def nothing_left(report: Report) -> str:
+    """The sentence for a filter that left no title: what each reason removed, and the flags to loosen."""
+    rows_in = report.rows.get(STAGE, {}).get("in", 0)
+    return (f"no titles are left after filtering {rows_in:,} titles (removed: {report.removed_text(STAGE)}); "
+            "loosen --min-votes, --title-type, --year-min/--year-max, --exclude-genre or --min-genres.")
 
 
 @dataclass(frozen=True)

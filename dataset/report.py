@@ -50,6 +50,11 @@ class Report:
         if len(self.quarantined) < self.max_quarantine:
             self.quarantined.append({"stage": stage, "where": where, "reason": reason})
 
+    def removed_text(self, stage: str) -> str:
+        """'title_type_not_wanted 406, votes_le_125 3': what `stage` removed, for an error sentence."""
+        counts = self.removed.get(stage) or {}
+        return ", ".join(f"{reason} {n:,}" for reason, n in counts.items() if n) or "nothing removed"
+
     def stage_rows(self, stage: str, rows_in: int, rows_out: int) -> None:
         self.rows[stage] = {"in": int(rows_in), "out": int(rows_out)}
 

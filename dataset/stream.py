@@ -42,7 +42,7 @@ from tqdm import tqdm
 from dataset.card import draw_plots
 from dataset.clean import LIST_FIELDS, TEXT_FIELDS, clean_fields
 from dataset.features import CATEGORICALS, apply_features, collapse_column, rating_classes
-from dataset.filter import NOTHING_LEFT, VOTES_SKIPPED, filter_titles
+from dataset.filter import VOTES_SKIPPED, filter_titles, nothing_left
 from dataset.images import downsample_posters
 from dataset.oversample import METHODS, _inverse, _seed002, oversample_genres
 from dataset.publish import COMPRESSION, COMPRESSION_LEVEL, SPLITS, frame_table, present_columns
@@ -298,7 +298,7 @@ def _pass1(con, files: list[Path], rising: bool, target: Path, params: BuildPara
         params.filter.notes.append(VOTES_SKIPPED)
     report.merge(part_report)
     if not filtered:
-        raise DatasetError(NOTHING_LEFT)
+        raise DatasetError(nothing_left(report))
     return target, codes
 
 

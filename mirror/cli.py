@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import itertools
+import os
 import signal
 import sys
 import threading
@@ -11,7 +13,7 @@ from .faults import RATES, FaultSpecError, parse_faults
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Register the `mirror` subcommands on a parser (used by `imdbkit` and by `python -m mirror`)."""
-    sub = parser.add_subparsers(dest="mirror_command", metavar="{serve}")
+    sub = parser.add_subparsers(dest="mirror_command", metavar="{serve,ids}")
     sub.required = True
     serve = sub.add_parser("serve", help="serve IMDb-structured pages on 127.0.0.1 until stopped",
                            description="Serve the offline IMDb mirror; prints its base URL as the first line of stdout.")
@@ -25,6 +27,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             "options: retry_after=S, delay_s=S, assets=1")
     serve.add_argument("--seed", type=int, default=0)
     serve.set_defaults(func=serve_command)
+    ids = sub.add_parser("ids", help="print a catalog's title ids, one per line",
+                         description="Print the ids the mirror would serve for --catalog/--seed, one per line, "
+                                     "in catalog order (e.g. as a crawl's --ids-file).")
+    ids.add_argument("--catalog", default="synthetic:1000",
+                     help="synthetic:N or a path to an IMDB-5000-layout CSV (default synthetic:1000)")
+    ids.add_argument("--seed", type=int, default=0, help="the seed `mirror serve` is started with (default 0)")
+    ids.add_argument("--limit", type=int, default=None, metavar="N", help="print only the first N ids")
+    ids.set_defaults(func=ids_command)
 
 
 def serve_command(args: argparse.Namespace) -> int:
@@ -60,6 +70,27 @@ def serve_command(args: argparse.Namespace) -> int:
         pass
     server.stop()
     print("mirror stopped", file=sys.stderr, flush=True)
+    return 0
+
+
+def ids_command(args: argparse.Namespace) -> int:
+    """The catalog's ids on stdout; safe to pipe into `head` (a closed pipe ends it quietly)."""
+    from .catalog import load_catalog
+
+    if args.limit is not None and args.limit < 0:
+        print(f"imdbkit mirror ids: --limit {args.limit} is negative; pass 0 or more.", file=sys.stderr)
+        return 2
+    try:
+        catalog = load_catalog(args.catalog, seed=args.seed)
+    except ValueError as exc:
+        print(f"imdbkit mirror ids: {exc}", file=sys.stderr)
+        return 2
+    try:
+        for imdb_id in itertools.islice(catalog.ids(), args.limit):
+            sys.stdout.write(imdb_id + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `imdbkit mirror ids | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

@@ -1,7 +1,7 @@
 """A catalog imported from a real table in the IMDB 5000 layout (`movie_metadata.csv`), so the chain runs on real data.
 
 Fields the table lacks (original title, title type, release date, metascore, writers, plot, worldwide
-gross, trailers) are absent from the pages, never invented. Choices, documented in the README:
+gross, trailers) are absent from the pages, never invented. Choices, documented in docs/mirror.md (Catalogs):
 - `budget` is in the production country's currency in that table (Korean films in KRW, ...).
   `budget_currency="country"` (default) labels it with the country's currency (the legacy one before
   2002 for euro countries); `"usa-only"` keeps budgets of US productions in USD and drops the rest.

@@ -11,7 +11,7 @@ import pytest
 
 from tests.cli.conftest import cli, imdbkit
 
-COMMANDS = [[], ["demo"], ["mirror"], ["mirror", "serve"], ["crawl"], ["import"], ["build"], ["leaderboard"],
+COMMANDS = [[], ["demo"], ["mirror"], ["mirror", "serve"], ["mirror", "ids"], ["crawl"], ["import"], ["build"], ["leaderboard"],
             ["info"]]
 
 

@@ -72,7 +72,7 @@ def read_items(out: Path) -> list[dict[str, Any]]:
 
 
 def expected_item(record: dict[str, Any], base_url: str) -> dict[str, Any]:
-    """What the spider must write for one catalog record (architecture.md, catalog contract)."""
+    """What the spider must write for one catalog record (docs/contracts.md, catalog record)."""
     expected = {name: record[name] for name in RECORD_FIELDS}
     expected["url"] = f"{base_url}/title/{record['imdb_id']}/"
     poster = record["poster_id"]

@@ -59,3 +59,23 @@ def test_port_in_use_exits_1_with_one_sentence():
 def test_python_dash_m_alias_and_help():
     proc = subprocess.run([sys.executable, "-m", "mirror", "serve", "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "--faults" in proc.stdout and "--posters" in proc.stdout
+
+
+def test_ids_prints_the_catalog_ids_one_per_line():
+    from mirror.catalog import load_catalog
+
+    ids = subprocess.run([sys.executable, "-m", "cli.main", "mirror", "ids", "--catalog", "synthetic:50", "--seed",
+                          "3", "--limit", "7"], capture_output=True, text=True, timeout=60)
+    assert ids.returncode == 0, ids.stderr
+    catalog = load_catalog("synthetic:50", seed=3)
+    assert ids.stdout.splitlines() == list(catalog.ids())[:7]
+    every = subprocess.run([sys.executable, "-m", "mirror", "ids", "--catalog", "synthetic:50", "--seed", "3"],
+                           capture_output=True, text=True, timeout=60)
+    assert every.stdout.splitlines() == list(catalog.ids())
+
+
+def test_ids_bad_catalog_exits_2_with_one_sentence():
+    proc = subprocess.run([sys.executable, "-m", "cli.main", "mirror", "ids", "--catalog", "synthetic:zero"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert len(proc.stderr.strip().splitlines()) == 1 and "synthetic:N" in proc.stderr
