@@ -33,6 +33,7 @@ from baselines.tasks import TASKS
 from baselines.torch_utils import TorchBaseline, no_progress
 from cli.lists import ListAction, split_list
 from dataset.markup import terminal
+from dataset.split import SPLITS
 
 HEADLINE = {"multiclass": ("accuracy", "macro_f1"), "regression": ("r2", "rmse"), "multilabel": ("map", "top3_hit")}
 
@@ -65,7 +66,7 @@ def fingerprint(info: dict[str, Any] | None, path: Path | None = None) -> str:
 
 
 def _split_val(train: SplitData, seed: int, share: float = 0.15) -> tuple[SplitData, SplitData]:
-    """A seeded hold-out of the training split when the dataset has no val rows."""
+    """A seeded hold-out of the training split when the dataset has no validation rows."""
     rng = np.random.default_rng(seed)
     take = rng.random(len(train)) < share
     return train.subset(~take), train.subset(take)
@@ -109,7 +110,7 @@ def run(
             continue
         train = train_all.subset(task.rows(train_all))
         test = splits["test"].subset(task.rows(splits["test"]))
-        val = splits.get("val")
+        val = splits.get("validation")
         val = val.subset(task.rows(val)) if val is not None and len(val) else None
         if val is None or not len(val):
             train, val = _split_val(train, seed)
@@ -295,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         import dataset
 
         info = dataset.info(str(path))
-        splits = {s: SplitData.from_dataset(path, s) for s in ("train", "val", "test") if dataset_columns(path, s)}
+        splits = {s: SplitData.from_dataset(path, s) for s in SPLITS if dataset_columns(path, s)}
     except Exception as exc:  # noqa: BLE001 - dataset.DatasetError and I/O errors: one sentence, exit 1
         if args.verbose:
             traceback.print_exc()

@@ -80,8 +80,9 @@ def metric(rows: list[dict], task: str, model: str, fs: str, name: str) -> dict 
 def reference_lightgbm(dataset: Path, out: Path, seed: int) -> dict:
     """LightGBM with its defaults (n_trials=1), all metadata: the model behind the 0.728 anchor."""
     from baselines.data import SplitData, dataset_columns
+    from dataset.split import SPLITS
 
-    splits = {s: SplitData.from_dataset(dataset, s) for s in ("train", "val", "test") if dataset_columns(dataset, s)}
+    splits = {s: SplitData.from_dataset(dataset, s) for s in SPLITS if dataset_columns(dataset, s)}
     res = leaderboard.run(splits, out, tasks=["rating_class", "rating"], models=["lightgbm"], seed=seed, n_boot=200,
                           budget_minutes=None, overrides={"lightgbm": {"n_trials": 1}})  # defaults, early-stopped
     return {(r["task"], r["feature_set"]): r["metrics"] for r in res["rows"]}

@@ -98,8 +98,8 @@ def write_splits(items: list[dict[str, Any]], path: Path) -> None:
     lines = ["imdb_id,split"]
     for ids in groups.values():
         for i, imdb_id in enumerate(sorted(ids, key=lambda x: hashlib.sha1(x.encode()).hexdigest())):
-            slot = i % 20  # 3 test and 3 val slots in every 20, spread so small groups get some of each
-            lines.append(f"{imdb_id},{'test' if slot in (3, 10, 16) else 'val' if slot in (6, 13, 19) else 'train'}")
+            slot = i % 20  # 3 test and 3 validation slots in every 20, spread so small groups get some of each
+            lines.append(f"{imdb_id},{'test' if slot in (3, 10, 16) else 'validation' if slot in (6, 13, 19) else 'train'}")
     path.write_text("\n".join(lines) + "\n")
 
 

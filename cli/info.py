@@ -12,6 +12,7 @@ from rich.table import Table
 
 from cli.common import DATA, CliError, command, existing_dataset
 from dataset.markup import terminal
+from dataset.split import split_name
 
 EXAMPLE = """  imdbkit info imdbkit-data/datasets/imdb
   imdbkit info imdbkit-data/demo/dataset --split test --grid /tmp/test-posters.png"""
@@ -103,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
     if args.n < 1:
         raise CliError(f"--n {args.n} must be at least 1.", 2)
     meta = dataset.info(path)
+    args.split = split_name(args.split) or args.split  # `val` is `validation`
     if args.split not in meta["splits"]:
         raise CliError(f"--split {args.split!r} is not in {path} (it has {', '.join(meta['splits'])}).", 2)
     console = Console(quiet=args.quiet)

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 from dataset.images import decode_png
 from dataset.report import DatasetError
 from dataset.schema import POSTER
+from dataset.split import split_name
 
 
 def info(path: str | Path) -> dict:
@@ -88,10 +89,11 @@ def _embeddings(col: pa.ChunkedArray) -> np.ndarray:
 
 
 def load(path: str | Path, split: str, columns: list[str] | None = None) -> dict[str, np.ndarray]:
-    """One split as numpy arrays (Contract 2): scalars 1-D (NaN for null floats, object strings), lists as
+    """One split (`train`, `validation` — alias `val` — or `test`) as numpy arrays (Contract 2): scalars 1-D (NaN for null floats, object strings), lists as
     object arrays of lists, `genres_multi_hot` [N, G] uint8, images [N, H, W, 3] uint8 with `<col>_mask`,
     `trailer_frames` [N, k, H, W, 3], `frame_embeddings` [N, T, D] float32."""
     path = Path(path)
+    split = split_name(split) or split  # `val` is `validation`
     meta = info(path)
     want_multi_hot = columns is None or "genres_multi_hot" in columns
     read_cols = None

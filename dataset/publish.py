@@ -16,8 +16,8 @@ import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset.schema import REQUIRED, arrow_type, ordered, schema_for
+from dataset.split import SPLITS
 
-SPLITS = ("train", "val", "test")
 COMPRESSION = "zstd"
 COMPRESSION_LEVEL = 1
 

@@ -1,4 +1,4 @@
-"""Stage 5: assign train/val/test deterministically from a hash of imdb_id, or from a given splits file.
+"""Stage 5: assign train/validation/test deterministically from a hash of imdb_id, or from a given splits file.
 
 Hashing (not shuffling) means a title keeps its split when other titles are added or removed,
 so rebuilding a grown crawl never leaks old test titles into training.
@@ -18,9 +18,14 @@ from tqdm import tqdm
 from dataset.report import DatasetError, Report
 
 STAGE = "split"
-SPLITS = ("train", "val", "test")
-ALIASES = {"train": "train", "training": "train", "val": "val", "valid": "val", "validation": "val",
-           "dev": "val", "test": "test", "testing": "test"}
+SPLITS = ("train", "validation", "test")  # Hugging Face's names, in files, the `split` column, card and build.json
+ALIASES = {"train": "train", "training": "train", "val": "validation", "valid": "validation",
+           "validation": "validation", "dev": "validation", "test": "test", "testing": "test"}
+
+
+def split_name(name: str) -> str | None:
+    """The split a user means (`val`, `valid`, `dev` are `validation`); None for a name that is no split."""
+    return ALIASES.get(name.strip().lower())
 
 
 @dataclass(frozen=True)
@@ -49,16 +54,17 @@ def read_splits_file(path: Path) -> dict[str, str]:
                                f"(found {reader.fieldnames}).")
         out: dict[str, str] = {}
         for n, row in enumerate(reader, start=2):
-            name = ALIASES.get((row["split"] or "").strip().lower())
+            name = split_name(row["split"] or "")
             if name is None:
-                raise DatasetError(f"{path}:{n}: split {row['split']!r} is not one of train, val, test.")
+                raise DatasetError(f"{path}:{n}: split {row['split']!r} is not one of train, validation (or val), "
+                                   "test.")
             out[(row["imdb_id"] or "").strip()] = name
     return out
 
 
 def _by_ratio(u: np.ndarray, ratios: tuple[float, float, float]) -> np.ndarray:
     cut1, cut2 = ratios[0], ratios[0] + ratios[1]
-    return np.where(u < cut1, "train", np.where(u < cut2, "val", "test")).astype(object)
+    return np.where(u < cut1, "train", np.where(u < cut2, "validation", "test")).astype(object)
 
 
 def _stratified(u: np.ndarray, strata: np.ndarray, ratios: tuple[float, float, float]) -> np.ndarray:
@@ -71,7 +77,7 @@ def _stratified(u: np.ndarray, strata: np.ndarray, ratios: tuple[float, float, f
         n_train = int(round(n * ratios[0]))
         n_val = int(round(n * (ratios[0] + ratios[1]))) - n_train
         out[idx[:n_train]] = "train"
-        out[idx[n_train:n_train + n_val]] = "val"
+        out[idx[n_train:n_train + n_val]] = "validation"
         out[idx[n_train + n_val:]] = "test"
     return out
 

@@ -45,12 +45,12 @@ from dataset.features import CATEGORICALS, apply_features, collapse_column, rati
 from dataset.filter import VOTES_SKIPPED, filter_titles, nothing_left
 from dataset.images import downsample_posters
 from dataset.oversample import METHODS, _inverse, _seed002, oversample_genres
-from dataset.publish import COMPRESSION, COMPRESSION_LEVEL, SPLITS, frame_table, present_columns
+from dataset.publish import COMPRESSION, COMPRESSION_LEVEL, frame_table, present_columns
 from dataset.raw import FIELDS, IMDB_ID, RAW_SCHEMA, arrow_frame, item_files, records_frame, valid_records
 from dataset.report import DatasetError, Report, objects
 from dataset.schema import COLUMNS, schema_for
 from dataset.sequences import attach_frame_embeddings
-from dataset.split import _by_ratio, _stratified, hash_unit, read_splits_file, report_unknown_ids
+from dataset.split import SPLITS, _by_ratio, _stratified, hash_unit, read_splits_file, report_unknown_ids
 from dataset.trailers import extract_trailer_frames
 
 if TYPE_CHECKING:
@@ -357,7 +357,7 @@ def _clean_filter_split(batches: Iterator[pa.RecordBatch], target: Path, fparams
 
 
 def _codes(names: np.ndarray) -> np.ndarray:
-    return np.select([names == "train", names == "val"], [0, 1], 2).astype(np.int8)
+    return np.select([names == "train", names == "validation"], [0, 1], 2).astype(np.int8)
 
 
 def _strata(df: pd.DataFrame, stratify: str, params: BuildParams) -> list[str]:

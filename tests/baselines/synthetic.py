@@ -70,7 +70,7 @@ def make_split(n: int, seed: int, name: str = "train", poster: tuple[int, int] =
 
 
 def make_splits(n_train: int = 160, n_eval: int = 60, seed: int = 0, **kw: object) -> dict[str, SplitData]:
-    return {"train": make_split(n_train, seed, "train", **kw), "val": make_split(n_eval, seed + 1, "val", **kw),
+    return {"train": make_split(n_train, seed, "train", **kw), "validation": make_split(n_eval, seed + 1, "validation", **kw),
             "test": make_split(n_eval, seed + 2, "test", **kw)}
 
 

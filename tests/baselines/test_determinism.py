@@ -15,7 +15,7 @@ def scores(task_name: str, model: str, seed: int, **kw) -> np.ndarray:
     task = TASKS[task_name].bind(SPLITS["train"])
     est = make(task_name, model, seed=seed, **kw)
     est.task = task
-    est.fit(SPLITS["train"], SPLITS["val"])
+    est.fit(SPLITS["train"], SPLITS["validation"])
     return est.predict(SPLITS["test"]) if task.kind == "regression" else est.predict_proba(SPLITS["test"])
 
 

@@ -33,7 +33,7 @@ def fit_score(task_name: str, model: str, fs: str, seed: int = 0, **extra):
         kw.setdefault("n_trials", 3)
     est = make(task_name, model, seed=seed, **kw)
     est.task = task
-    est.fit(SPLITS["train"], SPLITS["val"])
+    est.fit(SPLITS["train"], SPLITS["validation"])
     return est, task
 
 

@@ -34,7 +34,7 @@ def built(small_raw, tmp_path):
 def test_contract_2_layout_and_build_json(built):
     out, result = built
     assert sorted(p.name for p in (out / "data").iterdir()) == [
-        "test-00000-of-00001.parquet", "train-00000-of-00001.parquet", "val-00000-of-00001.parquet"]
+        "test-00000-of-00001.parquet", "train-00000-of-00001.parquet", "validation-00000-of-00001.parquet"]
     assert (out / "README.md").is_file() and (out / "genres.png").is_file() and (out / "posters.png").is_file()
     info = dataset.info(out)
     assert info == json.loads((out / "build.json").read_text())
@@ -76,7 +76,7 @@ def test_input_checksums_follow_poster_and_trailer_content(small_raw):
 
 def test_oversampling_never_reaches_val_or_test(built):
     out, result = built
-    for split in ("val", "test"):
+    for split in ("validation", "test"):
         arrays = dataset.load(out, split, ["is_oversampled", "imdb_id"])
         assert not arrays["is_oversampled"].any() and len(set(arrays["imdb_id"])) == len(arrays["imdb_id"])
     train = dataset.load(out, "train", ["is_oversampled"])
@@ -123,12 +123,13 @@ def test_load_shapes(built):
     assert arrays["trailer_frames_mask"].sum() == 4 * with_trailer.sum() and arrays["trailer_frames_mask"][with_trailer].all()
     row = list(arrays["genres"][0])
     assert [genres[i] for i in np.flatnonzero(arrays["genres_multi_hot"][0])] == sorted(row)
-    only = dataset.load(out, "val", ["genres_multi_hot"])
+    only = dataset.load(out, "val", ["genres_multi_hot"])  # `val` is an alias of `validation`
     assert set(only) == {"genres_multi_hot"}
+    assert (only["genres_multi_hot"] == dataset.load(out, "validation", ["genres_multi_hot"])["genres_multi_hot"]).all()
     with pytest.raises(DatasetError, match="no column"):
         dataset.load(out, "val", ["nope"])
-    with pytest.raises(DatasetError, match="no 'validation' split"):
-        dataset.load(out, "validation")
+    with pytest.raises(DatasetError, match="no 'holdout' split"):
+        dataset.load(out, "holdout")
 
 
 def test_read_with_datasets_pandas_pyarrow_duckdb(built):
@@ -145,7 +146,7 @@ def test_read_with_datasets_pandas_pyarrow_duckdb(built):
 
     df = pd.read_parquet(out / "data")
     assert len(df) == sum(s["rows"] for s in result["splits"].values())
-    table = pq.read_table(out / "data" / "val-00000-of-00001.parquet")
+    table = pq.read_table(out / "data" / "validation-00000-of-00001.parquet")
     assert table.schema.field("genres").type.value_type.id == table.schema.field("title").type.id
     duckdb = pytest.importorskip("duckdb")
     count = duckdb.sql(f"SELECT count(*) FROM '{out}/data/*.parquet' WHERE split = 'train'").fetchall()[0][0]

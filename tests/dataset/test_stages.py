@@ -54,7 +54,7 @@ def test_split_is_deterministic_stable_and_near_the_ratios():
     b = assign_splits(df.iloc[::-1].reset_index(drop=True), SplitParams(), Report())
     assert dict(zip(a.imdb_id, a.split, strict=True)) == dict(zip(b.imdb_id, b.split, strict=True))
     share = a["split"].value_counts(normalize=True)
-    assert abs(share["train"] - 0.8) < 0.02 and abs(share["val"] - 0.1) < 0.02
+    assert abs(share["train"] - 0.8) < 0.02 and abs(share["validation"] - 0.1) < 0.02
     grown = assign_splits(pd.concat([df, pd.DataFrame({"imdb_id": objects(["tt9999999"]), "genres": objects([None])})]),
                           SplitParams(), Report())
     assert dict(zip(grown.imdb_id[:5000], grown.split[:5000], strict=True)) == dict(zip(a.imdb_id, a.split, strict=True))
@@ -64,16 +64,16 @@ def test_stratified_split_gives_each_stratum_its_share():
     df = pd.DataFrame({"imdb_id": objects(f"tt{i:07d}" for i in range(100)),
                        "rating_class": pd.array([0] * 10 + [1] * 90, dtype="Int8")})
     out = assign_splits(df, SplitParams(stratify="rating_class"), Report())
-    assert out[out.rating_class == 0]["split"].value_counts().to_dict() == {"train": 8, "val": 1, "test": 1}
+    assert out[out.rating_class == 0]["split"].value_counts().to_dict() == {"train": 8, "validation": 1, "test": 1}
 
 
 def test_splits_file_reproduces_counts_unknown_ids_and_rejects_bad_names(tmp_path):
     df = frame()
     path = tmp_path / "splits.csv"
-    path.write_text("imdb_id,split\ntt0000000,train\ntt0000001,validation\ntt0000002,test\ntt7777777,train\n")
+    path.write_text("imdb_id,split\ntt0000000,train\ntt0000001,val\ntt0000002,test\ntt7777777,train\n")
     report = Report()
     out = assign_splits(df, SplitParams(splits_file=path), report)
-    assert out["split"].tolist() == ["train", "val", "test"]
+    assert out["split"].tolist() == ["train", "validation", "test"]  # `val` in a splits file is `validation`
     assert report.noted["split"]["splits_file_ids_not_in_data"] == 1
     assert report.removed["split"]["not_in_splits_file"] == 7
     path.write_text("imdb_id,split\ntt0000000,holdout\n")
@@ -91,7 +91,7 @@ def test_rating_class_bins_edges():
 
 def test_categorical_vocabulary_is_fitted_on_train_only():
     df = pd.DataFrame({
-        "imdb_id": objects(["tt1", "tt2", "tt3", "tt4"]), "split": ["train", "train", "val", "test"],
+        "imdb_id": objects(["tt1", "tt2", "tt3", "tt4"]), "split": ["train", "train", "validation", "test"],
         "rating": np.array([5, 6, 7, 8], np.float32), "genres": objects([["B"], ["A"], ["C"], None]),
         "directors": objects([["Ann"], ["Ann", "Bob"], ["Zed"], ["Zed"]]),
     })
@@ -107,7 +107,7 @@ def oversample_frame() -> pd.DataFrame:
     genres = [["Drama"]] * 30 + [["Comedy"]] * 20 + [["Western"]] * 3 + [["War", "Drama"]] * 2 + [["Horror"]] * 5
     n = len(genres)
     split = ["train"] * n
-    split[::10] = ["val"] * len(split[::10])
+    split[::10] = ["validation"] * len(split[::10])
     split[5::10] = ["test"] * len(split[5::10])
     return pd.DataFrame({"imdb_id": objects(f"tt{i:07d}" for i in range(n)), "split": split, "genres": objects(genres)})
 
@@ -116,7 +116,7 @@ def oversample_frame() -> pd.DataFrame:
 def test_oversampling_touches_only_train_and_flags_copies(method):
     df = oversample_frame()
     out = oversample_genres(df, OversampleParams(method=method), Report())
-    for split in ("val", "test"):
+    for split in ("validation", "test"):
         assert out[out.split == split].reset_index(drop=True).equals(
             df[df.split == split].reset_index(drop=True).assign(is_oversampled=False))
     copies = out[out.is_oversampled]
