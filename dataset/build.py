@@ -18,7 +18,7 @@ from dataset.features import FeatureParams, add_features, rating_classes
 from dataset.filter import FilterParams, filter_titles, nothing_left
 from dataset.images import ImageParams, column_name, downsample_posters
 from dataset.oversample import OversampleParams, genre_counts, oversample_genres
-from dataset.publish import present_columns, write_json, write_splits
+from dataset.publish import published_columns, write_json, write_splits
 from dataset.rates import RATES_DATE, RATES_VERSION
 from dataset.raw import item_files, load_raw
 from dataset.report import DatasetError, Report
@@ -234,9 +234,10 @@ def _in_memory(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: Rep
     with stage("sequences"):
         df = attach_frame_embeddings(df, raw_dirs, params.sequences, report)
     with stage("publish"):
-        written = write_splits(df, tmp, params.shard_rows, quiet=quiet)
+        names = published_columns(params.images.sizes, raw_dirs)
+        written = write_splits(df, tmp, names, params.shard_rows, quiet=quiet)
     posters = [column_name(s) for s in params.images.sizes]
-    return Outcome(present_columns(df), written, labels, genres_before, genre_counts(df[df["split"] == "train"]),
+    return Outcome(names, written, labels, genres_before, genre_counts(df[df["split"] == "train"]),
                    lambda: plot_all(tmp, df, genres_before, posters[-1] if posters else None))
 
 

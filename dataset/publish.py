@@ -15,23 +15,26 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from dataset.schema import REQUIRED, arrow_type, ordered, schema_for
+from dataset.images import column_name
+from dataset.schema import COLUMNS, MEDIA, ordered, schema_for
+from dataset.sequences import EMBEDDINGS_FILE
 from dataset.split import SPLITS
+from dataset.trailers import has_trailers
 
 COMPRESSION = "zstd"
 COMPRESSION_LEVEL = 1
 
 
-def present_columns(df: pd.DataFrame) -> list[str]:
-    """Schema columns the inputs actually carry (a column that is null everywhere is left out)."""
-    names = set()
-    for name in df.columns:
-        try:
-            arrow_type(name)
-        except KeyError:
-            continue
-        if name in REQUIRED or name == "has_poster" or df[name].notna().any():
-            names.add(name)
+def published_columns(poster_sizes: tuple[tuple[int, int], ...], raw_dirs: list[Path]) -> list[str]:
+    """Contract 2's columns for a build: every column always (null-filled where no row has a value, so
+    two builds share one schema), media columns by flag: a poster column per `--image-size`,
+    `trailer_frames` when a raw folder holds trailers, `frame_embeddings` when one holds the embeddings file."""
+    names = {name for name, _ in COLUMNS if name not in MEDIA}
+    names.update(column_name(size) for size in poster_sizes)
+    if has_trailers(raw_dirs):
+        names.add("trailer_frames")
+    if any((Path(d) / EMBEDDINGS_FILE).is_file() for d in raw_dirs):
+        names.add("frame_embeddings")
     return ordered(names)
 
 
@@ -60,6 +63,9 @@ def frame_table(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     arrays = []
     for field in schema:
         name, t = field.name, field.type
+        if name not in df:  # a column no stage made for these rows: all null, of its declared type
+            arrays.append(pa.nulls(len(df), t))
+            continue
         col = df[name]
         if name == "frame_embeddings":
             arrays.append(_embeddings(col.tolist()))
@@ -72,10 +78,10 @@ def frame_table(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
-def write_splits(df: pd.DataFrame, out_dir: Path, shard_rows: int = 100_000, batch_rows: int = 10_000,
-                 quiet: bool = False) -> dict[str, dict]:
-    """data/{split}-{i:05d}-of-{n:05d}.parquet for every non-empty split; returns rows and files per split."""
-    names = present_columns(df)
+def write_splits(df: pd.DataFrame, out_dir: Path, names: list[str], shard_rows: int = 100_000,
+                 batch_rows: int = 10_000, quiet: bool = False) -> dict[str, dict]:
+    """data/{split}-{i:05d}-of-{n:05d}.parquet (columns `names`) for every non-empty split; returns rows and
+    files per split."""
     schema = schema_for(names)
     data = out_dir / "data"
     data.mkdir(parents=True, exist_ok=True)

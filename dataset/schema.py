@@ -22,6 +22,7 @@ COLUMNS: list[tuple[str, pa.DataType]] = [
     # poster_{H}x{W} columns are inserted here, one per --image-size
     ("trailer_frames", pa.list_(IMAGE)), ("frame_embeddings", pa.list_(pa.list_(pa.float32()))),
 ]
+MEDIA = ("trailer_frames", "frame_embeddings")  # present by flag, like the poster columns
 POSTER = re.compile(r"^poster_(\d+)x(\d+)$")
 
 

@@ -45,7 +45,7 @@ from dataset.features import CATEGORICALS, apply_features, collapse_column, rati
 from dataset.filter import VOTES_SKIPPED, filter_titles, nothing_left
 from dataset.images import downsample_posters
 from dataset.oversample import METHODS, _inverse, _seed002, oversample_genres
-from dataset.publish import COMPRESSION, COMPRESSION_LEVEL, frame_table, present_columns
+from dataset.publish import COMPRESSION, COMPRESSION_LEVEL, frame_table, published_columns
 from dataset.raw import FIELDS, IMDB_ID, RAW_SCHEMA, arrow_frame, item_files, records_frame, valid_records
 from dataset.report import DatasetError, Report, objects
 from dataset.schema import COLUMNS, schema_for
@@ -66,7 +66,6 @@ CLEAN_SCHEMA = pa.schema(  # the clean stage's columns, as its frame holds them
      ("metascore", _F32), ("votes", pa.int64()), ("content_rating", _S), ("age_band", _S), ("color", _S),
      *((f, _L) for f in LIST_FIELDS), ("budget_usd", _F64), ("gross_usd", _F64), ("poster_path", _S),
      ("poster_sha1", _S), ("frame_embeddings_index", pa.int64()), ("_raw", pa.int32()), ("_pos", pa.int64())])
-PUBLISHED = [name for name, _ in COLUMNS]  # a split spill holds every column; publish keeps those with values
 ROW_GROUP = 10_000  # write_splits' batch_rows: one row group per 10,000 rows of a shard
 
 
@@ -112,7 +111,7 @@ def run_streamed(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: R
             with stage("oversample"):
                 _copies(con, split_spills, picks, counts, plot_inputs[1], report)
         with stage("publish"):
-            names = sorted(counts.pop("_present"), key=PUBLISHED.index)
+            names = published_columns(params.images.sizes, raw_dirs)
             written = _publish(split_spills, counts, names, tmp, params.shard_rows, quiet)
     finally:
         con.close()
@@ -435,13 +434,6 @@ def _output(df: pd.DataFrame, table: pa.Table, mask: np.ndarray, superset: pa.Sc
     return pa.Table.from_arrays(arrays, schema=superset)
 
 
-def _present(df: pd.DataFrame, table: pa.Table) -> set[str]:
-    """present_columns over the frame and the spilled columns it leaves out."""
-    names = set(present_columns(df))
-    names.update(c for c in table.column_names if c not in df and table.column(c).null_count < table.num_rows)
-    return names & set(PUBLISHED)
-
-
 def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_dirs: list[Path], spill: Path,
            params: BuildParams, report: Report, stage: Callable, quiet: bool):
     """Every later stage per batch → one spill per split; what build.json and the card need is summed on the way."""
@@ -449,7 +441,6 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
     paths = {s: spill / f"split-{s}.parquet" for s in SPLITS}
     writers = {s: _writer(paths[s], superset) for s in SPLITS}
     counts: dict = {s: 0 for s in SPLITS}
-    present: set[str] = set()
     before: Counter = Counter()  # train genres before oversampling; `after` gains the copies in _copies
     after: dict[str, int] = {}
     ratings: list[np.ndarray] = []
@@ -482,7 +473,6 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
             if not np.array_equal(df["_pos"].to_numpy(), pos):
                 raise AssertionError("a streamed stage added, removed or reordered rows")
             with stage("publish"):
-                present.update(_present(df, table))
                 ratings.append(df.loc[~df["is_oversampled"].to_numpy(dtype=bool), "rating"].dropna().to_numpy("float64"))
                 for s in SPLITS:
                     mask = (df["split"] == s).to_numpy()
@@ -495,7 +485,6 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
         for writer in writers.values():
             writer.close()
         bar.close()
-    counts["_present"] = present
     return {s: [path] for s, path in paths.items()}, counts, (before, after, np.concatenate(ratings) if ratings else np.zeros(0))
 
 

@@ -138,10 +138,15 @@ def find_trailer(raw_dir: Path, imdb_id: str) -> tuple[str, str] | None:
     return ("frames", str(folder)) if folder.is_dir() else None
 
 
+def has_trailers(raw_dirs: list[Path]) -> bool:
+    """Whether the trailers stage has inputs (then `trailer_frames` is a column of the dataset)."""
+    return any((Path(d) / "trailers").is_dir() or (Path(d) / "trailer_frames").is_dir() for d in raw_dirs)
+
+
 def extract_trailer_frames(df: pd.DataFrame, raw_dirs: list[Path], params: TrailerParams, report: Report,
                            quiet: bool = False) -> pd.DataFrame:
     """Add `trailer_frames` (list of HF Image structs) when any raw folder holds trailers; else unchanged."""
-    if not any((Path(d) / "trailers").is_dir() or (Path(d) / "trailer_frames").is_dir() for d in raw_dirs):
+    if not has_trailers(raw_dirs):
         return df
     df = df.copy()
     ids, jobs = [], []
