@@ -18,7 +18,7 @@ from dataset.features import FeatureParams, add_features, rating_classes
 from dataset.filter import FilterParams, filter_titles, nothing_left
 from dataset.images import ImageParams, column_name, downsample_posters
 from dataset.oversample import OversampleParams, genre_counts, oversample_genres
-from dataset.publish import published_columns, write_json, write_splits
+from dataset.publish import add_sizes, published_columns, write_json, write_splits
 from dataset.rates import RATES_DATE, RATES_VERSION
 from dataset.raw import item_files, load_raw
 from dataset.report import DatasetError, Report
@@ -88,19 +88,31 @@ def _tree_sha256(folder: Path) -> tuple[int, str]:
 MEDIA_FOLDERS = ("posters", "trailers", "trailer_frames")  # everything besides items the build reads
 
 
-def describe_inputs(raw_dirs: list[Path]) -> list[dict]:
+def shown_path(path: Path | str, out: Path) -> str:
+    """A path as build.json and the card show it: relative to the dataset folder when that climbs at most two
+    levels (`../crawl`), else its name: no absolute path of the build machine reaches users."""
+    path, base = Path(os.path.abspath(path)), Path(os.path.abspath(out))
+    try:
+        rel = Path(os.path.relpath(path, base))
+    except ValueError:  # another drive
+        return path.name
+    return rel.as_posix() if rel.parts[:3].count("..") < 3 else path.name
+
+
+def describe_inputs(raw_dirs: list[Path], out: Path | None = None) -> list[dict]:
     """Checksums of every items file, the embeddings file, and the media folders' contents (Contract 2)."""
-    out = []
+    out_dir = Path(out) if out is not None else Path.cwd()
+    result = []
     for d in raw_dirs:
         files = item_files(d)
-        entry = {"path": str(d), "items": len(files), "sha256": [_sha256(f) for f in files]}
+        entry = {"path": shown_path(d, out_dir), "items": len(files), "sha256": [_sha256(f) for f in files]}
         if (d / EMBEDDINGS_FILE).is_file():
             entry["frame_embeddings_sha256"] = _sha256(d / EMBEDDINGS_FILE)
         for name in MEDIA_FOLDERS:
             if (d / name).is_dir():
                 entry[name], entry[f"{name}_sha256"] = _tree_sha256(d / name)
-        out.append(entry)
-    return out
+        result.append(entry)
+    return result
 
 
 def _check_out(out: Path) -> None:
@@ -153,7 +165,7 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
     _check_out(out)
     if params.split.splits_file is not None:
         read_splits_file(Path(params.split.splits_file))  # a bad splits file fails before any work
-    inputs = describe_inputs(raw_dirs)
+    inputs = describe_inputs(raw_dirs, out)
     tmp = out.parent / f".{out.name}.building-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -175,11 +187,12 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
         else:
             outcome = _in_memory(raw_dirs, tmp, params, report, stage, quiet)
         names, written, labels = outcome.names, outcome.written, outcome.labels
+        add_sizes(tmp, written)
         result = {
             "name": out.name,
             "code_version": code_version(),
-            "parameters": {"raw": [str(d) for d in raw_dirs], "shard_rows": params.shard_rows,
-                           "stages": _stage_parameters(params)},
+            "parameters": {"raw": [shown_path(d, out) for d in raw_dirs], "shard_rows": params.shard_rows,
+                           "stages": _stage_parameters(params, out)},
             "rates": {"version": RATES_VERSION, "date": RATES_DATE},
             "inputs": inputs,
             "columns": names,
@@ -249,10 +262,12 @@ def _effective(params: BuildParams) -> BuildParams:
     return params
 
 
-def _stage_parameters(params: BuildParams) -> dict:
+def _stage_parameters(params: BuildParams, out: Path) -> dict:
     stages = {"load": {}, "clean": {"rates_version": RATES_VERSION, "rates_date": RATES_DATE}}
     for name in ("filter", "split", "features", "oversample", "images", "trailers", "sequences"):
         values = asdict(getattr(params, name))
         values.pop("notes", None)
         stages[name] = values
+    if stages["split"]["splits_file"] is not None:
+        stages["split"]["splits_file"] = shown_path(stages["split"]["splits_file"], out)
     return stages

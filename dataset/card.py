@@ -8,17 +8,25 @@ import numpy as np
 import pandas as pd
 
 from dataset.markup import code_span, markdown, one_line, plain_plot_text, yaml_scalar
-from dataset.schema import hf_feature, schema_for
+from dataset.schema import POSTER, bin_names, features_for
 
-LICENCE = """## Licence and terms of use
+LICENSE_NAME = "imdb-non-commercial"
+LICENSE_LINK = ("https://help.imdb.com/article/imdb/general-information/"
+                "can-i-use-imdb-data-in-my-software/G5JTRESSHJBBHTGX")
+DATASETS_TERMS = "https://developer.imdb.com/non-commercial-datasets/"
+LICENCE = f"""## Licence and terms of use
 
 The code that built this dataset is MIT-licensed. The data is not: titles, ratings, plots,
 credits and posters come from IMDb (or from the third-party tables named under *Sources*)
-and remain subject to IMDb's Conditions of Use (https://www.imdb.com/conditions), which
-allow personal and non-commercial use only and forbid republishing the data. Use this dataset
-for private research, do not redistribute it, and cite IMDb as the source. Posters are
-copyrighted artwork of their studios; they are included as small thumbnails for research.
+and remain subject to IMDb's terms for using its data in software ({LICENSE_LINK}), its
+non-commercial datasets' terms ({DATASETS_TERMS}) and its Conditions of Use
+(https://www.imdb.com/conditions), which allow personal and non-commercial use only and forbid
+republishing the data. Use this dataset for private research, do not redistribute it, and cite
+IMDb as the source. Posters are copyrighted artwork of their studios; they are included as small
+thumbnails for research.
 """
+SIZES = ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"),
+         (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"))
 
 
 @cache
@@ -35,19 +43,68 @@ def drawable(text: str) -> bool:
     return all(ord(c) in chars for c in text)
 
 
-def _yaml_features(names: list[str]) -> list[str]:
+def _yaml_feature(feat: dict, indent: str) -> list[str]:
+    """One HF feature as the card's YAML (`dtype: …`, `class_label: names`, `list: …`) under `indent`."""
+    if feat["_type"] == "Value":
+        return [f"{indent}dtype: {feat['dtype']}"]
+    if feat["_type"] == "Image":
+        return [f"{indent}dtype: image"]
+    if feat["_type"] == "ClassLabel":
+        return [f"{indent}dtype:", f"{indent}  class_label:", f"{indent}    names:",
+                *(f"{indent}      {yaml_scalar(str(i))}: {yaml_scalar(n)}" for i, n in enumerate(feat["names"]))]
+    inner = feat["feature"]
+    if inner["_type"] == "Value":
+        return [f"{indent}list: {inner['dtype']}"]
+    if inner["_type"] == "Image":
+        return [f"{indent}list: image"]
+    if inner["_type"] == "ClassLabel":
+        return [f"{indent}list:", f"{indent}  class_label:", f"{indent}    names:",
+                *(f"{indent}      {yaml_scalar(str(i))}: {yaml_scalar(n)}" for i, n in enumerate(inner["names"]))]
+    return [f"{indent}list:", f"{indent}  list: {inner['feature']['dtype']}"]  # frame_embeddings
+
+
+def _yaml_features(names: list[str], labels: dict) -> list[str]:
     lines = []
-    for field in schema_for(names):
-        feat = hf_feature(field.type)
-        lines.append(f"  - name: {yaml_scalar(field.name)}")
-        if feat["_type"] == "Value":
-            lines.append(f"    dtype: {feat['dtype']}")
-        elif feat["_type"] == "Image":
-            lines.append("    dtype: image")
-        else:
-            inner = feat["feature"]
-            kind = inner.get("dtype") or ("image" if inner["_type"] == "Image" else "list")
-            lines.append("    list: " + (kind if kind != "list" else "float32"))
+    for name, feat in features_for(names, labels).items():
+        lines.append(f"  - name: {yaml_scalar(name)}")
+        lines += _yaml_feature(feat, "    ")
+    return lines
+
+
+def kinds(title_types: list[str] | tuple[str, ...]) -> str:
+    """What the rows are, for the title: `movies`, `titles of type movie, tvMovie`, `titles of every type`."""
+    if list(title_types) == ["movie"]:
+        return "movies"
+    return f"titles of type {', '.join(title_types)}" if title_types else "titles of every type"
+
+
+def pretty_name(build: dict) -> str:
+    return f"IMDb {kinds(build['parameters']['stages']['filter'].get('title_types') or [])}: ratings and genres"
+
+
+def front_matter(build: dict, names: list[str]) -> list[str]:
+    """The YAML header the hub and `datasets.load_dataset(path)` read: configs, a complete dataset_info
+    (features, splits with num_bytes and num_examples, sizes), licence, size and task categories."""
+    splits = build["splits"]
+    lines = ["---", f"pretty_name: {yaml_scalar(pretty_name(build))}", "license: other",
+             f"license_name: {LICENSE_NAME}", f"license_link: {yaml_scalar(LICENSE_LINK)}",
+             "language:", "- en", "size_categories:"]
+    rows = sum(int(i["rows"]) for i in splits.values())
+    lines.append(f"- {next((label for limit, label in SIZES if rows < limit), 'n>100M')}")
+    tasks = ["tabular-classification", "tabular-regression"]
+    if any(POSTER.match(n) for n in names):
+        tasks.append("image-classification")
+    lines += ["task_categories:", *(f"- {t}" for t in tasks)]
+    lines += ["configs:", "- config_name: default", "  data_files:"]
+    for split in splits:
+        lines += [f"  - split: {yaml_scalar(split)}", f"    path: {yaml_scalar(f'data/{split}-*.parquet')}"]
+    lines += ["dataset_info:", "  config_name: default", "  features:", *_yaml_features(names, build["labels"]),
+              "  splits:"]
+    for split, info in splits.items():
+        lines += [f"  - name: {yaml_scalar(split)}", f"    num_bytes: {int(info['num_bytes'])}",
+                  f"    num_examples: {int(info['rows'])}"]
+    lines += [f"  download_size: {sum(int(i['download_size']) for i in splits.values())}",
+              f"  dataset_size: {sum(int(i['num_bytes']) for i in splits.values())}", "---", ""]
     return lines
 
 
@@ -127,19 +184,21 @@ def draw_plots(out_dir: Path, genres_before: dict[str, int], after: dict[str, in
 def write_card(out_dir: Path, build: dict, names: list[str], plots: list[str]) -> None:
     """README.md: YAML header (configs, splits, features), stages with parameters and removals, loading."""
     splits = build["splits"]
-    lines = ["---", "configs:", "- config_name: default", "  data_files:"]
-    for split in splits:
-        lines += [f"  - split: {yaml_scalar(split)}", f"    path: {yaml_scalar(f'data/{split}-*.parquet')}"]
-    lines += ["dataset_info:", "  features:", *_yaml_features(names), "  splits:"]
-    for split, info in splits.items():
-        lines += [f"  - name: {yaml_scalar(split)}", f"    num_examples: {int(info['rows'])}"]
-    lines += ["license: other", "task_categories:", "- image-classification", "- tabular-classification", "---", ""]
-    name = out_dir.name if not out_dir.name.startswith(".") else build["name"]
-    lines += [f"# {markdown(name)}", "",
-              "An IMDb research dataset built by `python -m dataset build` (imdbkit) from the raw folders "
+    lines = front_matter(build, names)
+    name = build["name"]
+    types = build["parameters"]["stages"]["filter"].get("title_types") or []
+    lines += [f"# {markdown(pretty_name(build))}", "",
+              f"An IMDb research dataset (`{markdown(one_line(name))}`) built by `imdbkit build` from the raw folders "
               "listed under *Sources*. Targets: `rating` (regression), `rating_class` (classification, bins "
-              f"{markdown(build['labels'].get('rating_bins'))}), `genres` (multi-label over "
-              f"{len(build['labels'].get('genres', []))} genres).", "",
+              f"{markdown(build['labels'].get('rating_bins'))}, class names "
+              f"{markdown(', '.join(bin_names(build['labels'].get('rating_bins') or [])))}), `genres` (multi-label "
+              f"over {len(build['labels'].get('genres', []))} genres, declared as class labels in the features).", "",
+              ("Rows are movies only (title type `movie`, the default of `--title-type`); TV series, episodes, "
+               "video games and the other types are left out unless named with `--title-type`."
+               if list(types) == ["movie"] else
+               f"Rows are {markdown(kinds(types))} (`--title-type`; the default keeps movies only)."), "",
+              "Every column of Contract 2 is in every build (null where the inputs have no value), so two "
+              "builds share one schema; poster, trailer-frame and embedding columns come with their flags.", "",
               "The genre multi-hot is not stored as a column: it is `genres` read against the vocabulary "
               "`labels.genres` in `build.json`, in that order; `dataset.load(path, split, "
               "[\"genres_multi_hot\"])` returns it as an `[N, G]` uint8 matrix.", "",
@@ -147,7 +206,7 @@ def write_card(out_dir: Path, build: dict, names: list[str], plots: list[str]) -
     lines += [f"| {markdown(s)} | {i['rows']:,} | {i['oversampled']:,} |" for s, i in splits.items()]
     lines += ["", "## Sources", ""]
     lines += [f"- {code_span(s['path'])}: {s['items']} items files, sha256 {markdown(', '.join(s['sha256'][:2]))}"
-              + ("…" if len(s["sha256"]) > 2 else "") for s in build["inputs"]]
+              + ("…" if len(s["sha256"]) > 2 else "") for s in build["inputs"]]  # paths as build.json shows them
     counts = build["counts"]
     kept = counts.get("quarantine_file_entries", counts["quarantined"])
     held = ("every quarantined item" if kept == counts["quarantined"]
@@ -170,7 +229,8 @@ def write_card(out_dir: Path, build: dict, names: list[str], plots: list[str]) -
               "import dataset  # imdbkit: numpy arrays in one call",
               "train = dataset.load('PATH', 'train', columns=['rating_class', 'genres'])", "",
               "from datasets import load_dataset",
-              "ds = load_dataset('parquet', data_files={'train': 'PATH/data/train-*.parquet'})", "",
+              "ds = load_dataset('PATH')  # train, validation, test; rating_class and genres as class labels",
+              "ds = load_dataset('parquet', data_dir='PATH/data')  # the same splits, class labels as plain values", "",
               "import pandas as pd",
               "df = pd.read_parquet('PATH/data', filters=[('split', '==', 'test')])", "",
               "import duckdb",
@@ -178,6 +238,7 @@ def write_card(out_dir: Path, build: dict, names: list[str], plots: list[str]) -
               "Image columns are Hugging Face `Image` structs `{bytes, path}` holding PNG bytes (height x width "
               "in the column name). Oversampled training copies carry `is_oversampled = true`; drop them for any "
               "statistic about the population.", "", LICENCE]
-    path = one_line(name).replace("`", "").replace("'", "")  # inside a code block and Python quotes
+    path = one_line(out_dir.name if not out_dir.name.startswith(".") else name)
+    path = path.replace("`", "").replace("'", "")  # inside a code block and Python quotes
     lines += [line.replace("PATH", path) for line in load]
     (out_dir / "README.md").write_text("\n".join(lines), encoding="utf-8")

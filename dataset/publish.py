@@ -53,9 +53,6 @@ def _embeddings(values: list) -> pa.Array:
     return pa.ListArray.from_arrays(offsets, inner, mask=pa.array(~valid))
 
 
-def to_arrow(df: pd.DataFrame, names: list[str]) -> pa.Table:
-    """One batch of rows → a table of exactly the declared schema."""
-    return frame_table(df, schema_for(names))
 
 
 def frame_table(df: pd.DataFrame, schema: pa.Schema) -> pa.Table:
@@ -100,13 +97,22 @@ def write_splits(df: pd.DataFrame, out_dir: Path, names: list[str], shard_rows: 
                                   write_statistics=True) as writer:
                 for start in range(0, len(shard), batch_rows):
                     batch = shard.iloc[start:start + batch_rows]
-                    writer.write_table(to_arrow(batch, names), row_group_size=batch_rows)
+                    writer.write_table(frame_table(batch, schema), row_group_size=batch_rows)
                     bar.update(len(batch))
             files.append(str(path.relative_to(out_dir)))
         written[split] = {"rows": len(part), "files": files,
                           "oversampled": int(part["is_oversampled"].sum())}
     bar.close()
     return written
+
+
+def add_sizes(out_dir: Path, written: dict[str, dict]) -> None:
+    """Per split, `num_bytes` (the data uncompressed, as the parquet footers count it) and `download_size`
+    (the files on disk): the card's dataset_info needs both, or `datasets` warns on every load."""
+    for info in written.values():
+        metas = [pq.ParquetFile(out_dir / f).metadata for f in info["files"]]
+        info["num_bytes"] = sum(m.row_group(i).total_byte_size for m in metas for i in range(m.num_row_groups))
+        info["download_size"] = sum((out_dir / f).stat().st_size for f in info["files"])
 
 
 def write_json(path: Path, payload: dict) -> None:

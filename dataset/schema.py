@@ -55,8 +55,28 @@ def hf_feature(t: pa.DataType) -> dict:
     return {"dtype": names[t], "_type": "Value"}
 
 
+def bin_names(bins: list[float] | tuple[float, ...]) -> list[str]:
+    """The `rating_class` names: one `low-high` per bin (0-5, 5-6.5, 6.5-10 for the default bins)."""
+    return [f"{lo:g}-{hi:g}" for lo, hi in zip(bins, bins[1:], strict=False)]
+
+
+def features_for(names: list[str], labels: dict | None = None) -> dict[str, dict]:
+    """HF features per column: `rating_class` a ClassLabel of the bin names, `genres` a list of ClassLabel
+    over the genre vocabulary, as the card declares them (the stored values stay int8 and strings; `datasets`
+    maps them when it loads the folder through the card)."""
+    labels = labels or {}
+    features = {n: hf_feature(arrow_type(n)) for n in names}
+    if "rating_class" in features and labels.get("rating_bins"):
+        features["rating_class"] = {"names": bin_names(labels["rating_bins"]), "_type": "ClassLabel"}
+    if "genres" in features and labels.get("genres"):
+        features["genres"] = {"feature": {"names": list(labels["genres"]), "_type": "ClassLabel"}, "_type": "List"}
+    return features
+
+
 def schema_for(names: list[str]) -> pa.Schema:
-    """Arrow schema with the `huggingface` metadata so datasets decodes image columns."""
+    """Arrow schema with the `huggingface` metadata so datasets decodes image columns. Class labels are
+    declared in the card only: `datasets` takes a file's metadata feature only where its Arrow type is the
+    stored one, and a ClassLabel is int64 (`rating_class` is stored as int8, `genres` as strings)."""
     import json
 
     fields = [pa.field(n, arrow_type(n), nullable=n not in REQUIRED) for n in names]

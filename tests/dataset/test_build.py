@@ -44,7 +44,7 @@ def test_contract_2_layout_and_build_json(built):
     assert {"poster_32x32", "poster_150x101", "trailer_frames", "rating_class"} <= set(info["columns"])
     assert info["counts"]["changed"]["images"]["poster_identical_to_another_title"] == 1
     card_text = (out / "README.md").read_text()
-    assert card_text.startswith("---\nconfigs:") and "Conditions of Use" in card_text and "duckdb" in card_text
+    assert card_text.startswith("---\npretty_name:") and "\nconfigs:" in card_text and "Conditions of Use" in card_text and "duckdb" in card_text
     assert "votes_le_125" in card_text
     assert "`labels.genres` in `build.json`" in card_text and "genres_multi_hot" in card_text
 

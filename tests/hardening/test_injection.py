@@ -86,7 +86,11 @@ def test_the_dataset_card_shows_hostile_strings_as_text(tmp_path, capsys) -> Non
     card = (out / "README.md").read_text()
     _, front, body = card.split("---\n", 2)  # a currency holding "\n---\n" used to add a third block
     header = yaml.safe_load(front)
-    assert set(header) == {"configs", "dataset_info", "license", "task_categories"} and header["license"] == "other"
+    assert set(header) == {"pretty_name", "configs", "dataset_info", "license", "license_name", "license_link",
+                           "language", "size_categories", "task_categories"} and header["license"] == "other"
+    genres = next(f for f in header["dataset_info"]["features"] if f["name"] == "genres")["list"]["class_label"]
+    labels = json.loads((out / "build.json").read_text())["labels"]["genres"]
+    assert list(genres["names"].values()) == labels  # hostile genre names stay the exact class names
     assert not TAG.search(RENDER.render(body)), "crawled text became HTML in the card"
     assert "unknown_currency_to_null" in body
 
