@@ -43,6 +43,11 @@ def drawable(text: str) -> bool:
     return all(ord(c) in chars for c in text)
 
 
+def _class_label(names: list[str], indent: str) -> list[str]:
+    return [f"{indent}class_label:", f"{indent}  names:",
+            *(f"{indent}    {yaml_scalar(str(i))}: {yaml_scalar(n)}" for i, n in enumerate(names))]
+
+
 def _yaml_feature(feat: dict, indent: str) -> list[str]:
     """One HF feature as the card's YAML (`dtype: …`, `class_label: names`, `list: …`) under `indent`."""
     if feat["_type"] == "Value":
@@ -50,16 +55,14 @@ def _yaml_feature(feat: dict, indent: str) -> list[str]:
     if feat["_type"] == "Image":
         return [f"{indent}dtype: image"]
     if feat["_type"] == "ClassLabel":
-        return [f"{indent}dtype:", f"{indent}  class_label:", f"{indent}    names:",
-                *(f"{indent}      {yaml_scalar(str(i))}: {yaml_scalar(n)}" for i, n in enumerate(feat["names"]))]
+        return [f"{indent}dtype:", *_class_label(feat["names"], indent + "  ")]
     inner = feat["feature"]
     if inner["_type"] == "Value":
         return [f"{indent}list: {inner['dtype']}"]
     if inner["_type"] == "Image":
         return [f"{indent}list: image"]
     if inner["_type"] == "ClassLabel":
-        return [f"{indent}list:", f"{indent}  class_label:", f"{indent}    names:",
-                *(f"{indent}      {yaml_scalar(str(i))}: {yaml_scalar(n)}" for i, n in enumerate(inner["names"]))]
+        return [f"{indent}list:", *_class_label(inner["names"], indent + "  ")]
     return [f"{indent}list:", f"{indent}  list: {inner['feature']['dtype']}"]  # frame_embeddings
 
 
