@@ -88,12 +88,12 @@ def write_splits(items: list[dict[str, Any]], path: Path) -> None:
     """70/15/15 stratified by (has trailer, has poster), written for `dataset build --splits`.
 
     The build's own split is a hash per title; at demo sizes (60 titles) chance can leave the test split
-    without a single trailer, and `rating_trailer` would get no row. Titles the build's default vote
-    filter drops (votes <= 125) are left out so the file names only rows the build keeps.
+    without a single trailer, and `rating_trailer` would get no row. Titles the build's default filters
+    drop (votes <= 125, title types other than movie) are left out so the file names only rows it keeps.
     """
     groups: dict[tuple[bool, bool], list[str]] = {}
     for item in items:
-        if (item.get("votes") or 0) > 125:
+        if (item.get("votes") or 0) > 125 and item.get("title_type") == "movie":
             groups.setdefault((bool(item.get("trailer_urls")), bool(item.get("poster_path"))), []).append(item["imdb_id"])
     lines = ["imdb_id,split"]
     for ids in groups.values():

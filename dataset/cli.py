@@ -80,7 +80,8 @@ def parser() -> Parser:
                    help="keep only titles with a poster; with --image-size, titles whose poster file is missing or "
                         "fails to decode are dropped too (images stage, counted as poster_unusable)")
     b.add_argument("--require-rating", action="store_true")
-    b.add_argument("--title-type", action=ListAction, default=[], help="keep these title types: movie,tvMovie or repeated")
+    b.add_argument("--title-type", action=ListAction, default=["movie"],
+                   help="keep these title types (default movie): movie,tvMovie or repeated; `all` keeps every type")
     b.add_argument("--year-min", type=int)
     b.add_argument("--year-max", type=int)
     b.add_argument("--exclude-genre", action=ListAction, default=[], help='e.g. "TV Movie,Foreign" (seed 002)')
@@ -129,7 +130,7 @@ def _build(args: argparse.Namespace) -> int:
     params = BuildParams(
         filter=FilterParams(min_votes=None if args.min_votes < 0 else args.min_votes,
                             require_poster=args.require_poster, require_rating=args.require_rating,
-                            title_types=tuple(args.title_type), year_min=args.year_min, year_max=args.year_max,
+                            title_types=title_types(args.title_type), year_min=args.year_min, year_max=args.year_max,
                             exclude_genres=tuple(args.exclude_genre), min_genres=args.min_genres),
         split=SplitParams(ratios=args.ratios, seed=args.split_seed, stratify=args.stratify, splits_file=args.splits),
         features=FeatureParams(rating_bins=args.rating_bins, top_k=args.top_k or None, min_count=args.min_count,
@@ -162,6 +163,11 @@ def _import(args: argparse.Namespace) -> int:
         print(f"warning: {summary['replaced_bytes']:,} bytes were not UTF-8 and became U+FFFD (rows listed in "
               f"{args.out / 'import-report.json'}); re-save the source as UTF-8 if its text matters.", file=sys.stderr)
     return 0
+
+
+def title_types(given: list[str]) -> tuple[str, ...]:
+    """--title-type as FilterParams wants it: `all` (alone or among others) keeps every type."""
+    return () if any(t.lower() == "all" for t in given) else tuple(given)
 
 
 def main(argv: list[str] | None = None) -> int:

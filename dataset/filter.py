@@ -10,6 +10,7 @@ from dataset.report import Report
 
 STAGE = "filter"
 VOTES_SKIPPED = "min_votes skipped: the inputs carry no vote counts"
+TYPES_SKIPPED = "title_types skipped: the inputs carry no title types"
 
 
 def nothing_left(report: Report) -> str:
@@ -25,7 +26,7 @@ class FilterParams:
 
     min_votes: int | None = 125  # strictly more than this many votes, like seed 000 (votes > 125)
     require_poster: bool = False
-    title_types: tuple[str, ...] = ()
+    title_types: tuple[str, ...] = ("movie",)  # () keeps every type (`--title-type all`)
     year_min: int | None = None
     year_max: int | None = None
     exclude_genres: tuple[str, ...] = ()
@@ -35,11 +36,11 @@ class FilterParams:
 
 
 def filter_titles(df: pd.DataFrame, params: FilterParams, report: Report,
-                  votes_known: bool | None = None) -> pd.DataFrame:
+                  votes_known: bool | None = None, types_known: bool | None = None) -> pd.DataFrame:
     """Apply each rule in turn; a rule whose column the inputs never carry is skipped and noted.
 
-    `votes_known`: whether the whole input carries vote counts, for a caller that filters one batch
-    of it at a time (None: this frame is the whole input)."""
+    `votes_known` / `types_known`: whether the whole input carries vote counts / title types, for a caller
+    that filters one batch of it at a time (None: this frame is the whole input)."""
     n_in = len(df)
     keep = np.ones(len(df), dtype=bool)
 
@@ -60,7 +61,9 @@ def filter_titles(df: pd.DataFrame, params: FilterParams, report: Report,
         rule("no_poster", df["poster_path"].map(lambda p: isinstance(p, str) and bool(p)).to_numpy(dtype=bool))
     if params.require_rating:
         rule("rating_missing", df["rating"].notna().to_numpy())
-    if params.title_types:
+    if params.title_types and not (df["title_type"].notna().any() if types_known is None else types_known):
+        params.notes.append(TYPES_SKIPPED)  # a table without types (poster sets, MovieLens) keeps its rows
+    elif params.title_types:
         wanted = {t.lower() for t in params.title_types}
         rule("title_type_not_wanted",
              df["title_type"].map(lambda t: isinstance(t, str) and t.lower() in wanted).to_numpy(dtype=bool))

@@ -169,7 +169,10 @@ def test_build_from_the_mirrors_synthetic_catalog(tmp_path):
     out = tmp_path / "ds"
     result = build([tmp_path / "raw"], out, BuildParams(plots=False), quiet=True)
     kept = sum(s["rows"] for s in result["splits"].values())
-    assert kept == sum(1 for i in items if (i["votes"] or 0) > 125)
+    # the default keeps movies only: the catalog's series, episodes and games are removed and counted
+    assert kept == sum(1 for i in items if (i["votes"] or 0) > 125 and i["title_type"] == "movie")
+    others = sum(1 for i in items if (i["votes"] or 0) > 125 and i["title_type"] != "movie")
+    assert others and result["counts"]["removed"]["filter"]["title_type_not_wanted"] == others
     # the only bad values: budgets in legacy currencies (FRF, DEM, …) the rate table never guesses
     legacy = sum(n for stage in result["counts"]["changed"].values() for k, n in stage.items() if "currency" in k)
     assert result["counts"]["quarantined"] == legacy

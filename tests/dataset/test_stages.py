@@ -28,21 +28,31 @@ def frame(n: int = 10) -> pd.DataFrame:
 
 def test_filter_rules_exact():
     report = Report()
-    params = FilterParams(min_votes=125, exclude_genres=("TV Movie", "Foreign"))
+    params = FilterParams(min_votes=125, title_types=(), exclude_genres=("TV Movie", "Foreign"))
     out = filter_titles(frame(), params, report)
     assert out["imdb_id"].tolist() == ["tt0000001", "tt0000003", "tt0000005", "tt0000006", "tt0000007", "tt0000008"]
     assert dict(report.removed["filter"]) == {"votes_missing": 1, "votes_le_125": 2, "excluded_genre": 1}
     out = filter_titles(frame(), FilterParams(min_votes=None, require_poster=True, title_types=("movie",),
                                               year_min=1975, year_max=2000, min_genres=1), Report())
     assert out["imdb_id"].tolist() == []
-    out = filter_titles(frame(), FilterParams(min_votes=None, year_min=1975, year_max=1990), Report())
+    out = filter_titles(frame(), FilterParams(min_votes=None, title_types=(), year_min=1975, year_max=1990), Report())
     assert out["imdb_id"].tolist() == ["tt0000001", "tt0000002", "tt0000003", "tt0000004"]
+
+
+def test_title_type_defaults_to_movie_and_is_skipped_for_inputs_without_types():
+    report = Report()
+    out = filter_titles(frame(), FilterParams(min_votes=None), report)
+    assert out["title_type"].unique().tolist() == ["movie"] and report.removed["filter"]["title_type_not_wanted"] == 5
+    df = frame()
+    df["title_type"] = objects([None] * 10)  # a poster table or MovieLens: no types to filter on
+    params = FilterParams(min_votes=None)
+    assert len(filter_titles(df, params, Report())) == 10 and "no title types" in params.notes[0]
 
 
 def test_min_votes_is_skipped_and_noted_when_inputs_have_no_votes():
     df = frame()
     df["votes"] = pd.array([None] * 10, dtype="Int64")
-    params = FilterParams()
+    params = FilterParams(title_types=())
     assert len(filter_titles(df, params, Report())) == 10
     assert "no vote counts" in params.notes[0]
 

@@ -43,6 +43,8 @@ def _item(n: int, rng: np.random.Generator) -> dict:
         item["languages"] = ["English", "See All (3) »"]
     if n % 23 == 0:
         item["year"] = 1700  # out of range: nulled and quarantined
+    if n % 29 == 0:
+        item["title_type"] = ["tvSeries", "videoGame", None][n % 3]  # left out by the default (movies)
     return item
 
 
@@ -141,6 +143,15 @@ def test_no_vote_counts_anywhere_skips_the_vote_rule_like_the_in_memory_build(tm
     ref, new, expected, got = _both([raw], tmp_path, BuildParams())
     _same_build(ref, new, expected, got)
     assert got["notes"] == ["min_votes skipped: the inputs carry no vote counts"]
+
+
+def test_no_title_types_anywhere_skips_the_type_rule_like_the_in_memory_build(tmp_path):
+    raw = tmp_path / "raw"
+    write_items(raw, [make_item(n, title_type=None, votes=None if n % 2 else 500) for n in range(300)])
+    ref, new, expected, got = _both([raw], tmp_path, BuildParams())
+    _same_build(ref, new, expected, got)
+    assert got["notes"] == ["title_types skipped: the inputs carry no title types"]
+    assert sum(s["rows"] for s in got["splits"].values()) == 150
 
 
 def test_unsorted_items_without_copies_come_out_in_id_order(tmp_path):
