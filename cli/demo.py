@@ -93,7 +93,7 @@ def write_splits(items: list[dict[str, Any]], path: Path) -> None:
     """
     groups: dict[tuple[bool, bool], list[str]] = {}
     for item in items:
-        if (item.get("votes") or 0) > 125 and item.get("title_type") == "movie":
+        if (item.get("votes") or 0) > 125 and item.get("title_type") in (None, "", "movie"):
             groups.setdefault((bool(item.get("trailer_urls")), bool(item.get("poster_path"))), []).append(item["imdb_id"])
     lines = ["imdb_id,split"]
     for ids in groups.values():
@@ -122,7 +122,7 @@ class LeaderboardConsole:
 class Demo:
     def __init__(self, args: argparse.Namespace) -> None:
         if args.titles < 20:
-            raise CliError(f"--titles {args.titles} is too few for train/val/test splits; use at least 20.", 2)
+            raise CliError(f"--titles {args.titles} is too few for train/validation/test splits; use at least 20.", 2)
         if args.budget_minutes <= 0:
             raise CliError(f"--budget-minutes {args.budget_minutes} must be positive, e.g. 0.5.", 2)
         self.args = args

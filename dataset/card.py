@@ -191,13 +191,14 @@ def write_card(out_dir: Path, build: dict, names: list[str], plots: list[str]) -
     name = build["name"]
     types = build["parameters"]["stages"]["filter"].get("title_types") or []
     lines += [f"# {markdown(pretty_name(build))}", "",
-              f"An IMDb research dataset (`{markdown(one_line(name))}`) built by `imdbkit build` from the raw folders "
+              f"An IMDb research dataset ({code_span(name)}) built by `imdbkit build` from the raw folders "
               "listed under *Sources*. Targets: `rating` (regression), `rating_class` (classification, bins "
               f"{markdown(build['labels'].get('rating_bins'))}, class names "
               f"{markdown(', '.join(bin_names(build['labels'].get('rating_bins') or [])))}), `genres` (multi-label "
               f"over {len(build['labels'].get('genres', []))} genres, declared as class labels in the features).", "",
-              ("Rows are movies only (title type `movie`, the default of `--title-type`); TV series, episodes, "
-               "video games and the other types are left out unless named with `--title-type`."
+              ("Rows are movies (title type `movie`, the default of `--title-type`; a title without a type is "
+               "kept): TV series, episodes, video games and the other types are left out unless named with "
+               "`--title-type`."
                if list(types) == ["movie"] else
                f"Rows are {markdown(kinds(types))} (`--title-type`; the default keeps movies only)."), "",
               "Every column of Contract 2 is in every build (null where the inputs have no value), so two "

@@ -86,7 +86,7 @@ def parser() -> Parser:
     b.add_argument("--year-max", type=int)
     b.add_argument("--exclude-genre", action=ListAction, default=[], help='e.g. "TV Movie,Foreign" (seed 002)')
     b.add_argument("--min-genres", type=int, default=0)
-    b.add_argument("--ratios", type=ratios, default=(0.8, 0.1, 0.1), help="train,val,test (default 80,10,10)")
+    b.add_argument("--ratios", type=ratios, default=(0.8, 0.1, 0.1), help="train,validation,test shares (default 80,10,10)")
     b.add_argument("--split-seed", type=int, default=0)
     b.add_argument("--stratify", choices=["rating_class", "genre"])
     b.add_argument("--splits", type=Path, help="csv imdb_id,split reproducing a given split")

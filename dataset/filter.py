@@ -10,7 +10,6 @@ from dataset.report import Report
 
 STAGE = "filter"
 VOTES_SKIPPED = "min_votes skipped: the inputs carry no vote counts"
-TYPES_SKIPPED = "title_types skipped: the inputs carry no title types"
 
 
 def nothing_left(report: Report) -> str:
@@ -36,11 +35,11 @@ class FilterParams:
 
 
 def filter_titles(df: pd.DataFrame, params: FilterParams, report: Report,
-                  votes_known: bool | None = None, types_known: bool | None = None) -> pd.DataFrame:
+                  votes_known: bool | None = None) -> pd.DataFrame:
     """Apply each rule in turn; a rule whose column the inputs never carry is skipped and noted.
 
-    `votes_known` / `types_known`: whether the whole input carries vote counts / title types, for a caller
-    that filters one batch of it at a time (None: this frame is the whole input)."""
+    `votes_known`: whether the whole input carries vote counts, for a caller that filters one batch
+    of it at a time (None: this frame is the whole input)."""
     n_in = len(df)
     keep = np.ones(len(df), dtype=bool)
 
@@ -61,12 +60,14 @@ def filter_titles(df: pd.DataFrame, params: FilterParams, report: Report,
         rule("no_poster", df["poster_path"].map(lambda p: isinstance(p, str) and bool(p)).to_numpy(dtype=bool))
     if params.require_rating:
         rule("rating_missing", df["rating"].notna().to_numpy())
-    if params.title_types and not (df["title_type"].notna().any() if types_known is None else types_known):
-        params.notes.append(TYPES_SKIPPED)  # a table without types (poster sets, MovieLens) keeps its rows
-    elif params.title_types:
+    if params.title_types:
+        # a title without a type (poster tables, MovieLens, a page that hides it) is kept and counted: only
+        # a type known to be another one is removed, so untyped tables survive beside a typed crawl
         wanted = {t.lower() for t in params.title_types}
+        known = df["title_type"].map(lambda t: isinstance(t, str) and bool(t)).to_numpy(dtype=bool)
         rule("title_type_not_wanted",
-             df["title_type"].map(lambda t: isinstance(t, str) and t.lower() in wanted).to_numpy(dtype=bool))
+             ~known | df["title_type"].map(lambda t: isinstance(t, str) and t.lower() in wanted).to_numpy(dtype=bool))
+        report.note(STAGE, "title_type_unknown_kept", int((~known & keep).sum()))
     if params.year_min is not None or params.year_max is not None:
         year = df["year"].astype("float64").to_numpy()
         lo = -np.inf if params.year_min is None else params.year_min

@@ -42,7 +42,7 @@ from tqdm import tqdm
 from dataset.card import draw_plots
 from dataset.clean import LIST_FIELDS, TEXT_FIELDS, clean_fields
 from dataset.features import CATEGORICALS, apply_features, collapse_column, rating_classes
-from dataset.filter import TYPES_SKIPPED, VOTES_SKIPPED, filter_titles, nothing_left
+from dataset.filter import VOTES_SKIPPED, filter_titles, nothing_left
 from dataset.images import downsample_posters
 from dataset.oversample import METHODS, _inverse, _seed002, oversample_genres
 from dataset.publish import COMPRESSION, COMPRESSION_LEVEL, frame_table, published_columns
@@ -283,39 +283,33 @@ def _pass1(con, files: list[Path], rising: bool, target: Path, params: BuildPara
            quiet: bool) -> tuple[Path, np.ndarray]:
     """Clean, filter and split every batch; returns the spill of kept rows and their split codes (0/1/2).
 
-    Whether the inputs carry vote counts and title types at all is known only at the end: the pass assumes
-    they do and, in the rare case that none does, runs again with that rule skipped (as the in-memory build)."""
-    votes_known = types_known = True
-    while True:
+    Whether the inputs carry vote counts at all is known only at the end: the pass assumes they do
+    and, in the rare case that none does, runs again with the vote rule skipped (as the in-memory build)."""
+    for votes_known in (True, False):
         part_report = Report(max_quarantine=report.room())
-        fparams = replace(params.filter, min_votes=params.filter.min_votes if votes_known else None,
-                          title_types=params.filter.title_types if types_known else ())
+        fparams = params.filter if votes_known else replace(params.filter, min_votes=None)
         reader = _newest_in_id_order(con, files, rising, part_report, params.batch_rows)
-        codes, seen, filtered = _clean_filter_split(reader, target, fparams, params, part_report, stage, quiet)
-        redo_votes = votes_known and params.filter.min_votes is not None and not seen["votes"]
-        redo_types = types_known and bool(params.filter.title_types) and not seen["title_type"]
-        if not (redo_votes or redo_types):
+        codes, any_votes, filtered = _clean_filter_split(reader, target, fparams, votes_known, params, part_report,
+                                                         stage, quiet)
+        if any_votes or params.filter.min_votes is None or not votes_known:
             break
-        votes_known, types_known = votes_known and not redo_votes, types_known and not redo_types
     if not votes_known:
         params.filter.notes.append(VOTES_SKIPPED)
-    if not types_known:
-        params.filter.notes.append(TYPES_SKIPPED)
     report.merge(part_report)
     if not filtered:
         raise DatasetError(nothing_left(report))
     return target, codes
 
 
-def _clean_filter_split(batches: Iterator[pa.RecordBatch], target: Path, fparams, params: BuildParams,
-                        report: Report, stage: Callable, quiet: bool) -> tuple[np.ndarray, dict[str, bool], int]:
-    """(split code per kept row, whether any row had a vote count / a title type, rows left by the filter)."""
+def _clean_filter_split(batches: Iterator[pa.RecordBatch], target: Path, fparams, votes_known: bool, params: BuildParams,
+                        report: Report, stage: Callable, quiet: bool) -> tuple[np.ndarray, bool, int]:
+    """(split code per kept row, whether any row had a vote count, rows left by the filter)."""
     split = params.split
     given = read_splits_file(Path(split.splits_file)) if split.splits_file is not None else None
     found: set[str] = set()
     codes, hashes, strata = [], [], []
     strata_codes: dict[str, int] = {}
-    seen, pos, rows_in = {"votes": False, "title_type": False}, 0, 0
+    any_votes, pos, rows_in = False, 0, 0
     bar = tqdm(desc="clean", unit="row", disable=quiet)
     with _writer(target, CLEAN_SCHEMA) as writer:
         while True:
@@ -326,10 +320,9 @@ def _clean_filter_split(batches: Iterator[pa.RecordBatch], target: Path, fparams
             part = Report(max_quarantine=report.room())
             with stage("clean"):
                 df = clean_fields(_raw_frame(batch), part)
-            for name in seen:
-                seen[name] = seen[name] or bool(df[name].notna().any())
-            with stage("filter"):  # a rule the inputs cannot serve is off in fparams, noted after the pass
-                df = filter_titles(df, fparams, part, votes_known=True, types_known=True)
+            any_votes = any_votes or bool(df["votes"].notna().any())
+            with stage("filter"):
+                df = filter_titles(df, fparams, part, votes_known=votes_known)
             with stage("split"):
                 rows_in += len(df)
                 ids = df["imdb_id"].tolist()
@@ -359,7 +352,7 @@ def _clean_filter_split(batches: Iterator[pa.RecordBatch], target: Path, fparams
         u = np.concatenate(hashes) if hashes else np.zeros(0)
         codes = [_codes(_stratified(u, np.concatenate(strata) if strata else np.zeros(0, np.int32), split.ratios))]
     report.stage_rows("split", rows_in, pos)
-    return (np.concatenate(codes) if codes else np.zeros(0, np.int8)), seen, rows_in
+    return (np.concatenate(codes) if codes else np.zeros(0, np.int8)), any_votes, rows_in
 
 
 def _codes(names: np.ndarray) -> np.ndarray:

@@ -83,6 +83,8 @@ def test_info_prints_the_summary_and_writes_a_poster_grid(demo, tmp_path):
     assert run.out.strip().splitlines()[-1] == str(grid)  # the path is the last line of stdout
     assert grid.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "rows per stage" in run.out + run.err and "genres" in run.out + run.err
+    val = imdbkit("info", str(demo.work / "dataset"), "--split", "val", "--grid", str(tmp_path / "val.png"))
+    assert val.code == 0, val.err  # `val` names the `validation` split
 
 
 def test_build_and_leaderboard_wrappers_run_the_stage_modules(demo, tmp_path):

@@ -39,14 +39,16 @@ def test_filter_rules_exact():
     assert out["imdb_id"].tolist() == ["tt0000001", "tt0000002", "tt0000003", "tt0000004"]
 
 
-def test_title_type_defaults_to_movie_and_is_skipped_for_inputs_without_types():
+def test_title_type_defaults_to_movie_and_keeps_titles_without_a_type():
     report = Report()
     out = filter_titles(frame(), FilterParams(min_votes=None), report)
     assert out["title_type"].unique().tolist() == ["movie"] and report.removed["filter"]["title_type_not_wanted"] == 5
     df = frame()
-    df["title_type"] = objects([None] * 10)  # a poster table or MovieLens: no types to filter on
-    params = FilterParams(min_votes=None)
-    assert len(filter_titles(df, params, Report())) == 10 and "no title types" in params.notes[0]
+    df["title_type"] = objects([None, "tvSeries", "movie", "", "videoGame"] * 2)  # None, "": a table without types
+    report = Report()
+    out = filter_titles(df, FilterParams(min_votes=None), report)
+    assert out["imdb_id"].tolist() == ["tt0000000", "tt0000002", "tt0000003", "tt0000005", "tt0000007", "tt0000008"]
+    assert report.noted["filter"]["title_type_unknown_kept"] == 4 and report.removed["filter"]["title_type_not_wanted"] == 4
 
 
 def test_min_votes_is_skipped_and_noted_when_inputs_have_no_votes():

@@ -145,13 +145,15 @@ def test_no_vote_counts_anywhere_skips_the_vote_rule_like_the_in_memory_build(tm
     assert got["notes"] == ["min_votes skipped: the inputs carry no vote counts"]
 
 
-def test_no_title_types_anywhere_skips_the_type_rule_like_the_in_memory_build(tmp_path):
-    raw = tmp_path / "raw"
-    write_items(raw, [make_item(n, title_type=None, votes=None if n % 2 else 500) for n in range(300)])
-    ref, new, expected, got = _both([raw], tmp_path, BuildParams())
+def test_titles_without_a_type_are_kept_beside_typed_ones_like_the_in_memory_build(tmp_path):
+    typed, untyped = tmp_path / "crawl", tmp_path / "table"
+    write_items(typed, [make_item(n, title_type=["movie", "tvSeries"][n % 2]) for n in range(200)])
+    write_items(untyped, [make_item(n, title_type=None) for n in range(1000, 1100)])
+    ref, new, expected, got = _both([typed, untyped], tmp_path, BuildParams(filter=FilterParams(min_votes=None)))
     _same_build(ref, new, expected, got)
-    assert got["notes"] == ["title_types skipped: the inputs carry no title types"]
-    assert sum(s["rows"] for s in got["splits"].values()) == 150
+    assert sum(s["rows"] for s in got["splits"].values()) == 200
+    assert got["counts"]["removed"]["filter"]["title_type_not_wanted"] == 100
+    assert got["counts"]["changed"]["filter"]["title_type_unknown_kept"] == 100
 
 
 def test_unsorted_items_without_copies_come_out_in_id_order(tmp_path):
