@@ -107,3 +107,17 @@ def test_load_dataset_has_no_warning_class_labels_and_the_split_names_of_the_fil
     by_files = datasets.load_dataset("parquet", data_dir=str(published / "data"), cache_dir=str(tmp_path / "b"))
     assert sorted(by_files) == sorted(ds) and all(len(by_files[s]) == len(ds[s]) for s in ds)
     assert set(by_files["validation"]["split"]) == {"validation"}  # `val` in the splits file is `validation`
+
+
+def test_title_type_defaults_to_movie_and_all_keeps_every_type(tmp_path):
+    from dataset.cli import main
+
+    raw = write_items(tmp_path / "raw", [make_item(n, title_type=["movie", "tvSeries", "videoGame"][n % 3])
+                                         for n in range(90)]).parent
+    base = ["build", "--raw", str(raw), "--min-votes", "-1", "--no-plots", "--quiet"]
+    assert main([*base, "--out", str(tmp_path / "movies")]) == 0
+    assert main([*base, "--out", str(tmp_path / "every"), "--title-type", "all"]) == 0
+    movies, every = dataset.info(tmp_path / "movies"), dataset.info(tmp_path / "every")
+    assert sum(s["rows"] for s in movies["splits"].values()) == 30
+    assert sum(s["rows"] for s in every["splits"].values()) == 90
+    assert "# IMDb movies" in (tmp_path / "movies" / "README.md").read_text(encoding="utf-8")
