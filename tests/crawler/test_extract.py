@@ -100,7 +100,7 @@ def test_old_layout_html_fallback() -> None:
 @pytest.mark.parametrize("html", [
     "", "<html></html>", "<script type='application/ld+json'>{not json</script>",
     '<script id="__NEXT_DATA__" type="application/json">{"props": []}</script>',
-    page(ld={"@type": "Movie", "aggregateRating": {"ratingValue": "eight"}, "duration": "forever"}),
+    page(ld={"@type": "Movie", "aggregateRating": {"ratingValue": "eight"}, "duration": "forever"}, props=None),
 ])
 def test_broken_pages_give_warnings_not_exceptions(html: str) -> None:
     fields, warnings = extract.parse_title_page(html, URL)
@@ -110,10 +110,12 @@ def test_broken_pages_give_warnings_not_exceptions(html: str) -> None:
 
 
 def test_string_numbers_that_do_not_parse_are_named_in_warnings() -> None:
-    ld = {**LD, "aggregateRating": {"ratingValue": "eight", "ratingCount": "many"}}
-    fields, warnings = extract.parse_title_page(page(ld=ld), URL)
-    assert fields["rating"] == 8.7  # the next source answered
-    assert any(w.startswith("rating: jsonld") for w in warnings)
+    props = json.loads(json.dumps(PROPS))
+    props["aboveTheFoldData"]["ratingsSummary"] = {"aggregateRating": "eight", "voteCount": "many"}
+    fields, warnings = extract.parse_title_page(page(props=props), URL)
+    assert fields["rating"] == 8.7 and fields["votes"] == 2134567  # the next source (JSON-LD) answered
+    assert fields["field_sources"]["rating"] == "jsonld:aggregateRating.ratingValue"
+    assert any(w.startswith("rating: next") for w in warnings)
 
 
 def test_zero_votes_is_no_vote_count() -> None:
