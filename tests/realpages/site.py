@@ -46,7 +46,7 @@ class RealSite:
         if path in self.routes:
             return self.routes[path]
         slot = path.strip("/").split("/")[0]
-        if slot in self.fallbacks and "/title/" not in path:
+        if slot in self.fallbacks and not path.startswith(f"/{slot}/title/"):
             return self.fallbacks[slot]
         return None
 
