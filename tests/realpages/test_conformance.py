@@ -18,7 +18,7 @@ import pytest
 from tests.conftest import IN_CI, SHARED
 from tests.crawler.conftest import read_items, start_crawl
 from tests.realpages.compare import CURRENT, FIELDS, expected_file, mismatches, table, title_pages
-from tests.realpages.site import RealSite, page_body
+from tests.realpages.server import RealSite, page_body
 
 pytestmark = pytest.mark.slow
 
