@@ -15,23 +15,23 @@ the key fragments that, found unread in a page state whose known paths all misse
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-import orjson
-
 from crawler import parsers
+from crawler.blocks import HTML, JSONLD, NEXT, TITLE_STATE_KEYS, URQL, Blocks, read_blocks, read_blocks_dom
 from crawler.items import ID_PATTERN, IMDB_ID
 
+__all__ = ["FIELDS", "TITLE_STATE_KEYS", "Blocks", "parse_keywords_page", "parse_search_page", "parse_title_page",
+           "read_blocks", "read_blocks_dom", "resolve"]
+
 Parser = Callable[[Any], Any]
-NEXT, URQL, JSONLD, HTML = "next", "urql", "jsonld", "html"
 STATE_BLOCKS = (NEXT, URQL)
 
 _ID_RE = re.compile(rf"/title/({ID_PATTERN})")
 _STEP_RE = re.compile(r"^([^\[]+)(?:\[(.*)\])?$")
-_LD_WORD, _NEXT_WORD = "application/ld+json", "__NEXT_DATA__"
 
 
 def _compile(path: str) -> list[tuple[str, str | None]]:
@@ -54,6 +54,7 @@ class Source:
     block: str
     path: str
     label: str = ""
+    stateless_only: bool = False  # read only on pages without a page state (like every HTML source)
     steps: tuple[tuple[str, str | None], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -82,8 +83,8 @@ def U(path: str) -> Source:  # noqa: N802
     return Source(URQL, path)
 
 
-def J(path: str) -> Source:  # noqa: N802
-    return Source(JSONLD, path)
+def J(path: str, stateless_only: bool = False) -> Source:  # noqa: N802
+    return Source(JSONLD, path, stateless_only=stateless_only)
 
 
 def H(markup: str, xpath: str) -> Source:  # noqa: N802
@@ -154,7 +155,7 @@ def _score(value: Any) -> int | None:
     return parsers.integer(value)
 
 
-_MORE = re.compile(r"\s*(?:\.\.\.)?\s*(?:See full (?:summary|synopsis))?\s*»?\s*$")
+_MORE = re.compile(r"\s*(?:See full (?:summary|synopsis))?\s*»?\s*$")  # the link's tail; "..." says it is cut
 
 
 def _prose(value: Any) -> str | None:
@@ -172,8 +173,11 @@ _NO_PLOT = re.compile(r"^(?:Add a Plot|Plot unknown|Plot under wraps)\W*$", re.I
 
 
 def _original(value: Any) -> str | None:
-    """An original title; 2014 pages quote it ("Mononoke-hime" (original title))."""
+    """An original title; 2014 pages quote it ("Mononoke-hime" (original title)), 2022– pages prefix it
+    ("Original title: Mononoke-hime")."""
     text = _first(parsers.text)(value)
+    if text and text.startswith("Original title:"):
+        text = text[len("Original title:"):].strip()
     return text.strip('"') or None if text else None
 
 
@@ -200,6 +204,8 @@ def _testid(name: str) -> str:
     return f'//li[@data-testid="{name}"]//li//text()'
 
 
+# A legacy plot cut short ends with a "See full summary" link: then JSON-LD's (longer) description is preferred.
+_CUT = 'a[contains(@href,"plotsummary") or contains(@href,"synopsis")]'
 # 2025 credit groupings are named by concept id (the text beside them is localised).
 _DIRECTORS_2025 = "amzn1.imdb.concept.name_credit_category.ace5cb4c-8708-4238-9542-04641e7c8171"
 _WRITERS_2025 = "amzn1.imdb.concept.name_credit_category.c84ecaff-add5-4f2e-81db-102a41881fe3"
@@ -218,8 +224,9 @@ FIELDS: tuple[Field, ...] = (
                     J("alternateName"), J("name")), _text, 0.99, ("titletext",)),
     Field("original_title", (N("aboveTheFoldData.originalTitleText.text"), U("originalTitleText.text"),
                              H("original-title", '//div[@data-testid="hero-title-block__original-title"]/text()'
-                               '|//div[@class="originalTitle"]/text()|//span[@class="title-extra"][@itemprop="name"]/text()'),
-                             J("name")), _original, 0.99, ("originaltitle",)),
+                               '|//div[@class="originalTitle"]/text()|//span[@class="title-extra"][@itemprop="name"]/text()'
+                               '|//div[@class="sc-original-title"]/text()'),  # the last: the current mirror's
+                             J("name", stateless_only=True)), _original, 0.99, ("originaltitle",)),
     # JSON-LD's @type is "Movie" for TV movies, shorts and videos too: the HTML's type label comes first.
     Field("title_type", (N("aboveTheFoldData.titleType.id"), U("titleType.id"),
                          H("type-label", '//h1[@data-testid="hero__pageTitle"]/following-sibling::ul[1]/li[1][not(a)]/text()'
@@ -282,18 +289,20 @@ FIELDS: tuple[Field, ...] = (
                         N(f"mainColumnData.principalCreditsV2[grouping.groupingId={_DIRECTORS_2025}].credits[].{_NAME}"),
                         N(f"aboveTheFoldData.directorsPageTitle[].credits[].{_NAME}"),
                         U(f"directors[].credits[].{_NAME}"), U(f"directorsPageTitle[].credits[].{_NAME}"),
+                        J("director[].name"),
                         H("directors", _summary("Director:", "Directors:")
-                          + '|//*[@itemprop="director"]//span[@itemprop="name"]/text()'),
-                        J("director[].name")), parsers.text_list, 0.95, _CREDITS),
+                          + '|//*[@itemprop="director"]//span[@itemprop="name"]/text()')),
+          parsers.text_list, 0.95, _CREDITS),
     # itemprop="creator" and JSON-LD `creator` also tag companies (schema.org Organization): never writers.
     Field("writers", (N(f"mainColumnData.writers[].credits[].{_NAME}"),
                       N("mainColumnData.categories[id=writer].section.items[].rowTitle"),
                       N(f"mainColumnData.categories[id={_WRITERS_2025}].section.items[].rowTitle"),
                       N(f"mainColumnData.principalCreditsV2[grouping.groupingId={_WRITERS_2025}].credits[].{_NAME}"),
                       U(f"writers[].credits[].{_NAME}"),
+                      J("creator[@type=Person].name"),  # complete on legacy pages; their summary row stops at 2-3
                       H("writers", _summary("Writer:", "Writers:")
-                        + '|//*[@itemprop="creator"][not(contains(@itemtype,"Organization"))]//span[@itemprop="name"]/text()'),
-                      J("creator[@type=Person].name")), parsers.text_list, 0.85, _CREDITS),
+                        + '|//*[@itemprop="creator"][not(contains(@itemtype,"Organization"))]//span[@itemprop="name"]/text()')),
+          parsers.text_list, 0.85, _CREDITS),
     # JSON-LD lists only the top-billed few; the page state's cast holds the billing order.
     Field("actors", (N(f"mainColumnData.cast.edges[].node.{_NAME}"),
                      N("mainColumnData.categories[id=cast].section.items[].rowTitle"),
@@ -316,10 +325,12 @@ FIELDS: tuple[Field, ...] = (
     # JSON-LD's description is cut near 230 characters with "..." on page-state pages: last.
     Field("description", (N("aboveTheFoldData.plot.plotText.plainText"), N("mainColumnData.plot.plotText.plainText"),
                           U("plot.plotText.plainText"),
-                          H("summary_text", '//div[@class="summary_text"]//text()'
-                            '[not(ancestor::a[contains(@href,"plotsummary") or contains(@href,"synopsis")])]'),
-                          H("itemprop", '//p[@itemprop="description"]//text()'),
-                          J("description")), _prose, 0.95, ("plot", "outline", "summaries", "synops")),
+                          H("summary_text", f'//div[@class="summary_text"][not({_CUT})]//text()'),
+                          H("itemprop", f'//p[@itemprop="description"][not({_CUT})]//text()'),
+                          J("description"),
+                          H("summary_text-cut", f'//div[@class="summary_text"]//text()[not(ancestor::{_CUT})]'
+                            f'|//p[@itemprop="description"]//text()[not(ancestor::{_CUT})]')),
+          _prose, 0.95, ("plot", "outline", "summaries", "synops")),
     Field("budget", (N("mainColumnData.productionBudget.budget"), U("productionBudget.budget"),
                      H("budget", _testid("title-boxoffice-budget") + "|" + _old("Budget:") + "/text()")),
           _first(parsers.money), 0.2, ("budget",)),
@@ -329,8 +340,8 @@ FIELDS: tuple[Field, ...] = (
           _first(parsers.money), 0.2, ("gross",)),
     Field("poster_url", (N("aboveTheFoldData.primaryImage.url"), N("mainColumnData.primaryImage.url"),
                          U("primaryImage.url"), J("image"),
-                         H("poster", '//div[@class="poster"]//img/@src|//td[@id="img_primary"]//img/@src'
-                           '|//img[@itemprop="image"]/@src')), _text, 0.9, ("image",)),
+                         H("poster", '//div[@class="poster"]//img/@src|//td[@id="img_primary"]//img/@src')),
+          _text, 0.9, ("image",)),
     # Playback URLs where the page state has them; JSON-LD trailers carry no contentUrl on real pages, so
     # its embedUrl (the video page, /video/imdb/viNNN) stands in, like the legacy trailer button's link.
     Field("trailer_urls", (N("aboveTheFoldData.primaryVideos.edges[].node.playbackURLs[].url"),
@@ -351,7 +362,8 @@ KEYWORD_TOTAL = (N("aboveTheFoldData.keywords.total"), N("mainColumnData.storyli
 _UNRELATED = frozenset({
     "credits", "crazyCredits", "principalCast", "principalCredits", "creators", "creatorsPageTitle",
     "lifetimeGross", "openingWeekendGross", "videos", "videoStrip", "images", "titleMainImages", "imageUploadLink",
-    "plotContributionLink", "inIframeAddLink", "notInIframeAddLink", "companyCreditCategories"})
+    "plotContributionLink", "inIframeAddLink", "notInIframeAddLink", "companyCreditCategories",
+    "summaries", "outlines", "synopses"})  # user summaries and synopses, not the plot outline the table reads
 # The page-state keys some row reads (at the level under aboveTheFoldData / mainColumnData / the 2021 title):
 # an unread key that looks like a missing field is the warning sign of a new layout.
 _KNOWN_KEYS = frozenset(
@@ -390,176 +402,34 @@ def resolve(data: Any, steps: tuple[tuple[str, str | None], ...]) -> Any:
     return values if many else values[0]
 
 
-@dataclass
-class Blocks:
-    """The machine-readable blocks of one page, parsed once; the HTML tree only when asked for."""
-
-    jsonld: dict[str, Any] | None
-    next: dict[str, Any] | None
-    html: str
-    problems: list[str]
-    urql: dict[str, Any] | None = None
-    _selector: Any = None
-
-    @property
-    def has_state(self) -> bool:
-        """A page state with title data (2021–25): then the HTML is not read (it renders the same data)."""
-        nxt = self.next or {}
-        return bool(self.urql) or isinstance(nxt.get("aboveTheFoldData"), dict) or isinstance(
-            nxt.get("mainColumnData"), dict)
-
-    def block(self, name: str) -> dict[str, Any] | None:
-        return {NEXT: self.next, URQL: self.urql, JSONLD: self.jsonld}[name]
-
-    def xpath(self, query: str) -> list[str]:
-        if self._selector is None:
-            from parsel import Selector  # only pages without a page state pay for a DOM
-
-            self._selector = Selector(text=self.html)
-        return [v for v in self._selector.xpath(query).getall() if v.strip()]
-
-
-
-def _scripts(html: str, word: str, backwards: bool = False) -> Iterator[str]:
-    """Bodies of the script elements whose opening tag holds ``word``, found with ``str.find`` (no DOM, no
-    regex over the page): each hit of ``word`` that sits inside a ``<script …>`` tag yields the text up to
-    ``</script>``; other hits (the word in a script's text) are skipped. ``backwards`` searches from the
-    end (the page state is near the end of the page)."""
-    pos = len(html) if backwards else 0
-    while True:
-        at = html.rfind(word, 0, pos) if backwards else html.find(word, pos)
-        if at == -1:
-            return
-        tag = html.rfind("<script", max(0, at - 300), at)
-        close = html.find(">", at)
-        if tag != -1 and close != -1 and ">" not in html[tag:at]:
-            end = html.find("</script>", close)
-            if end == -1:
-                return
-            yield html[close + 1:end]
-            pos = tag if backwards else end
-        else:
-            pos = at if backwards else at + len(word)
-
-
-def _urql_title(props: dict[str, Any]) -> dict[str, Any] | None:
-    """The 2021 page state: ``urqlState`` (under ``props`` or ``props.pageProps``) maps query hashes to
-    ``{data: {title: …}}``; the page's own title objects (by ``tconst``; ones without an id fill gaps) are
-    merged into one, first non-null value per key. Objects of other titles (related titles) are left out."""
-    page_props = props.get("pageProps") if isinstance(props.get("pageProps"), dict) else {}
-    state = props.get("urqlState") or page_props.get("urqlState")
-    if not isinstance(state, dict):
-        return None
-    titles = [_attr(entry, "data.title") for entry in state.values()]
-    titles = [t for t in titles if isinstance(t, dict)]
-    tconst = page_props.get("tconst") or next((t["id"] for t in titles if "titleText" in t and "id" in t), None)
-    merged: dict[str, Any] = {}
-    for title in [t for t in titles if t.get("id") == tconst] + [t for t in titles if "id" not in t]:
-        _merge(merged, title)
-    return merged if tconst and merged else None
-
-
-def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
-    """Fill ``into`` from ``other``: missing or null keys taken, nested objects merged the same way."""
-    for key, value in other.items():
-        mine = into.get(key)
-        if mine is None:
-            into[key] = value
-        elif isinstance(mine, dict) and isinstance(value, dict):
-            into[key] = merged = dict(mine)
-            _merge(merged, value)
-
-
-def _decode(ld_bodies: Iterator[str], next_bodies: Iterator[str], loads: Callable[[str], Any],
-            html: str) -> Blocks:
-    problems: list[str] = []
-    jsonld = next_props = urql = None
-    for raw in ld_bodies:
-        try:
-            jsonld = _title_jsonld_with(raw, loads)
-        except (ValueError, AttributeError) as exc:
-            problems.append(f"page: JSON-LD block is not valid JSON ({exc.__class__.__name__})")
-        if jsonld:
-            break
-    raw_next = next(next_bodies, None)
-    if raw_next is not None:
-        try:
-            props = loads(raw_next)["props"]
-            next_props = props.get("pageProps") if isinstance(props, dict) else None
-            if not isinstance(next_props, dict):
-                raise TypeError
-            urql = _urql_title(props)
-        except (ValueError, KeyError, TypeError):
-            next_props = None
-            problems.append("page: __NEXT_DATA__ block is not valid JSON or has no props.pageProps")
-    blocks = Blocks(jsonld, next_props, html, problems, urql)
-    if jsonld is None and next_props is None:
-        problems.append("page: neither JSON-LD nor __NEXT_DATA__ found; fell back to HTML")
-    elif next_props is None:
-        problems.append("page: no __NEXT_DATA__ (old layout?); fields only it carries are null")
-    elif not blocks.has_state:
-        problems.append("page: __NEXT_DATA__ holds no title data at any known place (a new layout?); "
-                        "fell back to JSON-LD and HTML")
-    return blocks
-
-
-def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] | None:
-    data = loads(raw)
-    candidates = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
-    for node in candidates:
-        if isinstance(node, dict) and node.get("@type") not in (None, "BreadcrumbList", "Organization"):
-            return node
-    return None
-
-
-def read_blocks(html: str) -> Blocks:
-    """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``str.find`` + orjson), so parsing stays fast."""
-    return _decode(_scripts(html, _LD_WORD), _scripts(html, _NEXT_WORD, backwards=True), orjson.loads, html)
-
-
-def read_blocks_dom(html: str) -> Blocks:
-    """The reference path: the same blocks found through a DOM of the whole page and decoded with ``json``.
-
-    Slow (it builds the tree of a 0.5–1 MB page); the tests and ``benchmarks/parse.py`` hold the fast path
-    to the items this one gives."""
-    import json
-
-    from parsel import Selector
-
-    sel = Selector(text=html)
-    ld = iter(sel.xpath('//script[contains(@type,"ld+json")]/text()').getall())
-    nxt = iter(sel.xpath('//script[@id="__NEXT_DATA__"]/text()').getall())
-    blocks = _decode(ld, nxt, json.loads, html)
-    blocks._selector = sel
-    return blocks
-
-
 def _lookup(blocks: Blocks, source: Source) -> Any:
+    if (source.block == HTML or source.stateless_only) and blocks.has_state:
+        return None  # a fallback for pages without a page state, not a second opinion
     if source.block == HTML:
-        if blocks.has_state:
-            return None  # HTML is a fallback for pages without a page state, not a second opinion
         return blocks.xpath(source.path) or None
     data = blocks.block(source.block)
     return resolve(data, source.steps) if data else None
 
 
-def _state_keys(blocks: Blocks) -> Iterator[str]:
-    """``where.key`` for every key one level under the page state's title objects."""
-    for where in ("aboveTheFoldData", "mainColumnData"):
-        obj = (blocks.next or {}).get(where)
+def _unread_keys(blocks: Blocks) -> str:
+    """One line ``key<TAB>where.key`` per key one level under the page state's title objects that no row
+    reads and that is not known to be unrelated (one string, so each field's hints are one regex scan)."""
+    lines = []
+    for where, obj in (("aboveTheFoldData", (blocks.next or {}).get("aboveTheFoldData")),
+                       ("mainColumnData", (blocks.next or {}).get("mainColumnData")),
+                       ("urqlState…data.title", blocks.urql)):
         if isinstance(obj, dict):
-            yield from (f"{where}.{key}" for key in obj)
-    yield from (f"urqlState…title.{key}" for key in (blocks.urql or {}))
+            lines.extend(f"{key}\t{where}.{key}" for key in obj if key not in _KNOWN_KEYS)
+    return "\n".join(lines)
 
 
-def _unread_lookalikes(blocks: Blocks, spec: Field) -> list[str]:
-    """Page-state keys no row reads whose name looks like ``spec``'s field (the next layout change)."""
-    found = []
-    for where in _state_keys(blocks):
-        key = where.rsplit(".", 1)[1]
-        if key not in _KNOWN_KEYS and any(h in key.lower() for h in spec.hints):
-            found.append(where)
-    return found
+def _unread_lookalikes(unread: str, spec: Field) -> list[str]:
+    """Unread page-state keys whose name looks like ``spec``'s field (the next layout change)."""
+    return _HINTS[spec.name].findall(unread) if unread else []
+
+
+_HINTS = {spec.name: re.compile(r"^[^\t\n]*(?:" + "|".join(map(re.escape, spec.hints)) + r")[^\t\n]*\t([^\n]*)$",
+                                re.M | re.I) for spec in FIELDS if spec.hints}
 
 
 def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
@@ -567,6 +437,7 @@ def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
     out: dict[str, Any] = {}
     sources: dict[str, str] = {}
     warnings = list(blocks.problems)
+    unread: str | None = None
     for spec in FIELDS:
         value: Any = None  # missing is null, lists included (Contract 1)
         for source in spec.sources:
@@ -583,7 +454,8 @@ def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
                 sources[spec.name] = source.label
                 break
         if value is None and blocks.has_state and spec.hints:
-            for key in _unread_lookalikes(blocks, spec):
+            unread = _unread_keys(blocks) if unread is None else unread
+            for key in _unread_lookalikes(unread, spec):
                 warnings.append(f"{spec.name}: no known page-state path holds it, but the page state has an "
                                 f"unread key {key}; a new layout? (add its path to crawler/extract.py)")
         out[spec.name] = value
@@ -673,7 +545,7 @@ def parse_title_page(html: str, url: str, *, dom: bool = False) -> tuple[dict[st
     """All Contract-1 page fields of one title page (with ``field_sources``), plus the warnings met on the way.
 
     ``dom=True`` takes the reference path (``read_blocks_dom``); the items are the same, only slower."""
-    blocks = read_blocks_dom(html) if dom else read_blocks(html)
+    blocks = read_blocks_dom(html) if dom else read_blocks(html, TITLE_STATE_KEYS)
     fields, warnings = extract_fields(blocks)
     fields["imdb_id"] = imdb_id_of(blocks, url)
     if fields["trailer_urls"]:  # JSON-LD and legacy links are site-relative (/video/imdb/vi…)

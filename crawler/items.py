@@ -68,6 +68,8 @@ class MovieItem:
             if reason:
                 self.warnings.append(f"{name}: {reason}: {value!r}"[:300])
                 setattr(self, name, None)
+        for name in [n for n in self.field_sources if getattr(self, n, None) in (None, [])]:
+            del self.field_sources[name]  # a nulled value has no source
         return self
 
 

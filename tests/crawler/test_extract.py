@@ -118,6 +118,14 @@ def test_string_numbers_that_do_not_parse_are_named_in_warnings() -> None:
     assert any(w.startswith("rating: next") for w in warnings)
 
 
+def test_a_value_the_rules_null_loses_its_source() -> None:
+    ld = {"@type": "Movie", "name": "X", "aggregateRating": {"ratingValue": "11.5", "ratingCount": "12"}}
+    fields, warnings = extract.parse_title_page(page(ld=ld, props=None), URL)
+    assert fields["field_sources"]["rating"] == "jsonld:aggregateRating.ratingValue"
+    item = MovieItem(**{k: v for k, v in fields.items() if not k.startswith("_")}, warnings=warnings).validate()
+    assert item.rating is None and "rating" not in item.field_sources and item.field_sources["votes"]
+
+
 def test_zero_votes_is_no_vote_count() -> None:
     props = json.loads(json.dumps(PROPS))
     props["aboveTheFoldData"]["ratingsSummary"] = {"aggregateRating": None, "voteCount": 0}
@@ -201,3 +209,24 @@ def test_mirror_pages_without_page_state_keep_every_field_their_html_shows() -> 
             assert fields["title_type"] == ("movie" if old_short else want["title_type"]), (imdb_id, variant)
             types.add(fields["title_type"])
     assert types >= {"movie", "tvMovie", "short", "video", "tvSeries", "tvEpisode", "videoGame"}
+
+
+def test_a_legacy_plot_with_a_linked_name_is_read_whole() -> None:
+    """2019–21 markup links names inside the summary; the plot goes on after the link."""
+    body = ('<div class="title_wrapper"><h1>Tasting Menu&nbsp;<span id="titleYear">(<a href="/year/2013/">2013</a>)'
+            '</span></h1></div><div class="plot_summary"><div class="summary_text">A chef, '
+            '<a href="/name/nm0000001/">Adam Jones</a> (Bradley Cooper), sets out to restore his name.</div></div>')
+    fields, _ = extract.parse_title_page(page(ld=None, props=None, body=body), URL)
+    assert fields["description"] == "A chef, Adam Jones (Bradley Cooper), sets out to restore his name."
+    assert fields["title"] == "Tasting Menu" and fields["year"] == 2013
+    assert fields["field_sources"]["description"] == "html:summary_text"
+
+
+def test_a_cut_legacy_plot_yields_to_the_json_ld_description() -> None:
+    body = ('<div class="summary_text">A chef sets out...<a href="/title/tt0000001/plotsummary">See full summary</a>'
+            '&nbsp;&raquo;</div>')
+    ld = {"@type": "Movie", "name": "Burnt", "description": "A chef sets out to restore his name and his kitchen."}
+    fields, _ = extract.parse_title_page(page(ld=ld, props=None, body=body), URL)
+    assert fields["description"] == ld["description"]
+    fields, _ = extract.parse_title_page(page(ld=None, props=None, body=body), URL)
+    assert fields["description"] == "A chef sets out..."  # no JSON-LD: the cut plot as shown, without its link
