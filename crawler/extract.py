@@ -55,13 +55,16 @@ class Source:
     path: str
     label: str = ""
     stateless_only: bool = False  # read only on pages without a page state (like every HTML source)
+    also: tuple[str, ...] = ()  # further paths of the same block whose lists continue this one's
     steps: tuple[tuple[str, str | None], ...] = field(init=False, repr=False, compare=False)
+    also_steps: tuple[tuple[tuple[str, str | None], ...], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.block != HTML:
             object.__setattr__(self, "steps", tuple(_compile(self.path)))
+            object.__setattr__(self, "also_steps", tuple(tuple(_compile(p)) for p in self.also))
         if not self.label:
-            object.__setattr__(self, "label", f"{self.block}:{self.path}")
+            object.__setattr__(self, "label", f"{self.block}:{'+'.join((self.path, *self.also))}")
 
 
 @dataclass(frozen=True)
@@ -73,14 +76,14 @@ class Field:
     hints: tuple[str, ...] = ()  # lower-case key fragments that look like this field in a page state
 
 
-def N(path: str) -> Source:  # noqa: N802 - reads like the table's column header
-    """The page state (``props.pageProps``) of 2022–23 and 2025 pages."""
-    return Source(NEXT, path)
+def N(path: str, *also: str) -> Source:  # noqa: N802 - reads like the table's column header
+    """The page state (``props.pageProps``) of 2022–23 and 2025 pages; ``also``: paths whose lists continue it."""
+    return Source(NEXT, path, also=also)
 
 
-def U(path: str) -> Source:  # noqa: N802
+def U(path: str, *also: str) -> Source:  # noqa: N802
     """The 2021 page state: the page's title object from ``urqlState.<hash>.data.title``, merged."""
-    return Source(URQL, path)
+    return Source(URQL, path, also=also)
 
 
 def J(path: str, stateless_only: bool = False) -> Source:  # noqa: N802
@@ -115,6 +118,8 @@ def _title_type(value: Any) -> str | None:
         return None
     if value in _SCHEMA_TYPES:
         return _SCHEMA_TYPES[value]
+    if value.startswith(("http://schema.org/", "https://schema.org/")):  # a 2014 page's microdata itemtype
+        return _SCHEMA_TYPES.get(value.rsplit("/", 1)[1])
     for label, type_id in _TYPE_LABELS:
         if value == label or value.startswith(label + " "):
             return type_id
@@ -181,6 +186,11 @@ def _original(value: Any) -> str | None:
     return text.strip('"') or None if text else None
 
 
+def _names(value: Any) -> list[str]:
+    """A list of names in page order, each once (a name billed in two lists stays where it first appears)."""
+    return parsers.dedupe(parsers.text_list(value))
+
+
 def _keywords(value: Any) -> list[str]:
     return parsers.dedupe(parsers.keyword(v) for v in parsers.text_list(value))
 
@@ -232,14 +242,20 @@ FIELDS: tuple[Field, ...] = (
                          H("type-label", '//h1[@data-testid="hero__pageTitle"]/following-sibling::ul[1]/li[1][not(a)]/text()'
                            '|//div[@class="subtext"]/a[@title="See more release dates"]/text()'
                            '|//h1[@class="header"]/span[@class="nobr"]/text()|//div[@class="infobar"]/text()'),
-                         J("@type")), _title_type, 0.99, ("titletype",)),
+                         J("@type"),
+                         # 2014–18 pages label only non-movies; the page's own microdata item says Movie
+                         H("itemtype", '//*[@itemtype][not(ancestor::*[@itemtype])]/@itemtype')),
+          _title_type, 0.99, ("titletype",)),
     # datePublished is the release date, whose year can differ from the title's year: last resort.
     Field("year", (N("aboveTheFoldData.releaseYear.year"), U("releaseYear.year"),
                    H("year", '//span[@id="titleYear"]/a/text()|//h1[@class="header"]/span[@class="nobr"]//text()'
                      '|//h1[@data-testid="hero__pageTitle"]/following-sibling::ul[1]/li//text()'),
                    J("datePublished")), _year, 0.98, ("releaseyear",)),
     Field("release_date", (N("mainColumnData.releaseDate"), N("aboveTheFoldData.releaseDate"), U("releaseDate"),
-                           J("datePublished"), H("itemprop", '//meta[@itemprop="datePublished"]/@content')),
+                           J("datePublished"),
+                           # a user review on the page carries its own datePublished: never the title's
+                           H("itemprop", '//meta[@itemprop="datePublished"][not(ancestor::*[@itemprop="review"])]/@content'
+                             '|' + _old("Release Date:") + "/text()")),
           _first(parsers.iso_date), 0.9, ("releasedate",)),
     Field("runtime_min", (N("aboveTheFoldData.runtime.seconds"), N("mainColumnData.runtime.seconds"),
                           U("runtime.seconds"), J("duration"),
@@ -304,15 +320,18 @@ FIELDS: tuple[Field, ...] = (
                         + '|//*[@itemprop="creator"][not(contains(@itemtype,"Organization"))]//span[@itemprop="name"]/text()')),
           parsers.text_list, 0.85, _CREDITS),
     # JSON-LD lists only the top-billed few; the page state's cast holds the billing order.
-    Field("actors", (N(f"mainColumnData.cast.edges[].node.{_NAME}"),
+    # 2021–22 pages split the billing: principalCast first (the names atop the cast list), then cast.
+    Field("actors", (N(f"mainColumnData.principalCast[].credits[].{_NAME}", f"mainColumnData.cast.edges[].node.{_NAME}"),
                      N("mainColumnData.categories[id=cast].section.items[].rowTitle"),
                      N(f"mainColumnData.categories[id={_CAST_2025}].section.items[].rowTitle"),
+                     U(f"principalCast[].credits[].{_NAME}", f"cast.edges[].node.{_NAME}"),
+                     # the top-billed shortlists: only when no full cast list is anywhere on the page
                      N(f"aboveTheFoldData.castV2[].credits[].{_NAME}"),
                      N(f"aboveTheFoldData.castPageTitle.edges[].node.{_NAME}"),
-                     U(f"cast.edges[].node.{_NAME}"), U(f"castPageTitle.edges[].node.{_NAME}"),
+                     U(f"castPageTitle.edges[].node.{_NAME}"),
                      H("cast_list", '//table[@class="cast_list"]//td[@itemprop="actor"]//span[@itemprop="name"]/text()'
                        '|//table[@class="cast_list"]//tr/td[2]/a/text()'),
-                     J("actor[].name")), parsers.text_list, 0.95, _CREDITS),
+                     J("actor[].name")), _names, 0.95, _CREDITS),
     # The page shows some keywords; the spider completes them from /keywords/ (see KEYWORD_TOTAL).
     # mainColumnData.keywords is the current mirror's shape (not a real page's), kept until it is rebuilt.
     Field("keywords", (N("aboveTheFoldData.keywords.edges[].node.text"),
@@ -348,7 +367,8 @@ FIELDS: tuple[Field, ...] = (
                            N("mainColumnData.primaryVideos.edges[].node.playbackURLs[].url"),
                            U("primaryVideos.edges[].node.playbackURLs[].url"),
                            J("trailer.contentUrl"), J("trailer.embedUrl"),
-                           H("trailer", '//a[@itemprop="trailer"]/@href')),
+                           H("trailer", '//a[@itemprop="trailer"]/@href'
+                             '|//div[@class="slate"]/a[contains(@class,"slate_button")]/@href')),
           parsers.text_list, 0.3, ("video", "trailer")),
 )
 # fmt: on
@@ -368,7 +388,7 @@ _UNRELATED = frozenset({
 # an unread key that looks like a missing field is the warning sign of a new layout.
 _KNOWN_KEYS = frozenset(
     step[0] for spec in FIELDS for s in (*spec.sources, *KEYWORD_TOTAL) if s.block in STATE_BLOCKS
-    for step in s.steps[(1 if s.block == NEXT else 0):][:1]) | _UNRELATED
+    for steps in (s.steps, *s.also_steps) for step in steps[(1 if s.block == NEXT else 0):][:1]) | _UNRELATED
 
 
 def _attr(item: Any, dotted: str) -> Any:
@@ -408,7 +428,18 @@ def _lookup(blocks: Blocks, source: Source) -> Any:
     if source.block == HTML:
         return blocks.xpath(source.path) or None
     data = blocks.block(source.block)
-    return resolve(data, source.steps) if data else None
+    if not data:
+        return None
+    value = resolve(data, source.steps)
+    for steps in source.also_steps:  # one list split over several keys (principal cast, then the rest)
+        more = resolve(data, steps)
+        if more is not None:
+            value = [*_as_list(value), *_as_list(more)]
+    return value
+
+
+def _as_list(value: Any) -> list[Any]:
+    return [] if value is None else value if isinstance(value, list) else [value]
 
 
 def _unread_keys(blocks: Blocks) -> str:

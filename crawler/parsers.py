@@ -114,7 +114,19 @@ def iso_date(value: Any) -> str | None:
     try:
         return date.fromisoformat(value.strip()[:10]).isoformat()
     except ValueError:
-        raise ValueError(f"not a date: {value!r}") from None
+        pass
+    if found := _WRITTEN_DATE.match(value):  # a legacy page's "7 May 2007 (UK)"
+        day, month, year = found.groups()
+        try:
+            return date(int(year), _MONTHS[month[:3].lower()], int(day)).isoformat()
+        except (KeyError, ValueError):
+            pass
+    raise ValueError(f"not a date: {value!r}")
+
+
+_WRITTEN_DATE = re.compile(r"\s*([0-9]{1,2})\s+([A-Za-z]{3,9})\.?\s+([0-9]{4})(?![0-9])")
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                       "dec"), start=1)}
 
 
 def money(value: Any) -> dict[str, Any] | None:
