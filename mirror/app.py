@@ -7,14 +7,17 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.items import ID_PATTERN
 
-from . import pages, posters, waf
+from . import keywords, legacy, pages, posters, waf
 from .base import Catalog, imdb_id_of_poster
-from .faults import Faults
+from .faults import LAYOUTS, Faults
 from .http import Request, Response
 
 _TITLE = re.compile(rf"^/title/({ID_PATTERN})(?:/(reference|keywords))?/?\Z")
 _POSTER = re.compile(r"^/images/M/([A-Za-z0-9+/@]+)\._V1_([A-Za-z0-9_,]*)\.jpg$")
 _VIDEO = re.compile(r"^/video/(vi\d{10,11})(\.mp4|/)$")
+_LAYOUT_FAULTS = ("nonext", "oldlayout", *LAYOUTS)
+# the era a layout fault serves a title page in ("2025" without a fault)
+ERA_OF_FAULT = {"oldlayout": "2019"} | {name: name.removeprefix("layout") for name in LAYOUTS}
 PAGE_CACHE = 4096
 IMAGE_CACHE = 2048
 
@@ -43,7 +46,7 @@ class MirrorApp:
         attempt = self.attempts.get(key, 0)
         self.attempts[key] = attempt + 1
         fault, delayed, challenge = self.faults.decide(self.seed, key, attempt)
-        if not page and fault in ("nonext", "oldlayout"):
+        if not page and fault in _LAYOUT_FAULTS:
             fault = None
         if challenge and (not page or self.waf.passes(request.headers.get("cookie", ""))):
             challenge = None
@@ -107,9 +110,9 @@ class MirrorApp:
             return self._not_found(request.target)
 
         def render(fault: str | None) -> Response:
-            variant = kind
-            if kind in ("title", "reference") and fault in ("nonext", "oldlayout"):
-                variant = f"{kind}-nonext" if fault == "nonext" else "oldlayout"
+            if kind == "keywords":
+                return Response(200, self.page(imdb_id, "keywords-2021" if fault in ERA_OF_FAULT else "keywords"))
+            variant = f"{kind}-nonext" if fault == "nonext" else f"{kind}-{ERA_OF_FAULT.get(fault or '', '2025')}"
             return Response(200, self.page(imdb_id, variant))
 
         return self._page_with_faults(request, render)
@@ -118,12 +121,17 @@ class MirrorApp:
         rec = self.catalog.record(imdb_id)
         assert rec is not None
         if variant == "keywords":
-            return pages.keywords_page(rec, self.base).encode()
-        if variant == "oldlayout":
-            return pages.old_layout_page(rec, self.base, self.seed).encode()
-        kind, _, nonext = variant.partition("-")
+            return keywords.keywords_page(rec, self.base).encode()
+        if variant == "keywords-2021":
+            return keywords.keywords_page_2021(rec, self.base).encode()
+        kind, _, era = variant.partition("-")
+        if era == "2019":
+            return legacy.page_2019(rec, self.base, self.seed).encode()
+        if era == "2014":
+            return legacy.page_2014(rec, self.base, self.seed).encode()
         html = pages.title_page(rec, self.base, self.seed, self.catalog.extras(imdb_id), self._poster_dims(rec),
-                                with_next=not nonext, reference=kind == "reference")
+                                era="2025" if era == "nonext" else era, with_next=era != "nonext",
+                                reference=kind == "reference")
         return html.encode()
 
     def _poster_dims(self, rec: dict) -> tuple[int, int] | None:

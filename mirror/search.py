@@ -25,7 +25,7 @@ import numpy as np
 from .base import Catalog
 from .http import Response
 from .pagedata import TYPE_TEXT, next_data, poster_url
-from .pages import _head, _short_count, _tail
+from .pages import head, short_count, tail
 from .waf import SOLVE_JS, Challenge
 
 PAGE_SIZE = 50
@@ -158,8 +158,8 @@ class SearchIndex:
                 f'<div class="sc-results-total">{min(total, PAGE_SIZE):,} of {total:,}</div>'
                 f'<ul class="ipc-metadata-list ipc-metadata-list--dividers-between ipc-metadata-list--base detailed-list-view">'
                 f"{lis}</ul>{button}</main>")
-        head = _head("Advanced title search - IMDb", "IMDb's advanced search", f"{self.base}/search/title/?{qs}", None)
-        return Response(200, (head + body + _tail(next_data("/search/title", dict(key), props))).encode())
+        head_html = head("Advanced title search - IMDb", "IMDb's advanced search", f"{self.base}/search/title/?{qs}", None)
+        return Response(200, (head_html + body + tail(next_data("/search/title", dict(key), props))).encode())
 
     def next_batch(self, query: dict[str, list[str]]) -> Response:
         """The JSON behind "50 more": 403 without the token the page's script computes, 400 on a foreign cursor."""
@@ -196,9 +196,9 @@ class SearchIndex:
     def home(self) -> str:
         ids = [self.catalog.id_at(i) for i in range(min(20, len(self.catalog)))]
         links = "".join(f'<li><a href="/title/{i}/">{i}</a></li>' for i in ids)
-        return (_head("IMDb offline mirror", "imdbkit offline mirror", f"{self.base}/", None)
+        return (head("IMDb offline mirror", "imdbkit offline mirror", f"{self.base}/", None)
                 + f'<main><h1>imdbkit offline mirror</h1><p>{self.catalog.name}, {len(self.catalog):,} titles. '
-                  f'<a href="/search/title/?sort=num_votes,desc">Most voted</a></p><ul>{links}</ul></main>' + _tail(None))
+                  f'<a href="/search/title/?sort=num_votes,desc">Most voted</a></p><ul>{links}</ul></main>' + tail(None))
 
 
 def _date(text: str) -> int:
@@ -224,7 +224,7 @@ def _item_html(item: dict, n: int) -> str:
     meta = "".join(f'<span class="dli-title-metadata-item">{escape(str(v))}</span>'
                    for v in (item["releaseYear"], item["certificate"]) if v)
     stars = (f'<span class="ipc-rating-star--rating">{rating}</span>'
-             f'<span class="ipc-rating-star--voteCount">({_short_count(item["ratingSummary"]["voteCount"])})</span>'
+             f'<span class="ipc-rating-star--voteCount">({short_count(item["ratingSummary"]["voteCount"])})</span>'
              if rating is not None else "")
     return (f'<li class="ipc-metadata-list-summary-item" data-tconst="{item["titleId"]}"><div class="dli-parent">'
             f'<a href="/title/{item["titleId"]}/?ref_=sr_t_{n}" class="ipc-title-link-wrapper">'
