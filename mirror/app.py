@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.items import ID_PATTERN
 
-from . import keywords, legacy, pages, posters, waf
+from . import find, keywords, legacy, pages, posters, waf
 from .base import Catalog, imdb_id_of_poster
 from .faults import LAYOUTS, Faults
 from .http import Request, Response
@@ -79,6 +79,10 @@ class MirrorApp:
             return self._asset(request, lambda: self._video(m.group(1), m.group(2)))
         if path in ("/search/title/", "/search/title"):
             return self._page_with_faults(request, lambda v: self.search.page(parse_qs(url.query)))
+        if path in ("/find", "/find/"):
+            query = (parse_qs(url.query).get("q") or [""])[-1]
+            return self._page_with_faults(request, lambda fault: Response(200, (
+                find.find_page_old if fault in ERA_OF_FAULT else find.find_page)(self.catalog, self.base, query).encode()))
         if path == "/search/title/_next":
             return self.search.next_batch(parse_qs(url.query))
         if path == "/robots.txt":

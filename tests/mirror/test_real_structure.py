@@ -4,7 +4,8 @@ page of that era in ../shared/data/realpages/ (skipped when absent, a failure in
 
 Real pages are sorted into eras by their shape, not by file name, so more captures can simply be added:
 2025 (`mainColumnData.countriesDetails`), 2022 (`aboveTheFoldData`), 2021 (`urqlState…data.title` only),
-2019 (no page state, JSON-LD + `txt-block`), 2014 (no page state, no JSON-LD, `itemprop`). There is no
+2019 (no page state, JSON-LD + `txt-block`), 2014 (no page state, no JSON-LD, `itemprop`); besides title
+pages, the 2021–22 keywords page and both `/find` shapes. There is no
 real 2025 HTML (those captures are page state only), so 2025 HTML is checked against every page-state page.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from mirror import keywords, legacy, pages
+from mirror import find, keywords, legacy, pages
 from mirror.catalog import load_catalog
 from tests.conftest import IN_CI, SHARED
 
@@ -98,8 +99,12 @@ def real_structure() -> dict[str, dict[str, set]]:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         nd = json.loads(text) if path.suffix == ".json" else _next(text)
-        if path.name == "case-5.html" or 'id="keywords_content"' in text:
+        if 'id="keywords_content"' in text:
             era = "keywords-2021"
+        elif nd is not None and nd.get("page") == "/find":
+            era = "find"
+        elif nd is None and 'class="findList"' in text:
+            era = "find-old"
         else:
             era = era_of(text, nd)
         if era is None:
@@ -119,7 +124,16 @@ def records() -> list[dict]:
     return [catalog.record(i) for i in ids[::len(ids) // SAMPLE]]
 
 
+@cache
+def _find_catalog():
+    return load_catalog("synthetic:2000", seed=0)
+
+
 def _mirror_page(era: str, rec: dict) -> str:
+    if era in ("find", "find-old"):
+        word = (rec["title"] or "x").split()[0]
+        render = find.find_page if era == "find" else find.find_page_old
+        return render(_find_catalog(), "http://127.0.0.1:1", word)
     if era == "2019":
         return legacy.page_2019(rec, "http://127.0.0.1:1", 0)
     if era == "2014":
@@ -129,22 +143,27 @@ def _mirror_page(era: str, rec: dict) -> str:
     return pages.title_page(rec, "http://127.0.0.1:1", 0, era=era)
 
 
+def _sample(era: str) -> list[dict]:
+    """The records whose pages are checked (a find page scans the catalog, so a few queries do)."""
+    return records()[:8] if era.startswith("find") else records()
+
+
 def _missing(emitted: set, real: set) -> list:
     return sorted({VARIANTS.get(t, t) for t in emitted} - real, key=str)
 
 
-@pytest.mark.parametrize("era", ["2025", "2022", "2021"])
+@pytest.mark.parametrize("era", ["2025", "2022", "2021", "find"])
 def test_every_page_state_path_occurs_in_a_real_page_of_its_era(era: str) -> None:
     real = real_structure().get(era)
     assert real and real["paths"], f"no real {era} page in {REAL}"
     emitted: set[str] = set()
-    for rec in records():
+    for rec in _sample(era):
         state_paths(_next(_mirror_page(era, rec))["props"], "", emitted)
     emitted -= {"__N_SSP"}
     assert not _missing(emitted, real["paths"]), f"{era}: paths no real page has: {_missing(emitted, real['paths'])[:30]}"
 
 
-@pytest.mark.parametrize("era", ["2025", "2022", "2021", "2019", "2014", "keywords-2021"])
+@pytest.mark.parametrize("era", ["2025", "2022", "2021", "2019", "2014", "keywords-2021", "find", "find-old"])
 def test_every_html_selector_occurs_in_a_real_page_of_its_era(era: str) -> None:
     structure = real_structure()
     if era == "2025":  # no real 2025 HTML: the page-state layouts' HTML is the reference
@@ -153,10 +172,10 @@ def test_every_html_selector_occurs_in_a_real_page_of_its_era(era: str) -> None:
         assert era in structure, f"no real {era} page in {REAL}"
         real = structure[era]["html"]
     emitted: set[tuple[str, str]] = set()
-    for rec in records():
+    for rec in _sample(era):
         emitted |= html_tokens(_mirror_page(era, rec))
     assert not _missing(emitted, real), f"{era}: selectors no real page has: {_missing(emitted, real)[:40]}"
 
 
 def test_every_era_is_exercised_by_real_pages() -> None:
-    assert set(real_structure()) >= {"2025", "2022", "2021", "2019", "2014", "keywords-2021"}
+    assert set(real_structure()) >= {"2025", "2022", "2021", "2019", "2014", "keywords-2021", "find", "find-old"}
