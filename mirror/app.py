@@ -14,7 +14,8 @@ from .http import Request, Response
 
 _TITLE = re.compile(rf"^/title/({ID_PATTERN})(?:/(reference|keywords))?/?\Z")
 _POSTER = re.compile(r"^/images/M/([A-Za-z0-9+/@]+)\._V1_([A-Za-z0-9_,]*)\.jpg$")
-_VIDEO = re.compile(r"^/video/(vi\d{10,11})(\.mp4|/)$")
+# a trailer's file and its page; JSON-LD links the page as /video/imdb/vi…, the 2014 markup as /video/screenplay/vi…/
+_VIDEO = re.compile(r"^/video/(?:imdb/|screenplay/)?(vi\d{10,11})(\.mp4|/?)$")
 _LAYOUT_FAULTS = ("nonext", "oldlayout", *LAYOUTS)
 # the era a layout fault serves a title page in ("2025" without a fault)
 ERA_OF_FAULT = {"oldlayout": "2019"} | {name: name.removeprefix("layout") for name in LAYOUTS}
@@ -187,7 +188,7 @@ class MirrorApp:
         return Response(200, data, "image/jpeg", headers=[("Cache-Control", "max-age=31536000")])
 
     def _video(self, trailer_id: str, suffix: str) -> Response:
-        if suffix == "/":
+        if suffix != ".mp4":
             page = self.trailers.page(trailer_id, self.base)
             return Response(200, page.encode()) if page else self._not_found(f"/video/{trailer_id}/")
         data = self.trailers.mp4(trailer_id)

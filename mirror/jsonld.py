@@ -5,7 +5,8 @@ Its traps are the site's, not ours: `name` is the ORIGINAL title and `alternateN
 characters with "...", `actor` the first three, `creator` mixes companies (`Organization`, no name) with
 the writers, `keywords` the first five, `url`s are relative and the trailer has no `contentUrl`.
 The 2019 markup's block differs: `http://` context, no `alternateName`, numbers as strings ("8.4",
-bestRating "10.0"), a single director as an object, writers before companies, no trailer.
+bestRating "10.0"), a single director as an object, writers before companies, a shorter trailer.
+A trailer is only ever linked by its page (`embedUrl` `/video/imdb/vi…`), never by a playable file.
 """
 from __future__ import annotations
 
@@ -68,14 +69,16 @@ def json_ld(rec: dict, base: str, seed: int, era: str = "2025") -> dict:
         ld["datePublished"] = rec["release_date"]
     if rec["keywords"]:
         ld["keywords"] = ",".join(ld_escape(k) for k in rec["keywords"][:TITLE_PAGE_KEYWORDS])
-    if rec["trailer_ids"] and not old:
+    if rec["trailer_ids"]:
         vid = rec["trailer_ids"][0]
-        trailer: dict = {"@type": "VideoObject", "name": "Official Trailer", "embedUrl": f"/video/imdb/{vid}"}
+        trailer: dict = {"@type": "VideoObject", "name": rec["title"] if old else "Official Trailer",
+                         "embedUrl": f"/video/imdb/{vid}"}
         if rec["poster_id"]:
             thumb = poster_url(base, rec["poster_id"])
             trailer |= {"thumbnail": {"@type": "ImageObject", "contentUrl": thumb}, "thumbnailUrl": thumb}
-        trailer |= {"url": f"/video/{vid}/", "description": "", "duration": "PT4S",
-                    "uploadDate": f"{rec['year'] or 2020}-01-15T08:00:00Z"}
+        trailer |= ({"description": ""} if old else
+                    {"url": f"/video/{vid}/", "description": "", "duration": "PT4S",
+                     "uploadDate": f"{rec['year'] or 2020}-01-15T08:00:00Z"})
         ld["trailer"] = trailer
     if rec["actors"]:
         ld["actor"] = _people(rec["actors"][:LD_ACTORS])

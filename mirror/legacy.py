@@ -6,7 +6,8 @@
 (plot keywords and "See All (N)"), `div#titleDetails` with one `txt-block` per fact, `table.cast_list`.
 2014 (imdbphp's 2014 captures, flexget's 2018 ones): `h1.header > span[itemprop=name]`, `div.infobar` (`itemprop` contentRating,
 duration, genre, datePublished), `div.star-box-details` (ratingValue, ratingCount), `p[itemprop=description]`,
-`div.txt-block[itemprop=director|creator|actors]`, `img[itemprop=image]`, and companies tagged
+`div.txt-block[itemprop=director|creator|actors]`, `img[itemprop=image]`, `a[itemprop=trailer]` (the
+first trailer's page, `/video/screenplay/vi…/`), and companies tagged
 `itemprop="creator"` with `itemtype=…/Organization` in the details — the trap that puts studios among writers.
 """
 from __future__ import annotations
@@ -16,7 +17,10 @@ import calendar
 from .jsonld import company_id, company_names, json_ld
 from .pagedata import country_id, language_id, person_id, poster_url, runtime_text
 from .pages import escape, head, money_text, page_title, tail
-from .paths import OLD_LAYOUT_LABELS, TITLE_PAGE_KEYWORDS, TITLE_TYPE_HINTS
+from .paths import LEGACY_POSTER_MODIFIERS, OLD_LAYOUT_LABELS, TITLE_PAGE_KEYWORDS, TITLE_TYPE_HINTS
+
+# the 2014 infobar's first item ("TV Movie", "TV Series"); plain movies and shorts had none
+TITLE_TYPE_HINTS_2014 = {k: v for k, v in TITLE_TYPE_HINTS.items() if k != "short"} | {"tvEpisode": "TV Episode"}
 
 _GHOST = '<span class="ghost">|</span>'
 
@@ -175,13 +179,15 @@ def page_2014(rec: dict, base: str, seed: int) -> str:
     if rec["poster_id"]:
         image = (f'<td rowspan="2" id="img_primary"><div class="image"><a href="/media/rm1/{iid}?ref_=tt_ov_i">'
                  f'<img height="317" width="214" alt="{escape(rec["title"] or "")} ({rec["year"]}) Poster" '
-                 f'src="{poster_url(base, rec["poster_id"], "SX214_AL_")}" itemprop="image" /></a></div></td>')
+                 f'src="{poster_url(base, rec["poster_id"], LEGACY_POSTER_MODIFIERS["2014"])}" itemprop="image" /></a></div></td>')
     year = f'<span class="nobr">(<a href="/year/{rec["year"]}/?ref_=tt_ov_inf">{rec["year"]}</a>)</span>' if rec["year"] else ""
     original = ""
     if rec["original_title"] and rec["original_title"] != rec["title"]:
         original = (f'<div class="originalTitle">{escape(rec["original_title"])}'
                     '<span class="description"> (original title)</span></div>')
     info = []
+    if label := TITLE_TYPE_HINTS_2014.get(rec["title_type"] or ""):  # the infobar opens with the type, movies have none
+        info.append(label)
     if rec["content_rating"]:
         info.append(f'<span title="{escape(rec["content_rating"])}" class="us_r titlePageSprite absmiddle" '
                     f'itemprop="contentRating" content="{escape(rec["content_rating"])}"></span>')
@@ -192,10 +198,9 @@ def page_2014(rec: dict, base: str, seed: int) -> str:
             f'<a href="/genre/{escape(g)}?ref_=tt_ov_inf"><span class="itemprop" itemprop="genre">{escape(g)}</span></a>'
             for g in rec["genres"]))
     if rec["release_date"] or rec["year"]:
-        hint = TITLE_TYPE_HINTS.get(rec["title_type"] or "", "") if rec["title_type"] != "short" else ""
         meta = f'<meta itemprop="datePublished" content="{rec["release_date"]}" />' if rec["release_date"] else ""
         info.append(f'<span class="nobr"><a href="/title/{iid}/releaseinfo?ref_=tt_ov_inf" title="See all release dates">'
-                    f'{escape((hint + " " + _date_text(rec)).strip())}{meta}</a></span>')
+                    f'{escape(_date_text(rec))}{meta}</a></span>')
     stars = ""
     if rec["rating"] is not None:
         metascore = (f' Metascore: <a href="criticreviews?ref_=tt_ov_rt"> {rec["metascore"]}/100</a>'
@@ -205,6 +210,12 @@ def page_2014(rec: dict, base: str, seed: int) -> str:
                  '</strong><span class="mellow">/<span itemprop="bestRating">10</span></span> from '
                  f'<a href="ratings?ref_=tt_ov_rt"><span itemprop="ratingCount">{rec["votes"]:,}</span> users</a>{metascore}'
                  "</div></div>")
+    trailer = ""
+    if rec["trailer_ids"]:
+        vid = rec["trailer_ids"][0]
+        trailer = (f'<a href="/video/screenplay/{vid}/" class="btn2 btn2_text_on large title-trailer video-colorbox" '
+                   f'data-type="recommends" data-tconst="{iid}" data-video="{vid}" data-context="screenplay" '
+                   'itemprop="trailer"><span class="btn2_text">Watch Trailer</span></a>')
     kw_links = "<span>|</span>".join(
         f'<a href="/keyword/{escape(k.replace(" ", "-"))}?ref_=tt_stry_kw"><span class="itemprop" itemprop="keywords">'
         f"{escape(k)}</span></a>" for k in kws[:TITLE_PAGE_KEYWORDS])
@@ -223,7 +234,7 @@ def page_2014(rec: dict, base: str, seed: int) -> str:
             + _people_2014("Director:" if len(rec["directors"] or []) < 2 else "Directors:", "director", rec["directors"], "tt_ov_dr")
             + _people_2014("Writer:" if len(rec["writers"] or []) < 2 else "Writers:", "creator", rec["writers"], "tt_ov_wr")
             + _people_2014("Stars:", "actors", (rec["actors"] or [])[:3], "tt_ov_st")
-            + "</td></tr></tbody></table></div></div>"
+            + f"{trailer}</td></tr></tbody></table></div></div>"
             + (f'<div class="article" id="titleCast"><h2>Cast</h2><table class="cast_list">{cast}</table></div>' if cast else "")
             + '<div class="article" id="titleStoryLine"><h2>Storyline</h2>'
             + (f'<div class="see-more inline canwrap" itemprop="keywords"><h4 class="inline">Plot Keywords:</h4>'

@@ -1,8 +1,8 @@
 """`__NEXT_DATA__` page state of a title page in each real era (`props.pageProps`).
 
 - 2025 (imdbinfo's captures): most fields in `mainColumnData` — `titleGenres`/`genres`, `releaseDate`,
-  `metacritic`, `countriesDetails` (countries with names), `storylineKeywords`, `principalCreditsV2`,
-  `creditGroupings` (the cast), `primaryVideos` (`videoMimeType`).
+  `metacritic`, `countriesDetails` (countries with names), `storylineKeywords`, `principalCreditsV2`
+  (the first three stars), `categories` (every credit by category), `primaryVideos` (`videoMimeType`).
 - 2022–23 (flexget's captures): `aboveTheFoldData` holds genres, release date, metascore, keywords
   (`keywords.total` + the first five), `principalCredits` and `primaryVideos` (`mimeType`);
   `mainColumnData` countries (`countriesOfOrigin`), languages, money, colour, directors/writers/cast.
@@ -15,15 +15,9 @@ from __future__ import annotations
 import zlib
 
 from .pagedata import TYPE_TEXT, country_id, language_id, person_id, poster_url, runtime_text, video_url
-from .paths import TITLE_PAGE_KEYWORDS
+from .paths import GROUPING, TITLE_PAGE_KEYWORDS
 
 POSTER_SIZE = (400, 600)  # width, height of a drawn original
-# groupingIds of the 2025 credit groupings (real ids, from the imdbinfo capture)
-GROUPING = {"Directors": "amzn1.imdb.concept.name_credit_category.ace5cb4c-8708-4238-9542-04641e7c8171",
-            "Writers": "amzn1.imdb.concept.name_credit_category.c84ecaff-add5-4f2e-81db-102a41881fe3",
-            "Creators": "amzn1.imdb.concept.name_credit_category.c84ecaff-add5-4f2e-81db-102a41881fe3",
-            "Stars": "amzn1.imdb.concept.name_credit_group.7caf7d16-5db9-4f4f-8864-d4c6e711c686",
-            "Cast": "amzn1.imdb.concept.name_credit_group.7caf7d16-5db9-4f4f-8864-d4c6e711c686"}
 STARS = 3
 
 
@@ -193,12 +187,14 @@ def _grouping(names: list[str] | None, text: str) -> list[dict]:
              "credits": [{"name": _name(n)} for n in names]}]
 
 
-def _credit_groupings(rec: dict) -> dict:
+def _categories(rec: dict) -> list[dict]:
+    """`mainColumnData.categories`: the credits by category, complete (the reference-page list the 2025 state carries)."""
     groups = [(rec["directors"], "Directors"), (rec["writers"], _writers_label(rec)), (rec["actors"], "Cast")]
-    return {"edges": [{"node": {"grouping": {"groupingId": GROUPING[text], "text": text},
-                                "credits": {"total": len(names),
-                                            "edges": [{"node": {"name": _name(n)}} for n in names]}}}
-                      for names, text in groups if names]}
+    return [{"id": GROUPING[name], "name": name,
+             "section": {"items": [{"id": person_id(n), "rowTitle": n, "isCast": name == "Cast",
+                                    "characters": [f"Character {i + 1}"] if name == "Cast" else [], "attributes": ""}
+                                   for i, n in enumerate(names)], "total": len(names)}}
+            for names, name in groups if names]
 
 
 def state_2025(rec: dict, base: str, extras: dict, dims: tuple[int, int] | None) -> dict:
@@ -241,7 +237,7 @@ def state_2025(rec: dict, base: str, extras: dict, dims: tuple[int, int] | None)
             "storylineKeywords": {"edges": _keyword_edges(kws, True), "total": len(kws)},
             "principalCreditsV2": (_grouping(rec["directors"], "Directors") + _grouping(rec["writers"], _writers_label(rec))
                                    + _grouping((rec["actors"] or [])[:STARS], "Stars")),
-            "creditGroupings": _credit_groupings(rec),
+            "categories": _categories(rec),
             "primaryVideos": _videos(rec, base, "2025"), "series": None, "episodes": None}
     return {"tconst": iid, "aboveTheFoldData": atf, "mainColumnData": main}
 

@@ -13,6 +13,11 @@ from typing import Any
 ERAS = ("2025", "2022", "2021", "2019", "2014")  # newest first; "2025" is the default page
 STATE_ERAS = ("2025", "2022", "2021")  # eras whose title page carries a page state
 _ATF, _MAIN = "aboveTheFoldData.", "mainColumnData."
+# 2025 credit groupings are named by concept id (their text is localised)
+_DIRECTORS = "amzn1.imdb.concept.name_credit_category.ace5cb4c-8708-4238-9542-04641e7c8171"
+_WRITERS = "amzn1.imdb.concept.name_credit_category.c84ecaff-add5-4f2e-81db-102a41881fe3"
+_CAST = "amzn1.imdb.concept.name_credit_group.7caf7d16-5db9-4f4f-8864-d4c6e711c686"
+GROUPING = {"Directors": _DIRECTORS, "Writers": _WRITERS, "Creators": _WRITERS, "Stars": _CAST, "Cast": _CAST}
 # field -> path under `props.pageProps` of the 2025 title page (`[k=a|b]` keeps list items whose k is a or b)
 _STATE_2025: dict[str, str] = {
     "imdb_id": _ATF + "id",
@@ -30,9 +35,9 @@ _STATE_2025: dict[str, str] = {
     "countries": _MAIN + "countriesDetails.countries[].text",
     "languages": _MAIN + "spokenLanguages.spokenLanguages[].text",
     "color": _MAIN + "technicalSpecifications.colorations.items[].text",
-    "directors": _MAIN + "principalCreditsV2[grouping.text=Directors].credits[].name.nameText.text",
-    "writers": _MAIN + "principalCreditsV2[grouping.text=Writers|Creators].credits[].name.nameText.text",
-    "actors": _MAIN + "creditGroupings.edges[].node[grouping.text=Cast].credits.edges[].node.name.nameText.text",
+    "directors": _MAIN + f"principalCreditsV2[grouping.groupingId={_DIRECTORS}].credits[].name.nameText.text",
+    "writers": _MAIN + f"principalCreditsV2[grouping.groupingId={_WRITERS}].credits[].name.nameText.text",
+    "actors": _MAIN + f"categories[id={_CAST}].section.items[].rowTitle",
     "keywords": _MAIN + "storylineKeywords.edges[].node.text",
     "description": _ATF + "plot.plotText.plainText",
     "budget": _MAIN + "productionBudget.budget",
@@ -68,8 +73,12 @@ LD_PATHS: dict[str, str] = {
 }
 # Contract-1 fields a title page of an era cannot carry at all (the spider must leave them null)
 ERA_MISSING: dict[str, frozenset[str]] = {"2025": frozenset(), "2022": frozenset(), "2021": frozenset(),
-                                          "2019": frozenset({"trailer_urls"}),
-                                          "2014": frozenset({"trailer_urls", "gross_worldwide"})}
+                                          "2019": frozenset(), "2014": frozenset({"gross_worldwide"})}
+# A page without a page state links only its first trailer, and by the trailer's page, not its file:
+# JSON-LD `trailer.embedUrl` (2019, and the 2025 page without `__NEXT_DATA__`), `a[itemprop=trailer]` (2014).
+# the poster a 2014 page shows is a resized copy (`img[itemprop=image]`); other eras link the original
+LEGACY_POSTER_MODIFIERS = {"2014": "SX214_AL_"}
+LEGACY_TRAILER_LINK = {"2019": "/video/imdb/{}", "nonext": "/video/imdb/{}", "2014": "/video/screenplay/{}/"}
 # the title page shows only the first few keywords; the full list is on /title/ID/keywords/
 TITLE_PAGE_KEYWORDS = 5
 KEYWORDS_PAGE_PATH = "contentData.section.items[].rowTitle"

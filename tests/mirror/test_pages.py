@@ -187,3 +187,20 @@ def test_html_shows_the_details_where_real_pages_do(mirror):
             assert modern.css("span.score-meta::text").get() == str(rec["metascore"])
             assert old.css("div.metacriticScore span::text").get() == str(rec["metascore"])
     client.close()
+
+
+def test_legacy_pages_link_the_first_trailer_by_its_page(mirror):
+    """Without a page state a page links one trailer, by the page the mirror serves (never by its .mp4)."""
+    from mirror.legacy import page_2014, page_2019
+    from mirror.paths import LEGACY_TRAILER_LINK
+
+    client = Client(mirror.base_url)
+    rec = next(r for r in map(mirror.catalog.record, mirror.catalog.ids()) if len(r["trailer_ids"]) > 1)
+    vid = rec["trailer_ids"][0]
+    ld19 = blocks(page_2019(rec, mirror.base_url, mirror.seed))[0]
+    assert ld19["trailer"]["embedUrl"] == LEGACY_TRAILER_LINK["2019"].format(vid) and ".mp4" not in str(ld19)
+    links = Selector(text=page_2014(rec, mirror.base_url, mirror.seed)).css('a[itemprop="trailer"]::attr(href)').getall()
+    assert links == [LEGACY_TRAILER_LINK["2014"].format(vid)]
+    for link in (LEGACY_TRAILER_LINK["2019"].format(vid), links[0]):
+        status, _, body = client.get(link)
+        assert status == 200 and f"/video/{vid}.mp4".encode() in body
