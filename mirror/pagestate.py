@@ -197,6 +197,22 @@ def _categories(rec: dict) -> list[dict]:
             for names, name in groups if names]
 
 
+def _series(rec: dict, with_type_id: bool) -> dict | None:
+    """An episode's series (2025 shape): its own titleText and years, a trap for readers that take the first title."""
+    if rec["title_type"] != "tvEpisode":
+        return None
+    h = zlib.crc32(rec["imdb_id"].encode())
+    number = int(rec["imdb_id"][2:])
+    series_id = f"tt{(number * 7 + 13) % 9_000_000 + 100_000:07d}"
+    start = (rec["year"] or 2000) - h % 4
+    name = f"The {(rec['title'] or 'Untitled').split()[0].strip(':,')} Files"
+    kind = {"canHaveEpisodes": True, "id": "tvSeries"} if with_type_id else {"canHaveEpisodes": True}
+    return {"episodeNumber": {"episodeNumber": 1 + h % 12, "seasonNumber": 1 + (h >> 4) % 6},
+            "nextEpisode": {"id": f"tt{number + 1:07d}"}, "previousEpisode": {"id": f"tt{max(number - 1, 1):07d}"},
+            "series": {"id": series_id, "titleText": {"text": name}, "originalTitleText": {"text": name},
+                       "titleType": kind, "releaseYear": {"year": start, "endYear": start + 1 + h % 5}}}
+
+
 def state_2025(rec: dict, base: str, extras: dict, dims: tuple[int, int] | None) -> dict:
     iid, kws = rec["imdb_id"], rec["keywords"] or []
     title, original = _text(rec["title"]), _text(rec["original_title"])
@@ -215,7 +231,7 @@ def state_2025(rec: dict, base: str, extras: dict, dims: tuple[int, int] | None)
            "titleGenres": title_genres, "plot": {"plotText": {"plainText": rec["description"]}} if rec["description"] else None,
            "primaryImage": {k: v for k, v in image.items() if k != "id"} if image else None, "countriesOfOrigin": origin,
            "productionStatus": {"currentProductionStage": {"id": "released" if rec["rating"] is not None else "announced"}},
-           "meta": {"canonicalId": iid, "publicationStatus": "PUBLISHED"}, "series": None}
+           "meta": {"canonicalId": iid, "publicationStatus": "PUBLISHED"}, "series": _series(rec, False)}
     main_type = _title_type(rec["title_type"])
     if main_type:
         main_type["displayableProperty"] = {"value": {"plainText": "" if rec["title_type"] == "movie"
@@ -238,7 +254,7 @@ def state_2025(rec: dict, base: str, extras: dict, dims: tuple[int, int] | None)
             "principalCreditsV2": (_grouping(rec["directors"], "Directors") + _grouping(rec["writers"], _writers_label(rec))
                                    + _grouping((rec["actors"] or [])[:STARS], "Stars")),
             "categories": _categories(rec),
-            "primaryVideos": _videos(rec, base, "2025"), "series": None, "episodes": None}
+            "primaryVideos": _videos(rec, base, "2025"), "series": _series(rec, True), "episodes": None}
     return {"tconst": iid, "aboveTheFoldData": atf, "mainColumnData": main}
 
 

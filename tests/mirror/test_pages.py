@@ -117,6 +117,11 @@ def test_real_page_variation_is_present(mirror):
     assert sum(len(r["description"] or "") > 230 for r in recs) > 50
     assert sum(len(r["keywords"] or []) > 5 for r in recs) > 300
     assert sum('"@type":"Organization"' in p for p in pages.values()) > 100
+    episodes = [r for r in recs[:300] if r["title_type"] == "tvEpisode"]
+    assert episodes
+    for rec in episodes:  # an episode's page state also names its series: another titleText
+        series = blocks(pages[rec["imdb_id"]])[1]["props"]["pageProps"]["mainColumnData"]["series"]["series"]
+        assert series["titleText"]["text"] != rec["title"] and series["id"] != rec["imdb_id"]
     assert sum(len(r["directors"] or []) > 1 for r in recs) > 20
     assert sum(r["title"] != r["original_title"] for r in recs) > 50
     assert sum(any(ord(c) > 0x2000 for c in r["original_title"]) for r in recs) > 20
