@@ -32,6 +32,16 @@ def _date_text(rec: dict) -> str:
     return f"{d} {calendar.month_name[m]} {y}"
 
 
+def _plot_html(rec: dict) -> str:
+    """The plot as legacy pages show it: a cast member named in it is a link (a parser reading only the first
+    text node stops there: "Ashitaka (")."""
+    plot = escape(rec["description"] or "")
+    for name in rec["actors"] or []:
+        if f"({escape(name)})" in plot:
+            plot = plot.replace(f"({escape(name)})", f'(<a href="/name/{person_id(name)}/?ref_=tt_ov_pl">{escape(name)}</a>)', 1)
+    return plot
+
+
 def _names(names: list[str] | None, ref: str) -> str:
     return ", ".join(f'<a href="/name/{person_id(n)}/?ref_={ref}">{escape(n)}</a>' for n in names or [])
 
@@ -94,7 +104,7 @@ def page_2019(rec: dict, base: str, seed: int) -> str:
             f'<div class="titleBar"><div class="title_wrapper"><h1 class="">{escape(rec["title"] or "")}&nbsp;{year}</h1>'
             f'{original}<div class="subtext">{_GHOST.join(sub)}</div></div></div></div></div>'
             f'{poster}<div class="plot_summary_wrapper"><div class="plot_summary ">'
-            f'<div class="summary_text">{escape(rec["description"] or "")}</div>'
+            f'<div class="summary_text">{_plot_html(rec)}</div>'
             + _credit("Director:" if len(rec["directors"] or []) < 2 else "Directors:", rec["directors"], "tt_ov_dr")
             + _credit("Writer:" if len(rec["writers"] or []) < 2 else "Writers:", rec["writers"], "tt_ov_wr")
             + _credit("Stars:", (rec["actors"] or [])[:3], "tt_ov_st_sm")
@@ -230,7 +240,7 @@ def page_2014(rec: dict, base: str, seed: int) -> str:
             f'<table cellspacing="0" cellpadding="0" border="0" id="title-overview-widget-layout"><tbody><tr>{image}'
             f'<td id="overview-top"><h1 class="header"><span class="itemprop" itemprop="name">{escape(rec["title"] or "")}</span> '
             f'{year}</h1>{original}<div class="infobar">{" &nbsp;-&nbsp; ".join(info)}</div>{stars}'
-            f'<p itemprop="description">{escape(rec["description"] or "")}</p>'
+            f'<p itemprop="description">{_plot_html(rec)}</p>'
             + _people_2014("Director:" if len(rec["directors"] or []) < 2 else "Directors:", "director", rec["directors"], "tt_ov_dr")
             + _people_2014("Writer:" if len(rec["writers"] or []) < 2 else "Writers:", "creator", rec["writers"], "tt_ov_wr")
             + _people_2014("Stars:", "actors", (rec["actors"] or [])[:3], "tt_ov_st")

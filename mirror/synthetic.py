@@ -243,6 +243,8 @@ class SyntheticCatalog(Catalog):
         if rng.random() > 0.03:
             actors = list(dict.fromkeys(self.person("actor", int(rng.random() ** 1.5 * self._actors))
                                         for _ in range(n_cast)))
+        if description and actors and self._rng(index, 7).random() < 0.15:  # legacy pages link the name in the plot
+            description = description.removesuffix(".") + f" ({actors[0]})."
         rating, votes, log_votes = core["rating"], core["votes"], core["log_votes"]
         metascore = None
         if ttype == "movie" and rating is not None and rng.random() < 0.25 + 0.1 * _clip(log_votes - 3, 0, 3):
