@@ -22,7 +22,7 @@ from .pagedata import (
     runtime_text,
     script_json,
 )
-from .pagestate import STATES
+from .pagestate import STATES, move_urql_out, urql_outside
 from .paths import TITLE_PAGE_KEYWORDS, TITLE_TYPE_HINTS
 
 _SPECIAL = re.compile(r"[&<>\"']")
@@ -114,6 +114,8 @@ def title_page(rec: dict, base: str, seed: int, extras: dict | None = None,
     props = STATES[era](rec, base, extras or {}, poster_dims)
     path = "/title/[tconst]/reference" if reference else "/title/[tconst]"
     nd = next_data(path, {"tconst": iid}, props) if with_next else None
+    if nd and era == "2021" and urql_outside(iid):
+        move_urql_out(nd["props"])
     head_html = head(page_title(rec), rec["description"] or "", f"{base}/title/{iid}/" + ("reference/" if reference else ""), ld)
     body = _reference_body(rec, base) if reference else _title_body(rec, base, era)
     return head_html + body + tail(nd)

@@ -163,7 +163,7 @@ def urql_hash(imdb_id: str, half: str) -> str:
     return str(zlib.crc32(f"{half}:{imdb_id}".encode()))
 
 
-def state_2021(rec: dict, base: str, extras: dict, dims: tuple[int, int] | None) -> dict:
+def _halves_2021(rec: dict, base: str, extras: dict, dims: tuple[int, int] | None) -> tuple[dict, dict]:
     atf = _atf_2022(rec, base, dims, "2021")
     main = _main_2022(rec, extras)
     if atf["titleType"]:  # the 2021 queries asked for fewer fields
@@ -174,9 +174,40 @@ def state_2021(rec: dict, base: str, extras: dict, dims: tuple[int, int] | None)
         del item["conceptId"]
     kws = rec["keywords"] or []
     main["storylineKeywords"] = {"edges": _keyword_edges(kws, True), "total": len(kws)}
+    return atf, main
+
+
+def urql_outside(imdb_id: str) -> bool:
+    """About half the 2021 pages keep urqlState beside pageProps (drogers141's 2021-08 capture), not inside it."""
+    return zlib.crc32(f"urql:{imdb_id}".encode()) % 2 == 0
+
+
+def move_urql_out(props: dict) -> None:
+    """`props.pageProps.urqlState` → `props.urqlState`, with the fields that capture's queries did not ask for removed."""
+    state = props["pageProps"].pop("urqlState")
+    for entry in state.values():
+        title = entry["data"]["title"]
+        if title.get("plot"):
+            title["plot"] = {"plotText": title["plot"]["plotText"]}
+        if title.get("titleType"):
+            title["titleType"] = {k: v for k, v in title["titleType"].items() if k not in ("isEpisode", "isSeries")}
+    props["urqlState"] = state
+
+
+def state_2021(rec: dict, base: str, extras: dict, dims: tuple[int, int] | None) -> dict:
+    """Two results for the page's title; on some pages two more for a related title after them (a reader that
+    merges every title object it finds mixes the two films)."""
     iid = rec["imdb_id"]
-    return {"tconst": iid, "urqlState": {urql_hash(iid, "atf"): {"data": {"title": atf}},
-                                         urql_hash(iid, "main"): {"data": {"title": main}}}}
+    atf, main = _halves_2021(rec, base, extras, dims)
+    state = {urql_hash(iid, "atf"): {"data": {"title": atf}}, urql_hash(iid, "main"): {"data": {"title": main}}}
+    if zlib.crc32(f"related:{iid}".encode()) % 10 < 3:
+        other = f"tt{(int(iid[2:]) * 3 + 7) % 9_000_000 + 100_000:07d}"
+        related = dict(rec, imdb_id=other, title=f"Return of {rec['title']}", original_title=f"Return of {rec['title']}",
+                       genres=["Drama"], actors=list(reversed(rec["actors"] or [])) or None, keywords=["sequel"],
+                       trailer_ids=[], poster_id=None, budget=None, gross_worldwide=None)
+        rel_atf, rel_main = _halves_2021(related, base, {}, None)
+        state |= {urql_hash(other, "atf"): {"data": {"title": rel_atf}}, urql_hash(other, "main"): {"data": {"title": rel_main}}}
+    return {"tconst": iid, "urqlState": state}
 
 
 # --- 2025 ------------------------------------------------------------------------------------------

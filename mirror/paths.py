@@ -56,7 +56,10 @@ _STATE_2022 = _STATE_2025 | {
     "keywords": _ATF + "keywords.edges[].node.text",
     "trailer_ids": _ATF + "primaryVideos.edges[].node.playbackURLs[].url",
 }
-# 2021: both halves are GraphQL results under urqlState.<query hash>.data.title (`*` = any key, first match)
+# 2021: both halves are GraphQL results under urqlState.<query hash>.data.title (`*` = any key, first match:
+# the page's own results come first; some pages add a related title's after them). urqlState sits in
+# props.pageProps or, on about half the pages, beside it in props (then read these paths from
+# {"urqlState": props["urqlState"]}).
 _STATE_2021 = {f: "urqlState.*.data.title." + p.split(".", 1)[1] for f, p in _STATE_2022.items()}
 STATE_PATHS: dict[str, dict[str, str]] = {"2025": _STATE_2025, "2022": _STATE_2022, "2021": _STATE_2021}
 # the keyword total a title page states (more keywords than shown: the spider must open /keywords/)
@@ -109,13 +112,13 @@ def dig(obj: Any, path: str) -> Any:
     """Resolve a table path; missing steps give None, `[]` steps give lists (flattened).
 
     `key[a.b=x|y]` keeps the items of `key` (a list, or one object) whose `a.b` is x or y; `*` tries every
-    value of an object and keeps the first that resolves the rest of the path.
+    value of an object and keeps the first in which the rest of the path exists (an empty list counts).
     """
     step, rest = _split(path)
     if step == "*":
         for value in obj.values() if isinstance(obj, dict) else ():
             found = dig(value, rest)
-            if found not in (None, []):
+            if found is not None:
                 return found
         return None
     key, sel = step, None
