@@ -1,4 +1,5 @@
-"""Where each Contract-1 field sits on a mirror page: one declarative table (as imdb-pages.md documents it).
+"""Where each Contract-1 field sits on a mirror page, per era: declarative tables taken from real pages
+(`../shared/data/realpages/`; tests/mirror/test_real_structure.py keeps the mirror to their shapes).
 
 The mirror's tests resolve these paths on every served page and compare them to the catalog record,
 so this table is also a tested description of the pages other components parse.
