@@ -76,7 +76,10 @@ def _next(text: str) -> dict | None:
 def era_of(text: str, nd: dict | None) -> str | None:
     """The era of a real title page, or None for other pages (find, search, keywords)."""
     if nd is not None:
-        if not str(nd.get("page", "")).startswith("/title/"):
+        page = str(nd.get("page", ""))
+        if page.endswith("/keywords"):
+            return "keywords"
+        if not page.startswith("/title/"):
             return None
         props = nd.get("props", {})
         page_props = props.get("pageProps", {})
@@ -140,6 +143,8 @@ def _mirror_page(era: str, rec: dict) -> str:
         return legacy.page_2014(rec, "http://127.0.0.1:1", 0)
     if era == "keywords-2021":
         return keywords.keywords_page_2021(rec, "http://127.0.0.1:1")
+    if era == "keywords":
+        return keywords.keywords_page(rec, "http://127.0.0.1:1")
     return pages.title_page(rec, "http://127.0.0.1:1", 0, era=era)
 
 
@@ -152,8 +157,15 @@ def _missing(emitted: set, real: set) -> list:
     return sorted({VARIANTS.get(t, t) for t in emitted} - real, key=str)
 
 
-@pytest.mark.parametrize("era", ["2025", "2022", "2021", "find"])
+def _skip_unseen(era: str) -> None:
+    """The current keywords page is modelled without a capture; it is checked once one is added to ../shared."""
+    if era == "keywords" and era not in real_structure():
+        pytest.skip(f"no real current keywords page (page state /title/[tconst]/keywords) in {REAL} yet")
+
+
+@pytest.mark.parametrize("era", ["2025", "2022", "2021", "find", "keywords"])
 def test_every_page_state_path_occurs_in_a_real_page_of_its_era(era: str) -> None:
+    _skip_unseen(era)
     real = real_structure().get(era)
     assert real and real["paths"], f"no real {era} page in {REAL}"
     emitted: set[str] = set()
@@ -163,8 +175,9 @@ def test_every_page_state_path_occurs_in_a_real_page_of_its_era(era: str) -> Non
     assert not _missing(emitted, real["paths"]), f"{era}: paths no real page has: {_missing(emitted, real['paths'])[:30]}"
 
 
-@pytest.mark.parametrize("era", ["2025", "2022", "2021", "2019", "2014", "keywords-2021", "find", "find-old"])
+@pytest.mark.parametrize("era", ["2025", "2022", "2021", "2019", "2014", "keywords-2021", "keywords", "find", "find-old"])
 def test_every_html_selector_occurs_in_a_real_page_of_its_era(era: str) -> None:
+    _skip_unseen(era)
     structure = real_structure()
     if era == "2025":  # no real 2025 HTML: the page-state layouts' HTML is the reference
         real = set().union(*(structure[e]["html"] for e in ("2025", "2022", "2021") if e in structure))
