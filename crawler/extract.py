@@ -1,37 +1,42 @@
-"""Title-page extraction as data: one row per Contract-1 field.
+"""Title-page extraction as data: one row per Contract-1 field, its sources in priority order.
 
-Each row lists its sources in priority order: JSON-LD (schema.org, the most stable block) first,
-``__NEXT_DATA__`` (richer, less stable) for what JSON-LD lacks — and first where JSON-LD is
-lossy (``@type`` lumps several title types together, ``actor`` and ``keywords`` hold only the
-first few) — then HTML XPaths (the modern ``data-testid`` layout and the pre-2020 ``itemprop``
-layout), consulted only when a page has no usable ``__NEXT_DATA__``. The first source that
-parses wins; a source that fails to parse becomes a warning and the next one is tried. A site change is a one-line fix here; ``expected`` is the fill rate a
-healthy crawl of the live site reaches, and the stats pipeline warns when a field falls well
-below it (layout drift).
+IMDb has shipped several page shapes; each row lists where the field sits in each, newest first:
+``next`` is the page state (``__NEXT_DATA__`` ``props.pageProps``: ``aboveTheFoldData`` /
+``mainColumnData``, 2022–23 and 2025 paths side by side), ``urql`` the 2021 page state (the title
+objects under ``urqlState.<hash>.data.title``, merged into one), then JSON-LD (schema.org: its
+``genre``, ``actor`` and ``keywords`` are capped and its ``description`` is cut with "...", so it only
+fills what the page state lacks), then the HTML of the legacy markups (2019–21 ``title_wrapper`` /
+``txt-block``, 2014–18 ``itemprop``), read only on pages without a page state. The first source that
+parses wins and is recorded in ``field_sources``; a source that fails to parse becomes a warning and
+the next one is tried. A site change is a new row entry here; ``expected`` is the fill rate a healthy
+crawl of the live site reaches (the stats pipeline warns when a field falls well below it), ``hints``
+the key fragments that, found unread in a page state whose known paths all missed, name the new path.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 import orjson
+from lxml import etree
 
 from crawler import parsers
 from crawler.items import ID_PATTERN, IMDB_ID
 
 Parser = Callable[[Any], Any]
-JSONLD, NEXT, HTML = "jsonld", "next", "html"
+NEXT, URQL, JSONLD, HTML = "next", "urql", "jsonld", "html"
+STATE_BLOCKS = (NEXT, URQL)
 
-_JSONLD_RE = re.compile(r'<script[^>]*type=["\']application/ld\+json["\'][^>]*>(.*?)</script>', re.S | re.I)
-_NEXT_RE = re.compile(r'<script[^>]*id=["\']__NEXT_DATA__["\'][^>]*>(.*?)</script>', re.S | re.I)
 _ID_RE = re.compile(rf"/title/({ID_PATTERN})")
 _STEP_RE = re.compile(r"^([^\[]+)(?:\[(.*)\])?$")
+_LD_WORD, _NEXT_WORD = "application/ld+json", "__NEXT_DATA__"
 
 
 def _compile(path: str) -> list[tuple[str, str | None]]:
-    """``a.b[].c`` → [(a, None), (b, ''), (c, None)]: '' iterates, 'k=v' iterates and filters."""
+    """``a.b[].c`` → [(a, None), (b, ''), (c, None)]: '' iterates, 'k=v' (k may be dotted) iterates and filters."""
     steps = []
     for part in re.split(r"\.(?![^\[]*\])", path):
         match = _STEP_RE.match(part)
@@ -43,15 +48,21 @@ def _compile(path: str) -> list[tuple[str, str | None]]:
 
 @dataclass(frozen=True)
 class Source:
-    """Where one field lives in one block: a dotted path (``a.b[].c``, ``a[@type=Person].name``)."""
+    """Where one field lives in one block: a dotted path (``a.b[].c``, ``a[@type=Person].name``) or an XPath.
+
+    ``label`` is what ``field_sources`` records: ``block:path``, or ``html:<markup>`` for an XPath."""
 
     block: str
     path: str
+    label: str = ""
+    stateless_only: bool = False  # read only on pages without a page state (like every HTML source)
     steps: tuple[tuple[str, str | None], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.block != HTML:
             object.__setattr__(self, "steps", tuple(_compile(self.path)))
+        if not self.label:
+            object.__setattr__(self, "label", f"{self.block}:{self.path}")
 
 
 @dataclass(frozen=True)
@@ -60,18 +71,26 @@ class Field:
     sources: tuple[Source, ...]
     parse: Parser
     expected: float = 0.0
+    hints: tuple[str, ...] = ()  # lower-case key fragments that look like this field in a page state
 
 
-def J(path: str) -> Source:  # noqa: N802 - reads like the table's column header
-    return Source(JSONLD, path)
-
-
-def N(path: str) -> Source:  # noqa: N802
+def N(path: str) -> Source:  # noqa: N802 - reads like the table's column header
+    """The page state (``props.pageProps``) of 2022–23 and 2025 pages."""
     return Source(NEXT, path)
 
 
-def H(xpath: str) -> Source:  # noqa: N802
-    return Source(HTML, xpath)
+def U(path: str) -> Source:  # noqa: N802
+    """The 2021 page state: the page's title object from ``urqlState.<hash>.data.title``, merged."""
+    return Source(URQL, path)
+
+
+def J(path: str, stateless_only: bool = False) -> Source:  # noqa: N802
+    return Source(JSONLD, path, stateless_only=stateless_only)
+
+
+def H(markup: str, xpath: str) -> Source:  # noqa: N802
+    """An XPath over the HTML, named by the markup it reads (``2014:itemprop``, ``2019:title_wrapper``)."""
+    return Source(HTML, xpath, f"html:{markup}")
 
 
 def _first(parse: Parser) -> Parser:
@@ -79,7 +98,7 @@ def _first(parse: Parser) -> Parser:
 
     def wrapped(value: Any) -> Any:
         if isinstance(value, list):
-            value = next((v for v in value if v not in (None, "")), None)
+            value = next((v for v in value if v not in (None, "") and (not isinstance(v, str) or v.strip())), None)
         return parse(value)
 
     return wrapped
@@ -87,9 +106,13 @@ def _first(parse: Parser) -> Parser:
 
 def _title_type(value: Any) -> str | None:
     """``titleType.id`` as is; schema.org ``@type`` and the HTML's type label ("TV Movie",
-    "TV Series (2008–2013)") mapped onto the same vocabulary; other HTML text (a runtime, a date) is None."""
-    value = _first(parsers.text)(value)
-    if value is None:
+    "TV Series (2008–2013)", 2014's "(TV Movie 2001)") mapped onto the same vocabulary; other HTML text
+    (a runtime, a date) is None."""
+    if isinstance(value, list):  # HTML text nodes: the first one that names a type
+        return next((t for t in map(_title_type, value) if t), None)
+    value = parsers.text(value)
+    value = value.strip("( )") if value else None
+    if not value:
         return None
     if value in _SCHEMA_TYPES:
         return _SCHEMA_TYPES[value]
@@ -111,13 +134,52 @@ _TYPE_LABELS = sorted({"TV Movie": "tvMovie", "Short": "short", "Video": "video"
                        "TV Special": "tvSpecial", "TV Short": "tvShort", "TV Episode": "tvEpisode",
                        "Episode aired": "tvEpisode", "Music Video": "musicVideo", "Podcast Series": "podcastSeries",
                        "Podcast Episode": "podcastEpisode"}.items(), key=lambda kv: -len(kv[0]))
+_YEAR = re.compile(r"(?<![0-9])(1[89][0-9]{2}|20[0-9]{2})(?![0-9])")
 
 
 def _year(value: Any) -> int | None:
+    """An int year, or the first year written in text ("1999-03-31", "(2007– )", "1999")."""
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str):
+            if found := _YEAR.search(item):
+                return int(found[1])
+        elif item is not None:
+            return parsers.integer(item)
+    return None
+
+
+def _score(value: Any) -> int | None:
+    """A metascore: a number, or the leading number of "73/100"."""
     value = _first(lambda v: v)(value)
-    if isinstance(value, str) and len(value) >= 4 and value[:4].isdigit():
-        return int(value[:4])  # datePublished "1999-03-31" or "1999–2003"
+    if isinstance(value, str) and (found := re.match(r"\s*([0-9]+)\s*/\s*100", value)):
+        return int(found[1])
     return parsers.integer(value)
+
+
+_MORE = re.compile(r"\s*(?:See full (?:summary|synopsis))?\s*»?\s*$")  # the link's tail; "..." says it is cut
+
+
+def _prose(value: Any) -> str | None:
+    """A plot: a string, or the text nodes of one element joined (a linked name inside does not cut it)."""
+    if isinstance(value, list):
+        value = "".join(v for v in value if isinstance(v, str))
+    text = parsers.text(value)
+    if text is None:
+        return None
+    trimmed = _MORE.sub("", text) if text.endswith("»") else text
+    return None if _NO_PLOT.match(trimmed) else trimmed or None
+
+
+_NO_PLOT = re.compile(r"^(?:Add a Plot|Plot unknown|Plot under wraps)\W*$", re.I)  # placeholders, not plots
+
+
+def _original(value: Any) -> str | None:
+    """An original title; 2014 pages quote it ("Mononoke-hime" (original title)), 2022– pages prefix it
+    ("Original title: Mononoke-hime")."""
+    text = _first(parsers.text)(value)
+    if text and text.startswith("Original title:"):
+        text = text[len("Original title:"):].strip()
+    return text.strip('"') or None if text else None
 
 
 def _keywords(value: Any) -> list[str]:
@@ -125,92 +187,196 @@ def _keywords(value: Any) -> list[str]:
 
 
 _text, _int, _num = _first(parsers.text), _first(parsers.integer), _first(parsers.number)
-_OLD = '//div[@class="txt-block"][h4="{}"]'  # pre-2020: <div class="txt-block"><h4 class="inline">Budget:</h4>…
+
+
+def _old(*labels: str) -> str:
+    """A pre-2022 details row: ``<div class="txt-block"><h4 class="inline">Country:</h4>…``."""
+    return '//div[@class="txt-block"][' + " or ".join(f'normalize-space(h4)="{lab}"' for lab in labels) + "]"
+
+
+def _summary(*labels: str) -> str:
+    """A 2019–21 credit row: ``<div class="credit_summary_item"><h4>Writers:</h4><a href="/name/…">``."""
+    row = " or ".join(f'normalize-space(h4)="{lab}"' for lab in labels)
+    return f'//div[@class="credit_summary_item"][{row}]/a[contains(@href,"/name/")]/text()'
 
 
 def _testid(name: str) -> str:
-    """The values of a 2025–26 metadata item: ``<li data-testid=NAME>…<ul><li>value</li>…``."""
+    """The values of a 2022–26 metadata item: ``<li data-testid=NAME>…<ul><li>value</li>…``."""
     return f'//li[@data-testid="{name}"]//li//text()'
 
 
+# A legacy plot cut short ends with a "See full summary" link: then JSON-LD's (longer) description is preferred.
+_CUT = 'a[contains(@href,"plotsummary") or contains(@href,"synopsis")]'
+# 2025 credit groupings are named by concept id (the text beside them is localised).
+_DIRECTORS_2025 = "amzn1.imdb.concept.name_credit_category.ace5cb4c-8708-4238-9542-04641e7c8171"
+_WRITERS_2025 = "amzn1.imdb.concept.name_credit_category.c84ecaff-add5-4f2e-81db-102a41881fe3"
+_CAST_2025 = "amzn1.imdb.concept.name_credit_group.7caf7d16-5db9-4f4f-8864-d4c6e711c686"
+_NAME = "name.nameText.text"
+_CREDITS = ("directors", "writers", "cast", "credit", "crew")
+
 # fmt: off
 FIELDS: tuple[Field, ...] = (
-    Field("title", (J("name"), N("aboveTheFoldData.titleText.text"),
-                    H('//h1[@data-testid="hero__pageTitle"]//text()|//h1[@itemprop="name"]/text()')),
-          _text, 0.99),
-    Field("original_title", (N("aboveTheFoldData.originalTitleText.text"), J("alternateName"),
-                             H('//div[@data-testid="hero-title-block__original-title"]/text()'
-                               '|//div[@class="originalTitle"]/text()')), _text, 0.99),
+    # The display title: the page state's titleText; JSON-LD's alternateName (set when it differs from
+    # `name`, which is the original title); the legacy <h1>; JSON-LD `name` last.
+    Field("title", (N("aboveTheFoldData.titleText.text"), U("titleText.text"),
+                    H("h1", '//h1[@data-testid="hero__pageTitle"]//text()|//h1[@data-testid="hero-title-block__title"]//text()'
+                      '|//div[@class="title_wrapper"]/h1/text()|//h1[@itemprop="name"]/text()'
+                      '|//h1[@class="header"]/span[@itemprop="name"]/text()'),
+                    J("alternateName"), J("name")), _text, 0.99, ("titletext",)),
+    Field("original_title", (N("aboveTheFoldData.originalTitleText.text"), U("originalTitleText.text"),
+                             H("original-title", '//div[@data-testid="hero-title-block__original-title"]/text()'
+                               '|//div[@class="originalTitle"]/text()|//span[@class="title-extra"][@itemprop="name"]/text()'
+                               '|//div[@class="sc-original-title"]/text()'),  # the last: the current mirror's
+                             J("name", stateless_only=True)), _original, 0.99, ("originaltitle",)),
     # JSON-LD's @type is "Movie" for TV movies, shorts and videos too: the HTML's type label comes first.
-    Field("title_type", (N("aboveTheFoldData.titleType.id"),
-                         H('//h1[@data-testid="hero__pageTitle"]/following-sibling::ul[1]/li[1][not(a)]/text()'
-                           '|//div[@class="subtext"]/a[@title="See more release dates"]/text()'),
-                         J("@type")), _title_type, 0.99),
+    Field("title_type", (N("aboveTheFoldData.titleType.id"), U("titleType.id"),
+                         H("type-label", '//h1[@data-testid="hero__pageTitle"]/following-sibling::ul[1]/li[1][not(a)]/text()'
+                           '|//div[@class="subtext"]/a[@title="See more release dates"]/text()'
+                           '|//h1[@class="header"]/span[@class="nobr"]/text()|//div[@class="infobar"]/text()'),
+                         J("@type")), _title_type, 0.99, ("titletype",)),
     # datePublished is the release date, whose year can differ from the title's year: last resort.
-    Field("year", (N("aboveTheFoldData.releaseYear.year"),
-                   H('//span[@id="titleYear"]/a/text()|//h1[@data-testid="hero__pageTitle"]'
-                     "/following-sibling::ul[1]/li//text()[re:test(., '^(18|19|20)[0-9]{2}')]"),
-                   J("datePublished")), _year, 0.98),
-    Field("release_date", (J("datePublished"), N("aboveTheFoldData.releaseDate")),
-          _first(parsers.iso_date), 0.9),
-    Field("runtime_min", (J("duration"), N("aboveTheFoldData.runtime.seconds"),
-                          H(_OLD.format("Runtime:") + "/time/text()")),
-          _first(parsers.duration_minutes), 0.85),
-    Field("rating", (J("aggregateRating.ratingValue"),
-                     N("aboveTheFoldData.ratingsSummary.aggregateRating"),
-                     H('//div[@data-testid="hero-rating-bar__aggregate-rating__score"]/span[1]/text()'
-                       '|//span[@itemprop="ratingValue"]/text()')), _num, 0.9),
-    Field("votes", (J("aggregateRating.ratingCount"), N("aboveTheFoldData.ratingsSummary.voteCount"),
-                    H('//span[@itemprop="ratingCount"]/text()')), _int, 0.9),
-    Field("metascore", (N("aboveTheFoldData.metacritic.metascore.score"),
-                        H('//span[contains(@class,"metacritic-score-box") or contains(@class,"score-meta")]/text()'
-                          '|//div[contains(@class,"metacriticScore")]/span/text()')), _int, 0.2),
-    Field("content_rating", (J("contentRating"), N("aboveTheFoldData.certificate.rating"),
-                             H('//meta[@itemprop="contentRating"]/@content')), _text, 0.5),
-    Field("genres", (J("genre"), N("aboveTheFoldData.genres.genres[].text"),
-                     H('//div[@data-testid="genres"]//span/text()|//div[@itemprop="genre"]/a/text()')),
-          parsers.text_list, 0.98),
+    Field("year", (N("aboveTheFoldData.releaseYear.year"), U("releaseYear.year"),
+                   H("year", '//span[@id="titleYear"]/a/text()|//h1[@class="header"]/span[@class="nobr"]//text()'
+                     '|//h1[@data-testid="hero__pageTitle"]/following-sibling::ul[1]/li//text()'),
+                   J("datePublished")), _year, 0.98, ("releaseyear",)),
+    Field("release_date", (N("mainColumnData.releaseDate"), N("aboveTheFoldData.releaseDate"), U("releaseDate"),
+                           J("datePublished"), H("itemprop", '//meta[@itemprop="datePublished"]/@content')),
+          _first(parsers.iso_date), 0.9, ("releasedate",)),
+    Field("runtime_min", (N("aboveTheFoldData.runtime.seconds"), N("mainColumnData.runtime.seconds"),
+                          U("runtime.seconds"), J("duration"),
+                          H("runtime", _old("Runtime:") + '/time/text()|//time[@itemprop="duration"]/@datetime'
+                            '|//div[@class="subtext"]/time/@datetime')),
+          _first(parsers.duration_minutes), 0.85, ("runtime",)),
+    Field("rating", (N("aboveTheFoldData.ratingsSummary.aggregateRating"), U("ratingsSummary.aggregateRating"),
+                     J("aggregateRating.ratingValue"),
+                     H("rating", '//div[@data-testid="hero-rating-bar__aggregate-rating__score"]/span[1]/text()'
+                       '|//span[@itemprop="ratingValue"]/text()|//div[@class="ratingValue"]/strong/span/text()')),
+          _num, 0.9, ("ratingssummary",)),
+    Field("votes", (N("aboveTheFoldData.ratingsSummary.voteCount"), U("ratingsSummary.voteCount"),
+                    J("aggregateRating.ratingCount"),
+                    H("votes", '//span[@itemprop="ratingCount"]/text()|//div[@class="imdbRating"]/a/span[@class="small"]/text()')),
+          _int, 0.9, ("ratingssummary",)),
+    Field("metascore", (N("aboveTheFoldData.metacritic.metascore.score"), N("mainColumnData.metacritic.metascore.score"),
+                        U("metacritic.metascore.score"),
+                        H("metascore", '//span[contains(@class,"metacritic-score-box") or contains(@class,"score-meta")]/text()'
+                          '|//div[contains(@class,"metacriticScore")]/span/text()'
+                          '|//div[@class="star-box-details"]/a[contains(@href,"criticreviews")]/text()')),
+          _score, 0.2, ("metacritic", "metascore")),
+    Field("content_rating", (N("aboveTheFoldData.certificate.rating"), N("mainColumnData.certificate.rating"),
+                             U("certificate.rating"), J("contentRating"),
+                             H("itemprop", '//meta[@itemprop="contentRating"]/@content|//span[@itemprop="contentRating"]/@content')),
+          _text, 0.5, ("certificate",)),
+    # JSON-LD caps genres at three; the page state and the legacy storyline list them all.
+    Field("genres", (N("aboveTheFoldData.genres.genres[].text"), N("mainColumnData.genres.genres[].text"),
+                     N("aboveTheFoldData.titleGenres.genres[].genre.text"), U("genres.genres[].text"),
+                     H("genres", '//div[@data-testid="genres"]//span/text()|//div[@itemprop="genre"]/a/text()'
+                       '|//span[@itemprop="genre"]/text()|//div[contains(@class,"canwrap")][normalize-space(h4)="Genres:"]/a/text()'),
+                     J("genre")), parsers.text_list, 0.98, ("genre",)),
     Field("countries", (N("mainColumnData.countriesDetails.countries[].text"),
-                        H(_testid("title-details-origin") + "|" + _OLD.format("Country:") + "/a/text()")),
-          parsers.text_list, 0.95),
+                        N("mainColumnData.countriesOfOrigin.countries[].text"), U("countriesOfOrigin.countries[].text"),
+                        H("countries", _testid("title-details-origin") + "|" + _old("Country:", "Countries:") + "/a/text()")),
+          parsers.text_list, 0.95, ("countr",)),
     Field("languages", (N("mainColumnData.spokenLanguages.spokenLanguages[].text"),
-                        H(_testid("title-details-languages") + "|" + _OLD.format("Language:") + "/a/text()")),
-          parsers.text_list, 0.9),
+                        U("spokenLanguages.spokenLanguages[].text"),
+                        H("languages", _testid("title-details-languages") + "|" + _old("Language:", "Languages:") + "/a/text()")),
+          parsers.text_list, 0.9, ("language",)),
     Field("color", (N("mainColumnData.technicalSpecifications.colorations.items[].text"),
-                    H(_testid("title-techspec_color") + "|" + _OLD.format("Color:") + "/a/text()")), _text, 0.8),
-    Field("directors", (J("director[].name"), N("mainColumnData.directors[].credits[].name.nameText.text"),
-                        H('//span[@itemprop="director"]//span[@itemprop="name"]/text()')),
-          parsers.text_list, 0.95),
-    Field("writers", (J("creator[@type=Person].name"),
-                      N("mainColumnData.writers[].credits[].name.nameText.text"),
-                      H('//span[@itemprop="creator"]//span[@itemprop="name"]/text()')),
-          parsers.text_list, 0.85),
-    # JSON-LD lists only the top-billed few; the cast edges hold the billing order in full.
-    Field("actors", (N("mainColumnData.cast.edges[].node.name.nameText.text"), J("actor[].name"),
-                     H('//table[@class="cast_list"]//td[@itemprop="actor"]//span[@itemprop="name"]/text()'
-                       '|//table[@class="cast_list"]//tr/td[2]/a/text()')),
-          parsers.text_list, 0.95),
-    # The page shows some keywords; the spider completes them from /keywords/ (see keyword_total).
-    Field("keywords", (N("mainColumnData.keywords.edges[].node.text"), J("keywords"),
-                       H('//div[@itemprop="keywords"]/a/span/text()')), _keywords, 0.8),
-    Field("description", (J("description"), N("aboveTheFoldData.plot.plotText.plainText"),
-                          H('//div[@class="summary_text"]/text()')), _text, 0.95),
-    Field("budget", (N("mainColumnData.productionBudget.budget"),
-                     H(_testid("title-boxoffice-budget") + "|" + _OLD.format("Budget:") + "/text()")),
-          _first(parsers.money), 0.2),
-    Field("gross_worldwide", (N("mainColumnData.worldwideGross.total"),
-                              H(_testid("title-boxoffice-cumulativeworldwidegross") + "|"
-                                + _OLD.format("Cumulative Worldwide Gross:") + "/text()")),
-          _first(parsers.money), 0.2),
-    Field("poster_url", (J("image"), N("aboveTheFoldData.primaryImage.url"),
-                         H('//div[@class="poster"]//img/@src')), _text, 0.9),
+                    U("technicalSpecifications.colorations.items[].text"),
+                    H("color", _testid("title-techspec_color") + "|" + _old("Color:") + "/a/text()")),
+          _text, 0.8, ("color",)),
+    Field("directors", (N(f"mainColumnData.directors[].credits[].{_NAME}"),
+                        N("mainColumnData.categories[id=director].section.items[].rowTitle"),
+                        N(f"mainColumnData.categories[id={_DIRECTORS_2025}].section.items[].rowTitle"),
+                        N(f"mainColumnData.principalCreditsV2[grouping.groupingId={_DIRECTORS_2025}].credits[].{_NAME}"),
+                        N(f"aboveTheFoldData.directorsPageTitle[].credits[].{_NAME}"),
+                        U(f"directors[].credits[].{_NAME}"), U(f"directorsPageTitle[].credits[].{_NAME}"),
+                        J("director[].name"),
+                        H("directors", _summary("Director:", "Directors:")
+                          + '|//*[@itemprop="director"]//span[@itemprop="name"]/text()')),
+          parsers.text_list, 0.95, _CREDITS),
+    # itemprop="creator" and JSON-LD `creator` also tag companies (schema.org Organization): never writers.
+    Field("writers", (N(f"mainColumnData.writers[].credits[].{_NAME}"),
+                      N("mainColumnData.categories[id=writer].section.items[].rowTitle"),
+                      N(f"mainColumnData.categories[id={_WRITERS_2025}].section.items[].rowTitle"),
+                      N(f"mainColumnData.principalCreditsV2[grouping.groupingId={_WRITERS_2025}].credits[].{_NAME}"),
+                      U(f"writers[].credits[].{_NAME}"),
+                      J("creator[@type=Person].name"),  # complete on legacy pages; their summary row stops at 2-3
+                      H("writers", _summary("Writer:", "Writers:")
+                        + '|//*[@itemprop="creator"][not(contains(@itemtype,"Organization"))]//span[@itemprop="name"]/text()')),
+          parsers.text_list, 0.85, _CREDITS),
+    # JSON-LD lists only the top-billed few; the page state's cast holds the billing order.
+    Field("actors", (N(f"mainColumnData.cast.edges[].node.{_NAME}"),
+                     N("mainColumnData.categories[id=cast].section.items[].rowTitle"),
+                     N(f"mainColumnData.categories[id={_CAST_2025}].section.items[].rowTitle"),
+                     N(f"aboveTheFoldData.castV2[].credits[].{_NAME}"),
+                     N(f"aboveTheFoldData.castPageTitle.edges[].node.{_NAME}"),
+                     U(f"cast.edges[].node.{_NAME}"), U(f"castPageTitle.edges[].node.{_NAME}"),
+                     H("cast_list", '//table[@class="cast_list"]//td[@itemprop="actor"]//span[@itemprop="name"]/text()'
+                       '|//table[@class="cast_list"]//tr/td[2]/a/text()'),
+                     J("actor[].name")), parsers.text_list, 0.95, _CREDITS),
+    # The page shows some keywords; the spider completes them from /keywords/ (see KEYWORD_TOTAL).
+    # mainColumnData.keywords is the current mirror's shape (not a real page's), kept until it is rebuilt.
+    Field("keywords", (N("aboveTheFoldData.keywords.edges[].node.text"),
+                       N("mainColumnData.storylineKeywords.edges[].node.text"),
+                       N("mainColumnData.keywords.edges[].node.text"),
+                       U("keywords.edges[].node.text"), U("storylineKeywords.edges[].node.text"),
+                       H("keywords", '//div[@itemprop="keywords"]/a/span/text()'
+                         '|//div[contains(@class,"canwrap")][normalize-space(h4)="Plot Keywords:"]/a/span/text()'),
+                       J("keywords")), _keywords, 0.8, ("keyword",)),
+    # JSON-LD's description is cut near 230 characters with "..." on page-state pages: last.
+    Field("description", (N("aboveTheFoldData.plot.plotText.plainText"), N("mainColumnData.plot.plotText.plainText"),
+                          U("plot.plotText.plainText"),
+                          H("summary_text", f'//div[@class="summary_text"][not({_CUT})]//text()'),
+                          H("itemprop", f'//p[@itemprop="description"][not({_CUT})]//text()'),
+                          J("description"),
+                          H("summary_text-cut", f'//div[@class="summary_text"]//text()[not(ancestor::{_CUT})]'
+                            f'|//p[@itemprop="description"]//text()[not(ancestor::{_CUT})]')),
+          _prose, 0.95, ("plot", "outline", "summaries", "synops")),
+    Field("budget", (N("mainColumnData.productionBudget.budget"), U("productionBudget.budget"),
+                     H("budget", _testid("title-boxoffice-budget") + "|" + _old("Budget:") + "/text()")),
+          _first(parsers.money), 0.2, ("budget",)),
+    Field("gross_worldwide", (N("mainColumnData.worldwideGross.total"), U("worldwideGross.total"),
+                              H("gross", _testid("title-boxoffice-cumulativeworldwidegross") + "|"
+                                + _old("Cumulative Worldwide Gross:") + "/text()")),
+          _first(parsers.money), 0.2, ("gross",)),
+    Field("poster_url", (N("aboveTheFoldData.primaryImage.url"), N("mainColumnData.primaryImage.url"),
+                         U("primaryImage.url"), J("image"),
+                         H("poster", '//div[@class="poster"]//img/@src|//td[@id="img_primary"]//img/@src')),
+          _text, 0.9, ("image",)),
+    # Playback URLs where the page state has them; JSON-LD trailers carry no contentUrl on real pages, so
+    # its embedUrl (the video page, /video/imdb/viNNN) stands in, like the legacy trailer button's link.
     Field("trailer_urls", (N("aboveTheFoldData.primaryVideos.edges[].node.playbackURLs[].url"),
-                           J("trailer.contentUrl")),
-          parsers.text_list, 0.3),
+                           N("mainColumnData.primaryVideos.edges[].node.playbackURLs[].url"),
+                           U("primaryVideos.edges[].node.playbackURLs[].url"),
+                           J("trailer.contentUrl"), J("trailer.embedUrl"),
+                           H("trailer", '//a[@itemprop="trailer"]/@href')),
+          parsers.text_list, 0.3, ("video", "trailer")),
 )
 # fmt: on
 FIELD_NAMES = tuple(f.name for f in FIELDS)
 EXPECTED_FILL = {f.name: f.expected for f in FIELDS}
+# The keyword total, where the page states it: the spider follows /keywords/ when it is above what is shown.
+KEYWORD_TOTAL = (N("aboveTheFoldData.keywords.total"), N("mainColumnData.storylineKeywords.total"),
+                 N("mainColumnData.keywords.total"), U("keywords.total"), U("storylineKeywords.total"))
+# Page-state keys looked at and found to hold something else than the field their name suggests (counts,
+# other credits, other money, the video strip, upload links): never named in a look-alike warning.
+_UNRELATED = frozenset({
+    "credits", "crazyCredits", "principalCast", "principalCredits", "creators", "creatorsPageTitle",
+    "lifetimeGross", "openingWeekendGross", "videos", "videoStrip", "images", "titleMainImages", "imageUploadLink",
+    "plotContributionLink", "inIframeAddLink", "notInIframeAddLink", "companyCreditCategories",
+    "summaries", "outlines", "synopses"})  # user summaries and synopses, not the plot outline the table reads
+# The page-state keys some row reads (at the level under aboveTheFoldData / mainColumnData / the 2021 title):
+# an unread key that looks like a missing field is the warning sign of a new layout.
+_KNOWN_KEYS = frozenset(
+    step[0] for spec in FIELDS for s in (*spec.sources, *KEYWORD_TOTAL) if s.block in STATE_BLOCKS
+    for step in s.steps[(1 if s.block == NEXT else 0):][:1]) | _UNRELATED
+
+
+def _attr(item: Any, dotted: str) -> Any:
+    for key in dotted.split("."):
+        item = item.get(key) if isinstance(item, dict) else None
+    return item
+
 
 def resolve(data: Any, steps: tuple[tuple[str, str | None], ...]) -> Any:
     """Follow compiled steps; iterating steps flatten into one list. Missing → None."""
@@ -228,7 +394,8 @@ def resolve(data: Any, steps: tuple[tuple[str, str | None], ...]) -> Any:
             items = child if isinstance(child, list) else [child]
             if selector:
                 attr, _, wanted = selector.partition("=")
-                items = [i for i in items if isinstance(i, dict) and i.get(attr.strip()) == wanted.strip()]
+                attr, wanted = attr.strip(), wanted.strip()
+                items = [i for i in items if _attr(i, attr) == wanted]
             nxt.extend(items)
         values = nxt
         if not values:
@@ -238,24 +405,189 @@ def resolve(data: Any, steps: tuple[tuple[str, str | None], ...]) -> Any:
 
 @dataclass
 class Blocks:
-    """The machine-readable blocks of one page, parsed once."""
+    """The machine-readable blocks of one page, parsed once; the HTML tree only when asked for."""
 
     jsonld: dict[str, Any] | None
     next: dict[str, Any] | None
     html: str
     problems: list[str]
-    _selector: Any = None
+    urql: dict[str, Any] | None = None
+    _root: Any = None  # the lxml tree, built on first use
+    _markers: str | None = None
+
+    @property
+    def has_state(self) -> bool:
+        """A page state with title data (2021–25): then the HTML is not read (it renders the same data)."""
+        nxt = self.next or {}
+        return bool(self.urql) or isinstance(nxt.get("aboveTheFoldData"), dict) or isinstance(
+            nxt.get("mainColumnData"), dict)
+
+    def block(self, name: str) -> dict[str, Any] | None:
+        return {NEXT: self.next, URQL: self.urql, JSONLD: self.jsonld}[name]
 
     def xpath(self, query: str) -> list[str]:
-        if self._selector is None:
-            from parsel import Selector  # only pages without __NEXT_DATA__ pay for a DOM
+        """The non-blank strings (text nodes, attribute values) ``query`` selects, in document order.
 
-            self._selector = Selector(text=self.html)
-        return [v for v in self._selector.xpath(query).getall() if v.strip()]
+        Only the branches of a union whose marker (the literal of its first step's predicate) occurs in
+        the page are evaluated: each branch is a walk of the whole tree, and most belong to other eras."""
+        branches = _BRANCHES.get(query)
+        if branches is None:
+            branches = _BRANCHES[query] = tuple((b, _marker(b)) for b in _split_union(query))
+        live = "|".join(b for b, marker in branches if marker is None or self._has(marker))
+        if not live:
+            return []
+        compiled = _XPATHS.get(live)
+        if compiled is None:
+            # compiled once, not per page; plain strings (a "smart" string builds a proxy of its element)
+            compiled = _XPATHS[live] = etree.XPath(_DESCENDANT.sub("/descendant::", live), smart_strings=False)
+        return [str(v) for v in compiled(self.tree()) if isinstance(v, str) and v.strip()]
+
+    def _has(self, marker: str) -> bool:
+        """Whether some class / id / itemprop / data-testid value of the page contains ``marker``
+        (one walk over those attributes per page, then a scan of their joined values)."""
+        if self._markers is None:
+            values = _ATTRIBUTES(self.tree())
+            self._markers = "\n".join(set(values))
+        return marker in self._markers
+
+    def tree(self) -> Any:
+        if self._root is None:
+            from parsel import Selector  # only pages without a page state pay for a DOM
+
+            self._root = Selector(text=self.html).root
+        return self._root
 
 
-def _title_jsonld(raw: str) -> dict[str, Any] | None:
-    data = orjson.loads(raw)
+_XPATHS: dict[str, Any] = {}
+_ATTRIBUTES = etree.XPath("//@class|//@id|//@itemprop|//@data-testid", smart_strings=False)
+_BRANCHES: dict[str, tuple[tuple[str, str | None], ...]] = {}
+_MARKED = re.compile(r'(?:contains\(\s*@(?:class|id|itemprop|data-testid)\s*,|@(?:class|id|itemprop|data-testid)\s*=)\s*"([^"]+)"')
+
+
+def _split_union(query: str) -> list[str]:
+    """The branches of an XPath union (``|`` outside predicates and string literals)."""
+    branches, depth, quoted, start = [], 0, False, 0
+    for i, char in enumerate(query):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char in "[(":
+            depth += 1
+        elif not quoted and char in "])":
+            depth -= 1
+        elif not quoted and depth == 0 and char == "|":
+            branches.append(query[start:i])
+            start = i + 1
+    return [*branches, query[start:]]
+
+
+def _marker(branch: str) -> str | None:
+    """A string some class / id / itemprop / data-testid value must contain for ``branch`` to match: the one
+    its first predicate tests, unless that predicate has an ``or`` or a ``not(`` (then none: always walked)."""
+    first = branch.find("[")
+    if first == -1:
+        return None
+    predicate = branch[first:branch.find("]", first) + 1]
+    found = _MARKED.search(predicate)
+    return None if not found or " or " in predicate or "not(" in predicate else found[1]
+
+
+# `//x` is `/descendant-or-self::node()/child::x`, which libxml2 walks several times slower than
+# `/descendant::x`; the same nodes unless a positional predicate follows (the table has none on such steps).
+_DESCENDANT = re.compile(r"//(?=[a-z*@])")
+
+
+
+def _script_starts(html: str, word: str, backwards: bool = False) -> Iterator[int]:
+    """Where the text of each script element whose opening tag holds ``word`` starts, found with ``str.find``
+    (no DOM, no regex over the page); hits of ``word`` elsewhere (in a script's text) are skipped.
+    ``backwards`` searches from the end (the page state is near the end of the page)."""
+    pos = len(html) if backwards else 0
+    while True:
+        at = html.rfind(word, 0, pos) if backwards else html.find(word, pos)
+        if at == -1:
+            return
+        tag = html.rfind("<script", max(0, at - 300), at)
+        close = html.find(">", at)
+        if tag != -1 and close != -1 and ">" not in html[tag:at]:
+            yield close + 1
+            pos = tag if backwards else close + 1
+        else:
+            pos = at if backwards else at + len(word)
+
+
+def _scripts(html: str, word: str, backwards: bool = False) -> Iterator[str]:
+    """The texts of those script elements."""
+    for start in _script_starts(html, word, backwards):
+        end = html.find("</script>", start)
+        if end == -1:
+            return
+        yield html[start:end]
+
+
+def _urql_title(props: dict[str, Any]) -> dict[str, Any] | None:
+    """The 2021 page state: ``urqlState`` (under ``props`` or ``props.pageProps``) maps query hashes to
+    ``{data: {title: …}}``; the page's own title objects (by ``tconst``; ones without an id fill gaps) are
+    merged into one, first non-null value per key. Objects of other titles (related titles) are left out."""
+    page_props = props.get("pageProps") if isinstance(props.get("pageProps"), dict) else {}
+    state = props.get("urqlState") or page_props.get("urqlState")
+    if not isinstance(state, dict):
+        return None
+    titles = [_attr(entry, "data.title") for entry in state.values()]
+    titles = [t for t in titles if isinstance(t, dict)]
+    tconst = page_props.get("tconst") or next((t["id"] for t in titles if "titleText" in t and "id" in t), None)
+    merged: dict[str, Any] = {}
+    for title in [t for t in titles if t.get("id") == tconst] + [t for t in titles if "id" not in t]:
+        _merge(merged, title)
+    return merged if tconst and merged else None
+
+
+def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
+    """Fill ``into`` from ``other``: missing or null keys taken, nested objects merged the same way."""
+    for key, value in other.items():
+        mine = into.get(key)
+        if mine is None:
+            into[key] = value
+        elif isinstance(mine, dict) and isinstance(value, dict):
+            into[key] = merged = dict(mine)
+            _merge(merged, value)
+
+
+def _decode(ld_bodies: Iterator[str], next_bodies: Iterator[str], loads: Callable[[str], Any],
+            html: str, ld_loads: Callable[[str], Any] | None = None) -> Blocks:
+    problems: list[str] = []
+    jsonld = next_props = urql = None
+    for raw in ld_bodies:
+        try:
+            jsonld = _title_jsonld_with(raw, ld_loads or loads)
+        except (ValueError, AttributeError) as exc:
+            problems.append(f"page: JSON-LD block is not valid JSON ({exc.__class__.__name__})")
+        if jsonld:
+            break
+    raw_next = next(next_bodies, None)
+    if raw_next is not None:
+        try:
+            props = loads(raw_next)["props"]
+            next_props = props.get("pageProps") if isinstance(props, dict) else None
+            if not isinstance(next_props, dict):
+                raise TypeError
+            # the 2021 state only where the title objects of 2022–25 are not both there
+            urql = None if _TITLE_OBJECTS <= next_props.keys() else _urql_title(props)
+        except (ValueError, KeyError, TypeError):
+            next_props = None
+            problems.append("page: __NEXT_DATA__ block is not valid JSON or has no props.pageProps")
+    blocks = Blocks(jsonld, next_props, html, problems, urql)
+    if jsonld is None and next_props is None:
+        problems.append("page: neither JSON-LD nor __NEXT_DATA__ found; fell back to HTML")
+    elif next_props is None:
+        problems.append("page: no __NEXT_DATA__ (old layout?); fields only it carries are null")
+    elif not blocks.has_state:
+        problems.append("page: __NEXT_DATA__ holds no title data at any known place (a new layout?); "
+                        "fell back to JSON-LD and HTML")
+    return blocks
+
+
+def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] | None:
+    data = loads(raw)
     candidates = data if isinstance(data, list) else data.get("@graph", [data]) if isinstance(data, dict) else []
     for node in candidates:
         if isinstance(node, dict) and node.get("@type") not in (None, "BreadcrumbList", "Organization"):
@@ -263,63 +595,131 @@ def _title_jsonld(raw: str) -> dict[str, Any] | None:
     return None
 
 
-def _scripts(html: str, marker: str, pattern: re.Pattern[str]) -> list[str]:
-    """Bodies of the script elements whose opening tag holds ``marker``: plain ``str.find`` on the
-    usual spelling (several times faster than a regex over the page), the regex when that fails."""
-    bodies, pos = [], 0
-    while (at := html.find(marker, pos)) != -1:
-        tag = html.rfind("<script", 0, at)
-        start = html.find(">", at) + 1
-        end = html.find("</script>", start)
-        if tag == -1 or start == 0 or end == -1 or ">" in html[tag:at]:
-            return pattern.findall(html)
-        bodies.append(html[start:end])
-        pos = end
-    return bodies or pattern.findall(html)
+# What a title page's state is read for: the title objects (2022–25) and, on pages without both of them,
+# the 2021 urqlState. The rest (translationContext, requestContext, cmsContext) is well over half of the block
+# on real pages and never read.
+TITLE_STATE_KEYS = ("tconst", "aboveTheFoldData", "mainColumnData")
+_TITLE_OBJECTS = {"aboveTheFoldData", "mainColumnData"}
+_BOUNDARY_KEYS = ("requestContext",)  # located, not decoded: the key after mainColumnData on 2022-25 pages
+_AFTER_VALUE = "unexpected content after document"
+_WINDOW = 1 << 16
 
 
-def read_blocks(html: str) -> Blocks:
-    """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM, so parsing stays fast."""
-    problems: list[str] = []
-    jsonld = next_props = None
-    for raw in _scripts(html, 'type="application/ld+json"', _JSONLD_RE):
+def _value_at(html: str, start: int, end: int) -> Any:
+    """The JSON value that starts at ``start``. First ``html[start:end]`` (``end``: the comma before the next
+    key read; a complete object or string cannot be the prefix of a longer one, so if that slice parses it
+    is the value); else growing windows, until orjson stops with "unexpected content after document",
+    whose position is the value's end."""
+    if end > start:
         try:
-            jsonld = _title_jsonld(raw)
-        except (ValueError, AttributeError) as exc:
-            problems.append(f"page: JSON-LD block is not valid JSON ({exc.__class__.__name__})")
-        if jsonld:
-            break
-    next_raw = _scripts(html, 'id="__NEXT_DATA__"', _NEXT_RE)
-    if next_raw:
+            return orjson.loads(html[start:end])
+        except orjson.JSONDecodeError:
+            pass
+    size = _WINDOW
+    while True:
+        chunk = html[start:start + size]
         try:
-            next_props = orjson.loads(next_raw[0])["props"]["pageProps"]
-            if not isinstance(next_props, dict):
-                raise TypeError
-        except (ValueError, KeyError, TypeError):
-            next_props = None
-            problems.append("page: __NEXT_DATA__ block is not valid JSON or has no props.pageProps")
-    if jsonld is None and next_props is None:
-        problems.append("page: neither JSON-LD nor __NEXT_DATA__ found; fell back to HTML")
-    elif next_props is None:
-        problems.append("page: no __NEXT_DATA__ (old layout?); fields only it carries are null")
-    return Blocks(jsonld, next_props, html, problems)
+            return orjson.loads(chunk)
+        except orjson.JSONDecodeError as exc:
+            if exc.msg.startswith(_AFTER_VALUE):
+                return orjson.loads(chunk[:exc.pos])
+            if start + size >= len(html):
+                raise
+            size *= 4
+
+
+def _state_subset(html: str, start: int, keys: tuple[str, ...]) -> dict[str, Any] | None:
+    """``{"props": {"pageProps": {key: value}, "urqlState": …}}`` with only the ``keys`` found (and
+    ``urqlState`` when the page lacks one of the title objects), each value decoded on its own: the unread
+    rest of the page state costs no decoding. None when the block does not start as a page state does
+    (then it is decoded whole). ``read_blocks_dom`` decodes it whole; the tests hold both to the same items."""
+    head = html.find('"pageProps":', start, start + 200)
+    if head == -1:
+        return None
+    found = sorted((at, key) for key in (*keys, *_BOUNDARY_KEYS) if (at := html.find(f'"{key}":', head)) != -1)
+    page_props: dict[str, Any] = {}
+    for i, (at, key) in enumerate(found):
+        if key in keys:
+            end = found[i + 1][0] - 1 if i + 1 < len(found) else -1
+            page_props[key] = _value_at(html, at + len(key) + 3, end)
+    props: dict[str, Any] = {"pageProps": page_props}
+    if not _TITLE_OBJECTS <= page_props.keys() and (at := html.find('"urqlState":', start)) != -1:
+        props["urqlState"] = _value_at(html, at + len("urqlState") + 3, -1)
+    return {"props": props}
+
+
+def read_blocks(html: str, state_keys: tuple[str, ...] | None = None) -> Blocks:
+    """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``str.find`` + orjson), so parsing stays
+    fast; with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``)."""
+    next_bodies: Iterator[Any] = _scripts(html, _NEXT_WORD, backwards=True)
+    loads: Callable[[Any], Any] = orjson.loads
+    if state_keys and (start := next(_script_starts(html, _NEXT_WORD, backwards=True), None)) is not None:
+        try:
+            subset = _state_subset(html, start, state_keys)
+        except (orjson.JSONDecodeError, ValueError):
+            subset = None  # decoded whole below, which names the problem
+        if subset is not None:
+            next_bodies, loads = iter([subset]), _as_is
+    return _decode(_scripts(html, _LD_WORD), next_bodies, loads, html, ld_loads=orjson.loads)
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def read_blocks_dom(html: str) -> Blocks:
+    """The reference path: the same blocks found through a DOM of the whole page and decoded with ``json``.
+
+    Slow (it builds the tree of a 0.5–1 MB page); the tests and ``benchmarks/parse.py`` hold the fast path
+    to the items this one gives."""
+    import json
+
+    from parsel import Selector
+
+    sel = Selector(text=html)
+    ld = iter(sel.xpath('//script[contains(@type,"ld+json")]/text()').getall())
+    nxt = iter(sel.xpath('//script[@id="__NEXT_DATA__"]/text()').getall())
+    blocks = _decode(ld, nxt, json.loads, html)
+    blocks._root = sel.root
+    return blocks
 
 
 def _lookup(blocks: Blocks, source: Source) -> Any:
-    if source.block == JSONLD:
-        return resolve(blocks.jsonld, source.steps) if blocks.jsonld else None
-    if source.block == NEXT:
-        return resolve(blocks.next, source.steps) if blocks.next else None
-    if blocks.next is not None:
-        return None  # HTML is a fallback for pages that lack the page state, not a second opinion
-    values = blocks.xpath(source.path)
-    return values or None
+    if (source.block == HTML or source.stateless_only) and blocks.has_state:
+        return None  # a fallback for pages without a page state, not a second opinion
+    if source.block == HTML:
+        return blocks.xpath(source.path) or None
+    data = blocks.block(source.block)
+    return resolve(data, source.steps) if data else None
+
+
+def _unread_keys(blocks: Blocks) -> str:
+    """One line ``key<TAB>where.key`` per key one level under the page state's title objects that no row
+    reads and that is not known to be unrelated (one string, so each field's hints are one regex scan)."""
+    lines = []
+    for where, obj in (("aboveTheFoldData", (blocks.next or {}).get("aboveTheFoldData")),
+                       ("mainColumnData", (blocks.next or {}).get("mainColumnData")),
+                       ("urqlState…data.title", blocks.urql)):
+        if isinstance(obj, dict):
+            lines.extend(f"{key}\t{where}.{key}" for key in obj if key not in _KNOWN_KEYS)
+    return "\n".join(lines)
+
+
+def _unread_lookalikes(unread: str, spec: Field) -> list[str]:
+    """Unread page-state keys whose name looks like ``spec``'s field (the next layout change)."""
+    return _HINTS[spec.name].findall(unread) if unread else []
+
+
+_HINTS = {spec.name: re.compile(r"^[^\t\n]*(?:" + "|".join(map(re.escape, spec.hints)) + r")[^\t\n]*\t([^\n]*)$",
+                                re.M | re.I) for spec in FIELDS if spec.hints}
 
 
 def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
-    """Every table field: the first source that parses wins; problems become warnings."""
+    """Every table field: the first source that parses wins (named in ``field_sources``); problems become warnings."""
     out: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     warnings = list(blocks.problems)
+    unread: str | None = None
     for spec in FIELDS:
         value: Any = None  # missing is null, lists included (Contract 1)
         for source in spec.sources:
@@ -333,17 +733,26 @@ def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
                 continue
             if parsed is not None and parsed != []:
                 value = parsed
+                sources[spec.name] = source.label
                 break
+        if value is None and blocks.has_state and spec.hints:
+            unread = _unread_keys(blocks) if unread is None else unread
+            for key in _unread_lookalikes(unread, spec):
+                warnings.append(f"{spec.name}: no known page-state path holds it, but the page state has an "
+                                f"unread key {key}; a new layout? (add its path to crawler/extract.py)")
         out[spec.name] = value
     if out.get("votes") == 0:
         out["votes"] = None  # the page state writes voteCount 0 for "no ratings yet"
+        sources.pop("votes", None)
+    out["field_sources"] = sources
     return out, warnings
 
 
 def imdb_id_of(blocks: Blocks, url: str) -> str | None:
     """The tt id from the page state, the JSON-LD url, or the page URL, in that order."""
+    nxt = blocks.next or {}
     for candidate in (
-        resolve(blocks.next, (("aboveTheFoldData", None), ("id", None))) if blocks.next else None,
+        _attr(nxt, "aboveTheFoldData.id"), nxt.get("tconst"), (blocks.urql or {}).get("id"),
         blocks.jsonld.get("url") if blocks.jsonld else None,
         url,
     ):
@@ -356,49 +765,75 @@ def imdb_id_of(blocks: Blocks, url: str) -> str | None:
 
 _SEE_ALL_COUNT = re.compile(r"See All \((\d[\d,]*)\)")
 _N_MORE = re.compile(r'href="[^"]*/keywords/?"[^>]*>\s*(\d[\d,]*) more\s*<')
+_SEE_MORE = re.compile(r'href="[^"]*/keywords[/?][^"]*"[^>]*>\s*See more\s*<')
 
 
 def keyword_total(blocks: Blocks, shown: int) -> int | None:
-    """How many keywords the title has in all (the page shows only some): the page state, else the
-    old layout's "See All (N) »" link, else the modern chip list's "N more" link."""
-    if blocks.next:
-        total = resolve(blocks.next, (("mainColumnData", None), ("keywords", None), ("total", None)))
-        try:
-            return parsers.integer(total)
-        except ValueError:
-            return None
+    """How many keywords the title has in all (the page shows only some): the page state, else the 2019–21
+    "See All (N)" link, else the chip list's "N more" link; 2014 pages only say "See more" (at least one more)."""
+    for source in KEYWORD_TOTAL:
+        data = blocks.block(source.block)
+        if data:
+            try:
+                total = parsers.integer(resolve(data, source.steps))
+            except ValueError:
+                continue
+            if total is not None:
+                return total
+    if blocks.has_state:
+        return None
     if found := _SEE_ALL_COUNT.search(blocks.html):
         return int(found[1].replace(",", ""))
     if found := _N_MORE.search(blocks.html):
         return shown + int(found[1].replace(",", ""))
+    if shown and _SEE_MORE.search(blocks.html):
+        return shown + 1
     return None
 
 
+# Result rows of a /find page: the 2019–22 table (`td.result_text`, whose text may link the series an episode
+# belongs to: only the first link is the result) and the 2022– list (`li.find-title-result`).
+_FIND_ROWS = (re.compile(rf'class="result_text"[^>]*>\s*<a[^>]*href="[^"]*/title/({ID_PATTERN})'),
+              re.compile(rf'find-title-result[^>]*>.*?href="[^"]*/title/({ID_PATTERN})', re.S))
+
+
 def parse_search_page(html: str) -> tuple[list[str], int | None]:
-    """Title ids of an advanced-search page (first batch only) and the total the query matches."""
+    """Title ids of a search page (advanced search's first batch, or a /find page) and the total the query matches."""
     blocks = read_blocks(html)
     ids: list[str] = []
     total = None
     if blocks.next:
-        ids = [i for i in resolve(blocks.next, SEARCH_IDS) or [] if isinstance(i, str)]
+        for path in (SEARCH_IDS, FIND_IDS):
+            ids = [i for i in resolve(blocks.next, path) or [] if isinstance(i, str)]
+            if ids:
+                break
         try:
             total = parsers.integer(resolve(blocks.next, SEARCH_TOTAL))
         except ValueError:
             total = None
-    if not ids:  # no page state: the result links themselves
+    if not ids and ("findSection" in html or "find-title-result" in html):
+        ids = [found for row in _FIND_ROWS for found in row.findall(html)]
+    elif not ids:  # no page state, no /find rows: the result links themselves
         ids = _ID_RE.findall(html)
     return parsers.dedupe(ids), total
 
 
 SEARCH_IDS = tuple(_compile("searchResults.titleResults.titleListItems[].titleId"))
 SEARCH_TOTAL = tuple(_compile("searchResults.titleResults.total"))
+FIND_IDS = tuple(_compile("titleResults.results[].id"))
 
 
-def parse_title_page(html: str, url: str) -> tuple[dict[str, Any], list[str]]:
-    """All Contract-1 page fields of one title page, plus the warnings met on the way."""
-    blocks = read_blocks(html)
+def parse_title_page(html: str, url: str, *, dom: bool = False) -> tuple[dict[str, Any], list[str]]:
+    """All Contract-1 page fields of one title page (with ``field_sources``), plus the warnings met on the way.
+
+    ``dom=True`` takes the reference path (``read_blocks_dom``); the items are the same, only slower."""
+    blocks = read_blocks_dom(html) if dom else read_blocks(html, TITLE_STATE_KEYS)
     fields, warnings = extract_fields(blocks)
     fields["imdb_id"] = imdb_id_of(blocks, url)
+    if fields["trailer_urls"]:  # JSON-LD and legacy links are site-relative (/video/imdb/vi…)
+        fields["trailer_urls"] = parsers.dedupe(urljoin(url, u) for u in fields["trailer_urls"])
+    if fields["poster_url"]:
+        fields["poster_url"] = urljoin(url, fields["poster_url"])
     fields["_keyword_total"] = keyword_total(blocks, len(fields["keywords"] or ()))
     return fields, warnings
 
@@ -422,7 +857,9 @@ KEYWORD_PAGE_PATHS = tuple(
         "keywords.edges[].node.text",
     )
 )
+# 2022–: the summary list; 2014–22: `td.sodavote` rows, whose keyword is the `.sodatext` link (the other
+# links in the row are votes: "69 of 70 found this relevant").
 KEYWORD_PAGE_XPATH = (
     '//li[@data-testid="list-summary-item"]//a[contains(@class,"ipc-metadata-list-summary-item__t")]/text()'
-    '|//td[@class="soda sodavote"]//a/text()'
+    '|//td[contains(@class,"sodavote")]/div[@class="sodatext"]/a/text()'
 )

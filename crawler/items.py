@@ -48,6 +48,9 @@ class MovieItem:
     trailer_urls: list[str] | None = None
     scraped_at: str | None = None
     source: str | None = None
+    # which source supplied each filled field: "next:<path>", "urql:<path>", "jsonld:<path>", "html:<markup>"
+    # (crawler/extract.py), "keywords-page" when /keywords/ completed the list
+    field_sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,6 +68,8 @@ class MovieItem:
             if reason:
                 self.warnings.append(f"{name}: {reason}: {value!r}"[:300])
                 setattr(self, name, None)
+        for name in [n for n in self.field_sources if getattr(self, n, None) in (None, [])]:
+            del self.field_sources[name]  # a nulled value has no source
         return self
 
 

@@ -23,7 +23,9 @@ from crawler.items import MovieItem
 from crawler.stats import FillCounter
 
 logger = logging.getLogger(__name__)
-_V1 = re.compile(r"\._V1_[^/]*?\.(?:jpe?g|png)$", re.I)
+# The CDN's modifier suffix in every form real pages use: the original `._V1_.jpg`, a chain
+# `._V1_QL75_UX190_CR0,0,190,281_.jpg` / `._V1_SX214_AL_.jpg`, and the older dot form `._V1._SY315_CR0,0,410,315_.jpg`.
+_V1 = re.compile(r"\._V1(?:[._][^/]*?)?\.(?:jpe?g|png)$", re.I)
 
 
 class ValidatePipeline:
@@ -47,7 +49,8 @@ class ValidatePipeline:
 
 
 def sized_poster_url(url: str, width: int) -> str:
-    """Ask the image CDN for the width needed (``_V1_UX300.jpg``); ``0`` keeps the original."""
+    """Ask the image CDN for the width needed (``_V1_UX300.jpg``); ``0`` asks for the original (``_V1_.jpg``).
+    Whatever modifiers the page's URL carried (crop, quality, height) are replaced, not stacked."""
     suffix = f"._V1_UX{width}.jpg" if width else "._V1_.jpg"
     return _V1.sub(suffix, url) if _V1.search(url) else url
 

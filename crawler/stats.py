@@ -16,7 +16,7 @@ from crawler.extract import EXPECTED_FILL, FIELD_NAMES
 
 logger = logging.getLogger(__name__)
 # fields whose emptiness is information (a page without them is normal), not page fields
-NOT_MEASURED = {"warnings", "poster_path", "poster_sha1", "url", "scraped_at", "source", "imdb_id"}
+NOT_MEASURED = {"warnings", "poster_path", "poster_sha1", "url", "scraped_at", "source", "imdb_id", "field_sources"}
 DRIFT_RATIO = 0.5  # "well below": under half the expected rate
 DRIFT_MIN_ITEMS = 50
 CHECK_EVERY = 1000
@@ -56,6 +56,7 @@ class FillCounter:
         self.crawler = crawler
         self.expected = expected
         self.counts: Counter[str] = Counter()
+        self.sources: dict[str, Counter[str]] = {}  # field -> source label -> items it filled
         self.total = 0
         self.warned: set[str] = set()
 
@@ -70,6 +71,8 @@ class FillCounter:
     def add(self, record: dict[str, Any]) -> None:
         self.total += 1
         self.counts.update(k for k, v in record.items() if k not in NOT_MEASURED and filled(v))
+        for name, label in (record.get("field_sources") or {}).items():
+            self.sources.setdefault(name, Counter())[label] += 1
         if self.total % CHECK_EVERY == 0:
             self.publish()
 
@@ -157,6 +160,9 @@ class CrawlStatsExtension:
             "duration_s": round(duration, 3),
             "pages_per_s": round(pages / duration, 2) if duration > 0 else None,
             "fill_rates": rates,
+            # which source filled each field how often (crawler/extract.py labels): a layout change shows here first
+            "field_sources": {name: dict(fill.sources[name].most_common()) for name in FIELD_NAMES
+                              if fill and name in fill.sources},
             "expected_fill_rates": fill.expected if fill else {},
             "drift_fields": fill.publish(final=True) if fill else [],
             "settings": {"render": self.config.render, "poster_width": self.config.poster_width,

@@ -25,6 +25,9 @@ from crawler.middlewares import browser_meta, is_challenge
 
 logger = logging.getLogger(__name__)
 SEARCH_PAGE_SIZE = 50
+# Where real title pages' posters live (2014–18 pages use the two older hosts). Only poster requests go there:
+# every page request is built from base_url.
+POSTER_HOSTS = ("m.media-amazon.com", "ia.media-imdb.com", "images-na.ssl-images-amazon.com")
 
 
 class ImdbSpider(scrapy.Spider):
@@ -77,7 +80,7 @@ class ImdbSpider(scrapy.Spider):
         if not self.arg_error and not any(self.args.values()):
             self.arg_error = "nothing to crawl: pass -a ids=tt..., -a ids_file=PATH, -a dumps=DIR or -a search=QUERY."
         host = urlsplit(self.base_url).hostname or ""
-        self.allowed_domains = [host, "m.media-amazon.com"]
+        self.allowed_domains = [host, *POSTER_HOSTS]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ImdbSpider:
@@ -207,6 +210,7 @@ class ImdbSpider(scrapy.Spider):
             full = extract.parse_keywords_page(page_text(response))
             if full:
                 item.keywords = parsers.dedupe([*full, *(item.keywords or [])])
+                item.field_sources["keywords"] = "keywords-page"
             else:
                 item.warnings.append("keywords: the /keywords/ page listed none; kept the title page's")
         yield item

@@ -100,7 +100,7 @@ def test_old_layout_html_fallback() -> None:
 @pytest.mark.parametrize("html", [
     "", "<html></html>", "<script type='application/ld+json'>{not json</script>",
     '<script id="__NEXT_DATA__" type="application/json">{"props": []}</script>',
-    page(ld={"@type": "Movie", "aggregateRating": {"ratingValue": "eight"}, "duration": "forever"}),
+    page(ld={"@type": "Movie", "aggregateRating": {"ratingValue": "eight"}, "duration": "forever"}, props=None),
 ])
 def test_broken_pages_give_warnings_not_exceptions(html: str) -> None:
     fields, warnings = extract.parse_title_page(html, URL)
@@ -110,10 +110,20 @@ def test_broken_pages_give_warnings_not_exceptions(html: str) -> None:
 
 
 def test_string_numbers_that_do_not_parse_are_named_in_warnings() -> None:
-    ld = {**LD, "aggregateRating": {"ratingValue": "eight", "ratingCount": "many"}}
-    fields, warnings = extract.parse_title_page(page(ld=ld), URL)
-    assert fields["rating"] == 8.7  # the next source answered
-    assert any(w.startswith("rating: jsonld") for w in warnings)
+    props = json.loads(json.dumps(PROPS))
+    props["aboveTheFoldData"]["ratingsSummary"] = {"aggregateRating": "eight", "voteCount": "many"}
+    fields, warnings = extract.parse_title_page(page(props=props), URL)
+    assert fields["rating"] == 8.7 and fields["votes"] == 2134567  # the next source (JSON-LD) answered
+    assert fields["field_sources"]["rating"] == "jsonld:aggregateRating.ratingValue"
+    assert any(w.startswith("rating: next") for w in warnings)
+
+
+def test_a_value_the_rules_null_loses_its_source() -> None:
+    ld = {"@type": "Movie", "name": "X", "aggregateRating": {"ratingValue": "11.5", "ratingCount": "12"}}
+    fields, warnings = extract.parse_title_page(page(ld=ld, props=None), URL)
+    assert fields["field_sources"]["rating"] == "jsonld:aggregateRating.ratingValue"
+    item = MovieItem(**{k: v for k, v in fields.items() if not k.startswith("_")}, warnings=warnings).validate()
+    assert item.rating is None and "rating" not in item.field_sources and item.field_sources["votes"]
 
 
 def test_zero_votes_is_no_vote_count() -> None:
@@ -199,3 +209,24 @@ def test_mirror_pages_without_page_state_keep_every_field_their_html_shows() -> 
             assert fields["keywords"] == ((want["keywords"] or [])[:5] or None)
             types.add(fields["title_type"])
     assert types >= {"movie", "tvMovie", "short", "video", "tvSeries", "tvEpisode", "videoGame"}
+
+
+def test_a_legacy_plot_with_a_linked_name_is_read_whole() -> None:
+    """2019–21 markup links names inside the summary; the plot goes on after the link."""
+    body = ('<div class="title_wrapper"><h1>Tasting Menu&nbsp;<span id="titleYear">(<a href="/year/2013/">2013</a>)'
+            '</span></h1></div><div class="plot_summary"><div class="summary_text">A chef, '
+            '<a href="/name/nm0000001/">Adam Jones</a> (Bradley Cooper), sets out to restore his name.</div></div>')
+    fields, _ = extract.parse_title_page(page(ld=None, props=None, body=body), URL)
+    assert fields["description"] == "A chef, Adam Jones (Bradley Cooper), sets out to restore his name."
+    assert fields["title"] == "Tasting Menu" and fields["year"] == 2013
+    assert fields["field_sources"]["description"] == "html:summary_text"
+
+
+def test_a_cut_legacy_plot_yields_to_the_json_ld_description() -> None:
+    body = ('<div class="summary_text">A chef sets out...<a href="/title/tt0000001/plotsummary">See full summary</a>'
+            '&nbsp;&raquo;</div>')
+    ld = {"@type": "Movie", "name": "Burnt", "description": "A chef sets out to restore his name and his kitchen."}
+    fields, _ = extract.parse_title_page(page(ld=ld, props=None, body=body), URL)
+    assert fields["description"] == ld["description"]
+    fields, _ = extract.parse_title_page(page(ld=None, props=None, body=body), URL)
+    assert fields["description"] == "A chef sets out..."  # no JSON-LD: the cut plot as shown, without its link

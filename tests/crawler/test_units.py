@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from scrapy import Request
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
@@ -97,6 +97,39 @@ def test_sized_poster_urls() -> None:
     url = "https://m.media-amazon.com/images/M/MV5BNzQz._V1_QL75_UX190_CR0,0,190,281_.jpg"
     assert sized_poster_url(url, 300) == "https://m.media-amazon.com/images/M/MV5BNzQz._V1_UX300.jpg"
     assert sized_poster_url(url, 0) == "https://m.media-amazon.com/images/M/MV5BNzQz._V1_.jpg"
+
+
+@pytest.mark.parametrize("url", [  # forms seen on real pages (../shared/data/realpages/SOURCES.md)
+    "https://m.media-amazon.com/images/M/MV5BMTQ1MjQwMTE5OF5BMl5BanBnXkFtZTgwNjk3MTcyMDE@._V1_.jpg",
+    "https://m.media-amazon.com/images/M/MV5BMTg3NTMwMzY2OF5BMl5BanBnXkFtZTgwMDcxMjQ0NDE@._V1_UX32_CR0,0,32,44_AL_.jpg",
+    "https://m.media-amazon.com/images/M/MV5BMTVlNWM4NTAtNDQxYi00YWU5LWIwM2MtZmVjYWFmODZiODE5XkEyXkFqcGdeQXVyNjU0OTQ0OTY@"
+    "._V1_UY268_CR4,0,182,268_AL_.jpg",
+    "https://m.media-amazon.com/images/M/MV5BMTg3NTMwMzY2OF5BMl5BanBnXkFtZTgwMDcxMjQ0NDE@._V1_QL75_UY281_CR4,0,190,281_.jpg",
+    "https://m.media-amazon.com/images/M/MV5BMTg3NTMwMzY2OF5BMl5BanBnXkFtZTgwMDcxMjQ0NDE@._V1_FMjpg_UX1000_.jpg",
+    "http://ia.media-imdb.com/images/M/MV5BMTkxNDYxOTA4M15BMl5BanBnXkFtZTgwNTk0NzQxMTE@._V1_SX214_AL_.jpg",
+    "https://images-na.ssl-images-amazon.com/images/M/MV5BMTkxNDYxOTA4M15BMl5BanBnXkFtZTgwNTk0NzQxMTE@._V1._SY315_CR0,0,410,315_.jpg",
+])
+def test_real_poster_url_forms_are_resized_not_stacked(url: str) -> None:
+    stem = url[: url.index("._V1")]
+    assert sized_poster_url(url, 300) == stem + "._V1_UX300.jpg"
+    assert sized_poster_url(url, 0) == stem + "._V1_.jpg"
+
+
+def test_poster_hosts_of_the_real_site_pass_the_offsite_filter_pages_elsewhere_do_not() -> None:
+    from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.imdb import ImdbSpider
+
+    crawler = get_crawler(ImdbSpider)
+    spider = ImdbSpider.from_crawler(crawler, base_url="https://www.imdb.com", ids="tt0133093")
+    crawler.spider = spider
+    middleware = OffsiteMiddleware.from_crawler(crawler)
+    middleware.spider_opened(spider)
+    for host in ("m.media-amazon.com", "ia.media-imdb.com", "images-na.ssl-images-amazon.com", "www.imdb.com"):
+        middleware.process_request(Request(f"https://{host}/images/M/MV5B@._V1_.jpg"), spider)  # passes
+    with pytest.raises(IgnoreRequest):
+        middleware.process_request(Request("https://www.example.org/title/tt0133093/"), spider)
 
 
 def test_ids_file_and_ids(tmp_path: Path) -> None:

@@ -95,6 +95,8 @@ def assert_schema(item: MovieItem) -> None:
             continue
         if isinstance(value, list):
             assert all(isinstance(v, str) and v for v in value), name
+        elif isinstance(value, dict) and name == "field_sources":
+            assert all(isinstance(k, str) and isinstance(v, str) and v for k, v in value.items()), value
         else:
             kinds = tuple(k for k in get_args(eval(hints[name], {"Any": Any})) or (object,) if k is not type(None))
             kinds = tuple(getattr(k, "__origin__", k) for k in kinds)

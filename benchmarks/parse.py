@@ -1,0 +1,89 @@
+"""Title-page parsing speed on the real IMDb pages in ../shared/data/realpages, against the DOM path.
+
+`crawler.extract.parse_title_page` (the crawl's path: the JSON-LD and page-state blocks found with str.find and
+decoded with orjson, key by key; an HTML tree only for pages without a page state) and, as the reference in the
+same process, the same function with `dom=True` (the blocks found through a DOM of the whole page, decoded with
+`json`; the tests hold both to identical items). Pages per CPU-second (`time.process_time`, one core), for the
+HTML title pages that carry a page state (2021-23), for the two 2025 page states of /reference pages, and for
+the legacy pages (2014-21 markup), each for --seconds of CPU time per run.
+
+Goal (issue 19): >= 1,000 page-state title pages per CPU-second; legacy pages no slower than before.
+
+    python benchmarks/parse.py [--seconds 3] [--pages ../shared/data/realpages]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+NOT_TITLE_PAGES = ("find_", "search", "advanced", "case-5")  # /find, search and keywords pages
+URL = "https://www.imdb.com/title/tt0000001/"
+
+
+STATE, REFERENCE_2025, LEGACY = "page state (2021-23)", "2025 /reference state", "legacy markup (2014-21)"
+
+
+def load_pages(folder: Path) -> dict[str, list[str]]:
+    """The saved title pages, by whether they carry a page state. The imdbinfo JSON files are 2025 page states
+    of /title/ID/reference pages saved alone (1.6-3 MB: the full credits inline): put back into a script
+    element as a page holds them, and counted apart."""
+    from crawler import extract
+
+    groups: dict[str, list[str]] = {STATE: [], REFERENCE_2025: [], LEGACY: []}
+    for path in sorted(folder.glob("*/*.html")) + sorted(folder.glob("imdbinfo/*.json")):
+        if any(part in path.name for part in NOT_TITLE_PAGES):
+            continue
+        page = path.read_text(encoding="utf-8", errors="replace")
+        if path.suffix == ".json":
+            page = f'<html><body><script id="__NEXT_DATA__" type="application/json">{page}</script></body></html>'
+            groups[REFERENCE_2025].append(page)
+            continue
+        state = extract.read_blocks(page, extract.TITLE_STATE_KEYS).has_state
+        groups[STATE if state else LEGACY].append(page)
+    return groups
+
+
+def rate(parse: Callable[[str], object], pages: list[str], seconds: float) -> float:
+    """Pages per CPU-second: whole passes over ``pages`` until ``seconds`` of CPU time are spent."""
+    for page in pages:  # warm-up: imports, compiled XPaths
+        parse(page)
+    done, start = 0, time.process_time()
+    while time.process_time() - start < seconds:
+        for page in pages:
+            parse(page)
+        done += len(pages)
+    return done / (time.process_time() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="CPU seconds per measured run")
+    parser.add_argument("--pages", type=Path, default=REPO.parent / "shared" / "data" / "realpages")
+    args = parser.parse_args()
+    if not args.pages.is_dir():
+        raise SystemExit(f"{args.pages} is not a folder: the real pages live in ../shared/data/realpages.")
+
+    from crawler import extract
+
+    groups = load_pages(args.pages)
+    fast = lambda page: extract.parse_title_page(page, URL)  # noqa: E731 - two one-line paths side by side
+    dom = lambda page: extract.parse_title_page(page, URL, dom=True)  # noqa: E731
+    print(f"real title pages in {args.pages}: " + ", ".join(f"{len(p)} {name}" for name, p in groups.items()))
+    for name, pages in groups.items():
+        if not pages:
+            continue
+        kb = sum(map(len, pages)) / len(pages) / 1024
+        reference, measured = rate(dom, pages, args.seconds), rate(fast, pages, args.seconds)
+        print(f"{name:24} ({kb:5.0f} KB/page, {len(pages):2}): crawl path {measured:7.0f} pages/CPU-s, "
+              f"DOM path (reference) {reference:6.0f} pages/CPU-s, {measured / reference:4.1f}x")
+        if name == STATE:
+            print(f"{'':24} goal >= 1000 pages/CPU-s: {'OK' if measured >= 1000 else 'BELOW GOAL'}")
+
+
+if __name__ == "__main__":
+    main()
