@@ -20,7 +20,7 @@ from parsel import Selector
 
 from mirror import find, keywords, legacy, pages
 from mirror.catalog import load_catalog
-from tests.conftest import IN_CI, SHARED
+from tests.conftest import SHARED, require_shared
 
 REAL = SHARED / "data" / "realpages"
 _NEXT = re.compile(r'<script id="__NEXT_DATA__" type="application/json">(.*?)</script>', re.S)
@@ -32,12 +32,7 @@ VARIANTS = {("class", "score_mixed"): ("class", "score_favorable"),
 
 
 def _real_dir() -> Path:
-    if not REAL.is_dir():
-        message = f"{REAL} is absent (real pages live in ../shared beside the checkout)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return REAL
+    return require_shared("data", "realpages")
 
 
 def state_paths(obj: object, prefix: str = "", out: set[str] | None = None) -> set[str]:
