@@ -7,14 +7,18 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.items import ID_PATTERN
 
-from . import pages, posters, waf
+from . import find, keywords, legacy, pages, posters, waf
 from .base import Catalog, imdb_id_of_poster
-from .faults import Faults
+from .faults import LAYOUTS, Faults
 from .http import Request, Response
 
 _TITLE = re.compile(rf"^/title/({ID_PATTERN})(?:/(reference|keywords))?/?\Z")
 _POSTER = re.compile(r"^/images/M/([A-Za-z0-9+/@]+)\._V1_([A-Za-z0-9_,]*)\.jpg$")
-_VIDEO = re.compile(r"^/video/(vi\d{10,11})(\.mp4|/)$")
+# a trailer's file and its page; JSON-LD links the page as /video/imdb/vi…, the 2014 markup as /video/screenplay/vi…/
+_VIDEO = re.compile(r"^/video/(?:imdb/|screenplay/)?(vi\d{10,11})(\.mp4|/?)$")
+_LAYOUT_FAULTS = ("nonext", "oldlayout", *LAYOUTS)
+# the era a layout fault serves a title page in ("2025" without a fault)
+ERA_OF_FAULT = {"oldlayout": "2019"} | {name: name.removeprefix("layout") for name in LAYOUTS}
 PAGE_CACHE = 4096
 IMAGE_CACHE = 2048
 
@@ -48,7 +52,7 @@ class MirrorApp:
         attempt = self.attempts.get(key, 0)
         self.attempts[key] = attempt + 1
         fault, delayed, challenge = self.faults.decide(self.seed, key, attempt)
-        if not page and fault in ("nonext", "oldlayout"):
+        if not page and fault in _LAYOUT_FAULTS:
             fault = None
         if challenge and (not page or self.waf.passes(request.headers.get("cookie", ""), _host(request))):
             challenge = None
@@ -81,6 +85,10 @@ class MirrorApp:
             return self._asset(request, lambda: self._video(m.group(1), m.group(2)))
         if path in ("/search/title/", "/search/title"):
             return self._page_with_faults(request, lambda v: self.search.page(parse_qs(url.query)))
+        if path in ("/find", "/find/"):
+            query = (parse_qs(url.query).get("q") or [""])[-1]
+            return self._page_with_faults(request, lambda fault: Response(200, (
+                find.find_page_old if fault in ERA_OF_FAULT else find.find_page)(self.catalog, self.base, query).encode()))
         if path == "/search/title/_next":
             return self.search.next_batch(parse_qs(url.query))
         if path == "/robots.txt":
@@ -112,9 +120,9 @@ class MirrorApp:
             return self._not_found(request.target)
 
         def render(fault: str | None) -> Response:
-            variant = kind
-            if kind in ("title", "reference") and fault in ("nonext", "oldlayout"):
-                variant = f"{kind}-nonext" if fault == "nonext" else "oldlayout"
+            if kind == "keywords":
+                return Response(200, self.page(imdb_id, "keywords-2021" if fault in ERA_OF_FAULT else "keywords"))
+            variant = f"{kind}-nonext" if fault == "nonext" else f"{kind}-{ERA_OF_FAULT.get(fault or '', '2025')}"
             return Response(200, self.page(imdb_id, variant))
 
         return self._page_with_faults(request, render)
@@ -123,12 +131,17 @@ class MirrorApp:
         rec = self.catalog.record(imdb_id)
         assert rec is not None
         if variant == "keywords":
-            return pages.keywords_page(rec, self.base).encode()
-        if variant == "oldlayout":
-            return pages.old_layout_page(rec, self.base, self.seed).encode()
-        kind, _, nonext = variant.partition("-")
+            return keywords.keywords_page(rec, self.base).encode()
+        if variant == "keywords-2021":
+            return keywords.keywords_page_2021(rec, self.base).encode()
+        kind, _, era = variant.partition("-")
+        if era == "2019":
+            return legacy.page_2019(rec, self.base, self.seed).encode()
+        if era == "2014":
+            return legacy.page_2014(rec, self.base, self.seed).encode()
         html = pages.title_page(rec, self.base, self.seed, self.catalog.extras(imdb_id), self._poster_dims(rec),
-                                with_next=not nonext, reference=kind == "reference")
+                                era="2025" if era == "nonext" else era, with_next=era != "nonext",
+                                reference=kind == "reference")
         return html.encode()
 
     def _poster_dims(self, rec: dict) -> tuple[int, int] | None:
@@ -180,7 +193,7 @@ class MirrorApp:
         return Response(200, data, "image/jpeg", headers=[("Cache-Control", "max-age=31536000")])
 
     def _video(self, trailer_id: str, suffix: str) -> Response:
-        if suffix == "/":
+        if suffix != ".mp4":
             page = self.trailers.page(trailer_id, self.base)
             return Response(200, page.encode()) if page else self._not_found(f"/video/{trailer_id}/")
         data = self.trailers.mp4(trailer_id)

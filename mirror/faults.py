@@ -1,5 +1,9 @@
 """Fault injection: `--faults "429=0.1,503=0.05,delay=0.1,waf=1.0,retry_after=0"`.
 
+Layout faults serve a title page as the site served it in an earlier era: `layout2022=0.2` (2022–23
+page state), `layout2021` (urqlState), `layout2019` (JSON-LD + `txt-block`, no page state; `oldlayout`
+is its old name), `layout2014` (`itemprop` markup only); `layout=2019` serves every title page so.
+
 A fault is decided by hash(seed, method, URL, attempt number), where the server counts attempts per
 URL: a run is reproducible, and a retry is a fresh draw, so retrying eventually succeeds.
 Exclusive faults (one of 429, 503, 500, reset, truncate, nonext, oldlayout) share one draw; `delay`
@@ -12,7 +16,8 @@ from dataclasses import dataclass, fields
 
 from .base import unit
 
-EXCLUSIVE = ("429", "503", "500", "reset", "truncate", "nonext", "oldlayout")
+LAYOUTS = ("layout2022", "layout2021", "layout2019", "layout2014")
+EXCLUSIVE = ("429", "503", "500", "reset", "truncate", "nonext", "oldlayout", *LAYOUTS)
 RATES = (*EXCLUSIVE, "delay", "waf", "waf200")
 OPTIONS = {"retry_after": "seconds in Retry-After of 429/503 (default 1; 0 sends no Retry-After)",
            "delay_s": "seconds a delayed response waits (default 0.5)",
@@ -34,6 +39,10 @@ class Faults:
     truncate: float = 0.0
     nonext: float = 0.0
     oldlayout: float = 0.0
+    layout2022: float = 0.0
+    layout2021: float = 0.0
+    layout2019: float = 0.0
+    layout2014: float = 0.0
     delay: float = 0.0
     waf: float = 0.0
     waf200: float = 0.0
@@ -90,6 +99,13 @@ def parse_faults(spec: str | Faults | None) -> Faults:
             continue
         name, sep, raw = part.partition("=")
         name = name.strip()
+        if name == "layout" and sep:
+            era = raw.strip()
+            if f"layout{era}" not in LAYOUTS:
+                raise FaultSpecError(f"layout={era} is not an era the mirror knows: write one of "
+                                     f"{', '.join(x.removeprefix('layout') for x in LAYOUTS)}")
+            values[f"layout{era}"] = 1.0
+            continue
         if not sep or _attr(name) not in known:
             raise FaultSpecError(
                 f"fault {part!r} is not understood: write name=value with names among {', '.join(RATES + tuple(OPTIONS))}")

@@ -25,7 +25,7 @@ import numpy as np
 from .base import Catalog
 from .http import Response
 from .pagedata import TYPE_TEXT, next_data, poster_url
-from .pages import _head, _short_count, _tail
+from .pages import head, short_count, tail
 from .waf import SOLVE_JS, Challenge
 
 PAGE_SIZE = 50
@@ -149,17 +149,17 @@ class SearchIndex:
         lis = "".join(_item_html(item, n + 1) for n, item in enumerate(items))
         button = ""
         if total > PAGE_SIZE:
-            button = (f'<div class="sc-see-more"><button class="ipc-btn ipc-btn--single-padding ipc-btn--default-height '
+            button = (f'<div class="ipc-see-more"><button class="ipc-btn ipc-btn--single-padding ipc-btn--default-height '
                       f'ipc-btn--core-base ipc-see-more__button" data-query="{escape(qs)}" '
                       f'data-cursor="{self._cursor(key, PAGE_SIZE)}" data-challenge="{self.tokens.new_nonce()}" '
                       f'data-offset="{PAGE_SIZE}"><span class="ipc-btn__text"><span class="ipc-see-more__text">50 more</span>'
                       f"</span></button></div><script>{SOLVE_JS}{_MORE_JS}</script>")
         body = (f'<main class="ipc-page-wrapper"><h1 class="ipc-title__text">Advanced title search</h1>'
-                f'<div class="sc-results-total">{min(total, PAGE_SIZE):,} of {total:,}</div>'
+                f'<div>1-{min(total, PAGE_SIZE):,} of {total:,}</div>'
                 f'<ul class="ipc-metadata-list ipc-metadata-list--dividers-between ipc-metadata-list--base detailed-list-view">'
                 f"{lis}</ul>{button}</main>")
-        head = _head("Advanced title search - IMDb", "IMDb's advanced search", f"{self.base}/search/title/?{qs}", None)
-        return Response(200, (head + body + _tail(next_data("/search/title", dict(key), props))).encode())
+        head_html = head("Advanced title search - IMDb", "IMDb's advanced search", f"{self.base}/search/title/?{qs}", None)
+        return Response(200, (head_html + body + tail(next_data("/search/title", dict(key), props))).encode())
 
     def next_batch(self, query: dict[str, list[str]]) -> Response:
         """The JSON behind "50 more": 403 without the token the page's script computes, 400 on a foreign cursor."""
@@ -196,9 +196,9 @@ class SearchIndex:
     def home(self) -> str:
         ids = [self.catalog.id_at(i) for i in range(min(20, len(self.catalog)))]
         links = "".join(f'<li><a href="/title/{i}/">{i}</a></li>' for i in ids)
-        return (_head("IMDb offline mirror", "imdbkit offline mirror", f"{self.base}/", None)
+        return (head("IMDb offline mirror", "imdbkit offline mirror", f"{self.base}/", None)
                 + f'<main><h1>imdbkit offline mirror</h1><p>{self.catalog.name}, {len(self.catalog):,} titles. '
-                  f'<a href="/search/title/?sort=num_votes,desc">Most voted</a></p><ul>{links}</ul></main>' + _tail(None))
+                  f'<a href="/search/title/?sort=num_votes,desc">Most voted</a></p><ul>{links}</ul></main>' + tail(None))
 
 
 def _date(text: str) -> int:
@@ -220,16 +220,23 @@ def _range(text: str, name: str, conv) -> tuple:
 
 
 def _item_html(item: dict, n: int) -> str:
+    """One result as the 2025 list writes it (cinemagoer's capture): summary item > dli-parent > dli-title link,
+    dli-title-metadata spans, and the rating group."""
     rating = item["ratingSummary"]["aggregateRating"]
     meta = "".join(f'<span class="dli-title-metadata-item">{escape(str(v))}</span>'
                    for v in (item["releaseYear"], item["certificate"]) if v)
-    stars = (f'<span class="ipc-rating-star--rating">{rating}</span>'
-             f'<span class="ipc-rating-star--voteCount">({_short_count(item["ratingSummary"]["voteCount"])})</span>'
-             if rating is not None else "")
-    return (f'<li class="ipc-metadata-list-summary-item" data-tconst="{item["titleId"]}"><div class="dli-parent">'
-            f'<a href="/title/{item["titleId"]}/?ref_=sr_t_{n}" class="ipc-title-link-wrapper">'
-            f'<h3 class="ipc-title__text">{n}. {escape(item["titleText"] or "")}</h3></a>'
-            f'<div class="dli-title-metadata">{meta}</div>{stars}</div></li>')
+    kind = item["titleType"]["text"] if item["titleType"]["id"] not in (None, "movie") else ""
+    if kind:
+        meta += f'<span class="dli-title-type-data">{escape(kind)}</span>'
+    stars = ('<div class="dli-ratings-container" data-testid="ratingGroup--container"><span class="ipc-rating-star '
+             'ipc-rating-star--base ipc-rating-star--imdb ratingGroup--imdb-rating" data-testid="ratingGroup--imdb-rating">'
+             f'<span class="ipc-rating-star--rating">{rating}</span><span class="ipc-rating-star--voteCount">'
+             f'&nbsp;({short_count(item["ratingSummary"]["voteCount"])})</span></span></div>' if rating is not None else "")
+    return ('<li class="ipc-metadata-list-summary-item"><div class="ipc-metadata-list-summary-item__c">'
+            '<div class="ipc-metadata-list-summary-item__tc"><div class="dli-parent"><div class="ipc-title ipc-title--base '
+            f'ipc-title--title dli-title"><a href="/title/{item["titleId"]}/?ref_=sr_t_{n}" class="ipc-title-link-wrapper">'
+            f'<h3 class="ipc-title__text">{n}. {escape(item["titleText"] or "")}</h3></a></div>'
+            f'<div class="dli-title-metadata">{meta}</div>{stars}</div></div></div></li>')
 
 
 # appends items built exactly like _item_html; textContent keeps titles inert; solvePow comes from waf.SOLVE_JS
@@ -240,11 +247,13 @@ b.addEventListener('click',function(){b.disabled=true;
 fetch('/search/title/_next?'+b.dataset.query+'&after='+encodeURIComponent(b.dataset.cursor)
 +'&token='+encodeURIComponent(solvePow(b.dataset.challenge)),{credentials:'same-origin'})
 .then(function(r){if(!r.ok)throw new Error('HTTP '+r.status);return r.json();}).then(function(d){var n=+b.dataset.offset;
-d.titleListItems.forEach(function(it){n+=1;var li=el('li','ipc-metadata-list-summary-item');li.dataset.tconst=it.titleId;
-var p=el('div','dli-parent');var a=el('a','ipc-title-link-wrapper');a.href='/title/'+it.titleId+'/?ref_=sr_t_'+n;
-a.appendChild(el('h3','ipc-title__text',n+'. '+it.titleText));p.appendChild(a);var m=el('div','dli-title-metadata');
+d.titleListItems.forEach(function(it){n+=1;var li=el('li','ipc-metadata-list-summary-item');var c=el('div','ipc-metadata-list-summary-item__c');
+var tc=el('div','ipc-metadata-list-summary-item__tc');var p=el('div','dli-parent');var t=el('div','ipc-title dli-title');
+var a=el('a','ipc-title-link-wrapper');a.href='/title/'+it.titleId+'/?ref_=sr_t_'+n;
+a.appendChild(el('h3','ipc-title__text',n+'. '+it.titleText));t.appendChild(a);p.appendChild(t);var m=el('div','dli-title-metadata');
 if(it.releaseYear)m.appendChild(el('span','dli-title-metadata-item',it.releaseYear));p.appendChild(m);
-if(it.ratingSummary.aggregateRating!=null)p.appendChild(el('span','ipc-rating-star--rating',it.ratingSummary.aggregateRating));
-li.appendChild(p);list.appendChild(li);});b.dataset.offset=n;
+if(it.ratingSummary.aggregateRating!=null){var r=el('div','dli-ratings-container');
+r.appendChild(el('span','ipc-rating-star--rating',it.ratingSummary.aggregateRating));p.appendChild(r);}
+tc.appendChild(p);c.appendChild(tc);li.appendChild(c);list.appendChild(li);});b.dataset.offset=n;
 if(d.hasNextPage){b.dataset.cursor=d.endCursor;b.dataset.challenge=d.challenge;b.disabled=false;}
 else{b.parentNode.removeChild(b);}}).catch(function(){b.disabled=false;});});})();"""

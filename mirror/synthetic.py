@@ -95,6 +95,10 @@ class SyntheticCatalog(Catalog):
             g = rng.choice(pool)
             if g not in genres:
                 genres.append(g)
+        extra = self._rng(index, 4)  # a stream of its own, so the traps leave every other draw as it was
+        if extra.random() < 0.12:  # the site lists up to seven genres where JSON-LD shows three
+            pool = list(dict.fromkeys(g for g in vocab.GENRE_PARTNERS[primary] + _GENRES if g not in genres))
+            genres += extra.sample(pool[:8], extra.randint(4 - len(genres) if len(genres) < 4 else 1, 3))
         if ttype == "videoGame" and "Action" not in genres:
             genres.insert(0, "Action")
         floor = {"tvSeries": 1950, "tvEpisode": 1955, "videoGame": 1985, "video": 1975}.get(ttype, 1915)
@@ -201,6 +205,10 @@ class SyntheticCatalog(Catalog):
             if len(genres) > 1 and rng.random() < 0.6:
                 second = vocab.GENRE_TEXT[genres[-1] if genres[-1] != primary else genres[0]]
                 description += f" Meanwhile, {rng.choice(second[1])} {rng.choice(second[2])}."
+        if description and self._rng(index, 5).random() < 0.2:  # JSON-LD cuts plots past 230 characters
+            long_rng = self._rng(index, 6)
+            while len(description) <= 240:
+                description += f" Years later, {long_rng.choice(text[1])} {long_rng.choice(text[2])}, and nothing is the same."
         keywords: list[str] = []
         if rng.random() > 0.05:  # the genre's own keywords first, then a sample of related and generic ones
             own = text[3]
@@ -235,6 +243,8 @@ class SyntheticCatalog(Catalog):
         if rng.random() > 0.03:
             actors = list(dict.fromkeys(self.person("actor", int(rng.random() ** 1.5 * self._actors))
                                         for _ in range(n_cast)))
+        if description and actors and self._rng(index, 7).random() < 0.15:  # legacy pages link the name in the plot
+            description = description.removesuffix(".") + f" ({actors[0]})."
         rating, votes, log_votes = core["rating"], core["votes"], core["log_votes"]
         metascore = None
         if ttype == "movie" and rating is not None and rng.random() < 0.25 + 0.1 * _clip(log_votes - 3, 0, 3):

@@ -24,10 +24,13 @@ def require_binary(path_or_name: str) -> str:
 
 
 def require_shared(*parts: str) -> Path:
-    """Return a path under ../shared, skipping cleanly when a fresh clone has no such folder."""
+    """Return a path under ../shared, skipping cleanly when a fresh clone has no such folder (failing in CI)."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path} is absent (real data lives in ../shared beside the checkout)")
+        message = f"{path} is absent (real data lives in ../shared beside the checkout)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
     return path
 
 

@@ -187,26 +187,26 @@ def test_title_type_from_the_hero_label_before_json_ld(label: str | None, ld_typ
 
 
 def test_mirror_pages_without_page_state_keep_every_field_their_html_shows() -> None:
-    """Both fallback layouts of the mirror, for 300 titles: every field equals the catalog except what such
-    a page does not show (the cast past three stars, trailers past the first, an original title equal to the
-    title, keywords past the first five — the spider fetches those — and old-layout shorts, typed Movie)."""
+    """The mirror's pages without a page state (the 2025 page stripped of it, the 2019 and 2014 eras), for 300
+    titles: every field equals what such a page shows (conftest.expected_item_in) except keywords past the
+    first five (the spider fetches those) and, on the stripped 2025 page, the plot (JSON-LD's is cut)."""
     from mirror.app import MirrorApp
     from mirror.catalog import load_catalog
     from mirror.faults import Faults
-    from tests.crawler.conftest import expected_item
+    from tests.crawler.conftest import expected_item_in
 
     base = "http://127.0.0.1:9"
     catalog = load_catalog("synthetic:300", seed=5)
     app = MirrorApp(catalog, base, Faults(), seed=5)
-    partial = {"actors", "trailer_urls", "original_title", "keywords", "title_type", "url"}
     types = set()
     for imdb_id in catalog.ids():
-        want = expected_item(catalog.record(imdb_id), base)
-        for variant in ("title-nonext", "oldlayout"):
-            fields, _ = extract.parse_title_page(app.page(imdb_id, variant).decode(), want["url"])
-            assert {k: fields[k] for k in want if k not in partial} == {k: v for k, v in want.items() if k not in partial}
-            old_short = variant == "oldlayout" and want["title_type"] == "short"
-            assert fields["title_type"] == ("movie" if old_short else want["title_type"]), (imdb_id, variant)
+        for era in ("nonext", "2019", "2014"):
+            want = expected_item_in(catalog.record(imdb_id), base, era)
+            partial = {"keywords", "url"} | ({"description"} if era == "nonext" else set())
+            fields, _ = extract.parse_title_page(app.page(imdb_id, f"title-{era}").decode(), want["url"])
+            assert {k: fields[k] for k in want if k not in partial} == {k: v for k, v in want.items() if k not in partial}, \
+                (imdb_id, era)
+            assert fields["keywords"] == ((want["keywords"] or [])[:5] or None)
             types.add(fields["title_type"])
     assert types >= {"movie", "tvMovie", "short", "video", "tvSeries", "tvEpisode", "videoGame"}
 

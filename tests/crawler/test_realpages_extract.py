@@ -11,20 +11,14 @@ import pytest
 
 from crawler import blocks, extract
 from crawler.items import MovieItem
-from tests.conftest import IN_CI, SHARED
+from tests.conftest import SHARED, require_shared
 
 REAL = SHARED / "data" / "realpages"
 NOT_TITLE_PAGES = ("find_", "search", "advanced", "case-5")  # search, /find and keywords pages
 
 
 def real(rel: str) -> Path:
-    path = REAL / rel
-    if not path.exists():
-        message = f"{path} is absent (real pages live in ../shared beside the checkout)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+    return require_shared("data", "realpages", rel)
 
 
 def text(rel: str) -> str:

@@ -21,7 +21,7 @@ from mirror.catalog import load_catalog
 from mirror.faults import Faults
 
 BASE = "http://127.0.0.1:9"
-VARIANTS = ("title", "reference", "title-nonext", "oldlayout")
+VARIANTS = ("title-2025", "reference-2025", "title-nonext", "title-2022", "title-2021", "title-2019", "title-2014")
 BLOCKS = re.compile(r'(<script[^>]*(?:application/ld\+json|__NEXT_DATA__)[^>]*>)(.*?)(</script>)', re.S)
 WRONG = [None, 0, -1, 1e308, float("nan"), "", "x" * 5000, "&amp;apos;", [], [None], {}, {"text": None},
          True, "PT", "$", "1,2,3", "\u202e\ud7ff\x00", [{"@type": "Person"}], {"amount": "lots", "currency": 7}]
@@ -145,13 +145,18 @@ def test_page_with_neither_block_is_an_item_with_warnings() -> None:
 
 @pytest.fixture(scope="module")
 def other_pages() -> list[tuple[str, str]]:
-    """Keyword pages and an advanced-search page, from the same mirror."""
+    """Keyword pages (current and 2021–22 shapes), an advanced-search page and both /find shapes, from the same mirror."""
+    from mirror.find import find_page, find_page_old
+
     catalog = load_catalog("synthetic:40", seed=3)
     app = MirrorApp(catalog, BASE, Faults(), seed=3)
-    out = [("keywords", app.page(i, "keywords").decode()) for i in list(catalog.ids())[:20]]
+    out = [("keywords", app.page(i, "keywords" if k % 2 else "keywords-2021").decode())
+           for k, i in enumerate(list(catalog.ids())[:18])]
     search = app.search.page({"title_type": ["feature"], "sort": ["num_votes,desc"]})
-    out.append(("search", search.body.decode()))
-    assert extract.parse_search_page(out[-1][1])[0] and any(extract.parse_keywords_page(p) for _, p in out[:-1])
+    out += [("search", search.body.decode()), ("search", find_page(catalog, BASE, "the")),
+            ("search", find_page_old(catalog, BASE, "the"))]
+    assert all(extract.parse_search_page(p)[0] for _, p in out[-3:])
+    assert any(extract.parse_keywords_page(p) for _, p in out[:-3])
     return out
 
 

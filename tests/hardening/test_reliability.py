@@ -68,21 +68,25 @@ def test_faults_lose_nothing_and_are_all_accounted_for(reference, mirror_factory
     assert report["items"] == TITLES and report["finish_reason"] == "finished"
 
 
-@pytest.mark.parametrize("drift", ["nonext=1.0", "oldlayout=1.0"])
+# what a page without page state cannot show at the expected rate: nothing on the 2025 page without its state
+# or on the 2019 page (JSON-LD + HTML show it all); on the 2014 page the original title (shown only when it
+# differs), the worldwide gross (absent) and the type of plain movies (no label)
+DRIFT_LOST = {"nonext=1.0": set(), "layout=2019": set(), "layout=2014": {"original_title", "gross_worldwide", "title_type"}}
+
+
+@pytest.mark.parametrize("drift", list(DRIFT_LOST))
 def test_layout_drift_falls_back_and_names_the_lost_fields(mirror_factory, tmp_path, drift) -> None:
     server = mirror_factory("synthetic:120", faults=drift, seed=SEED)
     done = run_crawl(server.base_url, tmp_path / "out", {"ids_file": ids_file(server, tmp_path)},
                      IMDB_FOLLOW_KEYWORDS="0")
     assert done.returncode == 0, done.stdout[-3000:]
     items = read_items(tmp_path / "out")
-    assert len(items) == 120 and all(i["title"] and i["imdb_id"] for i in items)  # JSON-LD still gives these
+    assert len(items) == 120 and all(i["title"] and i["imdb_id"] for i in items)
     report = stats(tmp_path / "out")
     lost = set(report["drift_fields"])
-    # The HTML and JSON-LD fallbacks recover what the page shows (countries, languages, budget…, and the
-    # original title: JSON-LD `name`); whatever still drops must be named in a warning.
-    recovered = {"title", "original_title", "genres", "countries", "languages", "color", "budget", "directors",
-                 "year"}
-    assert not lost & recovered, report["fill_rates"]
+    # The fallbacks recover what the page shows (countries, languages, budget…); what it cannot show drops,
+    # and the drift warning must name each such field.
+    assert lost == DRIFT_LOST[drift], report["fill_rates"]
     warned = [line for line in done.stdout.splitlines() if "WARNING" in line and "layout drift" in line]
     for name in lost:
         assert any(f"'{name}'" in line for line in warned), (name, warned)

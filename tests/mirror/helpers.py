@@ -6,7 +6,7 @@ import json
 import re
 from urllib.parse import urlsplit
 
-from mirror.paths import TITLE_PATHS, dig, unescape_ld
+from mirror.paths import LD_PATHS, STATE_PATHS, dig, unescape_ld
 
 _LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
 _NEXT = re.compile(r'<script id="__NEXT_DATA__" type="application/json">(.*?)</script>', re.S)
@@ -47,12 +47,12 @@ def blocks(body: bytes | str) -> tuple[dict | None, dict | None]:
     return (json.loads(ld.group(1)) if ld else None), (json.loads(nd.group(1)) if nd else None)
 
 
-def next_value(props: dict, field: str, base: str):
-    """A record field as read from `props.pageProps` through the mirror's path table, in record form."""
-    value = dig(props, TITLE_PATHS[field][1])
+def next_value(props: dict, field: str, base: str, era: str = "2025"):
+    """A record field as read from `props.pageProps` through the mirror's path table of `era`, in record form."""
+    value = dig(props, STATE_PATHS[era][field])
     if field == "trailer_ids":
-        return [u.rsplit("/", 1)[1].removesuffix(".mp4") for u in value]
-    if value in (None, []):
+        return [u.rsplit("/", 1)[1].removesuffix(".mp4") for u in value or []]
+    if value in (None, []) or field == "votes" and value == 0:  # voteCount 0 means "no ratings yet"
         return None
     if field == "release_date":
         return f"{value['year']:04d}-{value['month']:02d}-{value['day']:02d}"
@@ -69,11 +69,12 @@ def next_value(props: dict, field: str, base: str):
 
 def ld_value(ld: dict, field: str):
     """A record field as read from JSON-LD (entities unescaped, numbers coerced), or None."""
-    path = TITLE_PATHS[field][0]
+    path = LD_PATHS.get(field)
     if path is None:
         return None
     if field in ("directors", "writers", "actors"):
-        people = ld.get(path.split("[]")[0]) or []
+        people = ld.get(path.split("[")[0]) or []
+        people = people if isinstance(people, list) else [people]
         names = [unescape_ld(p["name"]) for p in people if p.get("@type") == "Person"]
         return names or None
     value = unescape_ld(dig(ld, path))

@@ -17,12 +17,14 @@ from tests.conftest import require_binary
 from .helpers import Client, blocks
 from .test_search import CHROMIUM_ARGS
 
-SPEC = "429=0.1,503=0.05,500=0.01,reset=0.02,truncate=0.02,nonext=0.05,oldlayout=0.05,retry_after=0"
+SPEC = ("429=0.1,503=0.05,500=0.01,reset=0.02,truncate=0.02,nonext=0.05,oldlayout=0.05,"
+        "layout2022=0.05,layout2021=0.05,layout2014=0.05,retry_after=0")
 
 
 @pytest.mark.parametrize("spec, words", [
     ("429=0.1,foo=0.2", "not understood"), ("503", "not understood"), ("429=abc", "needs a number"),
     ("500=1.5", "between 0 and 1"), ("429=0.6,503=0.6", "must not exceed 1"), ("retry_after=-1", "must not be negative"),
+    ("layout=2020", "not an era"), ("layout2019=0.7,layout2014=0.5", "must not exceed 1"),
 ])
 def test_bad_specs_are_one_clear_sentence(spec, words):
     with pytest.raises(FaultSpecError, match=words) as info:
@@ -35,6 +37,8 @@ def test_spec_round_trips():
     assert faults.r429 == 0.1 and faults.waf == 1.0 and faults.retry_after == 0 and faults.assets
     assert parse_faults(faults.spec()) == faults
     assert not parse_faults("").any and not parse_faults(None).any
+    assert parse_faults("layout=2014") == parse_faults("layout2014=1")
+    assert parse_faults("layout2022=0.2,layout2021=0.1").spec() == "layout2022=0.2,layout2021=0.1"
 
 
 def _classify(client: Client, path: str) -> str:
@@ -51,10 +55,15 @@ def _classify(client: Client, path: str) -> str:
         return "500"
     assert status == 200
     ld, nd = blocks(body)
-    assert ld is not None, "JSON-LD survives every page variant"
+    if ld is None:
+        assert b'id="overview-top"' in body, "only the 2014 layout has no JSON-LD"
+        return "layout2014"
     if nd is None:
-        return "oldlayout" if b"See All (" in body and b"title_wrapper" in body else "nonext"
-    return "ok"
+        return "oldlayout" if b"title_wrapper" in body else "nonext"
+    props = nd["props"]["pageProps"]
+    if "urqlState" in props or "urqlState" in nd["props"]:
+        return "layout2021"
+    return "layout2022" if "keywords" in props["aboveTheFoldData"] else "ok"
 
 
 def _run(server, rounds: int = 2) -> list[str]:

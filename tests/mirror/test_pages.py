@@ -4,20 +4,49 @@ from __future__ import annotations
 import collections
 
 import pytest
+from parsel import Selector
 
 from mirror import MirrorServer
+from mirror.keywords import keywords_page_2021
 from mirror.pages import title_page
 from mirror.paths import (
+    KEYWORDS_PAGE_2021_XPATH,
     KEYWORDS_PAGE_PATH,
     KEYWORDS_PAGE_TOTAL_PATH,
-    KEYWORDS_TOTAL_PATH,
-    TITLE_PATHS,
+    KEYWORDS_TOTAL_PATHS,
+    STATE_ERAS,
+    STATE_PATHS,
     dig,
 )
 
 from .helpers import Client, blocks, ld_value, next_value
 
-PLAIN_FIELDS = [f for f in TITLE_PATHS if f != "keywords"]
+PLAIN_FIELDS = [f for f in STATE_PATHS["2025"] if f != "keywords"]
+
+
+def _check_state(props: dict, rec: dict, base: str, era: str) -> None:
+    for field in PLAIN_FIELDS:
+        assert next_value(props, field, base, era) == rec[field], (rec["imdb_id"], era, field)
+    kws = rec["keywords"] or []
+    assert (next_value(props, "keywords", base, era) or []) == kws[:5]
+    assert dig(props, KEYWORDS_TOTAL_PATHS[era]) == len(kws)
+
+
+def _check_ld(ld: dict, rec: dict) -> None:
+    """JSON-LD as real pages write it: name = original title, alternateName = display title, cut lists and plot."""
+    iid, kws = rec["imdb_id"], rec["keywords"] or []
+    assert ld["url"] == f"/title/{iid}/"
+    assert ld_value(ld, "original_title") == rec["original_title"]
+    assert ld_value(ld, "title") == (rec["title"] if rec["title"] != rec["original_title"] else None)
+    for field in ("rating", "votes", "content_rating", "release_date", "directors", "writers", "runtime_min"):
+        assert ld_value(ld, field) == rec[field], (iid, field)
+    assert ld_value(ld, "genres") == (rec["genres"][:3] if rec["genres"] else None)
+    plot = rec["description"]
+    assert ld_value(ld, "description") == (plot if plot is None or len(plot) <= 230 else plot[:230] + "...")
+    assert ld_value(ld, "actors") == (rec["actors"][:3] if rec["actors"] else None)
+    assert ld_value(ld, "keywords") == (",".join(kws[:5]) if kws else None)
+    assert "contentUrl" not in ld.get("trailer", {})
+    assert ("trailer" in ld) == bool(rec["trailer_ids"])
 
 
 def test_every_title_page_carries_its_record(mirror):
@@ -30,24 +59,29 @@ def test_every_title_page_carries_its_record(mirror):
         assert status == 200 and headers["content-type"].startswith("text/html")
         ld, nd = blocks(body)
         assert ld is not None and nd is not None, imdb_id
-        props = nd["props"]["pageProps"]
+        _check_state(nd["props"]["pageProps"], rec, mirror.base_url, "2025")
+        _check_ld(ld, rec)
         for field in PLAIN_FIELDS:
-            assert next_value(props, field, mirror.base_url) == rec[field], (imdb_id, field)
             seen[field, rec[field] is None] += 1
-        kws = rec["keywords"] or []
-        assert (next_value(props, "keywords", mirror.base_url) or []) == kws[:5]
-        assert dig(props, KEYWORDS_TOTAL_PATH) == len(kws)
-        assert ld_value(ld, "title") == rec["title"]
-        for field in ("rating", "votes", "genres", "content_rating", "release_date", "description", "directors",
-                      "writers", "runtime_min"):
-            assert ld_value(ld, field) == rec[field], (imdb_id, field)
-        assert ld_value(ld, "actors") == (rec["actors"][:3] if rec["actors"] else None)
-        if rec["keywords"]:
-            assert ld_value(ld, "keywords") == ",".join(kws[:5])
     client.close()
     # the catalog really exercises both present and missing values of the optional fields
     for field in ("rating", "poster_id", "directors", "budget", "metascore", "description", "release_date"):
         assert seen[field, False] > 50 and seen[field, True] > 5, field
+
+
+@pytest.mark.parametrize("era", STATE_ERAS)
+def test_every_page_state_era_carries_the_record_at_its_paths(mirror, era):
+    places = set()
+    for imdb_id in list(mirror.catalog.ids())[:300]:
+        rec = mirror.catalog.record(imdb_id)
+        ld, nd = blocks(title_page(rec, mirror.base_url, mirror.seed, era=era))
+        props = nd["props"]["pageProps"]
+        if era == "2021" and "urqlState" not in props:
+            props = {"urqlState": nd["props"]["urqlState"]}
+            places.add("props")
+        _check_state(props, rec, mirror.base_url, era)
+        _check_ld(ld, rec)
+    assert bool(places) == (era == "2021"), "about half the 2021 pages keep urqlState beside pageProps"
 
 
 def test_keywords_and_reference_pages(mirror):
@@ -60,6 +94,10 @@ def test_keywords_and_reference_pages(mirror):
         assert status == 200
         assert dig(props, KEYWORDS_PAGE_PATH) == rec["keywords"]
         assert dig(props, KEYWORDS_PAGE_TOTAL_PATH) == len(rec["keywords"])
+        old = Selector(text=keywords_page_2021(rec, mirror.base_url))
+        assert old.xpath(KEYWORDS_PAGE_2021_XPATH).getall() == rec["keywords"]
+        votes = old.xpath('//div[@class="interesting-count-text"]/a/text()').getall()
+        assert len(votes) == len(rec["keywords"]) and all("found this relevant" in v for v in votes)
         status, _, body = client.get(f"/title/{rec['imdb_id']}/reference/")
         nd = blocks(body)[1]
         assert status == 200 and nd["page"] == "/title/[tconst]/reference"
@@ -71,12 +109,25 @@ def test_keywords_and_reference_pages(mirror):
 
 
 def test_real_page_variation_is_present(mirror):
-    """Entities in JSON-LD, numbers as strings, several directors, non-English titles, many currencies, many types."""
+    """Every trap of the real site: entities in JSON-LD, numbers as strings (2019), foreign titles, more than three
+    genres, plots JSON-LD cuts, keyword totals past the five shown, companies among the creators, many types."""
+    from mirror.legacy import page_2019
+
     recs = [mirror.catalog.record(i) for i in mirror.catalog.ids()]
     pages = {r["imdb_id"]: title_page(r, mirror.base_url, mirror.seed) for r in recs[:300]}
     assert any("&apos;" in p for p in pages.values())
-    assert sum('"ratingValue":"' in p for p in pages.values()) > 10
-    assert sum('"ratingValue":' in p and '"ratingValue":"' not in p for p in pages.values()) > 100
+    assert all('"ratingValue":"' not in p for p in pages.values())
+    old = [page_2019(r, mirror.base_url, mirror.seed) for r in recs[:100] if r["rating"] is not None]
+    assert old and all('"ratingValue":"' in p for p in old)
+    assert sum(len(r["genres"] or []) > 3 for r in recs) > 50
+    assert sum(len(r["description"] or "") > 230 for r in recs) > 50
+    assert sum(len(r["keywords"] or []) > 5 for r in recs) > 300
+    assert sum('"@type":"Organization"' in p for p in pages.values()) > 100
+    episodes = [r for r in recs[:300] if r["title_type"] == "tvEpisode"]
+    assert episodes
+    for rec in episodes:  # an episode's page state also names its series: another titleText
+        series = blocks(pages[rec["imdb_id"]])[1]["props"]["pageProps"]["mainColumnData"]["series"]["series"]
+        assert series["titleText"]["text"] != rec["title"] and series["id"] != rec["imdb_id"]
     assert sum(len(r["directors"] or []) > 1 for r in recs) > 20
     assert sum(r["title"] != r["original_title"] for r in recs) > 50
     assert sum(any(ord(c) > 0x2000 for c in r["original_title"]) for r in recs) > 20
@@ -114,19 +165,19 @@ def test_huge_synthetic_catalog_costs_no_memory_up_front():
 
 
 def test_html_shows_the_details_where_real_pages_do(mirror):
-    """Without the page state a parser has only the HTML: the 2025–26 body marks countries, languages, colour,
+    """Without the page state a parser has only the HTML: the modern body marks countries, languages, colour,
     budget and gross with IMDb's data-testids, the old layout with `txt-block` <h4> labels; non-movies carry
     their type label (paths.TITLE_TYPE_HINTS) in the hero list."""
     from parsel import Selector
 
-    from mirror.pages import old_layout_page
+    from mirror.legacy import page_2019
     from mirror.paths import OLD_LAYOUT_LABELS, TITLE_HTML_TESTIDS, TITLE_TYPE_HINTS
 
     client = Client(mirror.base_url)
     for imdb_id in list(mirror.catalog.ids())[:150]:
         rec = mirror.catalog.record(imdb_id)
         modern = Selector(text=client.get(f"/title/{imdb_id}/")[2].decode())
-        old = Selector(text=old_layout_page(rec, mirror.base_url, mirror.seed))
+        old = Selector(text=page_2019(rec, mirror.base_url, mirror.seed))
         for field, testid in TITLE_HTML_TESTIDS.items():
             shown = modern.xpath(f'//li[@data-testid="{testid}"]//li//text()').getall()
             label = OLD_LAYOUT_LABELS[field]
@@ -144,6 +195,23 @@ def test_html_shows_the_details_where_real_pages_do(mirror):
         hint = TITLE_TYPE_HINTS.get(rec["title_type"])
         assert hero[:1] == [hint] if hint else not set(hero) & set(TITLE_TYPE_HINTS.values()), (imdb_id, hero)
         if rec["metascore"] is not None:
-            assert modern.css("span.metacritic-score-box::text").get() == str(rec["metascore"])
+            assert modern.css("span.score-meta::text").get() == str(rec["metascore"])
             assert old.css("div.metacriticScore span::text").get() == str(rec["metascore"])
     client.close()
+
+
+def test_legacy_pages_link_the_first_trailer_by_its_page(mirror):
+    """Without a page state a page links one trailer, by the page the mirror serves (never by its .mp4)."""
+    from mirror.legacy import page_2014, page_2019
+    from mirror.paths import LEGACY_TRAILER_LINK
+
+    client = Client(mirror.base_url)
+    rec = next(r for r in map(mirror.catalog.record, mirror.catalog.ids()) if len(r["trailer_ids"]) > 1)
+    vid = rec["trailer_ids"][0]
+    ld19 = blocks(page_2019(rec, mirror.base_url, mirror.seed))[0]
+    assert ld19["trailer"]["embedUrl"] == LEGACY_TRAILER_LINK["2019"].format(vid) and ".mp4" not in str(ld19)
+    links = Selector(text=page_2014(rec, mirror.base_url, mirror.seed)).css('a[itemprop="trailer"]::attr(href)').getall()
+    assert links == [LEGACY_TRAILER_LINK["2014"].format(vid)]
+    for link in (LEGACY_TRAILER_LINK["2019"].format(vid), links[0]):
+        status, _, body = client.get(link)
+        assert status == 200 and f"/video/{vid}.mp4".encode() in body

@@ -47,7 +47,7 @@ def test_table_pages_and_real_posters(mirror_factory, table):
         props = nd["props"]["pageProps"]
         for field in ("title", "year", "rating", "votes", "genres", "directors", "actors", "budget", "poster_id"):
             assert next_value(props, field, server.base_url) == rec[field], (imdb_id, field)
-        assert "originalTitleText" not in props["aboveTheFoldData"] and props["aboveTheFoldData"]["plot"] is None
+        assert props["aboveTheFoldData"]["originalTitleText"] is None and props["aboveTheFoldData"]["plot"] is None
     rec = next(table.record(i) for i in ids if table.record(i)["poster_id"])
     original = client.get(f"/images/M/{rec['poster_id']}._V1_.jpg")[2]
     assert original == table.poster_file(rec["imdb_id"]).read_bytes()
