@@ -344,6 +344,8 @@ FIELDS: tuple[Field, ...] = (
     # JSON-LD's description is cut near 230 characters with "..." on page-state pages: last.
     Field("description", (N("aboveTheFoldData.plot.plotText.plainText"), N("mainColumnData.plot.plotText.plainText"),
                           U("plot.plotText.plainText"),
+                          # the 2022– hero's plot, whole (JSON-LD's is cut): for a page whose page state is missing
+                          H("plot-xl", '//span[@data-testid="plot-xl"]//text()'),
                           H("summary_text", f'//div[@class="summary_text"][not({_CUT})]//text()'),
                           H("itemprop", f'//p[@itemprop="description"][not({_CUT})]//text()'),
                           J("description"),
