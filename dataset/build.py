@@ -20,7 +20,7 @@ from dataset.publish import present_columns, write_json, write_splits
 from dataset.rates import RATES_DATE, RATES_VERSION
 from dataset.raw import item_files, load_raw
 from dataset.report import DatasetError, Report
-from dataset.sequences import EMBEDDINGS_FILE, SequenceParams, attach_frame_embeddings
+from dataset.sequences import EMBEDDINGS_FILE, SequenceParams, attach_frame_embeddings, embed_trailer_frames
 from dataset.split import SplitParams, assign_splits, read_splits_file
 from dataset.trailers import TrailerParams, extract_trailer_frames
 
@@ -189,6 +189,7 @@ def build(raw_dirs: list[Path], out: Path, params: BuildParams | None = None, qu
             df = extract_trailer_frames(df, raw_dirs, params.trailers, report, quiet)
         with stage("sequences"):
             df = attach_frame_embeddings(df, raw_dirs, params.sequences, report)
+            df = embed_trailer_frames(df, params.sequences, report)
         with stage("publish"):
             written = write_splits(df, tmp, params.shard_rows, quiet=quiet)
         names = present_columns(df)

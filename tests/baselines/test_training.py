@@ -119,3 +119,18 @@ def test_class_weighting_moves_predictions_off_the_majority_class(model, fs, pla
         pred = est.fit(train, val).predict(test)
         majority_share.append(float(np.mean(pred == 2)))
     assert majority_share[1] < majority_share[0], majority_share
+
+
+def test_fit_loop_reports_epochs_run_and_why_it_stopped():
+    x, y = torch.randn(32, 4), torch.randint(0, 2, (32,))
+    scores = iter([0.5, 0.4, 0.3, 0.2])
+    cfg = LoopConfig(epochs=20, batch_size=8, lr=0.1, patience=2, cosine=False)
+    h = fit_loop(nn.Linear(4, 2), [x], y, nn.CrossEntropyLoss(), lambda m: next(scores), cfg, seed=0)
+    assert (h.epochs_run, h.stopped_by) == (3, "early_stopping")
+    h = fit_loop(nn.Linear(4, 2), [x], y, nn.CrossEntropyLoss(), None, LoopConfig(epochs=3, batch_size=8), seed=0)
+    assert (h.epochs_run, h.stopped_by) == (3, "max_epochs")
+    import time
+
+    h = fit_loop(nn.Linear(4, 2), [x], y, nn.CrossEntropyLoss(), None, LoopConfig(epochs=3, batch_size=8), seed=0,
+                 deadline=time.monotonic() - 1)
+    assert (h.epochs_run, h.stopped_by) == (1, "budget")
