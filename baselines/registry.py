@@ -58,7 +58,9 @@ def feature_sets(task: str, model: str, columns: set[str]) -> tuple[list[str], s
         if not posters:
             return [], "the dataset has no poster column"
         small = "poster_32x32" if "poster_32x32" in posters else posters[0]
-        return ([small], None) if model == "poster_cnn" else ([f"{small}+{fs}" for fs in FEATURE_SETS], None)
+        if model == "poster_cnn":
+            return [small], None
+        return [f"{posters[-1]}+{fs}" for fs in FEATURE_SETS], None  # EfficientNet features: the largest poster
     if model == "poster_cnn":
         big = [c for c in posters if pixels(c) > 32 * 32] or posters
         return big, None

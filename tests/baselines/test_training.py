@@ -104,12 +104,15 @@ WEIGHTED = [  # (model, feature set, unweighted config, weighted config)
     ("minilm_linear", "title_mlp", {"class_weight": None}, {"class_weight": "balanced"}),
     ("entity_mlp", "seed000", {"class_weighted": False, "epochs": 4}, {"class_weighted": True, "epochs": 4}),
     ("poster_cnn", "poster_32x32", {"class_weighted": False, "epochs": 3}, {"class_weighted": True, "epochs": 3}),
-    ("multi_input", "poster_32x32+seed000", {"class_weighted": False, "epochs": 3},
-     {"class_weighted": True, "epochs": 3}),
+    ("multi_input", "poster_32x32+seed000", {"class_weighted": False, "epochs": 3, "poster_branch": "cnn"},
+     {"class_weighted": True, "epochs": 3, "poster_branch": "cnn"}),
+    ("multi_input", "poster_32x32+seed000", {"class_weighted": False, "epochs": 3, "input_size": "64x64"},
+     {"class_weighted": True, "epochs": 3, "input_size": "64x64"}),
 ]
 
 
-@pytest.mark.parametrize(("model", "fs", "plain", "weighted"), WEIGHTED, ids=[w[0] for w in WEIGHTED])
+@pytest.mark.parametrize(("model", "fs", "plain", "weighted"), WEIGHTED,
+                         ids=[w[0] + ("-cnn" if "poster_branch" in w[2] else "") for w in WEIGHTED])
 def test_class_weighting_moves_predictions_off_the_majority_class(model, fs, plain, weighted):
     train, val, test = imbalanced(200, 0, "train"), imbalanced(60, 1, "val"), imbalanced(100, 2, "test")
     majority_share = []
