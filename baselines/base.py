@@ -22,7 +22,7 @@ class BaseConfig:
     """Knobs every model understands."""
 
     feature_set: str = "default"
-    budget_seconds: float | None = None  # wall-clock cap on fit, checked between epochs/trials
+    budget_seconds: float | None = None  # optional wall-clock cap on fit (off by default: rows must not move with load)
     weights: str | None = None  # user-supplied initial weights (torch models only)
 
 
@@ -60,6 +60,8 @@ class Baseline:
         """Learn from `train`; `val` drives early stopping and tuning, never the weights directly."""
         self.deadline_ = time.monotonic() + self.config.budget_seconds if self.config.budget_seconds else None
         self.history_: dict[str, list[float]] = {}
+        self.epochs_run_: int | None = None  # iterative models: epochs (GBMs: search trials) actually run
+        self.stopped_by_: str | None = None  # "early_stopping" | "max_epochs" | "budget"
         self._fit(train, val)
         self.fitted_ = True
         return self

@@ -1,6 +1,7 @@
 """Turn one model's test predictions into the leaderboard's metric dict (with CIs) and artifacts."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,10 +19,10 @@ def evaluate(
     y_val: np.ndarray | None = None,
     scores_val: np.ndarray | None = None,
     train_std: float = 1.0,
-    n_boot: int = 200,
+    n_boot: int = M.N_BOOT,
     seed: int = 0,
 ) -> tuple[dict[str, dict[str, float]], dict[str, Any]]:
-    """Metrics keyed by name, each `{value, ci_low, ci_high}`, and plot-ready artifacts."""
+    """Metrics keyed by name, each `{value, ci_low, ci_high}` (BCa bootstrap), and plot-ready artifacts."""
     n = len(y_true)
 
     def boot(fn: Any) -> dict[str, float]:
@@ -54,21 +55,39 @@ def evaluate(
     thresholds = (
         M.tune_thresholds(y_val, scores_val) if y_val is not None and scores_val is not None and len(y_val) else None
     )
+    labels = fixed_labels(y_true)
     out = {
-        "map": boot(lambda i: M.mean_ap(y_true[i], scores[i])),
+        "map": boot(lambda i: M.mean_ap(y_true[i], scores[i], labels)),
         "micro_f1": boot(lambda i: M.micro_f1(y_true[i], scores[i])),
-        "macro_f1": boot(lambda i: M.macro_f1_labels(y_true[i], scores[i])),
+        "macro_f1": boot(lambda i: M.macro_f1_labels(y_true[i], scores[i], labels=labels)),
         "top3_hit": boot(lambda i: M.top3_hit(y_true[i], scores[i])),
         "top3_any": boot(lambda i: M.top3_any(y_true[i], scores[i])),
     }
     if thresholds is not None:
         out["micro_f1_tuned"] = boot(lambda i: M.micro_f1(y_true[i], scores[i], thresholds))
-        out["macro_f1_tuned"] = boot(lambda i: M.macro_f1_labels(y_true[i], scores[i], thresholds))
+        out["macro_f1_tuned"] = boot(lambda i: M.macro_f1_labels(y_true[i], scores[i], thresholds, labels))
     table = M.per_label(y_true, scores)
     artifacts = {"per_label": {key: [None if not np.isfinite(x) else float(x) for x in v] for key, v in table.items()}}
     if thresholds is not None:
         artifacts["thresholds"] = thresholds.tolist()
     return out, artifacts
+
+
+def fixed_labels(y_true: np.ndarray) -> np.ndarray:
+    """The labels with a positive in the whole test split: every bootstrap resample averages over these."""
+    return np.flatnonzero(np.asarray(y_true).sum(axis=0) > 0)
+
+
+def headline(task: Task, y_true: np.ndarray, scores: np.ndarray) -> Callable[[np.ndarray], float]:
+    """The task's headline metric (accuracy, R², mAP: higher is better) as a function of test row indices."""
+    if task.kind == "multiclass":
+        pred = np.asarray(scores).argmax(axis=1)
+        return lambda i: M.accuracy(y_true[i], pred[i])
+    if task.kind == "regression":
+        pred = np.asarray(scores, float).reshape(-1)
+        return lambda i: M.r2(y_true[i], pred[i])
+    labels = fixed_labels(y_true)
+    return lambda i: M.mean_ap(y_true[i], scores[i], labels)
 
 
 def class_names(task: Task, train: SplitData) -> list[str]:

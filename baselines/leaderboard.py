@@ -4,8 +4,10 @@
         [--budget-minutes M] [--seed S] [--bootstrap N] [--weights [MODEL=]PATH] [--quiet] [--verbose]
 
 Writes leaderboard.{md,csv,json}, report.html and configs/ (each row's config dataclass) into
-REPORT_DIR. Tasks whose columns the dataset lacks are skipped with a one-line reason. The same
-seed gives the same numbers (timings aside).
+REPORT_DIR. Tasks whose columns the dataset lacks are skipped with a one-line reason. Training
+length is set in epochs (or trials); `--budget-minutes` is an optional wall-clock cap, off by
+default, so the same seed gives the same rows on an idle or a busy machine (timings aside).
+A row is marked best only when its paired-bootstrap difference to every other row excludes 0.
 """
 from __future__ import annotations
 
@@ -26,9 +28,12 @@ from rich.console import Console
 from rich.table import Table
 
 from baselines.data import SplitData, dataset_columns
+from baselines.environment import environment
 from baselines.evaluate import class_names, evaluate, named_tables
+from baselines.metrics import N_BOOT
+from baselines.ranking import MIN_TEST_ROWS, rank_task
 from baselines.registry import MODELS, REGISTRY, feature_sets, make
-from baselines.report import render_report, write_tables
+from baselines.report import epochs_cell, rank_mark, render_report, write_tables
 from baselines.tasks import TASKS
 from baselines.torch_utils import TorchBaseline, no_progress
 from cli.lists import ListAction, split_list
@@ -77,9 +82,9 @@ def run(
     out: Path,
     tasks: list[str] | None = None,
     models: list[str] | None = None,
-    budget_minutes: float | None = 2.0,
+    budget_minutes: float | None = None,
     seed: int = 0,
-    n_boot: int = 200,
+    n_boot: int = N_BOOT,
     weights: dict[str, str] | None = None,
     dataset_fingerprint: str = "in-memory",
     dataset_info: dict[str, Any] | None = None,
@@ -99,6 +104,7 @@ def run(
     rows: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
     artifacts: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
     for task_name in tasks or list(REGISTRY):
         task = TASKS[task_name]
         reason = task.missing(columns)
@@ -121,6 +127,7 @@ def run(
             continue
         task = task.bind(train)
         y_train, y_val, y_test = task.y(train), task.y(val), task.y(test)
+        first = len(rows)
         for model_name in REGISTRY[task_name]:
             if models and model_name not in models:
                 continue
@@ -137,8 +144,13 @@ def run(
                            n_test=len(test))
                 rows.append(row)
                 artifacts[_key(row)] = art
-    meta = {"seed": seed, "budget_minutes": budget_minutes, "bootstrap": n_boot,
-            "dataset_fingerprint": dataset_fingerprint}
+        warning = rank_task(task, rows[first:], artifacts, y_test, n_boot, seed)
+        if warning:
+            warnings.append(warning)
+            console.print(f"[yellow]warning[/] {warning}")
+    meta = {"seed": seed, "budget_minutes": budget_minutes, "bootstrap": n_boot, "bootstrap_method": "bca",
+            "min_test_rows_for_ranking": MIN_TEST_ROWS, "dataset_fingerprint": dataset_fingerprint,
+            "warnings": warnings, "environment": environment()}
     result = {"rows": rows, "skipped": skipped, "meta": meta}
     write_tables(result, out)
     extra = list(extra_sections(rows, artifacts)) if extra_sections else []
@@ -168,7 +180,8 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
     if weights.get(model_name):
         config["weights"] = weights[model_name]
     row: dict[str, Any] = {"task": task.name, "model": model_name, "feature_set": fs, "seed": seed,
-                           "metrics": {}, "fit_seconds": None, "predict_seconds": None, "error": None}
+                           "metrics": {}, "fit_seconds": None, "predict_seconds": None, "epochs_run": None,
+                           "stopped_by": None, "error": None}
     art: dict[str, Any] = {"kind": task.kind}
     try:
         model = make(task.name, model_name, seed=seed, **config)
@@ -176,6 +189,7 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
         t0 = time.perf_counter()
         model.fit(train, val)
         row["fit_seconds"] = round(time.perf_counter() - t0, 3)
+        row["epochs_run"], row["stopped_by"] = model.epochs_run_, model.stopped_by_
         t0 = time.perf_counter()
         scores = model.predict_proba(test) if task.kind != "regression" else model.predict(test)
         row["predict_seconds"] = round(time.perf_counter() - t0, 3)
@@ -186,7 +200,7 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
         row["metrics"] = metrics
         row.update(named_tables(art_eval, class_names(task, train)))
         art.update(art_eval, history=getattr(model, "history_", {}), labels=train.labels(task.target)
-                   if task.kind == "multilabel" else None)
+                   if task.kind == "multilabel" else None, scores=np.asarray(scores))
         if task.kind == "multilabel" and "imdb_id" in test.frame:
             art.update(test_ids=test.frame["imdb_id"].tolist(), test_scores=np.asarray(scores))
         cfg_path = _config_path(out, task.name, model_name, fs)
@@ -205,20 +219,22 @@ def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out
 
 def print_table(result: dict[str, Any], console: Console) -> None:
     table = Table(title="imdbkit leaderboard", show_lines=False)
-    for col in ("task", "model", "feature set", "headline", "95% CI", "second", "fit s"):
+    for col in ("task", "model", "feature set", "headline", "95% CI", "second", "epochs", "fit s"):
         table.add_column(col)
     for row in result["rows"]:
         kind = TASKS[row["task"]].kind
         if row["error"]:
             table.add_row(row["task"], row["model"], row["feature_set"], "[red]error[/]", terminal(row["error"][:60]),
-                          "", "")
+                          "", "", "")
             continue
         a, b = HEADLINE[kind]
         m = row["metrics"]
-        table.add_row(row["task"], row["model"], row["feature_set"], f"{a} {m[a]['value']:.3f}",
+        table.add_row(row["task"], rank_mark(row, ("[bold]", "[/bold]")), row["feature_set"], f"{a} {m[a]['value']:.3f}",
                       f"[{m[a]['ci_low']:.3f}, {m[a]['ci_high']:.3f}]", f"{b} {m[b]['value']:.3f}",
-                      f"{row['fit_seconds']:.1f}")
+                      epochs_cell(row), f"{row['fit_seconds']:.1f}")
     console.print(table)
+    for w in result["meta"].get("warnings", []):
+        console.print(f"warning: {w}")
     for s in result["skipped"]:
         console.print(f"skipped {s['task']}/{s['model']}: {terminal(s['reason'])}")
 
@@ -270,9 +286,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", required=True, help="report folder (created)")
     parser.add_argument("--tasks", action=ListAction, help=f"a,b or repeated; subset of {','.join(REGISTRY)}")
     parser.add_argument("--models", action=ListAction, help=f"a,b or repeated; subset of {','.join(MODELS)}")
-    parser.add_argument("--budget-minutes", type=float, default=2.0, help="wall-clock cap per model fit")
+    parser.add_argument("--budget-minutes", type=float, default=None,
+                        help="optional wall-clock cap per model fit (default: none; rows cut by it say so)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--bootstrap", type=int, default=200, help="bootstrap resamples for the 95%% CIs")
+    parser.add_argument("--bootstrap", type=int, default=N_BOOT, help="bootstrap resamples for the 95%% BCa CIs")
     parser.add_argument("--weights", action="append", default=[], help="[MODEL=]PATH torch state_dict to start from")
     parser.add_argument("--quiet", action="store_true", help="no progress bars or table, only the final paths line")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of failed rows and read errors")

@@ -12,6 +12,7 @@ Definitions that come from the seed projects (../shared/seeds):
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -113,15 +114,28 @@ def micro_f1(y_true: np.ndarray, scores: np.ndarray, threshold: float | np.ndarr
     return 2 * tp / denom if denom else float("nan")
 
 
-def macro_f1_labels(y_true: np.ndarray, scores: np.ndarray, threshold: float | np.ndarray = 0.5) -> float:
-    """Mean F1 over labels with at least one positive in `y_true`."""
-    table = per_label(y_true, scores, threshold)
-    present = table["support"] > 0
-    return float(table["f1"][present].mean()) if present.any() else float("nan")
+def macro_f1_labels(y_true: np.ndarray, scores: np.ndarray, threshold: float | np.ndarray = 0.5,
+                    labels: np.ndarray | None = None) -> float:
+    """Mean F1 over labels with at least one positive in `y_true`, or over a fixed `labels` index set
+    (a label without positives in a bootstrap resample then counts F1 0 instead of leaving the mean)."""
+    y_true = np.asarray(y_true).astype(bool)
+    pred = np.asarray(scores) >= threshold
+    tp = (pred & y_true).sum(axis=0).astype(float)
+    denom = (pred.sum(axis=0) + y_true.sum(axis=0)).astype(float)
+    f1 = np.divide(2 * tp, denom, out=np.zeros_like(tp), where=denom > 0)  # = 2PR/(P+R), 0 where undefined
+    if labels is not None:
+        return float(f1[labels].mean()) if len(labels) else float("nan")
+    present = y_true.sum(axis=0) > 0
+    return float(f1[present].mean()) if present.any() else float("nan")
 
 
-def mean_ap(y_true: np.ndarray, scores: np.ndarray) -> float:
-    aps = [average_precision(y_true[:, g], scores[:, g]) for g in range(np.asarray(y_true).shape[1])]
+def mean_ap(y_true: np.ndarray, scores: np.ndarray, labels: np.ndarray | None = None) -> float:
+    """Mean AP over labels with a positive in `y_true`, or over a fixed `labels` set (AP 0 where a
+    resample has no positive, as scikit-learn scores it)."""
+    cols = range(np.asarray(y_true).shape[1]) if labels is None else labels
+    aps = [average_precision(y_true[:, g], scores[:, g]) for g in cols]
+    if labels is not None:
+        return float(np.mean(np.nan_to_num(aps, nan=0.0))) if len(aps) else float("nan")
     aps = [a for a in aps if np.isfinite(a)]
     return float(np.mean(aps)) if aps else float("nan")
 
@@ -155,18 +169,76 @@ def tune_thresholds(y_val: np.ndarray, scores_val: np.ndarray, grid: np.ndarray 
 
 # -- bootstrap -------------------------------------------------------------------------------
 
+N_BOOT = 1000  # resamples per interval: BCa's tail quantiles need ~1,000 (Efron & Tibshirani 1993, ch. 14)
+JACKKNIFE_GROUPS = 500  # BCa's acceleration from a leave-one-group-out jackknife: ≤ 500 metric calls
+
+
+def _norm_cdf(x: float) -> float:
+    return 0.5 * (1 + math.erf(x / math.sqrt(2)))
+
+
+def _norm_ppf(p: float) -> float:
+    """Inverse standard normal CDF by bisection (no scipy at import time); exact enough for CI levels."""
+    lo, hi = -10.0, 10.0
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if _norm_cdf(mid) < p else (lo, mid)
+    return (lo + hi) / 2
+
 
 def bootstrap(
-    metric: Callable[[np.ndarray], float], n: int, n_boot: int = 200, seed: int = 0, alpha: float = 0.05
+    metric: Callable[[np.ndarray], float], n: int, n_boot: int = N_BOOT, seed: int = 0, alpha: float = 0.05,
+    method: str = "bca",
 ) -> dict[str, float]:
-    """`{value, ci_low, ci_high}`: `metric(idx)` on all rows, then on `n_boot` seeded resamples."""
+    """`{value, ci_low, ci_high}`: `metric(idx)` on all rows, and a seeded bootstrap interval.
+
+    BCa (bias-corrected and accelerated) by default: the percentile interval of mAP sat above its own
+    point estimate (resampling duplicates positives), and BCa shifts the quantiles by the measured bias.
+    The same seed draws the same resamples for every row, so two rows' intervals are paired. `method`
+    "percentile" is the plain interval; BCa falls back to it when the resamples are all equal."""
+    if method not in ("bca", "percentile"):
+        raise ValueError(f"bootstrap method must be 'bca' or 'percentile', not {method!r}")
     value = metric(np.arange(n))
-    if n < 2 or n_boot <= 0:
-        return {"value": value, "ci_low": float("nan"), "ci_high": float("nan")}
+    nan = {"value": value, "ci_low": float("nan"), "ci_high": float("nan")}
+    if n < 2 or n_boot <= 0 or not np.isfinite(value):
+        return nan
     rng = np.random.default_rng(seed)
     samples = np.array([metric(rng.integers(0, n, n)) for _ in range(n_boot)], float)
     samples = samples[np.isfinite(samples)]
     if not len(samples):
-        return {"value": value, "ci_low": float("nan"), "ci_high": float("nan")}
-    low, high = np.quantile(samples, [alpha / 2, 1 - alpha / 2])
+        return nan
+    lo_q, hi_q = alpha / 2, 1 - alpha / 2
+    if method == "bca":
+        below = (np.mean(samples < value) + 0.5 * np.mean(samples == value))
+        accel = _acceleration(metric, n, seed)
+        if 0 < below < 1 and np.isfinite(accel) and np.ptp(samples) > 0:
+            z0 = _norm_ppf(float(below))
+            adjusted = []
+            for q in (lo_q, hi_q):
+                z = _norm_ppf(q)
+                adjusted.append(_norm_cdf(z0 + (z0 + z) / (1 - accel * (z0 + z))))
+            lo_q, hi_q = adjusted
+    low, high = np.quantile(samples, [lo_q, hi_q])
     return {"value": value, "ci_low": float(low), "ci_high": float(high)}
+
+
+def _acceleration(metric: Callable[[np.ndarray], float], n: int, seed: int) -> float:
+    """BCa's `a` from a (grouped) jackknife: leave one of ≤ JACKKNIFE_GROUPS seeded groups of rows out."""
+    groups = min(n, JACKKNIFE_GROUPS)
+    assign = np.random.default_rng(seed + 1).permutation(n) % groups
+    theta = np.array([metric(np.flatnonzero(assign != g)) for g in range(groups)], float)
+    theta = theta[np.isfinite(theta)]
+    if len(theta) < 2:
+        return float("nan")
+    d = theta.mean() - theta
+    denom = 6 * float((d**2).sum()) ** 1.5
+    return float((d**3).sum() / denom) if denom > 0 else 0.0
+
+
+def paired_difference(
+    metric_a: Callable[[np.ndarray], float], metric_b: Callable[[np.ndarray], float], n: int,
+    n_boot: int = N_BOOT, seed: int = 0, alpha: float = 0.05,
+) -> dict[str, float]:
+    """`metric_a − metric_b` on the same resampled test rows, with its BCa interval: two models scored on
+    one test set are correlated, so their separate intervals overlap even when one is reliably better."""
+    return bootstrap(lambda i: metric_a(i) - metric_b(i), n, n_boot=n_boot, seed=seed, alpha=alpha)

@@ -19,25 +19,32 @@ from baselines.models.meanpool_logreg import MeanPoolLogReg
 from baselines.models.minilm_linear import MiniLMLinear
 from baselines.models.multi_input import MultiInput
 from baselines.models.poster_cnn import PosterCNN
+from baselines.models.poster_effnet import PosterEffNet
 from baselines.models.stacked_frames_cnn import StackedFramesCNN
 from baselines.models.tfidf_linear import TfidfLinear
+from baselines.models.trailer_effnet import TrailerEffNet
 from baselines.models.xgboost import XGBoost
 from baselines.tasks import TASKS
 
 MODELS: dict[str, type[Baseline]] = {
     cls.name: cls
     for cls in (Majority, Mean, LabelPrior, LogReg, LightGBM, XGBoost, EntityMLP, PosterCNN, MultiInput,
-                TfidfLinear, MiniLMLinear, MeanPoolLogReg, BiLSTM, StackedFramesCNN)
+                TfidfLinear, MiniLMLinear, MeanPoolLogReg, BiLSTM, StackedFramesCNN, PosterEffNet,
+                TrailerEffNet)
 }
 
 REGISTRY: dict[str, tuple[str, ...]] = {
-    "rating_class": ("majority", "logreg", "lightgbm", "xgboost", "entity_mlp", "poster_cnn", "multi_input",
-                     "tfidf_linear", "minilm_linear"),
+    "rating_class": ("majority", "logreg", "lightgbm", "xgboost", "entity_mlp", "poster_cnn", "poster_effnet",
+                     "multi_input", "tfidf_linear", "minilm_linear"),
     "rating": ("mean", "lightgbm", "xgboost", "entity_mlp"),
-    "genres_poster": ("label_prior", "poster_cnn"),
+    "genres_poster": ("label_prior", "poster_cnn", "poster_effnet"),
     "genres_frames": ("label_prior", "meanpool_logreg", "bilstm_maxpool"),
-    "rating_trailer": ("mean", "stacked_frames_cnn"),
+    "rating_trailer": ("mean", "stacked_frames_cnn", "trailer_effnet"),
 }
+
+# Each task's reference row: the paired-difference CIs in leaderboard.json compare every row with it.
+REFERENCE: dict[str, str] = {"rating_class": "majority", "rating": "mean", "genres_poster": "label_prior",
+                             "genres_frames": "label_prior", "rating_trailer": "mean"}
 
 TABULAR = {"logreg", "lightgbm", "xgboost", "entity_mlp"}
 
@@ -51,10 +58,16 @@ def feature_sets(task: str, model: str, columns: set[str]) -> tuple[list[str], s
         if not posters:
             return [], "the dataset has no poster column"
         small = "poster_32x32" if "poster_32x32" in posters else posters[0]
-        return ([small], None) if model == "poster_cnn" else ([f"{small}+{fs}" for fs in FEATURE_SETS], None)
+        if model == "poster_cnn":
+            return [small], None
+        return [f"{posters[-1]}+{fs}" for fs in FEATURE_SETS], None  # EfficientNet features: the largest poster
     if model == "poster_cnn":
         big = [c for c in posters if pixels(c) > 32 * 32] or posters
         return big, None
+    if model == "poster_effnet":  # pretrained features: the largest poster the dataset has, linear and MLP heads
+        if not posters:
+            return [], "the dataset has no poster column"
+        return [posters[-1], f"{posters[-1]}_mlp"], None
     if model in {"tfidf_linear", "minilm_linear"}:
         present = [c for c in ("title", "description") if c in columns]
         if model == "minilm_linear":  # the MLP head gets its own rows: embeddings are cached, so it costs seconds
@@ -63,6 +76,8 @@ def feature_sets(task: str, model: str, columns: set[str]) -> tuple[list[str], s
     if model in {"meanpool_logreg", "bilstm_maxpool"}:
         return ["frame_embeddings"], None
     if model == "stacked_frames_cnn":
+        return ["trailer_frames"], None
+    if model == "trailer_effnet":  # ridge; the MLP head (`trailer_frames_mlp`) overfits ~100 trailers, an option only
         return ["trailer_frames"], None
     return ["none"], None
 

@@ -37,6 +37,21 @@ def _fmt(m: dict[str, float] | None) -> str:
     return f"{m['value']:.3f}{ci}"
 
 
+def rank_mark(row: dict[str, Any], bold: tuple[str, str] = ("**", "**")) -> str:
+    """The model name, bold when its paired CI says it is best, "(tied)" when the leaders cannot be told apart."""
+    if row.get("rank") == "best":
+        return f"{bold[0]}{row['model']}{bold[1]}"
+    return f"{row['model']} (tied)" if row.get("rank") == "tied" else row["model"]
+
+
+def epochs_cell(row: dict[str, Any]) -> str:
+    """`epochs_run` and why training ended; a budget cut is flagged, it is not a finished row."""
+    if row.get("epochs_run") is None:
+        return "–"
+    why = row.get("stopped_by") or ""
+    return f"{row['epochs_run']} (BUDGET CUT)" if why == "budget" else f"{row['epochs_run']} ({why.replace('_', ' ')})"
+
+
 def metric_names(rows: list[dict[str, Any]]) -> list[str]:
     names: list[str] = []
     for r in rows:
@@ -49,8 +64,8 @@ def write_tables(result: dict[str, Any], out: Path) -> None:
     rows = result["rows"]
     (out / "leaderboard.json").write_text(json.dumps(result, indent=2, default=_json_default), encoding="utf-8")
     names = metric_names(rows)
-    base = ["task", "model", "feature_set", "seed", "fit_seconds", "predict_seconds", "n_train", "n_val", "n_test",
-            "dataset_fingerprint", "error"]
+    base = ["task", "model", "feature_set", "seed", "fit_seconds", "predict_seconds", "epochs_run", "stopped_by",
+            "rank", "n_train", "n_val", "n_test", "dataset_fingerprint", "error"]
     with open(out / "leaderboard.csv", "w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(base + [f"{n}{s}" for n in names for s in ("", "_ci_low", "_ci_high")])
@@ -60,17 +75,21 @@ def write_tables(result: dict[str, Any], out: Path) -> None:
                             + [m.get(n, {}).get(k) for n in names for k in ("value", "ci_low", "ci_high")])
     lines = ["# Leaderboard", "", f"seed {result['meta']['seed']}, dataset fingerprint "
              f"{code_span(result['meta']['dataset_fingerprint'])}, 95% bootstrap CIs over the test split "
-             f"({result['meta']['bootstrap']} resamples).", ""]
+             f"({result['meta']['bootstrap']} BCa resamples). Bold: best by a paired-bootstrap difference that "
+             "excludes 0; (tied): the leaders cannot be told apart. Epochs: run (why training stopped).", ""]
+    lines += [f"> warning: {markdown(w)}" for w in result["meta"].get("warnings", [])] + (
+        [""] if result["meta"].get("warnings") else [])
     for task in dict.fromkeys(r["task"] for r in rows):
         task_rows = [r for r in rows if r["task"] == task]
         tnames = metric_names(task_rows)
-        lines += [f"## {markdown(task)}", "", "| model | feature set | " + " | ".join(map(markdown, tnames)) + " | fit s |",
-                  "|---|---|" + "---|" * (len(tnames) + 1)]
+        lines += [f"## {markdown(task)}", "", "| model | feature set | " + " | ".join(map(markdown, tnames))
+                  + " | epochs | fit s |", "|---|---|" + "---|" * (len(tnames) + 2)]
         for r in task_rows:
             cells = [_fmt(r["metrics"].get(n)) for n in tnames] if not r["error"] else ["error: " + markdown(r["error"])] + [
                 ""] * (len(tnames) - 1)
             fit = f"{r['fit_seconds']:.1f}" if r["fit_seconds"] is not None else "–"
-            lines.append(f"| {markdown(r['model'])} | {markdown(r['feature_set'])} | " + " | ".join(cells) + f" | {fit} |")
+            lines.append(f"| {rank_mark({**r, 'model': markdown(r['model'])})} | {markdown(r['feature_set'])} | "
+                         + " | ".join(cells) + f" | {epochs_cell(r)} | {fit} |")
         lines.append("")
         bullets = [line for r in task_rows if (line := _class_line(r))]
         lines += [*bullets, ""] if bullets else []
@@ -208,14 +227,17 @@ def render_report(
         rows = [r for r in leaderboard_rows if r["task"] == task]
         names = metric_names(rows)
         parts.append(f"<h2>{e(task)}</h2><table><tr><th>model</th><th>feature set</th>"
-                     + "".join(f"<th>{e(n)}</th>" for n in names) + "<th>fit s</th><th>predict s</th></tr>")
+                     + "".join(f"<th>{e(n)}</th>" for n in names)
+                     + "<th>epochs (stopped by)</th><th>fit s</th><th>predict s</th></tr>")
         for r in rows:
             if r["error"]:
-                cells = f"<td class='err' colspan='{len(names) + 2}'>{e(r['error'])}</td>"
+                cells = f"<td class='err' colspan='{len(names) + 3}'>{e(r['error'])}</td>"
             else:
                 cells = "".join(f"<td>{e(_fmt(r['metrics'].get(n)))}</td>" for n in names)
-                cells += f"<td>{r['fit_seconds']:.1f}</td><td>{r['predict_seconds']:.2f}</td>"
-            parts.append(f"<tr><td>{e(r['model'])}</td><td>{e(r['feature_set'])}</td>{cells}</tr>")
+                cells += (f"<td>{e(epochs_cell(r))}</td><td>{r['fit_seconds']:.1f}</td>"
+                          f"<td>{r['predict_seconds']:.2f}</td>")
+            model = rank_mark({**r, "model": e(r["model"])}, ("<b>", "</b>"))
+            parts.append(f"<tr><td>{model}</td><td>{e(r['feature_set'])}</td>{cells}</tr>")
         parts.append("</table><div class='figs'>" + summary_figure(task, rows) + "</div>")
         figs = []
         for r in rows:

@@ -113,6 +113,8 @@ class GBMBaseline(TabularBaseline):
         self.params_, self.model_, self.trials_ = random_search(self.SPACE, self.DEFAULTS, trials, self.seed,
                                                                 evaluate, self.out_of_time)
         self.history_["val_loss_by_trial"] = [t["val_loss"] for t in self.trials_]
+        self.epochs_run_ = len(self.trials_)  # the unit of a GBM search is the trial (each early-stopped on val)
+        self.stopped_by_ = "budget" if len(self.trials_) < trials else "max_epochs"
 
     def _raw(self, model: Any, x: np.ndarray) -> np.ndarray:
         if self.task.kind == "multiclass":

@@ -127,6 +127,14 @@ def ema_update(decay: float) -> Callable[[list[torch.Tensor], list[torch.Tensor]
     return update
 
 
+class History(dict):
+    """Per-epoch curves (`train_loss`, `val_score`) plus how training ended: `epochs_run` and `stopped_by`
+    (`early_stopping`, `max_epochs` or `budget`), so a row cut by the clock never passes for a finished one."""
+
+    epochs_run: int = 0
+    stopped_by: str = "max_epochs"
+
+
 def fit_loop(
     model: nn.Module,
     inputs: Sequence[torch.Tensor],
@@ -137,7 +145,7 @@ def fit_loop(
     seed: int,
     deadline: float | None = None,
     desc: str = "train",
-) -> dict[str, list[float]]:
+) -> History:
     """Adam + mini-batches; after each epoch `score_val(model)` (higher is better) drives early stopping.
 
     With `cfg.ema` the scored and kept weights are a moving average of the trained ones: on a few
@@ -153,11 +161,12 @@ def fit_loop(
     kept = averaged.module if averaged is not None else model
     start = time.monotonic()
     gen = torch.Generator().manual_seed(seed)
-    history: dict[str, list[float]] = {"train_loss": [], "val_score": []}
+    history = History(train_loss=[], val_score=[])
     best, best_state, bad = -np.inf, None, 0
     n = len(target)
     bar = tqdm(range(cfg.epochs), desc=desc, leave=False, disable=progress_disabled())
     for _epoch in bar:
+        history.epochs_run = _epoch + 1
         model.train()
         order = torch.randperm(n, generator=gen)
         total, seen = 0.0, 0
@@ -182,7 +191,8 @@ def fit_loop(
                 averaged.update_parameters(model)
             total += float(loss.detach()) * len(idx)
             seen += len(idx)
-            if deadline is not None and time.monotonic() > deadline:
+            if deadline is not None and time.monotonic() > deadline and i + cfg.batch_size < n:
+                history.stopped_by = "budget"
                 break  # the budget is enforced inside an epoch too: one epoch of big images can be minutes
         history["train_loss"].append(total / max(seen, 1))
         if score_val is not None:
@@ -194,8 +204,12 @@ def fit_loop(
             else:
                 bad += 1
                 if bad >= cfg.patience:
+                    if history.stopped_by != "budget":
+                        history.stopped_by = "early_stopping"
                     break
         if deadline is not None and time.monotonic() > deadline:
+            if history.epochs_run < cfg.epochs:
+                history.stopped_by = "budget"
             break
     if best_state is None and kept is not model:
         best_state = kept.state_dict()  # no val: the average is still the better weights
@@ -227,6 +241,10 @@ class TorchBaseline(Baseline):
     def _build(self, inputs: list[torch.Tensor], out_dim: int) -> nn.Module:
         raise NotImplementedError
 
+    def _augment(self, train: SplitData, x: list[torch.Tensor], y: np.ndarray) -> tuple[list[torch.Tensor], np.ndarray]:
+        """Extra training rows computed once before the loop (e.g. mirrored images' features); none by default."""
+        return x, y
+
     def _out_dim(self, train: SplitData) -> int:
         if self.task.kind == "multiclass":
             return self.task.n_classes
@@ -237,8 +255,7 @@ class TorchBaseline(Baseline):
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
         cfg: TorchConfig = self.config  # type: ignore[assignment]
         seed_everything(self.seed)
-        x = self._inputs(train, fitting=True)
-        y = self.task.y(train)
+        x, y = self._augment(train, self._inputs(train, fitting=True), self.task.y(train))
         self.model_ = self._build(x, self._out_dim(train))
         load_weights(self.model_, cfg.weights)
         if self.task.kind == "multiclass":
@@ -265,6 +282,7 @@ class TorchBaseline(Baseline):
 
         self.history_ = fit_loop(self.model_, x, target, loss, score_val, cfg, self.seed, self.deadline_,
                                  desc=f"{self.name}/{self.task.name}")
+        self.epochs_run_, self.stopped_by_ = self.history_.epochs_run, self.history_.stopped_by
 
     def _convert(self, raw: np.ndarray) -> np.ndarray:
         if self.task.kind == "multiclass":

@@ -41,15 +41,27 @@ EXAMPLE = f"""  imdbkit demo                                   # 500 titles into
   imdbkit demo                                   # again: every finished phase is reused
 then open {DEFAULT_DEMO}/report.html"""
 IMAGE_SIZES = ("32x32", "150x101")
+FRAME_ENCODER = "efficientnet-lite0"
 SEED = 0
 # The leaderboard's GBMs search 10 settings by default; on a 500-title demo 4 keep every row inside the budget.
 OVERRIDES = {"lightgbm": {"n_trials": 4}, "xgboost": {"n_trials": 4}}
 
 
+def _encoder_installed() -> bool:
+    from baselines.encoders import EncoderMissing, weights_path
+
+    try:
+        weights_path(FRAME_ENCODER)
+    except EncoderMissing:
+        return False
+    return True
+
+
 def add_arguments(groups: argparse._SubParsersAction) -> None:
     p = command(groups, "demo", "run the whole chain offline and write report.html",
                 "Start the offline mirror (synthetic catalog), crawl it with `scrapy crawl imdb` (posters, keywords), "
-                "fetch the trailers, build the dataset (posters 32x32 and 150x101, trailer frames), run the "
+                "fetch the trailers, build the dataset (posters 32x32 and 150x101, trailer frames and their "
+                "EfficientNet-Lite0 embeddings), run the "
                 "leaderboard on every task the data supports and write report.html. Reruns reuse finished phases.",
                 EXAMPLE)
     p.add_argument("--titles", type=int, default=500, help="titles in the synthetic catalog (default 500)")
@@ -264,6 +276,8 @@ class Demo:
         splits = self.work / "splits.csv"
         write_splits(read_items(self.crawl / "items.jsonl"), splits)
         argv = ["build", "--raw", str(self.crawl), "--out", str(self.dataset), "--splits", str(splits), "--quiet"]
+        if _encoder_installed():  # trailer frames → pretrained frame embeddings: genres_frames gets rows too
+            argv += ["--frame-embeddings", FRAME_ENCODER]
         for s in IMAGE_SIZES:
             argv += ["--image-size", s]
         trailers = sorted((p.name, p.stat().st_size) for p in (self.crawl / "trailers").glob("*.mp4"))
@@ -376,7 +390,9 @@ def summary(console: Console, demo: Demo, meta: dict[str, Any], board: dict[str,
         r = best.get(task)
         if r:
             m = r["metrics"][metric]
-            console.print(f"  best {task}: {r['model']} ({r['feature_set']}) {metric} {m['value']:.3f} "
+            # "best" only when the paired bootstrap says so (baselines/ranking.py); else the top point estimate
+            label = {"best": "best", "tied": "top (tied)"}.get(r.get("rank") or "", "top (unranked)")
+            console.print(f"  {label} {task}: {r['model']} ({r['feature_set']}) {metric} {m['value']:.3f} "
                           f"[{m['ci_low']:.3f}, {m['ci_high']:.3f}]", highlight=False)
         else:
             console.print(f"  {task}: every model failed (see {demo.board / 'leaderboard.md'})", highlight=False)

@@ -22,7 +22,7 @@ from dataset.publish import add_sizes, published_columns, write_json, write_spli
 from dataset.rates import RATES_DATE, RATES_VERSION
 from dataset.raw import item_files, load_raw
 from dataset.report import DatasetError, Report
-from dataset.sequences import EMBEDDINGS_FILE, SequenceParams, attach_frame_embeddings
+from dataset.sequences import EMBEDDINGS_FILE, SequenceParams, attach_frame_embeddings, embed_trailer_frames
 from dataset.split import SplitParams, assign_splits, read_splits_file
 from dataset.stream import Outcome, run_streamed, streams
 from dataset.trailers import TrailerParams, extract_trailer_frames
@@ -246,6 +246,7 @@ def _in_memory(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: Rep
         df = extract_trailer_frames(df, raw_dirs, params.trailers, report, quiet)
     with stage("sequences"):
         df = attach_frame_embeddings(df, raw_dirs, params.sequences, report)
+        df = embed_trailer_frames(df, params.sequences, report)
     with stage("publish"):
         names = published_columns(params.images.sizes, raw_dirs)
         written = write_splits(df, tmp, names, params.shard_rows, quiet=quiet)

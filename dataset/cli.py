@@ -108,6 +108,11 @@ def parser() -> Parser:
     b.add_argument("--frame-size", type=size, default=(90, 160))
     b.add_argument("--sequence-length", type=int)
     b.add_argument("--sequence-mode", choices=["uniform", "pad"], default="uniform")
+    b.add_argument("--frame-embeddings", metavar="ENCODER", choices=["efficientnet-lite0", "efficientnet-lite1",
+                                                                     "efficientnet-lite2"],
+                   help="embed each trailer's frames with this pretrained encoder into a [T, D] frame_embeddings column")
+    b.add_argument("--frames-per-trailer", type=int, metavar="T",
+                   help="T, the fixed sequence length of frame_embeddings (default: the frames kept per trailer)")
     b.add_argument("--shard-rows", type=int, default=100_000)
     b.add_argument("--workers", type=int, default=0, help="processes for images (0: every core)")
     b.add_argument("--no-plots", action="store_true")
@@ -127,6 +132,10 @@ def _build(args: argparse.Namespace) -> int:
     from dataset.split import SplitParams
     from dataset.trailers import TrailerParams
 
+    if args.frames_per_trailer is not None and args.frames_per_trailer < 1:
+        raise UsageError(f"--frames-per-trailer {args.frames_per_trailer} must be at least 1.")
+    if args.frames_per_trailer is not None and not args.frame_embeddings:
+        raise UsageError("--frames-per-trailer needs --frame-embeddings ENCODER, e.g. efficientnet-lite0.")
     params = BuildParams(
         filter=FilterParams(min_votes=None if args.min_votes < 0 else args.min_votes,
                             require_poster=args.require_poster, require_rating=args.require_rating,
@@ -140,7 +149,8 @@ def _build(args: argparse.Namespace) -> int:
                            dedupe=args.poster_duplicates, workers=args.workers),
         trailers=TrailerParams(samples=args.trailer_samples, percentile=args.trailer_percentile,
                                keep=args.trailer_frames, size=args.frame_size, workers=args.workers),
-        sequences=SequenceParams(length=args.sequence_length, mode=args.sequence_mode),
+        sequences=SequenceParams(length=args.frames_per_trailer or args.sequence_length, mode=args.sequence_mode,
+                                 encoder=args.frame_embeddings),
         shard_rows=args.shard_rows, plots=not args.no_plots)
     result = build(args.raw, args.out, params, quiet=args.quiet)
     rows = ", ".join(f"{s} {i['rows']:,}" for s, i in result["splits"].items())

@@ -1,4 +1,6 @@
-"""Stage 8b: per-movie frame-embedding sequences (seed 003, MovieNet CLIP) at one fixed length T."""
+"""Stage 8b: per-movie frame-embedding sequences at one fixed length T: stored ones (seed 003, MovieNet
+CLIP, `frame_embeddings.npy`) or, with `encoder`, computed from the trailer stage's frames by a pretrained
+image encoder (seed 003's frames → encoder step), so `genres_frames` runs on crawled trailers too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ EMBEDDINGS_FILE = "frame_embeddings.npy"
 class SequenceParams:
     length: int | None = None  # None keeps the stored length
     mode: str = "uniform"  # "uniform" resampling over the whole sequence, or "pad" (trim / zero-pad the end)
+    encoder: str | None = None  # e.g. "efficientnet-lite0": embed each title's trailer frames (baselines/encoders.py)
 
 
 def fix_length(seq: np.ndarray, length: int, mode: str) -> np.ndarray:
@@ -54,5 +57,41 @@ def attach_frame_embeddings(df: pd.DataFrame, raw_dirs: list[Path], params: Sequ
             continue
         seq = np.asarray(store[int(idx)], dtype=np.float32)
         out.append(fix_length(seq, params.length or seq.shape[0], params.mode))
+    df["frame_embeddings"] = objects(out, df.index)
+    return df
+
+
+def embed_trailer_frames(df: pd.DataFrame, params: SequenceParams, report: Report) -> pd.DataFrame:
+    """`frame_embeddings` ([T, D] float32) from each row's `trailer_frames`, T = `length` or the frames kept.
+
+    Replaces stored embeddings where a row has trailer frames (one encoder per column: widths must agree);
+    rows without frames get none. Features are cached on disk by frame content, so a rebuild is cheap."""
+    if not params.encoder or "trailer_frames" not in df:
+        return df
+    from baselines import encoders
+    from dataset.imaging import decode
+
+    encoders.check_name(params.encoder)
+    rows = [i for i, frames in enumerate(df["trailer_frames"].tolist()) if frames is not None and len(frames)]
+    if not rows:
+        report.note(STAGE, "no_trailer_frames_to_embed")
+        return df
+    decoded = [[decode(f["bytes"])[:, :, ::-1] for f in df["trailer_frames"].iat[i]] for i in rows]  # BGR → RGB
+    shapes = {im.shape for frames in decoded for im in frames}
+    if len(shapes) != 1:
+        raise ValueError(f"trailer frames have several sizes {sorted(shapes)}; rebuild with one --frame-size")
+    flat = np.stack([im for frames in decoded for im in frames])
+    vectors = encoders.embed(flat, params.encoder)
+    out: list[np.ndarray | None] = [None] * len(df)
+    start = 0
+    for i, frames in zip(rows, decoded, strict=True):
+        seq = vectors[start : start + len(frames)]
+        start += len(frames)
+        out[i] = fix_length(seq, params.length or len(seq), params.mode)
+    if params.length is None and len({len(s) for s in out if s is not None}) > 1:
+        longest = max(len(s) for s in out if s is not None)  # one T for the column: the most frames any title kept
+        out = [None if s is None else fix_length(s, longest, params.mode) for s in out]
+    report.note(STAGE, "titles_with_frame_embeddings", len(rows))
+    df = df.copy()
     df["frame_embeddings"] = objects(out, df.index)
     return df

@@ -82,8 +82,9 @@ class Outcome:
 
 
 def streams(params: BuildParams) -> bool:
-    """Whether these stages run batch by batch (poster images need the whole table: pHash groups)."""
-    return not params.images.sizes
+    """Whether these stages run batch by batch (poster images need the whole table: pHash groups; frame
+    embeddings come from a build's few trailers and run the whole-table way)."""
+    return not params.images.sizes and not params.sequences.encoder
 
 
 def run_streamed(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: Report, stage: Callable,

@@ -1,5 +1,8 @@
-"""`multi_input`: seed 000's poster + tabular network — a poster CNN branch and an entity-embedding
-branch, concatenated before the classifier. Feature set: `<poster column>+<tabular set>`."""
+"""`multi_input`: seed 000's poster + tabular network — a poster branch and an entity-embedding branch,
+concatenated before the classifier. Feature set: `<poster column>+<tabular set>`.
+
+The poster branch is, by default, frozen EfficientNet-Lite0 features (`poster_effnet`'s, cached) through a
+small trained projection; `poster_branch="cnn"` is the small CNN trained from scratch, as before."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,10 +10,24 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from baselines import encoders
 from baselines.data import SplitData
 from baselines.models.entity_mlp import EntityNet, TabularTensors
 from baselines.models.poster_cnn import conv_for
+from baselines.models.poster_effnet import parse_size
 from baselines.torch_utils import TorchBaseline, TorchConfig, images_tensor
+
+
+class FeatureBranch(nn.Module):
+    """Pretrained poster features → dropout → a trained projection (the CNN branch's `embed` interface)."""
+
+    def __init__(self, in_dim: int, out_features: int = 64, dropout: float = 0.5) -> None:
+        super().__init__()
+        self.out_features = out_features
+        self.net = nn.Sequential(nn.Dropout(dropout), nn.Linear(in_dim, out_features), nn.ReLU())
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
 
 
 class TwoBranch(nn.Module):
@@ -29,6 +46,9 @@ class MultiInputConfig(TorchConfig):
     entity_mlp). Feature set `<poster column>+<tabular set>`: seed000 or all_metadata."""
 
     feature_set: str = "poster_32x32+seed000"
+    poster_branch: str = "effnet"  # or "cnn" (trained from scratch on the poster column)
+    encoder: str = encoders.DEFAULT
+    input_size: str = "336x224"
     epochs: int = 30
     batch_size: int = 64
     lr: float = 1e-3
@@ -48,10 +68,24 @@ class MultiInput(TorchBaseline):
         poster, tabular = self._parts()
         if fitting:
             self.tabular_ = TabularTensors(tabular, self.seed).fit(data, self.task.y(data))
-        return [images_tensor(data.array(poster)), *self.tabular_.transform(data, training=fitting)]
+        return [self._poster(data, poster, fitting), *self.tabular_.transform(data, training=fitting)]
+
+    def _poster(self, data: SplitData, column: str, fitting: bool) -> torch.Tensor:
+        cfg: MultiInputConfig = self.config  # type: ignore[assignment]
+        if cfg.poster_branch == "cnn":
+            return images_tensor(data.array(column))
+        if cfg.poster_branch != "effnet":
+            raise ValueError(f"poster_branch must be 'effnet' or 'cnn', not {cfg.poster_branch!r}")
+        x = encoders.embed(data.array(column), cfg.encoder, parse_size(cfg.input_size, column))
+        if fitting:
+            self.mean_, self.std_ = x.mean(axis=0), x.std(axis=0) + 1e-6
+        return torch.from_numpy((x - self.mean_) / self.std_).float()
 
     def _build(self, inputs: list[torch.Tensor], out_dim: int) -> nn.Module:
-        _, c, h, w = inputs[0].shape
-        cnn = conv_for(h, w, c, out_dim)
+        if self.config.poster_branch == "effnet":
+            cnn: nn.Module = FeatureBranch(inputs[0].shape[1])
+        else:
+            _, c, h, w = inputs[0].shape
+            cnn = conv_for(h, w, c, out_dim)
         tab = EntityNet(self.tabular_.codes_.cardinalities(), inputs[1].shape[1])
         return TwoBranch(cnn, tab, out_dim)

@@ -87,3 +87,53 @@ def test_bootstrap_is_seeded_and_brackets_the_value():
     assert a["ci_high"] - a["ci_low"] > 0.02
     one = M.bootstrap(lambda i: 1.0, 1)
     assert math.isnan(one["ci_low"])
+
+
+def test_fixed_label_set_counts_a_label_missing_from_a_resample_as_zero():
+    y = np.array([[1, 0], [0, 1], [1, 0]])
+    s = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3]])
+    rows = np.array([0, 2])  # a resample without the only positive of label 1
+    assert M.mean_ap(y[rows], s[rows]) == pytest.approx(1.0)  # label 1 silently leaves the mean
+    assert M.mean_ap(y[rows], s[rows], labels=np.array([0, 1])) == pytest.approx(0.5)
+    assert M.macro_f1_labels(y[rows], s[rows], labels=np.array([0, 1])) == pytest.approx(0.5)
+    assert M.macro_f1_labels(y, s, 0.5) == pytest.approx(f1_score(y, s >= 0.5, average="macro"))
+
+
+def test_fixed_label_set_removes_the_upward_drift_and_bca_brackets_the_map():
+    """Many rare labels: a resample that loses a rare genre's positives used to drop that (hard) genre from
+    the mean, so resampled mAPs drifted above the estimate; with the label set fixed they do not."""
+    rng = np.random.default_rng(0)
+    n, g = 300, 30
+    y = (rng.random((n, g)) < np.linspace(0.01, 0.2, g)).astype(np.uint8)
+    s = rng.random((n, g)) + 0.3 * y
+    labels = np.flatnonzero(y.sum(axis=0) > 0)
+    floating = M.bootstrap(lambda i: M.mean_ap(y[i], s[i]), n, n_boot=400, seed=0, method="percentile")
+    fixed = M.bootstrap(lambda i: M.mean_ap(y[i], s[i], labels), n, n_boot=400, seed=0, method="percentile")
+    bca = M.bootstrap(lambda i: M.mean_ap(y[i], s[i], labels), n, n_boot=400, seed=0)
+    assert floating["value"] == fixed["value"] == bca["value"]
+    assert fixed["ci_high"] < floating["ci_high"]
+    assert bca["ci_low"] <= bca["value"] <= bca["ci_high"]
+    with pytest.raises(ValueError, match="bca"):
+        M.bootstrap(lambda i: 0.0, 10, method="normal")
+
+
+def test_default_bootstrap_draws_at_least_1000_resamples():
+    calls = []
+    M.bootstrap(lambda i: calls.append(len(i)) or float(np.mean(i)), 50, seed=0)
+    assert M.N_BOOT >= 1000 and calls.count(50) >= 1000 + 1  # the estimate plus every resample
+
+
+def test_paired_difference_separates_models_whose_own_intervals_overlap():
+    rng = np.random.default_rng(3)
+    n = 400
+    y = rng.integers(0, 2, n)
+    a = np.where(rng.random(n) < 0.70, y, 1 - y)
+    b = a.copy()
+    flip = np.flatnonzero(a == y)[:16]  # b is a with 16 right answers made wrong: 4 points worse, always
+    b[flip] = 1 - b[flip]
+    sa = M.bootstrap(lambda i: M.accuracy(y[i], a[i]), n, seed=0)
+    sb = M.bootstrap(lambda i: M.accuracy(y[i], b[i]), n, seed=0)
+    assert sb["ci_high"] > sa["ci_low"]  # separate intervals overlap
+    d = M.paired_difference(lambda i: M.accuracy(y[i], a[i]), lambda i: M.accuracy(y[i], b[i]), n, seed=0)
+    assert d["value"] == pytest.approx(16 / n)
+    assert d["ci_low"] > 0  # paired, the difference is clearly positive

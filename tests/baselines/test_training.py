@@ -104,12 +104,15 @@ WEIGHTED = [  # (model, feature set, unweighted config, weighted config)
     ("minilm_linear", "title_mlp", {"class_weight": None}, {"class_weight": "balanced"}),
     ("entity_mlp", "seed000", {"class_weighted": False, "epochs": 4}, {"class_weighted": True, "epochs": 4}),
     ("poster_cnn", "poster_32x32", {"class_weighted": False, "epochs": 3}, {"class_weighted": True, "epochs": 3}),
-    ("multi_input", "poster_32x32+seed000", {"class_weighted": False, "epochs": 3},
-     {"class_weighted": True, "epochs": 3}),
+    ("multi_input", "poster_32x32+seed000", {"class_weighted": False, "epochs": 3, "poster_branch": "cnn"},
+     {"class_weighted": True, "epochs": 3, "poster_branch": "cnn"}),
+    ("multi_input", "poster_32x32+seed000", {"class_weighted": False, "epochs": 3, "input_size": "64x64"},
+     {"class_weighted": True, "epochs": 3, "input_size": "64x64"}),
 ]
 
 
-@pytest.mark.parametrize(("model", "fs", "plain", "weighted"), WEIGHTED, ids=[w[0] for w in WEIGHTED])
+@pytest.mark.parametrize(("model", "fs", "plain", "weighted"), WEIGHTED,
+                         ids=[w[0] + ("-cnn" if "poster_branch" in w[2] else "") for w in WEIGHTED])
 def test_class_weighting_moves_predictions_off_the_majority_class(model, fs, plain, weighted):
     train, val, test = imbalanced(200, 0, "train"), imbalanced(60, 1, "val"), imbalanced(100, 2, "test")
     majority_share = []
@@ -119,3 +122,18 @@ def test_class_weighting_moves_predictions_off_the_majority_class(model, fs, pla
         pred = est.fit(train, val).predict(test)
         majority_share.append(float(np.mean(pred == 2)))
     assert majority_share[1] < majority_share[0], majority_share
+
+
+def test_fit_loop_reports_epochs_run_and_why_it_stopped():
+    x, y = torch.randn(32, 4), torch.randint(0, 2, (32,))
+    scores = iter([0.5, 0.4, 0.3, 0.2])
+    cfg = LoopConfig(epochs=20, batch_size=8, lr=0.1, patience=2, cosine=False)
+    h = fit_loop(nn.Linear(4, 2), [x], y, nn.CrossEntropyLoss(), lambda m: next(scores), cfg, seed=0)
+    assert (h.epochs_run, h.stopped_by) == (3, "early_stopping")
+    h = fit_loop(nn.Linear(4, 2), [x], y, nn.CrossEntropyLoss(), None, LoopConfig(epochs=3, batch_size=8), seed=0)
+    assert (h.epochs_run, h.stopped_by) == (3, "max_epochs")
+    import time
+
+    h = fit_loop(nn.Linear(4, 2), [x], y, nn.CrossEntropyLoss(), None, LoopConfig(epochs=3, batch_size=8), seed=0,
+                 deadline=time.monotonic() - 1)
+    assert (h.epochs_run, h.stopped_by) == (1, "budget")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 # Every task the demo data supports still gets rows; a small budget keeps the run to a minute or two.
-DEMO_MODELS = "majority,mean,label_prior,logreg,lightgbm,poster_cnn,stacked_frames_cnn"
+DEMO_MODELS = "majority,mean,label_prior,logreg,lightgbm,poster_cnn,stacked_frames_cnn,meanpool_logreg,poster_effnet,trailer_effnet"
 DEMO_ARGS = ["--titles", "60", "--budget-minutes", "0.1", "--bootstrap", "50", "--models", DEMO_MODELS]
 
 

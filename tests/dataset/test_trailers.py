@@ -99,3 +99,31 @@ def test_long_video_is_sampled_by_seeking_in_order(tmp_path):
     means = [f.mean() for f in sampled]
     assert len(sampled) == 10 and means == sorted(means)
     assert abs(means[-1] - 238) < 8 and means[0] < 8  # first and last frames, up to codec loss
+
+
+def test_trailer_frames_become_a_fixed_length_embedding_sequence(tmp_path, monkeypatch):
+    """`--frame-embeddings efficientnet-lite0 --frames-per-trailer 4`: every title with frames gets [4, 1280]."""
+    pytest.importorskip("efficientnet_lite_pytorch")
+    from dataset.sequences import embed_trailer_frames
+
+    monkeypatch.setenv("IMDBKIT_CACHE", str(tmp_path / "cache"))
+    raw = tmp_path / "raw"
+    write_video(raw / "trailers" / "tt0000001.mp4", trailer_frames(40))
+    write_video(raw / "trailers" / "tt0000002.mp4", trailer_frames(40, dark_every=3)[::-1])
+    report = Report()
+    df = extract_trailer_frames(frame_df(["tt0000001", "tt0000002", "tt0000003"]), [raw],
+                                TrailerParams(keep=6, size=(36, 64), workers=1), report, quiet=True)
+    out = embed_trailer_frames(df, SequenceParams(length=4, encoder="efficientnet-lite0"), report)
+    first, second, none = out["frame_embeddings"].tolist()
+    assert first.shape == second.shape == (4, 1280) and first.dtype == np.float32 and none is None
+    assert not np.allclose(first, second)
+    assert report.noted["sequences"]["titles_with_frame_embeddings"] == 2
+    unchanged = embed_trailer_frames(df, SequenceParams(length=4), report)
+    assert "frame_embeddings" not in unchanged
+
+
+def test_frames_per_trailer_without_an_encoder_is_a_usage_error(tmp_path, capsys):
+    from dataset.cli import main
+
+    assert main(["build", "--raw", str(tmp_path), "--out", str(tmp_path / "o"), "--frames-per-trailer", "8"]) == 2
+    assert "--frame-embeddings" in capsys.readouterr().err
