@@ -107,15 +107,14 @@ def test_import_wrapper_defaults_out_under_imdbkit_data(tmp_path):
 def test_leaderboard_forwards_quiet_and_verbose(tmp_path, monkeypatch):
     import baselines.leaderboard
 
-    seen: list[list[str]] = []
-    monkeypatch.setattr(baselines.leaderboard, "main", lambda argv: seen.append(argv) or 0)
+    seen: list[tuple[bool, bool]] = []
+    monkeypatch.setattr(baselines.leaderboard, "execute", lambda args: seen.append((args.quiet, args.verbose)) or 0)
     (tmp_path / "ds").mkdir()
     (tmp_path / "ds" / "build.json").write_text("{}")
     base = ["leaderboard", "--dataset", str(tmp_path / "ds"), "--out", str(tmp_path / "out")]
     assert cli("--quiet", *base, "--verbose").code == 0
     assert cli(*base).code == 0
-    assert "--quiet" in seen[0] and "--verbose" in seen[0]
-    assert "--quiet" not in seen[1] and "--verbose" not in seen[1]
+    assert seen == [(True, True), (False, False)]
 
 
 def test_leaderboard_quiet_prints_only_the_paths_line(tmp_path):
