@@ -89,6 +89,20 @@ def test_crawl_wrapper_runs_scrapy_against_the_mirror(mirror, tmp_path):
     assert all(i["title"] == mirror.catalog.record(i["imdb_id"])["title"] for i in items)
 
 
+def test_crawl_logs_to_a_file_and_prints_one_summary_line(mirror, tmp_path):
+    ids = [mirror.catalog.id_at(i) for i in range(3)]
+    run = imdbkit("crawl", "--base-url", mirror.base_url, "--ids", ",".join(ids), "--out", str(tmp_path / "c"),
+                  "--local-fast", "--no-posters")
+    assert run.code == 0, run.err[-2000:]
+    log = (tmp_path / "c" / "crawl.log").read_text()
+    assert "[scrapy.core.engine] INFO: Spider opened" in log and "Spider closed (finished)" in log
+    assert run.out.splitlines() == [line for line in run.out.splitlines() if line.startswith("crawl: 3 items written")]
+    assert len(run.out.splitlines()) == 1
+    assert "[scrapy" not in run.out + run.err
+    progress = json.loads((tmp_path / "c" / "progress.json").read_text())
+    assert progress["finished"] and progress["items"] == 3 and progress["pages"] >= 3
+
+
 def test_import_wrapper_defaults_out_under_imdbkit_data(tmp_path):
     dumps = tmp_path / "dumps"
     dumps.mkdir()
