@@ -49,9 +49,9 @@ def floats(text: str) -> tuple[float, ...]:
 
 
 IMPORTER_ARGS = {"imdb5000": {"csv": "IMDB 5000's movie_metadata.csv"},
-                 "posters": {"labels": "csv of imdb_id and labels", "images": "folder of <imdb_id>.jpg posters"},
-                 "movienet-clip": {"folder": "MovieNet's CLIP embedding folder"},
-                 "trailer-frames": {"folder": "folder of per-title trailer frame folders"},
+                 "posters": {"labels": "labels.csv: imdb_id, split, genres A|B|C", "images": "folder of <imdb_id>.jpg posters"},
+                 "movienet-clip": {"folder": "folder with MovieNet's features.npy and labels.csv"},
+                 "trailer-frames": {"folder": "folder with index.csv and one <folder>/<n>.jpg frame folder per trailer"},
                  "tsv-dumps": {"folder": "folder with IMDb's title.basics.tsv[.gz] and title.ratings.tsv[.gz]"}}
 IMPORT_EXAMPLES = {
     "imdb5000": "python -m dataset import imdb5000 movie_metadata.csv --out raw/imdb5000",
@@ -105,15 +105,15 @@ def add_build_arguments(b: argparse.ArgumentParser, raw: Path | None = None, out
     b.add_argument("--min-genres", type=int, default=0, help="keep titles with at least this many genres")
     b.add_argument("--ratios", type=ratios, default=(0.8, 0.1, 0.1), help="train,validation,test shares (default 80,10,10)")
     b.add_argument("--split-seed", type=int, default=0, help="seed of the random split (default 0)")
-    b.add_argument("--stratify", choices=["rating_class", "genre"], help="keep this label's shares equal across splits")
+    b.add_argument("--stratify", choices=["rating_class", "genre"], help="keep this label's shares (genre: the first genre) equal across splits")
     b.add_argument("--splits", type=Path, help="csv imdb_id,split reproducing a given split")
     b.add_argument("--rating-bins", type=floats, default=(0.0, 5.0, 6.5, 10.0),
                    help="rating_class bin edges (default 0,5,6.5,10)")
     b.add_argument("--top-k", type=int, default=5000, help="keep this many names per categorical (0: all)")
     b.add_argument("--min-count", type=int, default=2, help="names seen fewer times in train become <other>")
-    b.add_argument("--yake-keywords", type=int, default=0, help="YAKE keywords extracted per plot (0: off)")
+    b.add_argument("--yake-keywords", type=int, default=0, help="add description_keywords with this many YAKE keywords per title (0: off)")
     b.add_argument("--oversample", choices=["none", "seed002", "inverse"], default="none",
-                   help="oversample rare genres in train (default none)")
+                   help="oversample rare genres in the train split: seed 002's rule or inverse frequency (default none)")
     b.add_argument("--oversample-seed", type=int, default=0, help="seed of the oversampling (default 0)")
     b.add_argument("--image-size", action=ListAction, item=size, default=[], help="HEIGHTxWIDTH: 32x32,150x101 or repeated")
     b.add_argument("--fit", choices=["crop", "letterbox"], default="crop",
@@ -124,15 +124,15 @@ def add_build_arguments(b: argparse.ArgumentParser, raw: Path | None = None, out
                    help="drop near-identical posters (pHash) from all titles but the first")
     b.add_argument("--trailer-samples", type=int, default=100, help="frames sampled per trailer (default 100)")
     b.add_argument("--trailer-percentile", type=float, default=20.0,
-                   help="drop sampled frames below this sharpness percentile (default 20)")
-    b.add_argument("--trailer-frames", type=int, default=15, help="frames kept per trailer (default 15)")
+                   help="drop sampled frames whose brightness mean or spread is below this percentile (default 20)")
+    b.add_argument("--trailer-frames", type=int, default=15, help="frames kept per trailer, in order (default 15)")
     b.add_argument("--frame-size", type=size, default=(90, 160), help="trailer frame HEIGHTxWIDTH (default 90x160)")
-    b.add_argument("--sequence-length", type=int, help="frames per trailer sequence (default: all kept)")
+    b.add_argument("--sequence-length", type=int, help="resample frame sequences to this length (default: the stored length)")
     b.add_argument("--sequence-mode", choices=["uniform", "pad"], default="uniform",
-                   help="shorter trailers: sample uniformly or pad (default uniform)")
+                   help="uniform: resample over the whole sequence; pad: trim or zero-pad the end (default uniform)")
     b.add_argument("--shard-rows", type=int, default=100_000, help="rows per parquet shard (default 100000)")
     b.add_argument("--workers", type=int, default=0, help="processes for images (0: every core)")
-    b.add_argument("--no-plots", action="store_true", help="skip the dataset card's plots")
+    b.add_argument("--no-plots", action="store_true", help="write the dataset card without its plots")
     b.add_argument("--quiet", action="store_true", help="no progress output")
 
 
