@@ -36,6 +36,8 @@ from baselines.registry import MODELS, REGISTRY, feature_sets, make
 from baselines.report import epochs_cell, rank_mark, render_report, write_tables
 from baselines.tasks import TASKS
 from baselines.torch_utils import TorchBaseline, no_progress
+from cli.common import CliError, Parser
+from cli.errors import Guard
 from cli.lists import ListAction, split_list
 from dataset.markup import terminal
 from dataset.split import SPLITS
@@ -239,16 +241,6 @@ def print_table(result: dict[str, Any], console: Console) -> None:
         console.print(f"skipped {s['task']}/{s['model']}: {terminal(s['reason'])}")
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one sentence, exit 2, no usage dump
-        raise SystemExit(_fail(f"{message} (see --help)", 2))
-
-
-def _fail(message: str, code: int) -> int:
-    print(f"leaderboard: {message}", file=sys.stderr)
-    return code
-
-
 def _csv_list(value: str | list[str] | None, valid: list[str], what: str) -> list[str] | None:
     items = split_list(value)
     if not items:
@@ -280,34 +272,56 @@ def _weights(given: list[str], tasks: list[str] | None, models: list[str] | None
     return weights
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = _Parser(prog="python -m baselines.leaderboard", description=__doc__.split("\n")[0])
-    parser.add_argument("--dataset", required=True, help="a dataset folder built by `python -m dataset build`")
-    parser.add_argument("--out", required=True, help="report folder (created)")
+EXAMPLE = """example:
+  python -m baselines.leaderboard --dataset imdbkit-data/datasets/imdb --out imdbkit-data/reports/imdb
+  python -m baselines.leaderboard --dataset DIR --out REPORT --tasks rating_class,rating --models lightgbm"""
+
+
+def add_arguments(parser: argparse.ArgumentParser, dataset: Path | None = None, out: Path | None = None) -> None:
+    """Every leaderboard flag (used by `imdbkit leaderboard` too); `dataset`/`out` give defaults, else required."""
+    parser.add_argument("--dataset", type=Path, required=dataset is None, default=dataset,
+                        help="a dataset folder built by `imdbkit build`" + (f" (default {dataset})" if dataset else ""))
+    parser.add_argument("--out", type=Path, required=out is None, default=out,
+                        help="report folder (created)" + (f" (default {out})" if out else ""))
     parser.add_argument("--tasks", action=ListAction, help=f"a,b or repeated; subset of {','.join(REGISTRY)}")
     parser.add_argument("--models", action=ListAction, help=f"a,b or repeated; subset of {','.join(MODELS)}")
     parser.add_argument("--budget-minutes", type=float, default=None,
                         help="optional wall-clock cap per model fit (default: none; rows cut by it say so)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="seed of every model and the bootstrap (default 0)")
     parser.add_argument("--bootstrap", type=int, default=N_BOOT, help="bootstrap resamples for the 95%% BCa CIs")
     parser.add_argument("--weights", action="append", default=[], help="[MODEL=]PATH torch state_dict to start from")
     parser.add_argument("--quiet", action="store_true", help="no progress bars or table, only the final paths line")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of failed rows and read errors")
-    args = parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m baselines.leaderboard`: the same flags and error lines as `imdbkit leaderboard`."""
+    argv = sys.argv[1:] if argv is None else argv
+    parser = Parser(prog="python -m baselines.leaderboard", description=__doc__.split("\n")[0], epilog=EXAMPLE,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(parser)
+    return Guard("leaderboard", verbose="--verbose" in argv)(lambda: execute(parser.parse_args(argv)))
+
+
+def execute(args: argparse.Namespace) -> int:
+    """Run parsed leaderboard flags; a mistake or a run with nothing to do is a CliError (one sentence)."""
     try:
         tasks = _csv_list(args.tasks, list(REGISTRY), "task")
         models = _csv_list(args.models, list(MODELS), "model")
     except ValueError as exc:
-        return _fail(str(exc), 2)
+        raise CliError(f"{exc}.", 2) from None
     if args.budget_minutes is not None and args.budget_minutes <= 0:
-        return _fail("--budget-minutes must be positive", 2)
+        raise CliError("--budget-minutes must be positive.", 2)
+    if not any(not models or m in models for t in tasks or REGISTRY for m in REGISTRY[t]):
+        raise CliError(f"no model among {', '.join(models or [])} trains on {', '.join(tasks or REGISTRY)}, so "
+                       "nothing would run; see --help for each task's models.", 1)
     try:
         weights = _weights(args.weights, tasks, models)
     except ValueError as exc:
-        return _fail(str(exc), 2)
+        raise CliError(f"{exc}.", 2) from None
     path = Path(args.dataset)
     if not (path / "data").is_dir() or not list((path / "data").glob("train-*.parquet")):
-        return _fail(f"{path} is not a built dataset (no data/train-*.parquet); run `python -m dataset build`", 2)
+        raise CliError(f"{path} is not a built dataset (no data/train-*.parquet); run `imdbkit build`.", 2)
     console = Console(stderr=True, quiet=args.quiet)
     try:
         import dataset
@@ -317,9 +331,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - dataset.DatasetError and I/O errors: one sentence, exit 1
         if args.verbose:
             traceback.print_exc()
-        return _fail(f"could not read the dataset at {path} ({exc})", 1)
+        raise CliError(f"could not read the dataset at {path} ({exc}).", 1) from None
     if "test" not in splits:
-        return _fail(f"{path} has no test split; rebuild it with a test share", 1)
+        raise CliError(f"{path} has no test split; rebuild it with a test share.", 1)
     with no_progress() if args.quiet else nullcontext():
         result = run(splits, Path(args.out), tasks, models, args.budget_minutes, args.seed, args.bootstrap, weights,
                      fingerprint(info, path), info, console)
@@ -328,6 +342,9 @@ def main(argv: list[str] | None = None) -> int:
             if row["error"]:
                 saved = _config_path(Path(args.out), row["task"], row["model"], row["feature_set"], "__error.txt")
                 print(saved.read_text() if saved.is_file() else row["error"], file=sys.stderr)
+    if not result["rows"]:  # the skip reasons were printed as they happened
+        raise CliError(f"nothing ran: every selected task or model was skipped ({len(result['skipped'])} "
+                       "reasons above); pick others with --tasks/--models or rebuild the dataset with their columns.", 1)
     if not args.quiet:
         print_table(result, Console(width=None if sys.stdout.isatty() else 140))
     print(f"wrote {args.out}/leaderboard.md, .csv, .json and report.html", file=sys.stderr)

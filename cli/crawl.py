@@ -2,6 +2,8 @@
 
 Nothing here parses pages or downloads anything: each flag becomes the spider argument (`-a`) or
 the `IMDB_*` / Scrapy setting (`-s`) that `scrapy crawl imdb` documents, so both spell the same crawl.
+Scrapy's log goes to `crawl.log` in the output folder; the terminal gets a progress bar
+(`cli/crawl_progress.py`, fed by `crawler/progress.py`) and one summary line on stdout.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import sys
 from pathlib import Path
 
 from cli.common import DEFAULT_CRAWL, CliError, check_reachable, command
+from cli.crawl_progress import known_total, watch
 from cli.lists import ListAction
 
 EXAMPLE = """  imdbkit mirror serve --catalog synthetic:200 &      # prints http://127.0.0.1:PORT
@@ -22,6 +25,8 @@ EXAMPLE = """  imdbkit mirror serve --catalog synthetic:200 &      # prints http
 same as: scrapy crawl imdb -a base_url=... -a ids=... -s IMDB_OUTPUT_DIR=imdbkit-data/crawl"""
 
 # Politeness off: only for a mirror on this machine (what `imdbkit demo` and the tests crawl).
+LOG_FILE = "crawl.log"  # Scrapy's log, in the crawl's output folder
+
 LOCAL_FAST = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",
               "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "IMDB_RETRY_BACKOFF_BASE": "0.05",
               "IMDB_RETRY_BACKOFF_MAX": "1", "TELNETCONSOLE_ENABLED": "0"}
@@ -29,7 +34,8 @@ LOCAL_FAST = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_RE
 
 def add_arguments(groups: argparse._SubParsersAction) -> None:
     p = command(groups, "crawl", "crawl title pages, keywords and posters (scrapy crawl imdb)",
-                "Run `scrapy crawl imdb` with friendly flags; writes items.jsonl, posters/ and stats.json.",
+                "Run `scrapy crawl imdb` with friendly flags; writes items.jsonl, posters/, stats.json and "
+                "Scrapy's log (crawl.log), shows a progress bar on a terminal and ends with one summary line.",
                 EXAMPLE)
     p.add_argument("--base-url", default="https://www.imdb.com", help="the site to crawl (default the live site)")
     find = p.add_argument_group("discovery (one of)")
@@ -82,8 +88,6 @@ def settings(args: argparse.Namespace) -> dict[str, str]:
     out = {"IMDB_OUTPUT_DIR": str(args.out), "IMDB_RENDER": args.render,
            "IMDB_POSTER_WIDTH": str(args.posters_width), "IMDB_DOWNLOAD_POSTERS": str(int(not args.no_posters)),
            "IMDB_FOLLOW_KEYWORDS": str(int(not args.no_keywords)), "IMDB_JSONL_GZIP": str(int(args.gzip))}
-    if args.quiet:
-        out["LOG_LEVEL"] = "WARNING"
     if args.contact:
         out["IMDB_CONTACT"] = args.contact
     if args.jobdir:
@@ -113,44 +117,59 @@ def scrapy_env() -> dict[str, str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from crawler.progress import PROGRESS_FILE
+
     spider_args = spider_arguments(args)
     scrapy_settings = settings(args)
     check_reachable(args.base_url)
     cmd = scrapy_command(spider_args, scrapy_settings)
     if args.verbose:
         print(" ".join(cmd), file=sys.stderr)
-    stats_path = args.out / "stats.json"
+    stats_path, log_path, progress_path = args.out / "stats.json", args.out / LOG_FILE, args.out / PROGRESS_FILE
     before = stats_path.stat().st_mtime_ns if stats_path.exists() else None
-    code = subprocess.call(cmd, env=scrapy_env())
-    if code == 2:  # scrapy's own usage error, already one sentence
-        return 2
-    return outcome(stats_path, before, code)
+    args.out.mkdir(parents=True, exist_ok=True)
+    progress_path.unlink(missing_ok=True)  # the bar must not start from the last run's numbers
+    with open(log_path, "w", encoding="utf-8") as log:  # Scrapy's ~90 lines go here, not to the terminal
+        proc = subprocess.Popen(cmd, env=scrapy_env(), stdout=log, stderr=subprocess.STDOUT)
+        try:
+            code = watch(proc, progress_path, known_total(spider_args), not args.quiet and sys.stdout.isatty())
+        except KeyboardInterrupt:  # Scrapy got the same Ctrl-C and closes cleanly (JOBDIR keeps its place)
+            proc.wait()
+            raise
+    if code == 2:  # scrapy's own usage error: its last line says what
+        raise CliError(f"{last_line(log_path) or 'scrapy refused its arguments'} (full log in {log_path}).", 2)
+    return outcome(stats_path, before, code, log_path)
 
 
-def outcome(stats_path: Path, before: int | None, code: int) -> int:
-    """One summary line, then 0 only when the crawl finished and every title it was asked for is in the
+def last_line(path: Path) -> str:
+    lines = [line.strip() for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+def outcome(stats_path: Path, before: int | None, code: int, log_path: Path) -> int:
+    """One summary line on stdout, then 0 only when the crawl finished and every title it was asked for is in the
     items file; otherwise one sentence saying what happened and what to do (``CliError``)."""
     fresh = stats_path.exists() and stats_path.stat().st_mtime_ns != before
     if not fresh:
-        raise CliError(f"the crawl ended (exit status {code}) without writing {stats_path}; see the log above.")
+        raise CliError(f"the crawl ended (exit status {code}) without writing {stats_path}; see {log_path}.")
     stats = json.loads(stats_path.read_text(encoding="utf-8"))
     reason, failed = stats.get("finish_reason"), stats.get("titles_failed", 0)
     print(f"crawl: {stats.get('items', 0):,} items written ({stats.get('items_total', 0):,} in the file), "
           f"{stats.get('pages_per_s') or 0:g} pages/s, finish reason {reason}"
-          + (f", {failed:,} titles failed" if failed else ""), file=sys.stderr)
+          + (f", {failed:,} titles failed" if failed else "") + f"; log in {log_path}", flush=True)
     if reason == "bad_arguments":
-        raise CliError(stats.get("error") or "the spider refused its arguments; see the log above.", 2)
+        raise CliError(stats.get("error") or f"the spider refused its arguments; see {log_path}.", 2)
     if reason != "finished":
         raise CliError(STOPPED.get(reason, "the crawl stopped early ({reason}); {error}").format(
-            reason=reason, error=stats.get("error") or "see the log above."))
+            reason=reason, error=stats.get("error") or f"see {log_path}."))
     if failed:
         why = ", ".join(f"{n} {r}" for r, n in stats.get("titles_failed_by_reason", {}).items())
         raise CliError(f"{failed:,} titles failed ({why}); they are not in items.jsonl, so running the same "
                        "command again retries them (details in stats.json).")
     if not stats.get("items_total"):
-        raise CliError("the crawl finished but collected nothing; check the ids and -a base_url, and the log above.")
+        raise CliError(f"the crawl finished but collected nothing; check the ids and --base-url, and {log_path}.")
     if code:
-        raise CliError(f"scrapy exited with status {code} after the crawl finished; see the log above.")
+        raise CliError(f"scrapy exited with status {code} after the crawl finished; see {log_path}.")
     return 0
 
 

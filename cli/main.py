@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 
 from cli.common import CliError, Parser
+from cli.errors import Guard
 
 EXAMPLES = """examples:
   imdbkit demo                                  # the whole chain offline: mirror, crawl, build, leaderboard, report
@@ -59,31 +59,22 @@ def main(argv: list[str] | None = None) -> int:
     verbose = "--verbose" in argv or bool(os.environ.get("IMDBKIT_DEBUG"))
     quiet = "--quiet" in argv
     argv = [a for a in argv if a not in ("--verbose", "--quiet")]
-    name = "imdbkit"
-    try:
+    guard = Guard(verbose=verbose)
+
+    def body() -> int:
         parser = build_parser()
+        names = parser._subparsers._group_actions[0].choices  # a parse error names its subcommand too
+        at = next((i for i, a in enumerate(argv) if a in names), None)
+        if at is not None:  # `imdbkit mirror ids: error: ...` names the mirror's own subcommand too
+            guard.command = " ".join(argv[at:at + 2] if argv[at] == "mirror" and argv[at + 1:at + 2] in (
+                ["serve"], ["ids"]) else argv[at:at + 1])
         args, extra = parser.parse_known_args(argv)
-        name = f"imdbkit {args.command}"
-        if extra and not getattr(args, "passthrough", None):
-            raise CliError(f"unrecognized arguments: {' '.join(extra)} (see `{name} --help`)", 2)
-        args.rest, args.verbose, args.quiet = extra, verbose, quiet
+        if extra:
+            raise CliError(f"unrecognized arguments: {' '.join(extra)} (see `imdbkit {guard.command} --help`)", 2)
+        args.verbose, args.quiet = verbose, quiet
         return int(args.func(args) or 0)
-    except CliError as exc:
-        if verbose:
-            traceback.print_exc()
-        print(f"{name}: error: {exc}", file=sys.stderr)
-        return exc.code
-    except SystemExit as exc:  # --help
-        return exc.code if isinstance(exc.code, int) else 0
-    except KeyboardInterrupt:
-        print(f"{name}: interrupted; finished work is kept and the same command resumes it", file=sys.stderr)
-        return 130
-    except Exception as exc:  # noqa: BLE001 - last resort: one sentence, traceback only on request
-        if verbose:
-            traceback.print_exc()
-        print(f"{name}: error: {type(exc).__name__}: {exc} (rerun with --verbose for the traceback)",
-              file=sys.stderr)
-        return 1
+
+    return guard(body)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,8 @@ ITEM_PIPELINES = {
     "crawler.pipelines.PosterPipeline": 200,
     "crawler.pipelines.JsonlWriterPipeline": 300,
 }
-EXTENSIONS = {"crawler.stats.CrawlStatsExtension": 500, "crawler.middlewares.CrashSafeJobdir": 0}
+EXTENSIONS = {"crawler.stats.CrawlStatsExtension": 500, "crawler.middlewares.CrashSafeJobdir": 0,
+              "crawler.progress.ProgressExtension": 510}
 
 # --- browsers (used only when IMDB_RENDER asks for them) ----------------------------------------
 PLAYWRIGHT_BROWSER_TYPE = "chromium"

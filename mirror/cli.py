@@ -8,6 +8,8 @@ import signal
 import sys
 import threading
 
+from cli.errors import fail
+
 from .faults import RATES, FaultSpecError, parse_faults
 
 
@@ -20,12 +22,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--catalog", default="synthetic:1000",
                        help="synthetic:N (deterministic from --seed) or a path to an IMDB-5000-layout CSV (default synthetic:1000)")
     serve.add_argument("--posters", default=None, metavar="DIR", help="folder of <imdb_id>.jpg posters for a CSV catalog")
-    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=0, help="0 (default) lets the system pick a free port")
     serve.add_argument("--faults", default=None, metavar="SPEC",
                        help=f"e.g. '429=0.1,503=0.05,delay=0.1,waf=1.0'; rates: {', '.join(RATES)}; "
-                            "options: retry_after=S, delay_s=S, assets=1; layout=2022|2021|2019|2014 serves every title page in that era")
-    serve.add_argument("--seed", type=int, default=0)
+                            "options: retry_after=S, delay_s=S, assets=1, waf_ttl=S, waf_max=N; "
+                            "layout=2022|2021|2019|2014 serves every title page in that era")
+    serve.add_argument("--seed", type=int, default=0, help="seed of a synthetic catalog (default 0)")
     serve.set_defaults(func=serve_command)
     ids = sub.add_parser("ids", help="print a catalog's title ids, one per line",
                          description="Print the ids the mirror would serve for --catalog/--seed, one per line, "
@@ -43,22 +46,18 @@ def serve_command(args: argparse.Namespace) -> int:
     try:
         faults = parse_faults(args.faults)
     except FaultSpecError as exc:
-        print(f"imdbkit mirror serve: {exc}.", file=sys.stderr)
-        return 2
+        return fail("mirror serve", f"{exc}.", 2)
     try:
         server = MirrorServer(args.catalog, faults=faults, seed=args.seed, host=args.host, port=args.port,
                               posters_dir=args.posters)
     except ValueError as exc:
-        print(f"imdbkit mirror serve: {exc}", file=sys.stderr)
-        return 2
+        return fail("mirror serve", str(exc), 2)
     try:
         base_url = server.start()
     except PortInUseError as exc:
-        print(f"imdbkit mirror serve: {exc.strerror}.", file=sys.stderr)
-        return 1
+        return fail("mirror serve", f"{exc.strerror}.")
     except OSError as exc:
-        print(f"imdbkit mirror serve: cannot listen on {args.host}:{args.port} ({exc.strerror or exc}).", file=sys.stderr)
-        return 1
+        return fail("mirror serve", f"cannot listen on {args.host}:{args.port} ({exc.strerror or exc}).")
     # Handlers before the URL: whoever reads the URL may signal at once, and must get a clean stop.
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -78,13 +77,11 @@ def ids_command(args: argparse.Namespace) -> int:
     from .catalog import load_catalog
 
     if args.limit is not None and args.limit < 0:
-        print(f"imdbkit mirror ids: --limit {args.limit} is negative; pass 0 or more.", file=sys.stderr)
-        return 2
+        return fail("mirror ids", f"--limit {args.limit} is negative; pass 0 or more.", 2)
     try:
         catalog = load_catalog(args.catalog, seed=args.seed)
     except ValueError as exc:
-        print(f"imdbkit mirror ids: {exc}", file=sys.stderr)
-        return 2
+        return fail("mirror ids", str(exc), 2)
     try:
         for imdb_id in itertools.islice(catalog.ids(), args.limit):
             sys.stdout.write(imdb_id + "\n")

@@ -67,7 +67,7 @@ def test_bad_flags_give_one_sentence_and_exit_2(argv, capsys):
         raise SystemExit(leaderboard.main(argv))
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("leaderboard:") and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("imdbkit leaderboard: error: ") and len(err.splitlines()) == 1 and "Traceback" not in err
 
 
 @pytest.mark.slow
@@ -133,7 +133,7 @@ def test_an_unreadable_dataset_is_one_sentence_exit_1(tmp_path, capsys):
     (tmp_path / "data" / "train-00000-of-00001.parquet").write_bytes(b"not parquet")
     code = leaderboard.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err.strip()
-    assert code in (1, 2) and err.startswith("leaderboard:") and len(err.splitlines()) == 1
+    assert code in (1, 2) and err.startswith("imdbkit leaderboard: error: ") and len(err.splitlines()) == 1
 
 
 ISSUE_METRICS = {

@@ -89,6 +89,20 @@ def test_crawl_wrapper_runs_scrapy_against_the_mirror(mirror, tmp_path):
     assert all(i["title"] == mirror.catalog.record(i["imdb_id"])["title"] for i in items)
 
 
+def test_crawl_logs_to_a_file_and_prints_one_summary_line(mirror, tmp_path):
+    ids = [mirror.catalog.id_at(i) for i in range(3)]
+    run = imdbkit("crawl", "--base-url", mirror.base_url, "--ids", ",".join(ids), "--out", str(tmp_path / "c"),
+                  "--local-fast", "--no-posters")
+    assert run.code == 0, run.err[-2000:]
+    log = (tmp_path / "c" / "crawl.log").read_text()
+    assert "[scrapy.core.engine] INFO: Spider opened" in log and "Spider closed (finished)" in log
+    assert run.out.splitlines() == [line for line in run.out.splitlines() if line.startswith("crawl: 3 items written")]
+    assert len(run.out.splitlines()) == 1
+    assert "[scrapy" not in run.out + run.err
+    progress = json.loads((tmp_path / "c" / "progress.json").read_text())
+    assert progress["finished"] and progress["items"] == 3 and progress["pages"] >= 3
+
+
 def test_import_wrapper_defaults_out_under_imdbkit_data(tmp_path):
     dumps = tmp_path / "dumps"
     dumps.mkdir()
@@ -107,15 +121,14 @@ def test_import_wrapper_defaults_out_under_imdbkit_data(tmp_path):
 def test_leaderboard_forwards_quiet_and_verbose(tmp_path, monkeypatch):
     import baselines.leaderboard
 
-    seen: list[list[str]] = []
-    monkeypatch.setattr(baselines.leaderboard, "main", lambda argv: seen.append(argv) or 0)
+    seen: list[tuple[bool, bool]] = []
+    monkeypatch.setattr(baselines.leaderboard, "execute", lambda args: seen.append((args.quiet, args.verbose)) or 0)
     (tmp_path / "ds").mkdir()
     (tmp_path / "ds" / "build.json").write_text("{}")
     base = ["leaderboard", "--dataset", str(tmp_path / "ds"), "--out", str(tmp_path / "out")]
     assert cli("--quiet", *base, "--verbose").code == 0
     assert cli(*base).code == 0
-    assert "--quiet" in seen[0] and "--verbose" in seen[0]
-    assert "--quiet" not in seen[1] and "--verbose" not in seen[1]
+    assert seen == [(True, True), (False, False)]
 
 
 def test_leaderboard_quiet_prints_only_the_paths_line(tmp_path):

@@ -176,7 +176,7 @@ def test_user_errors_are_one_sentence(tmp_path, capsys, argv, code, message):
     got, _, err = run(capsys, *[a.format(tmp=tmp_path) for a in argv])
     assert got == code and message in err
     lines = err.strip().splitlines()
-    assert lines[-1].startswith("error: ") and sum(line.startswith("error") for line in lines) == 1
+    assert lines[-1].startswith(f"imdbkit {argv[0]}: error: ") and sum(": error: " in line for line in lines) == 1
 
 
 def test_failed_build_keeps_the_previous_dataset(tmp_path, capsys):

@@ -74,7 +74,7 @@ def test_tsv_dumps_bad_content(tmp_path, capsys, case) -> None:
     assert got == code and "Traceback" not in stdout + stderr
     if code:
         lines = stderr.strip().splitlines()
-        assert lines[-1].startswith("error: ") and message in lines[-1] and "title.basics.tsv.gz" in lines[-1]
+        assert lines[-1].startswith("imdbkit import: error: ") and message in lines[-1] and "title.basics.tsv.gz" in lines[-1]
         assert not (out / "items.jsonl").exists()  # a damaged dump writes nothing half-done
         return
     items = [json.loads(line) for line in (out / "items.jsonl").read_text().splitlines()]

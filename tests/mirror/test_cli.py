@@ -52,7 +52,7 @@ def test_port_in_use_exits_1_with_one_sentence():
         proc = subprocess.run([*COMMAND, "--port", str(port)], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
-        f"imdbkit mirror serve: port {port} on 127.0.0.1 is already in use; "
+        f"imdbkit mirror serve: error: port {port} on 127.0.0.1 is already in use; "
         "choose another with --port (0 lets the system pick a free one)."]
 
 
