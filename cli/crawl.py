@@ -175,7 +175,7 @@ def outcome(stats_path: Path, before: int | None, code: int, log_path: Path) -> 
 
 STOPPED = {  # finish reason → the sentence `imdbkit crawl` ends with
     "waf_challenge": "the site answered with a bot challenge and the crawl stopped early; run it again with "
-                     "--render playwright (or selenium).",
+                     "--render challenge (Chromium passes the challenge once, pages stay plain HTTP).",
     "unreachable": "{error}",
     "browser_failed": "{error}",
     "shutdown": "the crawl was interrupted; run the same command again to resume it.",

@@ -15,6 +15,10 @@ RENDER_MODES = ("none", "playwright", "selenium", "challenge")
 CHALLENGE_SOLVERS = ("playwright", "selenium")
 SCHEDULERS = ("default", "redis")
 
+# Where real title pages' posters live (2014–18 pages use the two older hosts). Only poster requests go there:
+# every page request is built from base_url.
+POSTER_HOSTS = ("m.media-amazon.com", "ia.media-imdb.com", "images-na.ssl-images-amazon.com")
+
 
 class ConfigError(ValueError):
     """A setting a user got wrong; the message names it and says what to do."""

@@ -234,8 +234,7 @@ FIELDS: tuple[Field, ...] = (
                     J("alternateName"), J("name")), _text, 0.99, ("titletext",)),
     Field("original_title", (N("aboveTheFoldData.originalTitleText.text"), U("originalTitleText.text"),
                              H("original-title", '//div[@data-testid="hero-title-block__original-title"]/text()'
-                               '|//div[@class="originalTitle"]/text()|//span[@class="title-extra"][@itemprop="name"]/text()'
-                               '|//div[@class="sc-original-title"]/text()'),  # the last: the current mirror's
+                               '|//div[@class="originalTitle"]/text()|//span[@class="title-extra"][@itemprop="name"]/text()'),
                              J("name", stateless_only=True)), _original, 0.99, ("originaltitle",)),
     # JSON-LD's @type is "Movie" for TV movies, shorts and videos too: the HTML's type label comes first.
     Field("title_type", (N("aboveTheFoldData.titleType.id"), U("titleType.id"),
@@ -333,10 +332,8 @@ FIELDS: tuple[Field, ...] = (
                        '|//table[@class="cast_list"]//tr/td[2]/a/text()'),
                      J("actor[].name")), _names, 0.95, _CREDITS),
     # The page shows some keywords; the spider completes them from /keywords/ (see KEYWORD_TOTAL).
-    # mainColumnData.keywords is the current mirror's shape (not a real page's), kept until it is rebuilt.
     Field("keywords", (N("aboveTheFoldData.keywords.edges[].node.text"),
                        N("mainColumnData.storylineKeywords.edges[].node.text"),
-                       N("mainColumnData.keywords.edges[].node.text"),
                        U("keywords.edges[].node.text"), U("storylineKeywords.edges[].node.text"),
                        H("keywords", '//div[@itemprop="keywords"]/a/span/text()'
                          '|//div[contains(@class,"canwrap")][normalize-space(h4)="Plot Keywords:"]/a/span/text()'),
@@ -348,6 +345,9 @@ FIELDS: tuple[Field, ...] = (
                           H("plot-xl", '//span[@data-testid="plot-xl"]//text()'),
                           H("summary_text", f'//div[@class="summary_text"][not({_CUT})]//text()'),
                           H("itemprop", f'//p[@itemprop="description"][not({_CUT})]//text()'),
+                          # a cut legacy summary's whole text is the Storyline's (less its "Written by" credit)
+                          H("storyline", '//div[@id="titleStoryLine"]/div[contains(@class,"canwrap")]/p//text()'
+                            '[not(ancestor::em)]'),
                           J("description"),
                           H("summary_text-cut", f'//div[@class="summary_text"]//text()[not(ancestor::{_CUT})]'
                             f'|//p[@itemprop="description"]//text()[not(ancestor::{_CUT})]')),
@@ -378,7 +378,7 @@ FIELD_NAMES = tuple(f.name for f in FIELDS)
 EXPECTED_FILL = {f.name: f.expected for f in FIELDS}
 # The keyword total, where the page states it: the spider follows /keywords/ when it is above what is shown.
 KEYWORD_TOTAL = (N("aboveTheFoldData.keywords.total"), N("mainColumnData.storylineKeywords.total"),
-                 N("mainColumnData.keywords.total"), U("keywords.total"), U("storylineKeywords.total"))
+                 U("keywords.total"), U("storylineKeywords.total"))
 # Page-state keys looked at and found to hold something else than the field their name suggests (counts,
 # other credits, other money, the video strip, upload links): never named in a look-alike warning.
 _UNRELATED = frozenset({
@@ -486,7 +486,9 @@ def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
                 value = parsed
                 sources[spec.name] = source.label
                 break
-        if value is None and blocks.has_state and spec.hints:
+        # a field the page state should hold but no known path found: JSON-LD's capped stand-in is no reason to
+        # stay quiet about a page-state key that looks like it (the first sign of a layout change)
+        if blocks.has_state and spec.hints and sources.get(spec.name, "").split(":")[0] not in STATE_BLOCKS:
             unread = _unread_keys(blocks) if unread is None else unread
             for key in _unread_lookalikes(unread, spec):
                 warnings.append(f"{spec.name}: no known page-state path holds it, but the page state has an "

@@ -30,7 +30,7 @@ from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 
-from crawler.config import CrawlConfig
+from crawler.config import POSTER_HOSTS, CrawlConfig
 from crawler.stats import stop_crawl
 
 logger = logging.getLogger(__name__)
@@ -307,6 +307,8 @@ class OnSiteRedirectsMiddleware:
         if not request.meta.get("redirect_urls"):
             return
         domains = getattr(self.crawler.spider, "allowed_domains", None) or []
+        if not request.meta.get("imdb_poster"):  # the image hosts are allowed for posters; pages stay on the site
+            domains = [d for d in domains if d not in POSTER_HOSTS]
         parts = urlsplit(request.url)
         host = parts.hostname or ""
         if parts.scheme in ("http", "https") and any(host == d or host.endswith(f".{d}") for d in domains if d):

@@ -21,7 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery, extract, parsers
-from crawler.config import ConfigError, CrawlConfig
+from crawler.config import POSTER_HOSTS, ConfigError, CrawlConfig
 from crawler.items import MovieItem
 from crawler.middlewares import browser_meta, is_challenge
 from crawler.stats import filled
@@ -30,9 +30,6 @@ logger = logging.getLogger(__name__)
 SEARCH_PAGE_SIZE = 50
 # why a title request was refused (IgnoreRequest's message → the reason counted in stats.json)
 IGNORED = (("off site", "redirected_off_site"), ("cut off", "incomplete_page"), ("WAF", "waf_challenge"))
-# Where real title pages' posters live (2014–18 pages use the two older hosts). Only poster requests go there:
-# every page request is built from base_url.
-POSTER_HOSTS = ("m.media-amazon.com", "ia.media-imdb.com", "images-na.ssl-images-amazon.com")
 
 
 class ImdbSpider(scrapy.Spider):

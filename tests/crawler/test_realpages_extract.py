@@ -110,6 +110,13 @@ def test_an_unread_look_alike_key_is_named_when_a_field_goes_missing() -> None:
     assert any(w.startswith("countries:") and "mainColumnData.countriesOfOriginV2" in w for w in warnings), warnings
 
 
+def test_a_moved_page_state_field_is_named_even_when_json_ld_stands_in() -> None:
+    page = text("flexget/tt2294629_406527db91.html").replace('"genres":{"genres":', '"titleGenresV9":{"genres":')
+    fields, warnings = extract.parse_title_page(page, "https://www.imdb.com/title/tt2294629/")
+    assert fields["field_sources"]["genres"] == "jsonld:genre" and len(fields["genres"]) == 3  # capped: 3 of 6
+    assert any(w.startswith("genres:") and "titleGenresV9" in w for w in warnings), warnings
+
+
 # --- 2021 page state (urqlState) --------------------------------------------------------------------------------------
 def test_2021_page_state_under_urql_state() -> None:
     star_wars = parse("node-imdb-parser/case-4.html")
