@@ -248,7 +248,7 @@ def _in_memory(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: Rep
         df = attach_frame_embeddings(df, raw_dirs, params.sequences, report)
         df = embed_trailer_frames(df, params.sequences, report)
     with stage("publish"):
-        names = published_columns(params.images.sizes, raw_dirs)
+        names = published_columns(params.images.sizes, raw_dirs, params.sequences.encoder)
         written = write_splits(df, tmp, names, params.shard_rows, quiet=quiet)
     posters = [column_name(s) for s in params.images.sizes]
     return Outcome(names, written, labels, genres_before, genre_counts(df[df["split"] == "train"]),

@@ -25,15 +25,17 @@ COMPRESSION = "zstd"
 COMPRESSION_LEVEL = 1
 
 
-def published_columns(poster_sizes: tuple[tuple[int, int], ...], raw_dirs: list[Path]) -> list[str]:
+def published_columns(poster_sizes: tuple[tuple[int, int], ...], raw_dirs: list[Path],
+                      frame_encoder: str | None = None) -> list[str]:
     """Contract 2's columns for a build: every column always (null-filled where no row has a value, so
     two builds share one schema), media columns by flag: a poster column per `--image-size`,
-    `trailer_frames` when a raw folder holds trailers, `frame_embeddings` when one holds the embeddings file."""
+    `trailer_frames` when a raw folder holds trailers, `frame_embeddings` when one holds the embeddings file
+    or `--frame-embeddings ENCODER` embeds the trailers' frames."""
     names = {name for name, _ in COLUMNS if name not in MEDIA}
     names.update(column_name(size) for size in poster_sizes)
     if has_trailers(raw_dirs):
         names.add("trailer_frames")
-    if any((Path(d) / EMBEDDINGS_FILE).is_file() for d in raw_dirs):
+    if any((Path(d) / EMBEDDINGS_FILE).is_file() for d in raw_dirs) or (frame_encoder and has_trailers(raw_dirs)):
         names.add("frame_embeddings")
     return ordered(names)
 

@@ -135,6 +135,7 @@ class MirrorApp:
         if variant == "keywords-2021":
             return keywords.keywords_page_2021(rec, self.base).encode()
         kind, _, era = variant.partition("-")
+        era = era or "2025"  # "title" / "reference": the default, current page
         if era == "2019":
             return legacy.page_2019(rec, self.base, self.seed).encode()
         if era == "2014":
