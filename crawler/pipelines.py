@@ -253,22 +253,46 @@ class LineReader:
                 yield chunk
 
     def _gzip_chunks(self):  # type: ignore[no-untyped-def]
+        """Every gzip member's bytes in order. A member that breaks off (a killed writer never wrote its
+        trailer) ends at its last decodable byte, and reading goes on at the next member's header: a
+        resumed run appends one member per run, and what later runs wrote must not be lost."""
         decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
         with self.path.open("rb") as raw:
-            while chunk := raw.read(1 << 16):
-                while chunk:
-                    before = decomp.copy()
-                    try:
-                        yield decomp.decompress(chunk)
-                    except zlib.error:  # garbage after a member that never got its trailer
-                        yield from _salvage(before, chunk)
-                        self.clean = False
-                        return
-                    chunk = decomp.unused_data
-                    if chunk:  # another gzip member: every resumed run appends one
+            chunk = raw.read(1 << 16)
+            while chunk:
+                before = decomp.copy()
+                try:
+                    yield decomp.decompress(chunk)
+                except zlib.error:  # garbage after a member that never got its trailer
+                    yield from _salvage(before, chunk)
+                    self.clean = False
+                    chunk = _next_member(raw, chunk[1:])
+                    if chunk:
+                        yield b"\n"  # the torn line stays a line of its own, not the start of the next one
                         decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                    continue
+                chunk = decomp.unused_data
+                if chunk:  # another gzip member: every resumed run appends one
+                    decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                else:
+                    chunk = raw.read(1 << 16)
         if not decomp.eof:
             self.clean = False
+
+
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+def _next_member(raw: Any, rest: bytes) -> bytes:
+    """The file's bytes from the next gzip member header on (b"" when there is none)."""
+    while True:
+        at = rest.find(_GZIP_MAGIC)
+        if at != -1:
+            return rest[at:]
+        more = raw.read(1 << 16)
+        if not more:
+            return b""
+        rest = rest[-(len(_GZIP_MAGIC) - 1):] + more
 
 
 def _salvage(decomp, chunk: bytes):  # type: ignore[no-untyped-def]

@@ -50,6 +50,20 @@ def test_an_unreadable_line_in_the_middle_loses_nothing_after_it(tmp_path: Path,
     assert ids_in(path) == [f"tt{n:07d}" for n in range(1, 1002)]
 
 
+def test_a_gzip_member_that_lost_its_trailer_loses_nothing_written_after_it(tmp_path: Path) -> None:
+    """A run killed mid-member leaves a member without its trailer; the next run appends a whole one."""
+    first = gzip.compress(b"".join(line(n) for n in range(1, 201)) + line(201)[:25])  # torn in its last line
+    torn = first[:-8]  # no CRC/size trailer: the writer was killed before closing the member
+    second = gzip.compress(b"".join(line(n) for n in range(202, 401)))
+    path = tmp_path / "items.jsonl.gz"
+    path.write_bytes(torn + second)
+    writer = open_writer(tmp_path, True)
+    assert len(writer.ids) == 399  # the old reader stopped at the broken member: 199 items lost
+    writer.process_item(MovieItem(imdb_id="tt0000201"))
+    writer.close_spider()
+    assert sorted(ids_in(path)) == [f"tt{n:07d}" for n in range(1, 401)]
+
+
 def test_a_last_line_without_its_newline_but_whole_is_kept(tmp_path: Path) -> None:
     (tmp_path / "items.jsonl").write_bytes(line(1) + line(2)[:-1])
     writer = open_writer(tmp_path, False)
