@@ -42,6 +42,30 @@ def _plot_html(rec: dict) -> str:
     return plot
 
 
+CUT_AT = 230  # legacy overviews cut a longer plot here and link the full one; the Storyline holds it whole
+
+
+def _summary_html(rec: dict) -> str:
+    """The overview's plot: whole when short, else cut at a word near CUT_AT with "..." and the link to the
+    plot summary page, as 2014–21 pages show it (the whole text is in the Storyline, `_storyline_plot`)."""
+    plot = rec["description"] or ""
+    if len(plot) <= CUT_AT:
+        return _plot_html(rec)
+    cut = plot[:CUT_AT].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return (f'{escape(cut)}... <a href="/title/{rec["imdb_id"]}/plotsummary?ref_=tt_ov_pl">See full summary</a>'
+            "&nbsp;&raquo;")
+
+
+def _storyline_plot(rec: dict, itemprop: bool) -> str:
+    """The Storyline's plot: the whole text, then its "Written by" credit (not part of the plot)."""
+    if not rec["description"]:
+        return ""
+    prop = ' itemprop="description"' if itemprop else ""
+    return (f'<div class="inline canwrap"{prop}><p><span>{_plot_html(rec)}</span> <em class="nobr">Written by '
+            '<a href="/search/title?plot_author=Anonymous&amp;view=simple&amp;sort=alpha&amp;ref_=tt_stry_pl">'
+            "Anonymous</a></em></p></div>")
+
+
 def _names(names: list[str] | None, ref: str) -> str:
     return ", ".join(f'<a href="/name/{person_id(n)}/?ref_={ref}">{escape(n)}</a>' for n in names or [])
 
@@ -93,7 +117,7 @@ def page_2019(rec: dict, base: str, seed: int) -> str:
         for k in kws[:TITLE_PAGE_KEYWORDS])
     see_all = (f'<span>|</span>&nbsp;<nobr><a href="/title/{iid}/keywords?ref_=tt_stry_kw">See All ({len(kws)})</a>'
                "&nbsp;&raquo;</nobr>" if len(kws) > TITLE_PAGE_KEYWORDS else "")
-    storyline = ('<div class="article" id="titleStoryLine"><h2>Storyline</h2>'
+    storyline = ('<div class="article" id="titleStoryLine"><h2>Storyline</h2>' + _storyline_plot(rec, itemprop=False)
                  + (f'<div class="see-more inline canwrap"><h4 class="inline">Plot Keywords:</h4>{kw_links}{see_all}</div>'
                     if kws else "")
                  + ('<div class="see-more inline canwrap"><h4 class="inline">Genres:</h4>'
@@ -104,7 +128,7 @@ def page_2019(rec: dict, base: str, seed: int) -> str:
             f'<div class="titleBar"><div class="title_wrapper"><h1 class="">{escape(rec["title"] or "")}&nbsp;{year}</h1>'
             f'{original}<div class="subtext">{_GHOST.join(sub)}</div></div></div></div></div>'
             f'{poster}<div class="plot_summary_wrapper"><div class="plot_summary ">'
-            f'<div class="summary_text">{_plot_html(rec)}</div>'
+            f'<div class="summary_text">{_summary_html(rec)}</div>'
             + _credit("Director:" if len(rec["directors"] or []) < 2 else "Directors:", rec["directors"], "tt_ov_dr")
             + _credit("Writer:" if len(rec["writers"] or []) < 2 else "Writers:", rec["writers"], "tt_ov_wr")
             + _credit("Stars:", (rec["actors"] or [])[:3], "tt_ov_st_sm")
@@ -240,13 +264,13 @@ def page_2014(rec: dict, base: str, seed: int) -> str:
             f'<table cellspacing="0" cellpadding="0" border="0" id="title-overview-widget-layout"><tbody><tr>{image}'
             f'<td id="overview-top"><h1 class="header"><span class="itemprop" itemprop="name">{escape(rec["title"] or "")}</span> '
             f'{year}</h1>{original}<div class="infobar">{" &nbsp;-&nbsp; ".join(info)}</div>{stars}'
-            f'<p itemprop="description">{_plot_html(rec)}</p>'
+            f'<p itemprop="description">{_summary_html(rec)}</p>'
             + _people_2014("Director:" if len(rec["directors"] or []) < 2 else "Directors:", "director", rec["directors"], "tt_ov_dr")
             + _people_2014("Writer:" if len(rec["writers"] or []) < 2 else "Writers:", "creator", rec["writers"], "tt_ov_wr")
             + _people_2014("Stars:", "actors", (rec["actors"] or [])[:3], "tt_ov_st")
             + f"{trailer}</td></tr></tbody></table></div></div>"
             + (f'<div class="article" id="titleCast"><h2>Cast</h2><table class="cast_list">{cast}</table></div>' if cast else "")
-            + '<div class="article" id="titleStoryLine"><h2>Storyline</h2>'
+            + '<div class="article" id="titleStoryLine"><h2>Storyline</h2>' + _storyline_plot(rec, itemprop=True)
             + (f'<div class="see-more inline canwrap" itemprop="keywords"><h4 class="inline">Plot Keywords:</h4>'
                f"{kw_links}{see_more}</div>" if kws else "")
             + "</div>" + _details(rec, seed, itemprops=True))

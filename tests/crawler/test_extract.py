@@ -35,7 +35,7 @@ PROPS = {
         "technicalSpecifications": {"colorations": {"items": [{"text": "Color"}]}},
         "cast": {"edges": [{"node": {"name": {"nameText": {"text": n}}}} for n in
                            ("Keanu Reeves", "Laurence Fishburne", "Carrie-Anne Moss", "Hugo Weaving")]},
-        "keywords": {"total": 12, "edges": [{"node": {"text": "simulation"}}, {"node": {"text": "hacker"}}]},
+        "storylineKeywords": {"total": 12, "edges": [{"node": {"text": "simulation"}}, {"node": {"text": "hacker"}}]},
     },
 }
 
