@@ -257,20 +257,27 @@ class LineReader:
         trailer) ends at its last decodable byte, and reading goes on at the next member's header: a
         resumed run appends one member per run, and what later runs wrote must not be lost."""
         decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
+        last = b"\n"  # the last byte handed out: a torn member ends mid-line or on a line's end
         with self.path.open("rb") as raw:
             chunk = raw.read(1 << 16)
             while chunk:
                 before = decomp.copy()
                 try:
-                    yield decomp.decompress(chunk)
+                    out = decomp.decompress(chunk)
                 except zlib.error:  # garbage after a member that never got its trailer
-                    yield from _salvage(before, chunk)
+                    out = b"".join(_salvage(before, chunk))
+                    last = out[-1:] or last
+                    yield out
                     self.clean = False
                     chunk = _next_member(raw, chunk[1:])
                     if chunk:
-                        yield b"\n"  # the torn line stays a line of its own, not the start of the next one
+                        if last != b"\n":
+                            yield b"\n"  # the torn line stays a line of its own, not the start of the next one
+                            last = b"\n"
                         decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
                     continue
+                last = out[-1:] or last
+                yield out
                 chunk = decomp.unused_data
                 if chunk:  # another gzip member: every resumed run appends one
                     decomp = zlib.decompressobj(zlib.MAX_WBITS | 16)
