@@ -42,7 +42,7 @@ def comparable(items: list[dict[str, Any]], base_url: str) -> dict[str, str]:
     return out
 
 
-@pytest.mark.parametrize(("solver", "titles"), [("playwright", 180), ("selenium", 60)])
+@pytest.mark.parametrize(("solver", "titles"), [("playwright", 180), ("selenium", 200)])
 def test_one_solve_then_plain_http_collects_what_a_fault_free_crawl_does(mirror_factory, tmp_path: Path,
                                                                          solver: str, titles: int) -> None:
     require_solver(solver)
