@@ -22,6 +22,13 @@ pytestmark = pytest.mark.slow
 IDS = [f"tt{n:07d}" for n in range(1, 7)]
 
 
+class _Server(ThreadingHTTPServer):
+    """A listen backlog for a crawl's 16 connections at once: the default 5 overflows on a loaded machine and
+    turns a page's last retry into a connection error instead of the answer under test."""
+
+    request_queue_size = 128
+
+
 class BadSite:
     """A tiny site on 127.0.0.1: real mirror pages for some ids, and for others whatever `routes` says."""
 
@@ -46,7 +53,7 @@ class BadSite:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.app = MirrorApp(catalog, self.base_url, Faults(), seed=0)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
