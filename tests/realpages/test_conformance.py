@@ -15,14 +15,13 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import IN_CI, SHARED
+from tests.conftest import require_shared
 from tests.crawler.conftest import read_items, start_crawl
 from tests.realpages.compare import CURRENT, FIELDS, expected_file, mismatches, table, title_pages
 from tests.realpages.server import RealSite, page_body
 
 pytestmark = pytest.mark.slow
 
-PAGES = SHARED / "data" / "realpages"
 # No posters (they are not offline), original poster URLs, no politeness delays.
 SETTINGS = {"IMDB_DOWNLOAD_POSTERS": "0", "IMDB_POSTER_WIDTH": "0", "ROBOTSTXT_OBEY": "0"}
 PARALLEL = 3
@@ -47,15 +46,6 @@ class Results:
     search: dict[str, tuple[str, dict[str, Any]]]  # search page -> (slot, stats)
     keywords_item: dict[str, Any] | None
     logs: dict[str, str]
-
-
-def _require_pages() -> Path:
-    if not PAGES.is_dir():
-        message = f"{PAGES} is absent (the real pages live in ../shared beside the checkout)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return PAGES
 
 
 def _slots(pages: list) -> dict[str, str]:
@@ -91,7 +81,7 @@ def _crawl_all(runs: list[Run], site: RealSite, tmp: Path) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> Results:
-    root = _require_pages()
+    root = require_shared("data", "realpages")
     pages = title_pages()
     slot_of = _slots(pages)
     site = RealSite()
