@@ -31,6 +31,7 @@ from baselines.data import SplitData, dataset_columns
 from baselines.environment import environment
 from baselines.evaluate import class_names, evaluate, named_tables
 from baselines.metrics import N_BOOT
+from baselines.params import LeaderboardParams
 from baselines.ranking import MIN_TEST_ROWS, rank_task
 from baselines.registry import MODELS, REGISTRY, feature_sets, make
 from baselines.report import epochs_cell, rank_mark, render_report, write_tables
@@ -38,7 +39,8 @@ from baselines.tasks import TASKS
 from baselines.torch_utils import TorchBaseline, no_progress
 from cli.common import CliError, Parser
 from cli.errors import Guard
-from cli.lists import ListAction, split_list
+from cli.lists import split_list
+from cli.options import add_options, from_args
 from dataset.markup import terminal
 from dataset.split import SPLITS
 
@@ -94,11 +96,17 @@ def run(
     overrides: dict[str, dict[str, Any]] | None = None,
     extra_sections: Callable[[list[dict[str, Any]], dict[str, dict[str, Any]]], Iterable[tuple[str, str]]]
     | None = None,
+    params: LeaderboardParams | None = None,
 ) -> dict[str, Any]:
     """Train and score every row, write the outputs, return `{rows, skipped, meta}`.
 
-    `extra_sections(rows, artifacts)` (used by `imdbkit demo`) adds `(title, html)` sections to
-    report.html; multi-label artifacts carry `test_ids` and `test_scores` for it."""
+    `params` (what `imdbkit leaderboard` parses) replaces tasks, models, budget_minutes, seed, n_boot and
+    weights (its `[MODEL=]PATH` specs, checked). `extra_sections(rows, artifacts)` (used by `imdbkit demo`)
+    adds `(title, html)` sections to report.html; multi-label artifacts carry `test_ids` and `test_scores`."""
+    if params is not None:
+        tasks, models = list(params.tasks) or None, list(params.models) or None
+        budget_minutes, seed, n_boot = params.budget_minutes, params.seed, params.bootstrap
+        weights = _weights(list(params.weights), tasks, models)
     console = console or Console(stderr=True)
     out.mkdir(parents=True, exist_ok=True)
     (out / "configs").mkdir(exist_ok=True)
@@ -278,18 +286,15 @@ EXAMPLE = """example:
 
 
 def add_arguments(parser: argparse.ArgumentParser, dataset: Path | None = None, out: Path | None = None) -> None:
-    """Every leaderboard flag (used by `imdbkit leaderboard` too); `dataset`/`out` give defaults, else required."""
-    parser.add_argument("--dataset", type=Path, required=dataset is None, default=dataset,
-                        help="a dataset folder built by `imdbkit build`" + (f" (default {dataset})" if dataset else ""))
-    parser.add_argument("--out", type=Path, required=out is None, default=out,
-                        help="report folder (created)" + (f" (default {out})" if out else ""))
-    parser.add_argument("--tasks", action=ListAction, help=f"a,b or repeated; subset of {','.join(REGISTRY)}")
-    parser.add_argument("--models", action=ListAction, help=f"a,b or repeated; subset of {','.join(MODELS)}")
-    parser.add_argument("--budget-minutes", type=float, default=None,
-                        help="optional wall-clock cap per model fit (default: none; rows cut by it say so)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of every model and the bootstrap (default 0)")
-    parser.add_argument("--bootstrap", type=int, default=N_BOOT, help="bootstrap resamples for the 95%% BCa CIs")
-    parser.add_argument("--weights", action="append", default=[], help="[MODEL=]PATH torch state_dict to start from")
+    """Every leaderboard flag (used by `imdbkit leaderboard` too): one per `LeaderboardParams` field, plus the
+    dataset and report folders; `dataset`/`out` give those defaults, else they are required."""
+    parser.add_argument("--dataset", type=Path, required=dataset is None, default=dataset, metavar="PATH",
+                        help="a dataset folder built by `imdbkit build`" + (f" (default {dataset})" if dataset else "")
+                        + " (e.g. --dataset imdbkit-data/datasets/imdb)")
+    parser.add_argument("--out", type=Path, required=out is None, default=out, metavar="PATH",
+                        help="report folder (created)" + (f" (default {out})" if out else "")
+                        + " (e.g. --out imdbkit-data/reports/movies)")
+    add_options(parser, LeaderboardParams)
     parser.add_argument("--quiet", action="store_true", help="no progress bars or table, only the final paths line")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of failed rows and read errors")
 
@@ -305,18 +310,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def execute(args: argparse.Namespace) -> int:
     """Run parsed leaderboard flags; a mistake or a run with nothing to do is a CliError (one sentence)."""
+    params = from_args(LeaderboardParams, args)
     try:
-        tasks = _csv_list(args.tasks, list(REGISTRY), "task")
-        models = _csv_list(args.models, list(MODELS), "model")
+        tasks = _csv_list(list(params.tasks), list(REGISTRY), "task")
+        models = _csv_list(list(params.models), list(MODELS), "model")
     except ValueError as exc:
         raise CliError(f"{exc}.", 2) from None
-    if args.budget_minutes is not None and args.budget_minutes <= 0:
+    if params.budget_minutes is not None and params.budget_minutes <= 0:
         raise CliError("--budget-minutes must be positive.", 2)
     if not any(not models or m in models for t in tasks or REGISTRY for m in REGISTRY[t]):
         raise CliError(f"no model among {', '.join(models or [])} trains on {', '.join(tasks or REGISTRY)}, so "
                        "nothing would run; see --help for each task's models.", 1)
     try:
-        weights = _weights(args.weights, tasks, models)
+        _weights(list(params.weights), tasks, models)
     except ValueError as exc:
         raise CliError(f"{exc}.", 2) from None
     path = Path(args.dataset)
@@ -335,8 +341,8 @@ def execute(args: argparse.Namespace) -> int:
     if "test" not in splits:
         raise CliError(f"{path} has no test split; rebuild it with a test share.", 1)
     with no_progress() if args.quiet else nullcontext():
-        result = run(splits, Path(args.out), tasks, models, args.budget_minutes, args.seed, args.bootstrap, weights,
-                     fingerprint(info, path), info, console)
+        result = run(splits, Path(args.out), dataset_fingerprint=fingerprint(info, path), dataset_info=info,
+                     console=console, params=params)
     if args.verbose:  # each failed row's traceback, saved under configs/ either way
         for row in result["rows"]:
             if row["error"]:

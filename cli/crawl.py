@@ -12,11 +12,13 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Literal
 
 from cli.common import DEFAULT_CRAWL, CliError, check_reachable, command
 from cli.crawl_progress import known_total, watch
-from cli.lists import ListAction
+from cli.options import add_options, from_args
 
 EXAMPLE = """  imdbkit mirror serve --catalog synthetic:200 &      # prints http://127.0.0.1:PORT
   imdbkit crawl --base-url http://127.0.0.1:PORT --ids tt0133093,tt0113277 --out imdbkit-data/crawl
@@ -24,12 +26,97 @@ EXAMPLE = """  imdbkit mirror serve --catalog synthetic:200 &      # prints http
   imdbkit crawl --search "title_type=feature&num_votes=125," --max-results 200 --render playwright
 same as: scrapy crawl imdb -a base_url=... -a ids=... -s IMDB_OUTPUT_DIR=imdbkit-data/crawl"""
 
-# Politeness off: only for a mirror on this machine (what `imdbkit demo` and the tests crawl).
 LOG_FILE = "crawl.log"  # Scrapy's log, in the crawl's output folder
+DISCOVERY = "discovery (one of)"  # the --help section of the four ways to name titles
 
+# Politeness off: only for a mirror on this machine (what `imdbkit demo` and the tests crawl).
 LOCAL_FAST = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",
               "CONCURRENT_REQUESTS_PER_DOMAIN": "16", "IMDB_RETRY_BACKOFF_BASE": "0.05",
               "IMDB_RETRY_BACKOFF_MAX": "1", "TELNETCONSOLE_ENABLED": "0"}
+
+
+@dataclass(frozen=True)
+class CrawlParams:
+    """The crawl a user asks for; each field names the spider argument (`-a`) or setting (`-s`) it becomes.
+
+    Why not `crawler.config.CrawlConfig`: that is the crawler's whole internal configuration; these are the
+    options a person types, and they map onto it only through `scrapy crawl imdb`'s documented -a / -s names.
+    """
+
+    base_url: str = field(default="https://www.imdb.com", metadata={
+        "spider": "base_url", "metavar": "URL", "example": "http://127.0.0.1:8000",
+        "help": "the site to crawl (default the live site)"})
+    ids: tuple[str, ...] = field(default=(), metadata={
+        "spider": "ids", "group": DISCOVERY, "metavar": "ID", "example": "tt0133093,tt0113277",
+        "help": "title ids: a,b or repeated"})
+    ids_file: Path | None = field(default=None, metadata={
+        "spider": "ids_file", "group": DISCOVERY, "example": "ids.txt",
+        "help": "one id per line; blank lines and # comments allowed"})
+    dumps: Path | None = field(default=None, metadata={
+        "spider": "dumps", "group": DISCOVERY, "example": "~/imdb-dumps",
+        "help": "folder with IMDb's title.basics.tsv[.gz] / title.ratings.tsv[.gz]"})
+    search: str | None = field(default=None, metadata={
+        "spider": "search", "group": DISCOVERY, "metavar": "QUERY", "example": '"title_type=feature&num_votes=125,"',
+        "help": "an advanced-search query"})
+    max_results: int | None = field(default=None, metadata={
+        "spider": "max_results", "example": "200", "help": "search results to take (past 50 needs --render)"})
+    title_type: tuple[str, ...] = field(default=(), metadata={
+        "spider": "title_type", "metavar": "TYPE", "example": "movie,tvMovie",
+        "help": "dumps filter: these title types, a,b or repeated"})
+    min_votes: int | None = field(default=None, metadata={
+        "spider": "min_votes", "example": "125", "help": "dumps filter: titles with at least this many votes"})
+    min_year: int | None = field(default=None, metadata={
+        "spider": "min_year", "example": "1990", "help": "dumps filter: titles from this year on"})
+    max_year: int | None = field(default=None, metadata={
+        "spider": "max_year", "example": "2020", "help": "dumps filter: titles up to this year"})
+    out: Path = field(default=DEFAULT_CRAWL, metadata={
+        "setting": "IMDB_OUTPUT_DIR", "example": "imdbkit-data/crawl-2025", "help": "crawl folder"})
+    render: Literal["none", "challenge", "playwright", "selenium"] = field(default="none", metadata={
+        "setting": "IMDB_RENDER", "example": "challenge",
+        "help": "challenge (recommended for the live site): plain HTTP, Chromium only to pass a WAF challenge "
+                "(-s IMDB_CHALLENGE_SOLVER=selenium for chromedriver); playwright/selenium render every page "
+                "(needed past 50 search results)"})
+    posters_width: int = field(default=300, metadata={
+        "setting": "IMDB_POSTER_WIDTH", "example": "600", "help": "poster width asked of the CDN; 0 = original"})
+    posters: bool = field(default=True, metadata={"setting": "IMDB_DOWNLOAD_POSTERS", "help": "download posters"})
+    keywords: bool = field(default=True, metadata={
+        "setting": "IMDB_FOLLOW_KEYWORDS", "help": "fetch the full keyword pages"})
+    jobdir: Path | None = field(default=None, metadata={
+        "setting": "JOBDIR", "example": "imdbkit-data/crawl.job",
+        "help": "Scrapy JOBDIR: Ctrl-C pauses, the same command resumes"})
+    contact: str | None = field(default=None, metadata={
+        "setting": "IMDB_CONTACT", "example": "me@example.org", "help": "an e-mail or URL put in the user agent"})
+    gzip: bool = field(default=False, metadata={"setting": "IMDB_JSONL_GZIP", "help": "write items.jsonl.gz"})
+    local_fast: bool = field(default=False, metadata={  # the LOCAL_FAST settings
+        "help": "no delays or AutoThrottle: ONLY for a mirror on this machine, never a real site"})
+
+    def spider_arguments(self) -> dict[str, str]:
+        """The `-a NAME=VALUE` pairs; a discovery mistake is a usage error (exit 2)."""
+        found = [f for f in ("ids", "ids_file", "dumps", "search") if getattr(self, f)]
+        if len(found) != 1:
+            raise CliError("pass exactly one of --ids, --ids-file, --dumps or --search "
+                           f"(got {', '.join('--' + f.replace('_', '-') for f in found) or 'none'}).", 2)
+        if self.ids_file and not self.ids_file.is_file():
+            raise CliError(f"--ids-file {self.ids_file} does not exist; write one id per line (tt0133093).", 2)
+        if self.dumps and not self.dumps.is_dir():
+            raise CliError(f"--dumps {self.dumps} is not a folder; point it at IMDb's title.*.tsv.gz files.", 2)
+        return self._mapped("spider")
+
+    def settings(self) -> dict[str, str]:
+        """The `-s NAME=VALUE` pairs (without `--set`'s own)."""
+        out = self._mapped("setting")
+        if self.local_fast:
+            out.update(LOCAL_FAST)
+        return out
+
+    def _mapped(self, kind: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for f in fields(self):
+            name, value = f.metadata.get(kind), getattr(self, f.name)
+            if name and value not in (None, ()):
+                out[name] = (",".join(value) if isinstance(value, tuple) else str(int(value))
+                             if isinstance(value, bool) else str(value))
+        return out
 
 
 def add_arguments(groups: argparse._SubParsersAction) -> None:
@@ -37,63 +124,18 @@ def add_arguments(groups: argparse._SubParsersAction) -> None:
                 "Run `scrapy crawl imdb` with friendly flags; writes items.jsonl, posters/, stats.json and "
                 "Scrapy's log (crawl.log), shows a progress bar on a terminal and ends with one summary line.",
                 EXAMPLE)
-    p.add_argument("--base-url", default="https://www.imdb.com", help="the site to crawl (default the live site)")
-    find = p.add_argument_group("discovery (one of)")
-    find.add_argument("--ids", action=ListAction, help="title ids: tt0133093,tt0113277 or repeated")
-    find.add_argument("--ids-file", type=Path, help="one id per line; blank lines and # comments allowed")
-    find.add_argument("--dumps", type=Path, help="folder with IMDb's title.basics.tsv[.gz] / title.ratings.tsv[.gz]")
-    find.add_argument("--search", help='advanced-search query, e.g. "title_type=feature&num_votes=125,"')
-    p.add_argument("--max-results", type=int, help="search results to take (past 50 needs --render)")
-    p.add_argument("--title-type", action=ListAction, help="dumps filter: movie, or movie,tvMovie or repeated")
-    p.add_argument("--min-votes", type=int, help="dumps filter")
-    p.add_argument("--min-year", type=int, help="dumps filter")
-    p.add_argument("--max-year", type=int, help="dumps filter")
-    p.add_argument("--out", type=Path, default=DEFAULT_CRAWL, help=f"crawl folder (default {DEFAULT_CRAWL})")
-    p.add_argument("--render", choices=["none", "challenge", "playwright", "selenium"], default="none",
-                   help="challenge (recommended for the live site): plain HTTP, Chromium only to pass a WAF "
-                        "challenge (-s IMDB_CHALLENGE_SOLVER=selenium for chromedriver); playwright/selenium "
-                        "render every page (needed past 50 search results)")
-    p.add_argument("--posters-width", type=int, default=300, help="poster width asked of the CDN; 0 = original")
-    p.add_argument("--no-posters", action="store_true", help="do not download posters")
-    p.add_argument("--no-keywords", action="store_true", help="do not fetch the full keyword pages")
-    p.add_argument("--jobdir", type=Path, help="Scrapy JOBDIR: Ctrl-C pauses, the same command resumes")
-    p.add_argument("--contact", help="an e-mail or URL put in the user agent")
-    p.add_argument("--gzip", action="store_true", help="write items.jsonl.gz")
-    p.add_argument("--local-fast", action="store_true",
-                   help="no delays or AutoThrottle: ONLY for a mirror on this machine, never a real site")
+    add_options(p, CrawlParams)
     p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="any other Scrapy / IMDB_* setting, repeatable")
+                   help="any other Scrapy / IMDB_* setting, repeatable (e.g. -s DOWNLOAD_DELAY=1)")
     p.set_defaults(func=run)
 
 
 def spider_arguments(args: argparse.Namespace) -> dict[str, str]:
-    found = [f for f in ("ids", "ids_file", "dumps", "search") if getattr(args, f)]
-    if len(found) != 1:
-        raise CliError("pass exactly one of --ids, --ids-file, --dumps or --search "
-                       f"(got {', '.join('--' + f.replace('_', '-') for f in found) or 'none'}).", 2)
-    if args.ids_file and not args.ids_file.is_file():
-        raise CliError(f"--ids-file {args.ids_file} does not exist; write one id per line (tt0133093).", 2)
-    if args.dumps and not args.dumps.is_dir():
-        raise CliError(f"--dumps {args.dumps} is not a folder; point it at IMDb's title.*.tsv.gz files.", 2)
-    out = {"base_url": args.base_url}
-    for name in ("ids", "ids_file", "dumps", "search", "max_results", "title_type", "min_votes", "min_year",
-                 "max_year"):
-        value = getattr(args, name)
-        if value is not None:
-            out[name] = ",".join(value) if isinstance(value, list) else str(value)
-    return out
+    return from_args(CrawlParams, args).spider_arguments()
 
 
 def settings(args: argparse.Namespace) -> dict[str, str]:
-    out = {"IMDB_OUTPUT_DIR": str(args.out), "IMDB_RENDER": args.render,
-           "IMDB_POSTER_WIDTH": str(args.posters_width), "IMDB_DOWNLOAD_POSTERS": str(int(not args.no_posters)),
-           "IMDB_FOLLOW_KEYWORDS": str(int(not args.no_keywords)), "IMDB_JSONL_GZIP": str(int(args.gzip))}
-    if args.contact:
-        out["IMDB_CONTACT"] = args.contact
-    if args.jobdir:
-        out["JOBDIR"] = str(args.jobdir)
-    if args.local_fast:
-        out.update(LOCAL_FAST)
+    out = from_args(CrawlParams, args).settings()
     for pair in args.set:
         name, sep, value = pair.partition("=")
         if not sep or not name:

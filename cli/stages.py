@@ -86,7 +86,7 @@ def run_leaderboard(args: argparse.Namespace) -> int:
 
 def check_size(text: str) -> None:
     """Reject a bad --image-size before any work, with the dataset CLI's own sentence."""
-    from dataset.cli import size
+    from dataset.values import size
 
     try:
         size(text)

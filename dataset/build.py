@@ -30,17 +30,20 @@ from dataset.trailers import TrailerParams, extract_trailer_frames
 
 @dataclass
 class BuildParams:
-    filter: FilterParams = field(default_factory=FilterParams)
-    split: SplitParams = field(default_factory=SplitParams)
-    features: FeatureParams = field(default_factory=FeatureParams)
-    oversample: OversampleParams = field(default_factory=OversampleParams)
-    images: ImageParams = field(default_factory=ImageParams)
-    trailers: TrailerParams = field(default_factory=TrailerParams)
-    sequences: SequenceParams = field(default_factory=SequenceParams)
-    shard_rows: int = 100_000
-    plots: bool = True
-    engine: str = "stream"  # "stream": record batches in bounded memory where the stages allow; "memory": all at once
-    batch_rows: int = 50_000  # rows per batch of the streamed build
+    # Each field's metadata is its `imdbkit build` option (cli/options.py); a nested one is a --help section.
+    filter: FilterParams = field(default_factory=FilterParams, metadata={"help": "filter: which titles are kept"})
+    split: SplitParams = field(default_factory=SplitParams, metadata={"help": "split: train / validation / test"})
+    features: FeatureParams = field(default_factory=FeatureParams, metadata={"help": "features: labels and vocabularies"})
+    oversample: OversampleParams = field(default_factory=OversampleParams, metadata={"help": "oversampling of the train split"})
+    images: ImageParams = field(default_factory=ImageParams, metadata={"help": "posters"})
+    trailers: TrailerParams = field(default_factory=TrailerParams, metadata={"help": "trailer frames"})
+    sequences: SequenceParams = field(default_factory=SequenceParams, metadata={"help": "frame sequences"})
+    shard_rows: int = field(default=100_000, metadata={"help": "rows per parquet shard", "example": "50000"})
+    plots: bool = field(default=True, metadata={"help": "draw the dataset card's plots"})
+    engine: str = field(default="stream", metadata={  # "stream": bounded memory where the stages allow
+        "choices": ("stream", "memory"), "example": "memory",
+        "help": "stream: record batches in bounded memory where the stages allow; memory: the whole table at once"})
+    batch_rows: int = field(default=50_000, metadata={"help": "rows per batch of the streamed build", "example": "10000"})
 
 
 def code_version() -> str:

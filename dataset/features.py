@@ -6,7 +6,7 @@ appears only in test would leak test information into the feature space.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from tqdm import tqdm
 
 from dataset.report import Report, objects
+from dataset.values import floats, zero_is_none
 
 STAGE = "features"
 OTHER = "<other>"
@@ -24,10 +25,14 @@ CATEGORICALS = ("directors", "writers", "actors", "keywords", "countries", "lang
 
 @dataclass(frozen=True)
 class FeatureParams:
-    rating_bins: tuple[float, ...] = (0.0, 5.0, 6.5, 10.0)  # seed 000: 0–5, 5–6.5, 6.5–10
-    top_k: int | None = 5000
-    min_count: int = 2
-    yake_keywords: int = 0  # >0: add `description_keywords` with this many YAKE keywords per title
+    rating_bins: tuple[float, ...] = field(default=(0.0, 5.0, 6.5, 10.0), metadata={  # seed 000: 0–5, 5–6.5, 6.5–10
+        "help": "rating_class bin edges", "example": "0,4,6,8,10", "parse": floats, "list": False, "metavar": "EDGES"})
+    top_k: int | None = field(default=5000, metadata={
+        "help": "keep this many names per categorical (0: all)", "example": "1000", "parse": zero_is_none})
+    min_count: int = field(default=2, metadata={
+        "help": "names seen fewer times in train become <other>", "example": "5"})
+    yake_keywords: int = field(default=0, metadata={
+        "help": "add description_keywords with this many YAKE keywords per title (0: off)", "example": "10"})
 
 
 def rating_classes(rating: pd.Series, bins: tuple[float, ...]) -> pd.Series:

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from dataset.report import Report
+from dataset.values import every_type_if_all, negative_is_none
 
 STAGE = "filter"
 VOTES_SKIPPED = "min_votes skipped: the inputs carry no vote counts"
@@ -23,15 +24,25 @@ def nothing_left(report: Report) -> str:
 class FilterParams:
     """What to keep; every rule removes rows under its own counted reason."""
 
-    min_votes: int | None = 125  # strictly more than this many votes, like seed 000 (votes > 125)
-    require_poster: bool = False
-    title_types: tuple[str, ...] = ("movie",)  # () keeps every type (`--title-type all`)
-    year_min: int | None = None
-    year_max: int | None = None
-    exclude_genres: tuple[str, ...] = ()
-    min_genres: int = 0
-    require_rating: bool = False
-    notes: list[str] = field(default_factory=list, compare=False)
+    # strictly more than this many votes, like seed 000 (votes > 125)
+    min_votes: int | None = field(default=125, metadata={
+        "help": "keep titles with MORE than this many votes; -1 off", "example": "1000", "parse": negative_is_none})
+    require_poster: bool = field(default=False, metadata={
+        "help": "keep only titles with a poster; with --image-size, titles whose poster file is missing or fails "
+                "to decode are dropped too (images stage, counted as poster_unusable)"})
+    title_types: tuple[str, ...] = field(default=("movie",), metadata={  # () keeps every type (`--title-type all`)
+        "flag": "--title-type", "example": "movie,tvMovie", "finish": every_type_if_all,
+        "help": "keep these title types: a,b or repeated; `all` keeps every type"})
+    year_min: int | None = field(default=None, metadata={
+        "help": "keep titles released in or after this year", "example": "1990"})
+    year_max: int | None = field(default=None, metadata={
+        "help": "keep titles released in or before this year", "example": "2020"})
+    exclude_genres: tuple[str, ...] = field(default=(), metadata={
+        "flag": "--exclude-genre", "example": '"TV Movie,Foreign"',
+        "help": "drop titles with any of these genres (seed 002 drops TV Movie and Foreign): a,b or repeated"})
+    min_genres: int = field(default=0, metadata={"help": "keep titles with at least this many genres", "example": "1"})
+    require_rating: bool = field(default=False, metadata={"help": "keep only titles with a rating"})
+    notes: list[str] = field(default_factory=list, compare=False, metadata={"cli": False})  # the filter's own notes
 
 
 def filter_titles(df: pd.DataFrame, params: FilterParams, report: Report,

@@ -11,7 +11,7 @@ import functools
 import hashlib
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -21,21 +21,33 @@ from tqdm import tqdm
 
 from dataset.imaging import ImageProblem, process_image, read_media
 from dataset.report import Report, objects
+from dataset.values import size as parse_size
+from dataset.values import unique
 
 STAGE = "images"
 
 
 @dataclass(frozen=True)
 class ImageParams:
-    sizes: tuple[tuple[int, int], ...] = ()
-    fit: str = "crop"  # "crop" (centre-crop to the aspect) or "letterbox"
-    missing: str = "keep"  # keep the row without a poster, or "drop" it
+    sizes: tuple[tuple[int, int], ...] = field(default=(), metadata={
+        "flag": "--image-size", "parse": parse_size, "metavar": "HxW", "finish": unique, "example": "32x32,150x101",
+        "help": "poster columns of HEIGHTxWIDTH: a,b or repeated"})
+    fit: str = field(default="crop", metadata={  # "crop" (centre-crop to the aspect) or "letterbox"
+        "choices": ("crop", "letterbox"), "example": "letterbox", "help": "how a poster meets --image-size"})
+    missing: str = field(default="keep", metadata={  # keep the row without a poster, or "drop" it
+        "flag": "--missing-poster", "choices": ("keep", "drop"), "example": "drop",
+        "help": "a missing or corrupt poster: keep the row without it, or drop it (--require-poster: drop)"})
     # "keep" near-identical posters (counted in build.json), or "drop" them from every title but the first.
     # Not the default: posters made from one template (same layout, other colours and title) hash alike.
-    dedupe: str = "keep"
-    near_distance: int = 3  # pHash bits that may differ for "near-identical"
-    max_pixels: int = 50_000_000
-    workers: int = 0  # 0 → every core
+    dedupe: str = field(default="keep", metadata={
+        "flag": "--poster-duplicates", "choices": ("keep", "drop"), "example": "drop",
+        "help": "drop near-identical posters (pHash) from all titles but the first"})
+    near_distance: int = field(default=3, metadata={  # pHash bits that may differ for "near-identical"
+        "flag": "--poster-near-distance", "example": "5", "help": "pHash bits two near-identical posters may differ by"})
+    max_pixels: int = field(default=50_000_000, metadata={
+        "example": "100000000", "help": "refuse an image with more pixels than this (a decompression bomb)"})
+    workers: int = field(default=0, metadata={  # 0 → every core
+        "flag": "--workers", "example": "2", "help": "processes for posters and trailers (0: every core)"})
 
 
 def column_name(size: tuple[int, int]) -> str:

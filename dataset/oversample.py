@@ -5,7 +5,7 @@ Val and test are never touched: oversampling them would distort every reported m
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -18,11 +18,18 @@ METHODS = ("none", "seed002", "inverse")
 
 @dataclass(frozen=True)
 class OversampleParams:
-    method: str = "none"
-    seed: int = 0
-    skip_genres: tuple[str, ...] = ()  # seed002: genres never oversampled; default the two most frequent
-    max_factor: float = 10.0  # inverse: at most this many rows per original row
-    power: float = 1.0  # inverse: weight = (max_count / count) ** power
+    method: str = field(default="none", metadata={
+        "flag": "--oversample", "choices": ("none", "seed002", "inverse"), "example": "seed002",
+        "help": "oversample rare genres in the train split: seed 002's rule or inverse frequency"})
+    seed: int = field(default=0, metadata={"flag": "--oversample-seed", "help": "seed of the oversampling",
+                                           "example": "1"})
+    skip_genres: tuple[str, ...] = field(default=(), metadata={
+        "flag": "--oversample-skip-genre", "example": "Drama,Comedy",
+        "help": "seed002: genres never oversampled, a,b or repeated (default: the two most frequent)"})
+    max_factor: float = field(default=10.0, metadata={
+        "flag": "--oversample-max-factor", "example": "5", "help": "inverse: at most this many rows per original row"})
+    power: float = field(default=1.0, metadata={
+        "flag": "--oversample-power", "example": "0.5", "help": "inverse: weight = (max_count / count) ** power"})
 
 
 def genre_counts(df: pd.DataFrame) -> dict[str, int]:

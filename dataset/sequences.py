@@ -3,7 +3,7 @@ CLIP, `frame_embeddings.npy`) or, with `encoder`, computed from the trailer stag
 image encoder (seed 003's frames → encoder step), so `genres_frames` runs on crawled trailers too."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -17,9 +17,16 @@ EMBEDDINGS_FILE = "frame_embeddings.npy"
 
 @dataclass(frozen=True)
 class SequenceParams:
-    length: int | None = None  # None keeps the stored length
-    mode: str = "uniform"  # "uniform" resampling over the whole sequence, or "pad" (trim / zero-pad the end)
-    encoder: str | None = None  # e.g. "efficientnet-lite0": embed each title's trailer frames (baselines/encoders.py)
+    length: int | None = field(default=None, metadata={  # None keeps the stored length
+        "flag": "--sequence-length", "example": "16",
+        "help": "resample frame sequences to this length (default: the stored length)"})
+    mode: str = field(default="uniform", metadata={
+        "flag": "--sequence-mode", "choices": ("uniform", "pad"), "example": "pad",
+        "help": "uniform: resample over the whole sequence; pad: trim or zero-pad the end"})
+    encoder: str | None = field(default=None, metadata={  # embed each title's trailer frames (baselines/encoders.py)
+        "flag": "--frame-embeddings", "example": "efficientnet-lite0",
+        "choices": ("efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2"),
+        "help": "embed each trailer's frames with this pretrained encoder into a [T, D] frame_embeddings column"})
 
 
 def fix_length(seq: np.ndarray, length: int, mode: str) -> np.ndarray:

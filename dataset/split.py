@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +16,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from dataset.report import DatasetError, Report
+from dataset.values import ratios
 
 STAGE = "split"
 SPLITS = ("train", "validation", "test")  # Hugging Face's names, in files, the `split` column, card and build.json
@@ -30,10 +31,14 @@ def split_name(name: str) -> str | None:
 
 @dataclass(frozen=True)
 class SplitParams:
-    ratios: tuple[float, float, float] = (0.8, 0.1, 0.1)
-    seed: int = 0
-    stratify: str | None = None  # None, "rating_class" or "genre" (first genre)
-    splits_file: Path | None = None
+    ratios: tuple[float, float, float] = field(default=(0.8, 0.1, 0.1), metadata={
+        "help": "train,validation,test shares (default 80,10,10)", "example": "70,15,15", "parse": ratios, "metavar": "A,B,C"})
+    seed: int = field(default=0, metadata={"flag": "--split-seed", "help": "seed of the random split", "example": "1"})
+    stratify: str | None = field(default=None, metadata={  # None, "rating_class" or "genre" (first genre)
+        "help": "keep this label's shares (genre: the first genre) equal across splits", "example": "rating_class",
+        "choices": ("rating_class", "genre")})
+    splits_file: Path | None = field(default=None, metadata={
+        "flag": "--splits", "help": "csv imdb_id,split reproducing a given split", "example": "splits.csv"})
 
 
 def hash_unit(ids: list[str], seed: int) -> np.ndarray:

@@ -8,7 +8,7 @@ so a build is reproducible and the frames still cover the whole trailer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -18,6 +18,7 @@ import pandas as pd
 from dataset.images import run_jobs
 from dataset.imaging import ImageProblem, check_bytes, check_media, decode, encode_png, fit_to, read_media
 from dataset.report import Report, objects
+from dataset.values import size as parse_size
 
 STAGE = "trailers"
 FRAME_EXT = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
@@ -27,11 +28,17 @@ MAX_PIXELS = 50_000_000  # per frame or video frame, read from the header before
 
 @dataclass(frozen=True)
 class TrailerParams:
-    samples: int = 100  # N frames sampled per trailer
-    percentile: float = 20.0  # P: drop frames whose mean or std is below this percentile
-    keep: int = 15  # k frames kept, in order
-    size: tuple[int, int] = (90, 160)  # stored frame height x width
-    workers: int = 0
+    samples: int = field(default=100, metadata={  # N frames sampled per trailer
+        "flag": "--trailer-samples", "example": "50", "help": "frames sampled per trailer"})
+    percentile: float = field(default=20.0, metadata={  # P: drop frames whose mean or std is below this percentile
+        "flag": "--trailer-percentile", "example": "10",
+        "help": "drop sampled frames whose brightness mean or spread is below this percentile"})
+    keep: int = field(default=15, metadata={  # k frames kept, in order
+        "flag": "--trailer-frames", "example": "8", "help": "frames kept per trailer, in order"})
+    size: tuple[int, int] = field(default=(90, 160), metadata={  # stored frame height x width
+        "flag": "--frame-size", "parse": parse_size, "metavar": "HxW", "example": "72x128", "help": "trailer frame HEIGHTxWIDTH"})
+    workers: int = field(default=0, metadata={
+        "flag": "--workers", "example": "2", "help": "processes for posters and trailers (0: every core)"})
 
 
 def sample_video(path: Path, n: int) -> list[np.ndarray]:
