@@ -289,11 +289,11 @@ def add_arguments(parser: argparse.ArgumentParser, dataset: Path | None = None, 
     """Every leaderboard flag (used by `imdbkit leaderboard` too): one per `LeaderboardParams` field, plus the
     dataset and report folders; `dataset`/`out` give those defaults, else they are required."""
     parser.add_argument("--dataset", type=Path, required=dataset is None, default=dataset, metavar="PATH",
-                        help="a dataset folder built by `imdbkit build`" + (f" (default {dataset})" if dataset else "")
-                        + " (e.g. --dataset imdbkit-data/datasets/imdb)")
+                        help="a dataset folder built by `imdbkit build` (" + (f"default {dataset}; " if dataset else "")
+                        + "e.g. --dataset imdbkit-data/datasets/imdb)")
     parser.add_argument("--out", type=Path, required=out is None, default=out, metavar="PATH",
-                        help="report folder (created)" + (f" (default {out})" if out else "")
-                        + " (e.g. --out imdbkit-data/reports/movies)")
+                        help="report folder, created (" + (f"default {out}; " if out else "")
+                        + "e.g. --out imdbkit-data/reports/movies)")
     add_options(parser, LeaderboardParams)
     parser.add_argument("--quiet", action="store_true", help="no progress bars or table, only the final paths line")
     parser.add_argument("--verbose", action="store_true", help="print tracebacks of failed rows and read errors")

@@ -14,9 +14,9 @@ from baselines.registry import MODELS, REGISTRY
 @dataclass(frozen=True)
 class LeaderboardParams:
     tasks: tuple[str, ...] = field(default=(), metadata={  # () runs every task
-        "example": "rating_class,rating", "help": f"tasks to run, a,b or repeated (default all): {', '.join(REGISTRY)}"})
+        "metavar": "TASK", "example": "rating_class,rating", "help": f"tasks to run, a,b or repeated (default all): {', '.join(REGISTRY)}"})
     models: tuple[str, ...] = field(default=(), metadata={  # () runs every model of each task
-        "example": "lightgbm,xgboost", "help": f"models to run, a,b or repeated (default all): {', '.join(MODELS)}"})
+        "metavar": "MODEL", "example": "lightgbm,xgboost", "help": f"models to run, a,b or repeated (default all): {', '.join(MODELS)}"})
     budget_minutes: float | None = field(default=None, metadata={
         "example": "1", "help": "optional wall-clock cap per model fit (default: none; rows cut by it say so)"})
     seed: int = field(default=0, metadata={"example": "1", "help": "seed of every model and the bootstrap"})

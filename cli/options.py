@@ -107,6 +107,8 @@ def _help(meta: dict[str, Any], flag: str, default: Any, is_bool: bool) -> str:
         notes.append(f"e.g. {flag if not default else '--no-' + flag[2:]}")
     else:
         notes.append(f"e.g. {flag} {example}")
+    if text.endswith(")"):  # "… (default 80,10,10)" takes the example inside its own parentheses
+        return f"{text[:-1]}; {'; '.join(notes)})"
     return f"{text} ({'; '.join(notes)})"
 
 

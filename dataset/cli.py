@@ -63,11 +63,11 @@ def add_build_arguments(b: argparse.ArgumentParser, raw: Path | None = None, out
     from dataset.build import BuildParams
 
     b.add_argument("--raw", action=ListAction, item=Path, required=raw is None, default=[raw] if raw else None,
-                   help="raw crawl or import folders: a,b or repeated" + (f" (default {raw})" if raw else "") +
-                   " (e.g. --raw imdbkit-data/crawl,imdbkit-data/raw/imdb5000)")
-    b.add_argument("--out", type=Path, required=out is None, default=out,
-                   help="dataset folder to publish (replaced atomically)" + (f" (default {out})" if out else "") +
-                   " (e.g. --out imdbkit-data/datasets/movies)")
+                   metavar="PATH[,...]", help="raw crawl or import folders: a,b or repeated (" +
+                   (f"default {raw}; " if raw else "") + "e.g. --raw imdbkit-data/crawl,imdbkit-data/raw/imdb5000)")
+    b.add_argument("--out", type=Path, required=out is None, default=out, metavar="PATH",
+                   help="dataset folder to publish, replaced atomically (" + (f"default {out}; " if out else "") +
+                   "e.g. --out imdbkit-data/datasets/movies)")
     add_options(b, BuildParams)
     b.add_argument("--frames-per-trailer", type=int, metavar="T",
                    help="T, the fixed sequence length of frame_embeddings (default: the frames kept per trailer; "

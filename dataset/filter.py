@@ -31,14 +31,14 @@ class FilterParams:
         "help": "keep only titles with a poster; with --image-size, titles whose poster file is missing or fails "
                 "to decode are dropped too (images stage, counted as poster_unusable)"})
     title_types: tuple[str, ...] = field(default=("movie",), metadata={  # () keeps every type (`--title-type all`)
-        "flag": "--title-type", "example": "movie,tvMovie", "finish": every_type_if_all,
+        "flag": "--title-type", "metavar": "TYPE", "example": "movie,tvMovie", "finish": every_type_if_all,
         "help": "keep these title types: a,b or repeated; `all` keeps every type"})
     year_min: int | None = field(default=None, metadata={
         "help": "keep titles released in or after this year", "example": "1990"})
     year_max: int | None = field(default=None, metadata={
         "help": "keep titles released in or before this year", "example": "2020"})
     exclude_genres: tuple[str, ...] = field(default=(), metadata={
-        "flag": "--exclude-genre", "example": '"TV Movie,Foreign"',
+        "flag": "--exclude-genre", "metavar": "GENRE", "example": '"TV Movie,Foreign"',
         "help": "drop titles with any of these genres (seed 002 drops TV Movie and Foreign): a,b or repeated"})
     min_genres: int = field(default=0, metadata={"help": "keep titles with at least this many genres", "example": "1"})
     require_rating: bool = field(default=False, metadata={"help": "keep only titles with a rating"})

@@ -24,7 +24,7 @@ class OversampleParams:
     seed: int = field(default=0, metadata={"flag": "--oversample-seed", "help": "seed of the oversampling",
                                            "example": "1"})
     skip_genres: tuple[str, ...] = field(default=(), metadata={
-        "flag": "--oversample-skip-genre", "example": "Drama,Comedy",
+        "flag": "--oversample-skip-genre", "metavar": "GENRE", "example": "Drama,Comedy",
         "help": "seed002: genres never oversampled, a,b or repeated (default: the two most frequent)"})
     max_factor: float = field(default=10.0, metadata={
         "flag": "--oversample-max-factor", "example": "5", "help": "inverse: at most this many rows per original row"})
