@@ -51,13 +51,13 @@ class UndocumentedField(TypeError):
     """A params field with neither help metadata nor `cli: False`: every field must say what it is for."""
 
 
-def _optional(tp: Any) -> tuple[Any, bool]:
-    """`X | None` -> (X, True); anything else -> (tp, False)."""
+def _optional(tp: Any) -> Any:
+    """`X | None` -> X (None is only ever a default; a given value is parsed as X); anything else unchanged."""
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if len(args) == 1 and len(typing.get_args(tp)) == 2:
-            return args[0], True
-    return tp, False
+            return args[0]
+    return tp
 
 
 def _element(tp: Any) -> Any | None:
@@ -118,7 +118,7 @@ def _option(f: Field, tp: Any, path: tuple[str, ...], group: str | None) -> Opti
     if not str(meta.get("help", "")).strip():
         raise UndocumentedField(f"{name} has no help: give the field metadata={{'help': ..., 'example': ...}} "
                                 "(or {'cli': False} to keep it off the command line)")
-    tp = _optional(tp)[0]  # None is only ever the default; a given value is parsed as X
+    tp = _optional(tp)
     default = _default(f)
     flag = meta.get("flag") or "--" + f.name.replace("_", "-")
     dest = flag.lstrip("-").replace("-", "_")
@@ -132,7 +132,7 @@ def _option(f: Field, tp: Any, path: tuple[str, ...], group: str | None) -> Opti
     if is_bool:
         kwargs["action"] = argparse.BooleanOptionalAction
     elif as_list:
-        item = meta.get("parse") or SCALARS.get(_optional(element)[0] if element is not None else str, str)
+        item = meta.get("parse") or SCALARS.get(_optional(element), str)
         if choices:
             item = _one_of(item, tuple(choices), flag)
         if as_list == "repeat":  # append copies a list default (a tuple one could not grow)
@@ -147,7 +147,7 @@ def _option(f: Field, tp: Any, path: tuple[str, ...], group: str | None) -> Opti
         kwargs["type"] = parse
         if choices:
             kwargs["choices"] = list(choices)
-        if not choices:
+        else:
             kwargs["metavar"] = meta.get("metavar") or METAVARS.get(tp, dest.upper())
     return Option(path, flag, dest, kwargs, meta.get("finish"), meta.get("group", group))
 
@@ -227,7 +227,7 @@ def _is_tuple(cls: type, path: tuple[str, ...]) -> bool:
     owner = cls
     for name in path[:-1]:
         owner = typing.get_type_hints(owner)[name]
-    tp = _optional(typing.get_type_hints(owner)[path[-1]])[0]
+    tp = _optional(typing.get_type_hints(owner)[path[-1]])
     return typing.get_origin(tp) is tuple
 
 
