@@ -21,7 +21,8 @@ from tests.hardening.strategies import PROFILE
 # Pieces where Python's and Arrow's string handling part ways, and the stage's own artefacts and null words.
 PIECES = [" ", "\t", "\n", "\x0b", "\x1c", "\u00a0", "\u2003", "\u3000", "\ufeff", "İ", "\u212a", "ß", "٣", "&amp;",
           "&", "&raquo;", "»", ">>", "|", ",", "(", ")", "3", "See All", "See all (12) »", "see all", "SEE ALL", "See ALL",
-          "N/A", "na", "NaN", "unknown", "UNKNOWN", "null", "-", "not available", "Drama", "Tom", "é"]
+          "N/A", "na", "NaN", "unknown", "UNKNOWN", "null", "-", "not available", "Drama", "Tom", "é",
+          "Not Avaİlable", "See All (٣) »", "See All\u00a0(3)", " See\tAll (2) \u00bb", "Drama,See all\x0b"]
 hostile = st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=5).map("".join)
 limit = 2**53  # Arrow turns Python ints into float64 only where exact
 numbers = (st.none() | st.floats(allow_nan=False, allow_infinity=False) | st.integers(-limit, limit)
