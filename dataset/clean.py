@@ -7,6 +7,7 @@ values and the rows it set to null with their counter and reason; the report is 
 """
 from __future__ import annotations
 
+from collections import Counter
 from operator import itemgetter
 
 import numpy as np
@@ -28,10 +29,11 @@ from dataset.clean_rules import (
 from dataset.report import Report, objects
 
 
-def _reported(cleaned: Cleaned, report: Report, ids: list):
+def _reported(cleaned: Cleaned, report: Report, ids: list) -> list | np.ndarray:
     """The values; each one set to null counted under its counter and quarantined, column by column in row order."""
-    for row, counter, reason in sorted(cleaned.bad, key=itemgetter(0)):
-        report.note(STAGE, counter)
+    for counter, n in Counter(counter for _, counter, _ in cleaned.bad).items():
+        report.note(STAGE, counter, n)
+    for row, _, reason in sorted(cleaned.bad, key=itemgetter(0)):
         report.quarantine(STAGE, ids[row], reason)
     return cleaned.values
 
