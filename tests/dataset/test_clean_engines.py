@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from dataset import clean_fast
@@ -56,6 +56,12 @@ def _plain(df: pd.DataFrame) -> dict[str, list]:
 
 @PROFILE
 @given(generated=items)
+@example(generated=[  # each once told the engines apart
+    {"votes": 2**53 + 1, "year": 1869, "runtime_min": 0, "rating": 11, "title": "Not Avaİlable"},
+    {"budget": {"amount": 3, "currency": " "}, "gross_worldwide": {"amount": None, "currency": "ß"},
+     "genres": ["Drama See All (٣) »", "Drama"], "description": "Heat See All\u00a0(3)"},
+    {"budget": {"amount": -1e308, "currency": "USD"}, "gross_worldwide": {"amount": 5, "currency": "ß"}},
+])
 def test_fast_and_per_value_engines_give_the_same_columns_and_report(generated: list[dict]) -> None:
     typed, values = _frames(generated)
     assert clean_fast.text(typed["title"], "title") is not None and clean_fast.money(typed["budget"], "budget")
