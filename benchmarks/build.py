@@ -72,7 +72,7 @@ def naive_reference(items: Path, sample: int) -> float:
     """Seconds for pandas.read_json + row-wise apply cleaning of `sample` items (the notebook way)."""
     import pandas as pd
 
-    from dataset import clean
+    from dataset import clean_rules as clean
 
     with open(items, "rb") as fh:
         head = b"".join(fh.readline() for _ in range(sample))
@@ -83,7 +83,7 @@ def naive_reference(items: Path, sample: int) -> float:
 
     def row(r):
         return pd.Series({
-            "runtime_min": clean.parse_duration(r["runtime_min"]), "votes": clean.parse_count(r["votes"]),
+            "runtime_min": clean.parse_runtime_minutes(r["runtime_min"]), "votes": clean.parse_count(r["votes"]),
             "rating": clean.parse_float(r["rating"]), "year": clean.parse_year(r["year"]),
             "age_band": clean.age_band(clean.null_text(r["content_rating"])), "color": clean.normalise_color(r["color"]),
             "title": clean.null_text(r["title"]), "genres": clean.clean_list(r["genres"]),

@@ -260,7 +260,7 @@ FIELDS: tuple[Field, ...] = (
                           U("runtime.seconds"), J("duration"),
                           H("runtime", _old("Runtime:") + '/time/text()|//time[@itemprop="duration"]/@datetime'
                             '|//div[@class="subtext"]/time/@datetime')),
-          _first(parsers.duration_minutes), 0.85, ("runtime",)),
+          _first(parsers.duration_seconds_to_minutes), 0.85, ("runtime",)),
     Field("rating", (N("aboveTheFoldData.ratingsSummary.aggregateRating"), U("ratingsSummary.aggregateRating"),
                      J("aggregateRating.ratingValue"),
                      H("rating", '//div[@data-testid="hero-rating-bar__aggregate-rating__score"]/span[1]/text()'

@@ -76,8 +76,9 @@ def integer(value: Any) -> int | None:
     return _whole(result)
 
 
-def duration_minutes(value: Any) -> int | None:
-    """Minutes from ISO 8601 (``PT2H16M``), seconds (int), or human text (``2h 16min``)."""
+def duration_seconds_to_minutes(value: Any) -> int | None:
+    """Minutes from a number of seconds (``__NEXT_DATA__``'s ``runtime.seconds``), ISO 8601 (``PT2H16M``) or
+    human text (``2h 16min``). A bare number is seconds here, minutes in the build's ``parse_runtime_minutes``."""
     if value is None or value == "":
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):

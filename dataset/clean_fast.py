@@ -1,7 +1,8 @@
-"""Vectorised twins of clean.py's parsers for columns the fast loader kept typed (Arrow / numeric).
+"""The vectorised engine of the clean stage, for columns the fast loader kept typed (Arrow / numeric).
 
-Same results as the per-value parsers (tests compare both paths on the same items); any value
-these cannot handle exactly (HTML entities) goes back through the per-value parser.
+It reads the same patterns, null words, ranges and currency rule as the per-value engine
+(`dataset.clean_rules`); a value it cannot handle exactly (HTML entities) goes through the per-value
+rule. Each cleaner returns None when the column is not of the type it vectorises.
 """
 from __future__ import annotations
 
@@ -10,82 +11,111 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dataset.clean_rules import (
+    NULLS,
+    NUMBERS,
+    SEE_ALL,
+    Cleaned,
+    currency_code,
+    not_a_number,
+    not_money,
+    null_text,
+    unknown_currency,
+)
 from dataset.rates import USD_PER_UNIT
 
-SEE_ALL_RE2 = r"\s*[,|]?\s*See (?:all|All|ALL)\s*\(?\d*\)?\s*(?:»|&raquo;|>>)?\s*$"
+_NULL_WORDS = pa.array(sorted(NULLS))
 
 
 def is_arrow(series: pd.Series) -> bool:
     return isinstance(series.dtype, pd.ArrowDtype)
 
 
-def pylist(series: pd.Series) -> list:
-    """Python values of a column; Arrow's own conversion is far faster than iterating the pandas array."""
-    return _array(series).to_pylist() if is_arrow(series) else series.tolist()
-
-
-def _array(series: pd.Series) -> pa.Array:
-    arr = series.array._pa_array
+def arrow_array(series: pd.Series) -> pa.Array:
+    """The Arrow array behind an Arrow-backed column, in one chunk (pandas hands it over by `__arrow_array__`)."""
+    arr = pa.array(series.array)
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
-def _clean_strings(arr: pa.Array, nulls: set[str]) -> pa.Array:
+def pylist(series: pd.Series) -> list:
+    """Python values of a column; Arrow's own conversion is far faster than iterating the pandas array."""
+    return arrow_array(series).to_pylist() if is_arrow(series) else series.tolist()
+
+
+def _is(series: pd.Series, test) -> bool:
+    return is_arrow(series) and test(series.dtype.pyarrow_dtype)
+
+
+def _clean_strings(arr: pa.Array) -> pa.Array:
+    """`null_text` without the entity step: the 'See All' artefact cut, whitespace trimmed, null words → null."""
     # The anchored regex costs a scan per string; a literal search first skips it when no value has the artefact.
     if pc.any(pc.match_substring(arr, "see all", ignore_case=True)).as_py():
-        arr = pc.replace_substring_regex(arr, SEE_ALL_RE2, "")
+        arr = pc.replace_substring_regex(arr, SEE_ALL.pattern, "")
     text = pc.utf8_trim_whitespace(arr)
-    empty = pc.or_(pc.is_in(pc.utf8_lower(text), value_set=pa.array(sorted(nulls))), pc.equal(pc.utf8_length(text), 0))
+    empty = pc.is_in(pc.ascii_lower(text), value_set=_NULL_WORDS)  # null words are ASCII (`is_null_word`)
     return pc.if_else(pc.fill_null(empty, True), pa.scalar(None, pa.string()), text)
 
 
-def text_column(series: pd.Series, nulls: set[str], slow) -> np.ndarray:
-    """Object array of cleaned strings (None for null); entity-bearing values go through `slow`."""
-    arr = _array(series)
-    out = _clean_strings(arr, nulls).to_numpy(zero_copy_only=False)
+def text(series: pd.Series, name: str) -> Cleaned | None:
+    """Cleaned strings of a string column (an Arrow string is always text: nothing to report)."""
+    if not _is(series, lambda t: pa.types.is_string(t) or pa.types.is_large_string(t)):
+        return None
+    arr = arrow_array(series)
+    out = _clean_strings(arr).to_numpy(zero_copy_only=False)
     entities = np.flatnonzero(pc.fill_null(pc.match_substring(arr, "&"), False).to_numpy(zero_copy_only=False))
     for i in entities:
-        out[i] = slow(arr[int(i)].as_py())
-    return out
+        out[i] = null_text(arr[int(i)].as_py())
+    return Cleaned(list(out))
 
 
-def list_column(series: pd.Series, nulls: set[str]) -> list | None:
-    """Cleaned Python lists (None when empty), deduplicated in order; None if a value needs the slow path."""
-    arr = _array(series)
+def names(series: pd.Series, name: str) -> Cleaned | None:
+    """Cleaned Python lists (None when empty), deduplicated in order; None when not a list of strings or a
+    name has an HTML entity (the per-value engine then takes the column)."""
+    if not _is(series, lambda t: pa.types.is_list(t) and pa.types.is_string(t.value_type)):
+        return None
+    arr = arrow_array(series)
     flat = pc.list_flatten(arr)
     if pc.any(pc.fill_null(pc.match_substring(flat, "&"), False)).as_py():
         return None
     n = len(arr)
     parents = pc.list_parent_indices(arr).to_numpy()
-    cleaned = _clean_strings(flat, nulls)
+    cleaned = _clean_strings(flat)
     codes = pc.fill_null(pc.dictionary_encode(cleaned).indices, -1).to_numpy(zero_copy_only=False).astype(np.int64)
     valid = codes >= 0
     key = parents.astype(np.int64) * (int(codes.max(initial=0)) + 2) + codes + 1
     keep = valid & ~pd.Series(key).duplicated().to_numpy()
-    kept_parents = parents[keep]
-    counts = np.bincount(kept_parents, minlength=n)
+    counts = np.bincount(parents[keep], minlength=n)
     offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]).astype(np.int32))
     lists = pa.ListArray.from_arrays(offsets, cleaned.filter(pa.array(keep)), mask=pa.array(counts == 0))
-    return lists.to_pylist()
+    return Cleaned(lists.to_pylist())
 
 
-def number_column(series: pd.Series, low: float, high: float) -> tuple[np.ndarray, np.ndarray]:
-    """Float array with values outside (low, high) or non-finite set to NaN, and where they were."""
+def number(series: pd.Series, name: str) -> Cleaned | None:
+    """Floats of a numeric column, values outside the column's range set to NaN and reported."""
+    if not pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        return None
     values = series.to_numpy(dtype="float64", na_value=np.nan)
-    bad = ~np.isnan(values) & ~((values > low) & (values < high))
-    return np.where(bad, np.nan, values), bad
+    wide = NUMBERS[name].out_of_range(values)
+    rows = np.flatnonzero(wide).tolist()
+    bad = [(i, *not_a_number(name, v, parsed=True)) for i, v in zip(rows, series.iloc[rows].tolist(), strict=True)]
+    return Cleaned(np.where(wide, np.nan, values), bad)
 
 
-def money_column(series: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """USD amounts from {amount, currency} structs: (usd, amounts, currency codes, unparseable mask).
-
-    A row with an amount but NaN usd had an unknown (or missing, code None) currency."""
-    arr = _array(series)
-    amount = pc.struct_field(arr, "amount").to_numpy(zero_copy_only=False).astype("float64")
-    currency = pc.utf8_upper(pc.utf8_trim_whitespace(pc.struct_field(arr, "currency")))
+def money(series: pd.Series, name: str) -> Cleaned | None:
+    """US dollars from {amount, currency} structs; currencies go through `currency_code` once per distinct
+    spelling. An amount with an unknown (or no) currency, or a struct without an amount, is reported."""
+    if not _is(series, pa.types.is_struct):
+        return None
+    arr = arrow_array(series)
     present = arr.is_valid().to_numpy(zero_copy_only=False)
-    amount = np.where(present, amount, np.nan)
-    codes = pd.Series(currency.to_numpy(zero_copy_only=False), dtype=object)
-    rate = codes.map(USD_PER_UNIT).to_numpy(dtype="float64", na_value=np.nan)
+    amount = np.where(present, pc.struct_field(arr, "amount").to_numpy(zero_copy_only=False).astype("float64"), np.nan)
+    spelled = pc.dictionary_encode(pc.struct_field(arr, "currency"))
+    distinct = [currency_code(c) for c in spelled.dictionary.to_pylist()] + [None]  # the last: no currency
+    which = pc.fill_null(spelled.indices, len(distinct) - 1).to_numpy(zero_copy_only=False)
+    codes = np.array(distinct, dtype=object)[which]
+    rate = np.array([USD_PER_UNIT.get(c, np.nan) if c else np.nan for c in distinct], dtype="float64")[which]
     has_amount = ~np.isnan(amount)
     unknown = has_amount & np.isnan(rate)
-    return np.where(unknown, np.nan, amount * rate), amount, codes.to_numpy(), present & ~has_amount
+    bad = [(i, *unknown_currency(name, amount[i], codes[i])) for i in np.flatnonzero(unknown).tolist()]
+    bad += [(i, *not_money(name, arr[i].as_py())) for i in np.flatnonzero(present & ~has_amount).tolist()]
+    return Cleaned(np.where(unknown, np.nan, amount * rate), bad)

@@ -132,8 +132,9 @@ def arrow_frame(table: pa.Table, raw: np.ndarray) -> pd.DataFrame:
         col = table.column(name)
         if pa.types.is_floating(col.type):
             columns[name] = pd.Series(col.to_numpy(), dtype="float64")
-        elif pa.types.is_integer(col.type):
-            columns[name] = pd.Series(pd.array(col.to_pandas(), dtype="Int64"))
+        elif pa.types.is_integer(col.type):  # exact: to_pandas() goes through float64 where a value is null
+            values = pc.fill_null(col, 0).to_numpy().astype("int64")
+            columns[name] = pd.Series(pd.arrays.IntegerArray(values, col.is_null().to_numpy(zero_copy_only=False)))
         else:
             columns[name] = pd.Series(pd.arrays.ArrowExtensionArray(col))
     df = pd.DataFrame(columns)
@@ -197,7 +198,7 @@ def records_frame(columns: dict[str, list], raw_index: list[int]) -> pd.DataFram
 
 def _as_arrow(series: pd.Series) -> pa.Array:
     if isinstance(series.dtype, pd.ArrowDtype):
-        arr = series.array._pa_array
+        arr = pa.array(series.array)  # pandas hands its Arrow data over by `__arrow_array__`
         return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     return pa.array([v if isinstance(v, str) else "" for v in series.tolist()], pa.string())
 

@@ -15,6 +15,9 @@ DuckDB spilling to disk, or on a few bytes per row.
           then the picked training rows, flagged, joined out of core by DuckDB in pick order.
   pass 3  publish: the split spills cut into exactly the shards and row groups of `write_splits`.
 
+This module runs the passes and holds passes 1 and 2; pass 0 is `stream_spill.py`, the whole-table steps
+in between and after (DuckDB) `stream_sql.py`, pass 3 `stream_publish.py`.
+
 The same rows in the same order reach the same stage code, so the parquet files are byte-identical
 to the in-memory build's (tests/dataset/test_stream.py). Poster images (decoded once per file,
 pHash groups across titles) still need the whole table: with `--image-size` the build runs in
@@ -22,7 +25,6 @@ memory (`dataset.build._in_memory`).
 """
 from __future__ import annotations
 
-import math
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -31,42 +33,39 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
-import orjson
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.json as pj
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from dataset.card import draw_plots
-from dataset.clean import LIST_FIELDS, TEXT_FIELDS, clean_fields
+from dataset.clean import clean_fields
+from dataset.clean_rules import LIST_FIELDS, TEXT_FIELDS
 from dataset.features import CATEGORICALS, apply_features, collapse_column, rating_classes
 from dataset.filter import VOTES_SKIPPED, filter_titles, nothing_left
 from dataset.images import downsample_posters
-from dataset.oversample import METHODS, _inverse, _seed002, oversample_genres
-from dataset.publish import COMPRESSION, COMPRESSION_LEVEL, frame_table, published_columns
-from dataset.raw import FIELDS, IMDB_ID, RAW_SCHEMA, arrow_frame, item_files, records_frame, valid_records
+from dataset.oversample import oversample_genres
+from dataset.publish import frame_table, published_columns
 from dataset.report import DatasetError, Report, objects
-from dataset.schema import COLUMNS, schema_for
+from dataset.schema import COLUMNS
 from dataset.sequences import attach_frame_embeddings
 from dataset.split import SPLITS, _by_ratio, _stratified, hash_unit, read_splits_file, report_unknown_ids
+from dataset.stream_publish import publish_spills
+from dataset.stream_spill import load_spills, newest_in_id_order, raw_frame, spill_writer
+from dataset.stream_sql import append_copies, fit_labels, oversample_picks, sql_path
 from dataset.trailers import extract_trailer_frames
 
 if TYPE_CHECKING:
     from dataset.build import BuildParams
 
-SPILL_COMPRESSION = "lz4"
 DUCKDB_MEMORY = "768MB"  # DuckDB's own cap; past it, its sorts and joins spill to the build folder
-LOAD_SCHEMA = pa.schema([*(RAW_SCHEMA.field(f) for f in FIELDS), ("_raw", pa.int32()), ("_seq", pa.int64()),
-                         ("_json", pa.binary())])
 _S, _L, _F32, _F64 = pa.string(), pa.list_(pa.string()), pa.float32(), pa.float64()
 CLEAN_SCHEMA = pa.schema(  # the clean stage's columns, as its frame holds them
     [("imdb_id", _S), *((f, _S) for f in TEXT_FIELDS), ("year", pa.int32()), ("runtime_min", _F32), ("rating", _F32),
      ("metascore", _F32), ("votes", pa.int64()), ("content_rating", _S), ("age_band", _S), ("color", _S),
      *((f, _L) for f in LIST_FIELDS), ("budget_usd", _F64), ("gross_usd", _F64), ("poster_path", _S),
      ("poster_sha1", _S), ("frame_embeddings_index", pa.int64()), ("_raw", pa.int32()), ("_pos", pa.int64())])
-ROW_GROUP = 10_000  # write_splits' batch_rows: one row group per 10,000 rows of a shard
 
 
 @dataclass
@@ -96,173 +95,30 @@ def run_streamed(raw_dirs: list[Path], tmp: Path, params: BuildParams, report: R
     spill.mkdir()
     con = duckdb.connect()
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
-    con.execute(f"SET temp_directory = {_quoted(spill / 'duckdb')}")
+    con.execute(f"SET temp_directory = {sql_path(spill / 'duckdb')}")
     con.execute("SET preserve_insertion_order = false")
     try:
         with stage("load"):
-            files, rising = _load(raw_dirs, spill, report, quiet)
+            files, rising = load_spills(raw_dirs, spill, report, quiet)
         kept, codes = _pass1(con, files, rising, spill / "kept.parquet", params, report, stage, quiet)
         with stage("features"):
-            labels, has_rating = _labels(con, kept, codes, params)
+            labels, has_rating = fit_labels(con, kept, codes, params)
         with stage("oversample"):
-            picks = _picks(kept, codes, params)
+            picks = oversample_picks(kept, codes, params)
         split_spills, counts, plot_inputs = _pass2(kept, codes, labels, has_rating, raw_dirs, spill, params, report,
                                                    stage, quiet)
         if params.oversample.method != "none":
             with stage("oversample"):
-                _copies(con, split_spills, picks, counts, plot_inputs[1], report)
+                append_copies(con, split_spills, picks, counts, plot_inputs[1], report)
         with stage("publish"):
             names = published_columns(params.images.sizes, raw_dirs)
-            written = _publish(split_spills, counts, names, tmp, params.shard_rows, quiet)
+            written = publish_spills(split_spills, counts, names, tmp, params.shard_rows, quiet)
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
     before, after, ratings = plot_inputs
     return Outcome(names, written, labels, dict(sorted(before.items())), dict(sorted(after.items())),
                    lambda: draw_plots(tmp, dict(sorted(before.items())), after, ratings, None, None))
-
-
-def _quoted(path: Path) -> str:
-    """A path as an SQL string literal (a build folder may have a quote in its name)."""
-    return "'" + path.as_posix().replace("'", "''") + "'"
-
-
-# pass 0: load ------------------------------------------------------------------------------------------------
-
-
-def _fast_batches(path: Path) -> Iterator[pa.RecordBatch]:
-    """Arrow's streaming JSON reader against the declared types; raises on anything the exact path must see."""
-    reader = pj.open_json(path, read_options=pj.ReadOptions(block_size=8 << 20),
-                          parse_options=pj.ParseOptions(explicit_schema=RAW_SCHEMA, unexpected_field_behavior="ignore"))
-    for batch in reader:
-        if not batch.num_rows:
-            continue
-        ids = batch.column("imdb_id")
-        if ids.null_count or not pc.all(pc.match_substring_regex(ids, f"^{IMDB_ID.pattern}$")).as_py():
-            raise ValueError("an imdb_id is missing or malformed")
-        batch.validate(full=True)  # Arrow's JSON reader does not reject every malformed UTF-8 sequence
-        yield batch.select(FIELDS)
-
-
-class _IdOrder:
-    """Whether the ids met so far rise strictly: then there is nothing to dedupe or sort (a sorted crawl)."""
-
-    def __init__(self) -> None:
-        self.rising, self.last = True, None
-
-    def see(self, ids: pa.Array) -> None:
-        if not self.rising or not len(ids):
-            return
-        if self.last is not None and not ids[0].as_py() > self.last:
-            self.rising = False
-        elif len(ids) > 1 and not pc.all(pc.less(ids[:-1], ids[1:])).as_py():
-            self.rising = False
-        self.last = ids[-1].as_py()
-
-
-def _writer(path: Path, schema: pa.Schema) -> pq.ParquetWriter:
-    """A spill file: read once, soon, by this build; cheap to write rather than small."""
-    return pq.ParquetWriter(path, schema, compression=SPILL_COMPRESSION, use_dictionary=False, write_statistics=False)
-
-
-def _spill_fast(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter, order: _IdOrder) -> int:
-    for batch in _fast_batches(path):
-        n = batch.num_rows
-        order.see(batch.column("imdb_id"))
-        writer.write_batch(pa.RecordBatch.from_arrays(
-            [*batch.columns, pa.array(np.full(n, raw_i, np.int32)), pa.array(np.arange(seq, seq + n)),
-             pa.nulls(n, pa.binary())], schema=LOAD_SCHEMA))
-        seq += n
-    return seq
-
-
-def _spill_lines(path: Path, raw_i: int, seq: int, writer: pq.ParquetWriter, report: Report,
-                 order: _IdOrder) -> int:
-    """The exact path: every bad line reported as file:line; good lines kept as their JSON text."""
-    ids: list[str] = []
-    stamps: list[str | None] = []
-    lines: list[bytes] = []
-
-    def flush() -> None:
-        nonlocal seq
-        n = len(ids)
-        arrays = {f: pa.nulls(n, RAW_SCHEMA.field(f).type) for f in FIELDS}
-        arrays["imdb_id"], arrays["scraped_at"] = pa.array(ids, pa.string()), pa.array(stamps, pa.string())
-        order.see(arrays["imdb_id"])
-        writer.write_batch(pa.RecordBatch.from_arrays(
-            [*(arrays[f] for f in FIELDS), pa.array(np.full(n, raw_i, np.int32)), pa.array(np.arange(seq, seq + n)),
-             pa.array(lines, pa.binary())], schema=LOAD_SCHEMA))
-        seq += n
-        ids.clear(), stamps.clear(), lines.clear()
-
-    for _, line, rec in valid_records(path, report):
-        ids.append(rec["imdb_id"])
-        stamp = rec.get("scraped_at")
-        stamps.append(stamp if isinstance(stamp, str) else None)
-        lines.append(line)
-        if len(ids) == 20_000:
-            flush()
-    if ids:
-        flush()
-    return seq
-
-
-def _load(raw_dirs: list[Path], spill: Path, report: Report, quiet: bool) -> tuple[list[Path], bool]:
-    """One spill per items file; the rows are numbered across files (ties between copies go to the later)."""
-    files = [(i, f) for i, d in enumerate(raw_dirs) for f in item_files(Path(d))]
-    bar = tqdm(total=sum(f.stat().st_size for _, f in files), unit="B", unit_scale=True, desc="load", disable=quiet)
-    out, seq = [], 0
-    order = _IdOrder()
-    for k, (raw_i, path) in enumerate(files):
-        target = spill / f"load-{k:05d}.parquet"
-        state = (order.rising, order.last)
-        try:
-            with _writer(target, LOAD_SCHEMA) as writer:
-                after = _spill_fast(path, raw_i, seq, writer, order)
-        except (pa.ArrowException, OSError, EOFError, ValueError):
-            order.rising, order.last = state
-            with _writer(target, LOAD_SCHEMA) as writer:
-                after = _spill_lines(path, raw_i, seq, writer, report, order)
-        seq = after
-        out.append(target)
-        bar.update(path.stat().st_size)
-    bar.close()
-    if seq == 0:
-        where = ", ".join(str(d) for d in raw_dirs)
-        raise DatasetError(f"no valid items in {where}; see the warnings above for why each line was skipped.")
-    return out, order.rising
-
-
-def _newest_in_id_order(con, files: list[Path], rising: bool, report: Report,
-                        batch_rows: int) -> Iterator[pa.RecordBatch]:
-    """The newest copy of each imdb_id (latest scraped_at, then the later file and line), in imdb_id order."""
-    if rising:  # already one row per id, in order (as raw._newest_perm's None)
-        n = sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-        report.stage_rows("load", n, n)
-        return (b for f in files for b in pq.ParquetFile(f).iter_batches(batch_size=batch_rows))
-    con.read_parquet([str(f) for f in files]).create_view("loaded")
-    [(n_read, n_ids)] = con.sql("SELECT count(*), count(DISTINCT imdb_id) FROM loaded").fetchall()
-    report.drop("load", "duplicate_imdb_id_older_copy", n_read - n_ids)
-    report.stage_rows("load", n_read, n_ids)
-    rows = "loaded" if n_read == n_ids else (
-        "(SELECT * FROM loaded WHERE _seq IN (SELECT _seq FROM (SELECT _seq, row_number() OVER (PARTITION BY imdb_id "
-        "ORDER BY coalesce(scraped_at, '') DESC, _seq DESC) AS newest FROM loaded) WHERE newest = 1))")
-    ordered = con.cursor().sql(f"SELECT * FROM {rows} ORDER BY imdb_id")
-    reader = getattr(ordered, "to_arrow_reader", None) or ordered.fetch_arrow_reader  # DuckDB 2 / 1.x
-    return iter(reader(batch_rows))
-
-
-def _raw_frame(batch: pa.RecordBatch) -> pd.DataFrame:
-    """A loaded batch as the load stage's frame: typed rows as the fast path has them; a batch holding any
-    row of a file read line by line takes the exact path's Python values for every row."""
-    table = pa.Table.from_batches([batch]).cast(LOAD_SCHEMA)
-    raw = table.column("_raw").to_numpy()
-    text = table.column("_json")
-    if text.null_count == len(text):
-        return arrow_frame(table.select(FIELDS).combine_chunks(), raw)
-    typed = table.select(FIELDS).to_pylist()
-    recs = [orjson.loads(t) if t is not None else r for t, r in zip(text.to_pylist(), typed, strict=True)]
-    return records_frame({f: [r.get(f) for r in recs] for f in FIELDS}, raw.tolist())
 
 
 # pass 1: clean → filter → split -------------------------------------------------------------------------------
@@ -289,7 +145,7 @@ def _pass1(con, files: list[Path], rising: bool, target: Path, params: BuildPara
     for votes_known in (True, False):
         part_report = Report(max_quarantine=report.room())
         fparams = params.filter if votes_known else replace(params.filter, min_votes=None)
-        reader = _newest_in_id_order(con, files, rising, part_report, params.batch_rows)
+        reader = newest_in_id_order(con, files, rising, part_report, params.batch_rows)
         codes, any_votes, filtered = _clean_filter_split(reader, target, fparams, votes_known, params, part_report,
                                                          stage, quiet)
         if any_votes or params.filter.min_votes is None or not votes_known:
@@ -312,7 +168,7 @@ def _clean_filter_split(batches: Iterator[pa.RecordBatch], target: Path, fparams
     strata_codes: dict[str, int] = {}
     any_votes, pos, rows_in = False, 0, 0
     bar = tqdm(desc="clean", unit="row", disable=quiet)
-    with _writer(target, CLEAN_SCHEMA) as writer:
+    with spill_writer(target, CLEAN_SCHEMA) as writer:
         while True:
             with stage("load"):  # DuckDB's sort runs on the first read
                 batch = next(batches, None)
@@ -320,7 +176,7 @@ def _clean_filter_split(batches: Iterator[pa.RecordBatch], target: Path, fparams
                 break
             part = Report(max_quarantine=report.room())
             with stage("clean"):
-                df = clean_fields(_raw_frame(batch), part)
+                df = clean_fields(raw_frame(batch), part)
             any_votes = any_votes or bool(df["votes"].notna().any())
             with stage("filter"):
                 df = filter_titles(df, fparams, part, votes_known=votes_known)
@@ -368,33 +224,6 @@ def _strata(df: pd.DataFrame, stratify: str, params: BuildParams) -> list[str]:
     return values.astype("string").fillna("").tolist()
 
 
-# between the passes: the vocabularies -------------------------------------------------------------------------
-
-
-def _labels(con, kept: Path, codes: np.ndarray, params: BuildParams) -> tuple[dict, bool]:
-    """`features.fit_labels` in SQL over the kept rows: every genre, and per categorical the top-k names of
-    the training split with at least min_count rows, most frequent first, ties by name (UTF-8 byte order
-    is code point order, as Python sorts)."""
-    con.read_parquet(str(kept)).create_view("kept")
-    con.register("splits", pa.table({"_pos": np.arange(len(codes)), "split": codes}))
-    fp = params.features
-    labels: dict = {"rating_bins": list(fp.rating_bins)}
-    genres = con.sql("SELECT DISTINCT g FROM (SELECT unnest(genres) AS g FROM kept) WHERE g IS NOT NULL").fetchall()
-    labels["genres"] = sorted(g for (g,) in genres)
-    [(*categoricals, ratings)] = con.sql(
-        "SELECT " + ", ".join(f"count({c})" for c in (*CATEGORICALS, "rating")) + " FROM kept").fetchall()
-    for name, n in zip(CATEGORICALS, categoricals, strict=True):
-        if not n:
-            continue
-        rows = con.execute(
-            f"SELECT v, count(*) AS c FROM (SELECT unnest(k.{name}) AS v FROM kept k JOIN splits s USING (_pos) "
-            "WHERE s.split = 0) GROUP BY v HAVING count(*) >= ? ORDER BY c DESC, v"
-            + (" LIMIT ?" if fp.top_k else ""), [fp.min_count, *([fp.top_k] if fp.top_k else [])]).fetchall()
-        labels[name] = [v for v, _ in sorted(rows, key=lambda vc: (-vc[1], vc[0]))]
-    con.unregister("splits")
-    return labels, bool(ratings)
-
-
 # pass 2: features → … → sequences -----------------------------------------------------------------------------
 
 
@@ -440,7 +269,7 @@ def _pass2(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_di
     """Every later stage per batch → one spill per split; what build.json and the card need is summed on the way."""
     superset = pa.schema([pa.field(n, t) for n, t in COLUMNS])
     paths = {s: spill / f"split-{s}.parquet" for s in SPLITS}
-    writers = {s: _writer(paths[s], superset) for s in SPLITS}
+    writers = {s: spill_writer(paths[s], superset) for s in SPLITS}
     counts: dict = {s: 0 for s in SPLITS}
     before: Counter = Counter()  # train genres before oversampling; `after` gains the copies in _copies
     after: dict[str, int] = {}
@@ -499,128 +328,3 @@ def _collapse(table: pa.Table, labels: dict, report: Report) -> pa.Table:
     return table
 
 
-# oversampling: picks from the training genres, copies after pass 2 ----------------------------------------------
-
-
-def _picks(kept: Path, codes: np.ndarray, params: BuildParams) -> np.ndarray:
-    """The training rows `oversample_genres` would copy, in its order, from the training genres alone
-    (one list a row, sharing one string per genre: ~100 bytes a training row)."""
-    method = params.oversample.method
-    if method not in METHODS:
-        raise ValueError(f"oversample method {method!r} is not one of {', '.join(METHODS)}")
-    if method == "none":
-        return np.zeros(0, np.int64)
-    genres: list = []
-    train = codes == 0
-    for batch in pq.ParquetFile(kept).iter_batches(batch_size=params.batch_rows, columns=["genres", "_pos"]):
-        rows = pa.array(train[batch.column("_pos").to_numpy()])
-        column = batch.column("genres").filter(rows)
-        names = pc.list_flatten(column).dictionary_encode()
-        shared = names.dictionary.to_pylist()
-        values = [shared[i] for i in names.indices.to_numpy().tolist()]
-        offsets = column.offsets.to_numpy() - column.offsets[0].as_py()
-        valid = column.is_valid().to_numpy(zero_copy_only=False)
-        genres.extend(values[offsets[i]:offsets[i + 1]] if valid[i] else None for i in range(len(column)))
-    frame = pd.DataFrame({"genres": objects(genres)})
-    rng = np.random.default_rng(params.oversample.seed)
-    picks = (_seed002 if method == "seed002" else _inverse)(frame, params.oversample, rng)
-    return np.asarray(picks, dtype=np.int64)
-
-
-def _copies(con, paths: dict[str, list[Path]], picks: np.ndarray, counts: dict, after: dict[str, int],
-            report: Report) -> None:
-    """Append the picked training rows, flagged and without trailer frames (as `oversample_genres` then
-    `extract_trailer_frames` leave them), to the training spill in pick order: DuckDB joins them out of core."""
-    n = sum(counts[s] for s in SPLITS)
-    report.note("oversample", "training_copies_added", len(picks))
-    report.stage_rows("oversample", n, n + len(picks))
-    if not len(picks):
-        return
-    train = paths["train"][0]
-    con.register("oversample_picks", pa.table({"k": np.arange(len(picks)), "i": picks}))
-    query = con.sql(
-        f"SELECT t.* EXCLUDE (file_row_number) FROM read_parquet({_quoted(train)}, file_row_number = true) t "
-        "JOIN oversample_picks p ON t.file_row_number = p.i ORDER BY p.k")
-    reader = getattr(query, "to_arrow_reader", None) or query.fetch_arrow_reader
-    copies = train.with_name("copies-train.parquet")
-    superset = pq.read_schema(train)
-    with _writer(copies, superset) as writer:
-        for batch in reader(ROW_GROUP):
-            table = pa.Table.from_batches([batch]).cast(superset)
-            table = table.set_column(superset.get_field_index("is_oversampled"), "is_oversampled",
-                                     pa.array(np.ones(table.num_rows, bool)))
-            field = superset.get_field_index("trailer_frames")
-            table = table.set_column(field, "trailer_frames", pa.nulls(table.num_rows, superset.field(field).type))
-            for value in pc.value_counts(pc.list_flatten(table.column("genres"))).to_pylist():
-                after[value["values"]] = after.get(value["values"], 0) + value["counts"]
-            writer.write_table(table)
-    con.unregister("oversample_picks")
-    paths["train"].append(copies)
-    counts["train"] += len(picks)
-
-
-# pass 3: publish ----------------------------------------------------------------------------------------------
-
-
-def _row_groups(total: int, shard_rows: int) -> Iterator[tuple[int, int, int]]:
-    """(shard, shards, rows) for each row group `write_splits` writes: 10,000-row groups from each shard's start."""
-    shards = math.ceil(total / shard_rows)
-    for i in range(shards):
-        left = min(shard_rows, total - i * shard_rows)
-        while left:
-            rows = min(ROW_GROUP, left)
-            yield i, shards, rows
-            left -= rows
-
-
-def _cut(batches: Iterator[pa.RecordBatch], sizes: Iterator[int]) -> Iterator[pa.Table]:
-    """Re-cut a stream of batches into tables of the given sizes (each one contiguous, as to_arrow makes it)."""
-    pending: list[pa.RecordBatch] = []
-    held = 0
-    for size in sizes:
-        while held < size:
-            batch = next(batches)
-            pending.append(batch)
-            held += batch.num_rows
-        table = pa.Table.from_batches(pending)
-        yield table.slice(0, size).combine_chunks()
-        rest = table.slice(size)
-        pending, held = rest.to_batches(), rest.num_rows
-
-
-def _publish(paths: dict[str, list[Path]], counts: dict[str, int], names: list[str], out_dir: Path, shard_rows: int,
-             quiet: bool) -> dict[str, dict]:
-    """The split spills → data/{split}-{i:05d}-of-{n:05d}.parquet, byte for byte what write_splits writes."""
-    schema = schema_for(names)
-    data = out_dir / "data"
-    data.mkdir(parents=True, exist_ok=True)
-    written: dict[str, dict] = {}
-    bar = tqdm(total=sum(counts.values()), desc="publish", unit="row", disable=quiet)
-    for split in SPLITS:
-        if not counts[split]:
-            continue
-        groups = list(_row_groups(counts[split], shard_rows))
-        batches = (b for f in paths[split] for b in pq.ParquetFile(f).iter_batches(batch_size=ROW_GROUP, columns=names))
-        tables = _cut(batches,
-                      iter([rows for _, _, rows in groups]))
-        files, oversampled, writer, current = [], 0, None, -1
-        try:
-            for (shard, shards, _), table in zip(groups, tables, strict=True):
-                if shard != current:
-                    if writer is not None:
-                        writer.close()
-                    path = data / f"{split}-{shard:05d}-of-{shards:05d}.parquet"
-                    writer = pq.ParquetWriter(path, schema, compression=COMPRESSION,
-                                              compression_level=COMPRESSION_LEVEL, write_statistics=True)
-                    files.append(str(path.relative_to(out_dir)))
-                    current = shard
-                table = pa.Table.from_arrays(table.columns, schema=schema)
-                oversampled += pc.sum(table.column("is_oversampled")).as_py() or 0
-                writer.write_table(table, row_group_size=ROW_GROUP)
-                bar.update(table.num_rows)
-        finally:
-            if writer is not None:
-                writer.close()
-        written[split] = {"rows": counts[split], "files": files, "oversampled": int(oversampled)}
-    bar.close()
-    return written

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import pytest
 
-from dataset import clean
+from dataset import clean, clean_rules
 from dataset.rates import USD_PER_UNIT
 from dataset.raw import FIELDS
 from dataset.report import Report
@@ -17,7 +17,7 @@ from dataset.report import Report
     ("1h 30m", 90), ("", None), ("unknown", None), (None, None), ("two hours", None), (0, None),
 ])
 def test_durations(raw, minutes):
-    assert clean.parse_duration(raw) == (None if minutes is None else float(minutes))
+    assert clean_rules.parse_runtime_minutes(raw) == (None if minutes is None else float(minutes))
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -28,7 +28,7 @@ def test_durations(raw, minutes):
     ("1,000 EUR", (1000.0, "EUR")), (None, (None, None)), ("n/a", (None, None)),
 ])
 def test_money(raw, expected):
-    assert clean.parse_money(raw) == expected
+    assert clean_rules.parse_money(raw) == expected
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -36,13 +36,13 @@ def test_money(raw, expected):
     ("  unknown ", None), ("", None), ("N/A", None), (" Title ", "Title"),
 ])
 def test_text(raw, expected):
-    assert clean.null_text(raw) == expected
+    assert clean_rules.null_text(raw) == expected
 
 
 def test_lists_drop_see_all_artefacts_unknowns_and_duplicates():
-    assert clean.clean_list(["Drama", "See All (12) »", "unknown", "Drama", " Crime "]) == ["Drama", "Crime"]
-    assert clean.clean_list("Action|Adventure|See All (3) »") == ["Action", "Adventure"]
-    assert clean.clean_list([]) is None and clean.clean_list(["unknown"]) is None and clean.clean_list(5) is None
+    assert clean_rules.clean_list(["Drama", "See All (12) »", "unknown", "Drama", " Crime "]) == ["Drama", "Crime"]
+    assert clean_rules.clean_list("Action|Adventure|See All (3) »") == ["Action", "Adventure"]
+    assert clean_rules.clean_list([]) is None and clean_rules.clean_list(["unknown"]) is None and clean_rules.clean_list(5) is None
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -50,7 +50,7 @@ def test_lists_drop_see_all_artefacts_unknowns_and_duplicates():
     (-5, None),
 ])
 def test_votes(raw, expected):
-    assert clean.parse_count(raw) == expected
+    assert clean_rules.parse_count(raw) == expected
 
 
 @pytest.mark.parametrize("cert, band", [
@@ -58,7 +58,7 @@ def test_votes(raw, expected):
     ("R", "17+"), ("TV-MA", "17+"), ("NC-17", "18+"), ("X", "18+"), ("Not Rated", None), ("Unrated", None),
 ])
 def test_certificates_to_age_bands(cert, band):
-    assert clean.age_band(cert) == band
+    assert clean_rules.age_band(cert) == band
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -66,7 +66,7 @@ def test_certificates_to_age_bands(cert, band):
     ("Black and White / Color", "mixed"), ("unknown", None), (None, None),
 ])
 def test_colour(raw, expected):
-    assert clean.normalise_color(raw) == expected
+    assert clean_rules.normalise_color(raw) == expected
 
 
 def test_stage_types_money_and_counts():
@@ -121,8 +121,7 @@ def test_fast_arrow_path_equals_the_per_value_path(tmp_path):
     slow_out = clean.clean_fields(slow_df, slow_report)
     for name in fast_out.columns:
         f, s = fast_out[name].tolist(), slow_out[name].tolist()
-        assert [None if pd.isna(x) else x for x in map(lambda v: v if isinstance(v, list) else v, f)] == \
-            [None if pd.isna(x) else x for x in map(lambda v: v if isinstance(v, list) else v, s)] \
+        assert [None if pd.isna(x) else x for x in f] == [None if pd.isna(x) else x for x in s] \
             if name not in clean.LIST_FIELDS else f == s, name
     assert fast_out.loc[0, "genres"] == ["Drama", "Crime"] and fast_out.loc[2, "directors"] == ["A & B"]
     assert fast_report.to_dict()["changed"] == slow_report.to_dict()["changed"]

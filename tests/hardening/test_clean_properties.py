@@ -1,4 +1,4 @@
-"""Properties of dataset/clean.py: cleaners never raise on junk (a bad cell becomes null and is
+"""Properties of dataset/clean_rules.py: cleaners never raise on junk (a bad cell becomes null and is
 counted), and every spelling of one value cleans to the same value."""
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dataset import clean
+from dataset import clean_rules as clean
 from dataset.rates import SYMBOLS, USD_PER_UNIT, to_usd
 from tests.hardening.strategies import PROFILE, junk_inputs
 
-CLEANERS = [clean.null_text, clean.parse_duration, clean.parse_count, clean.parse_float, clean.parse_year,
+CLEANERS = [clean.null_text, clean.parse_runtime_minutes, clean.parse_count, clean.parse_float, clean.parse_year,
             clean.parse_money, clean.normalise_color, clean.clean_list]
 
 
@@ -46,7 +46,7 @@ def test_duration_spellings_agree(hours: int, minutes: int) -> None:
         return
     spellings = [total, str(total), f"{total} min", "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")]
     spellings.append(" ".join(p for p in (f"{hours}h" if hours else "", f"{minutes}min" if minutes else "") if p))
-    assert {clean.parse_duration(s) for s in spellings} == {float(total)}
+    assert {clean.parse_runtime_minutes(s) for s in spellings} == {float(total)}
 
 
 @PROFILE

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from crawler import parsers
 from tests.hardening.strategies import PROFILE, junk_inputs
 
-PARSERS = [parsers.text, parsers.number, parsers.integer, parsers.duration_minutes, parsers.iso_date,
+PARSERS = [parsers.text, parsers.number, parsers.integer, parsers.duration_seconds_to_minutes, parsers.iso_date,
            parsers.money, parsers.text_list, parsers.keyword]
 
 
@@ -35,11 +35,11 @@ def test_duration_spellings_agree(hours: int, minutes: int) -> None:
         return
     iso = "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
     human = " ".join(p for p in (f"{hours}h" if hours else "", f"{minutes}min" if minutes else "") if p)
-    assert parsers.duration_minutes(iso) == expected
-    assert parsers.duration_minutes(iso.lower()) == expected
-    assert parsers.duration_minutes(human) == expected
-    assert parsers.duration_minutes(expected * 60) == expected  # __NEXT_DATA__ runtime.seconds
-    assert parsers.duration_minutes(str(expected)) == expected
+    assert parsers.duration_seconds_to_minutes(iso) == expected
+    assert parsers.duration_seconds_to_minutes(iso.lower()) == expected
+    assert parsers.duration_seconds_to_minutes(human) == expected
+    assert parsers.duration_seconds_to_minutes(expected * 60) == expected  # __NEXT_DATA__ runtime.seconds
+    assert parsers.duration_seconds_to_minutes(str(expected)) == expected
 
 
 @PROFILE
