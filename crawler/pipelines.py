@@ -20,6 +20,7 @@ from scrapy.pipelines.media import MediaPipeline
 
 from crawler.config import CrawlConfig
 from crawler.items import MovieItem
+from crawler.state import crawl_state
 from crawler.stats import FillCounter
 
 logger = logging.getLogger(__name__)
@@ -68,11 +69,10 @@ class PosterPipeline(FilesPipeline):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PosterPipeline:
-        config = CrawlConfig.from_settings(crawler.settings)
+        config = crawl_state(crawler).config
         if not config.download_posters:
             raise NotConfigured  # IMDB_DOWNLOAD_POSTERS=0: a choice, not a warning
-        config.output_dir.mkdir(parents=True, exist_ok=True)
-        cls._update_stores(crawler.settings)
+        config.output_dir.mkdir(parents=True, exist_ok=True)  # a local folder: no S3/GCS/FTP store to set up
         return cls(str(config.output_dir.resolve()), crawler=crawler, config=config)
 
     def get_media_requests(self, item: MovieItem, info: MediaPipeline.SpiderInfo) -> list[Request]:
@@ -124,16 +124,17 @@ class JsonlWriterPipeline:
     by a killed process and skips (counts) any other unreadable line; the spider skips those ids and this pipeline drops any that recur.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.config = CrawlConfig.from_settings(crawler.settings)
-        self.fill = FillCounter.from_crawler(crawler)
-        self.ids: set[str] = set()
+    def __init__(self, crawler: Crawler, config: CrawlConfig, ids: set[str], fill: FillCounter) -> None:
+        self.crawler, self.config = crawler, config  # the crawler: its stats
+        self.ids = ids  # the crawl state's collected ids: the spider and middlewares see new ids live
+        self.fill = fill
         self.handle: Any = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> JsonlWriterPipeline:
-        return cls(crawler)
+        state = crawl_state(crawler)
+        state.fill = FillCounter.for_config(state.config)
+        return cls(crawler, state.config, state.collected_ids, state.fill)
 
     def open_spider(self) -> None:
         self.config.output_dir.mkdir(parents=True, exist_ok=True)
@@ -145,8 +146,6 @@ class JsonlWriterPipeline:
             logger.info("resuming: %d titles already in %s are skipped", len(self.ids), path)
         self.crawler.stats.set_value("imdb/items_before_run", len(self.ids))
         self.handle = gzip.open(path, "ab") if self.config.jsonl_gzip else path.open("ab")
-        spider = self.crawler.spider
-        spider.collected_ids = self.ids  # the same set: the spider and middlewares see new ids live
 
     def _recover(self, path: Path) -> None:
         """Read every line; only a torn *last* line is cut (plain) or left out of the rewrite (gzip).

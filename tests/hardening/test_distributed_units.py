@@ -106,7 +106,7 @@ def test_pop_and_lease_is_atomic_across_workers(redis_url: str) -> None:
 
     def worker(name: str) -> None:
         client = redis.Redis.from_url(redis_url, decode_responses=True)
-        pop = client.register_script(distributed._POP_AND_LEASE)
+        pop = client.register_script(distributed.keys.POP_AND_LEASE)
         mine = got.setdefault(name, [])
         while ids := pop(keys=[keys.ids, keys.leases], args=[7, name]):
             mine.extend(ids)
@@ -127,7 +127,7 @@ def test_shared_token_bucket_caps_all_workers_together(redis_url: str) -> None:
     keys, granted, stop = Keys(), [], time.monotonic() + 1.5
 
     def worker() -> None:
-        take = redis.Redis.from_url(redis_url).register_script(distributed._TAKE_TOKEN)
+        take = redis.Redis.from_url(redis_url).register_script(distributed.keys.TAKE_TOKEN)
         while time.monotonic() < stop:
             wait = int(take(keys=[keys.bucket("www.imdb.com")], args=[20, 2]))
             if wait == 0:
@@ -168,7 +168,7 @@ def test_two_idle_workers_never_both_requeue_an_orphan(redis_url: str) -> None:
     won: dict[str, list[str]] = {}
 
     def survivor(name: str) -> None:
-        claim = redis.Redis.from_url(redis_url, decode_responses=True).register_script(distributed._CLAIM)
+        claim = redis.Redis.from_url(redis_url, decode_responses=True).register_script(distributed.keys.CLAIM)
         won[name] = [i for i in orphans if int(claim(keys=[keys.leases, keys.attempts],
                                                      args=[i, "dead-worker" if i in orphans[:250] else "", name])) > 0]
 
