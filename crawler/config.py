@@ -128,13 +128,13 @@ class CrawlConfig:
                 raise ConfigError(f"{name}={value!r} is not one of {', '.join(options)}.")
             return value
 
-        def number(name: str, default: float, kind: type = float) -> float:
+        def number(name: str, default: float, kind: type = float, signed: bool = False) -> float:
             raw = settings.get(name, default)
             try:
                 value = kind(raw)
             except (TypeError, ValueError):
                 raise ConfigError(f"{name}={raw!r} is not a {kind.__name__}.") from None
-            if value < 0:
+            if value < 0 and not signed:
                 raise ConfigError(f"{name}={raw!r} must not be negative.")
             return value
 
@@ -153,13 +153,13 @@ class CrawlConfig:
             expected_fill = {str(k): float(v) for k, v in settings.getdict("IMDB_EXPECTED_FILL").items()}
         except (TypeError, ValueError):
             raise ConfigError("IMDB_EXPECTED_FILL must map field names to rates between 0 and 1.") from None
-        mode = scheduler()
+        mode, render = scheduler(), choice("IMDB_RENDER", RENDER_MODES, "none")
         config = cls(
             output_dir=Path(settings.get("IMDB_OUTPUT_DIR") or "imdbkit-data/crawl"),
             poster_width=int(number("IMDB_POSTER_WIDTH", 300, int)),
             download_posters=flags["IMDB_DOWNLOAD_POSTERS"],
             follow_keywords=flags["IMDB_FOLLOW_KEYWORDS"],
-            render=choice("IMDB_RENDER", RENDER_MODES, "none"),
+            render=render,
             contact=str(settings.get("IMDB_CONTACT") or "").strip(),
             jsonl_gzip=flags["IMDB_JSONL_GZIP"],
             scheduler=mode,
@@ -172,11 +172,13 @@ class CrawlConfig:
             challenge_max_failures=int(number("IMDB_CHALLENGE_MAX_FAILURES", 3, int)),
             challenge_timeout=number("IMDB_CHALLENGE_TIMEOUT", 30.0),
             jobdir=Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None,
-            progress_interval=number("IMDB_PROGRESS_INTERVAL", 1.0),
+            progress_interval=max(0.0, number("IMDB_PROGRESS_INTERVAL", 1.0, signed=True)),  # <= 0: off
             expected_fill=expected_fill,
             redis=RedisConfig.from_settings(settings, number) if mode == "redis" else RedisConfig(),
-            selenium=SeleniumConfig.from_settings(settings, number),
-            playwright=PlaywrightConfig(dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))),
+            # each group parsed only when its part runs: a stray setting of an unused part stops nothing
+            selenium=SeleniumConfig.from_settings(settings, number) if render == "selenium" else SeleniumConfig(),
+            playwright=PlaywrightConfig(dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")))
+            if render == "playwright" else PlaywrightConfig(),
         )
         config.check(settings)
         return config

@@ -180,3 +180,22 @@ def test_two_idle_workers_never_both_requeue_an_orphan(redis_url: str) -> None:
     claimed = [i for ids in won.values() for i in ids]
     assert sorted(claimed) == orphans  # each orphan requeued by exactly one survivor
     assert set(client.hvals(keys.attempts)) == {"1"}
+
+
+def test_orphans_is_always_a_dict_of_ids_and_a_count(redis_url: str) -> None:
+    """`orphans()` promises (id -> holder, held elsewhere); with nothing pending it returned `[]`, not a dict."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.config import RedisConfig
+    from crawler.distributed.coordinator import RedisCoordinator
+    from crawler.state import crawl_state
+
+    crawler = get_crawler(settings_dict={"IMDB_SCHEDULER": "redis", "REDIS_URL": redis_url})
+    state = crawl_state(crawler)
+    coordinator = RedisCoordinator(crawler, RedisConfig(url=redis_url, worker="me"), state, distributed.connect(redis_url))
+    assert coordinator.orphans() == ({}, 0)
+    push_ids(redis_url, ["tt0000001", "tt0000002", "tt0000003"])
+    client, keys = redis.Redis.from_url(redis_url, decode_responses=True), Keys()
+    client.hset(keys.leases, mapping={"tt0000001": "dead", "tt0000002": "alive"})
+    client.set(keys.alive("alive"), "1")
+    assert coordinator.orphans() == ({"tt0000001": "dead", "tt0000003": ""}, 1)
