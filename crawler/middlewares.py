@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
@@ -134,13 +134,21 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 wait = min(wait, self.config.retry_after_max)
                 stats.inc_value("imdb/retry/retry_after_honoured")
                 self.pause_domain(request, wait)
-        retry = self._retry(request, reason)
+        retry = self.retry_request(request, reason)
         if retry is None:
             if response.status == 200:  # a page still cut off after every retry is a failure, never an item
                 raise IgnoreRequest(f"page still cut off or not HTML after {request.meta.get('retry_times', 0)} retries")
             return response
         await sleep(self.backoff(request) if wait is None else wait)
         return retry
+
+    def retry_request(self, request: Request, reason: str) -> Request | None:
+        """Scrapy's public ``get_retry_request`` with this middleware's RETRY_* settings (meta overrides them)."""
+        meta = request.meta
+        return get_retry_request(request, spider=self.crawler.spider, reason=reason,
+                                 max_retry_times=meta.get("max_retry_times", self.max_retry_times),
+                                 priority_adjust=meta.get("priority_adjust", self.priority_adjust),
+                                 give_up_log_level=meta.get("give_up_log_level", self.give_up_log_level))
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
         retry = super().process_exception(request, exception)
