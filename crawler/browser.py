@@ -131,18 +131,22 @@ class SeleniumDownloadHandler(AccountedHTTPDownloadHandler):
     ``IMDB_SELENIUM_RESTART_EVERY`` pages so memory stays flat on long crawls.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)  # Scrapy builds download handlers with the crawler: the config comes from its state
-        self.config = crawl_state(crawler).config
+    def __init__(self, crawler: Crawler, config: CrawlConfig) -> None:
+        super().__init__(crawler)  # the plain HTTP handler (robots.txt, posters) takes the crawler
+        self.config = config
         self.stats = crawler.stats
-        self.workers = self.config.selenium.drivers
-        self.restart_every = self.config.selenium.restart_every
-        self.timeout = self.config.selenium.timeout
+        self.workers = config.selenium.drivers
+        self.restart_every = config.selenium.restart_every
+        self.timeout = config.selenium.timeout
         self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="selenium")
         self.local = threading.local()
         self.drivers: list[tuple[Any, str]] = []
         self.lock = threading.Lock()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeleniumDownloadHandler:
+        return cls(crawler, crawl_state(crawler).config)
 
     async def download_request(self, request: Request) -> Response:
         if not request.meta.get("selenium"):

@@ -20,7 +20,6 @@ from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 RENDER_MODES = ("none", "playwright", "selenium", "challenge")
 CHALLENGE_SOLVERS = ("playwright", "selenium")
-SCHEDULERS = ("default", "redis")
 SCHEDULER_ALIASES = {"": "default", "default": "default", "local": "default", "memory": "default",
                      "scrapy": "default", "redis": "redis"}
 REDIS_SCHEMES = ("redis", "rediss", "unix")
