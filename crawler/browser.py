@@ -29,7 +29,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.config import CHROMIUM_FLAGS, CrawlConfig
 from crawler.handlers import AccountedHTTPDownloadHandler, BrowserCrashed
-from crawler.middlewares import DATA_SELECTOR
+from crawler.responses import DATA_SELECTOR
 from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)

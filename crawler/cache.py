@@ -5,7 +5,7 @@ from scrapy import Request
 from scrapy.extensions.httpcache import DummyPolicy
 from scrapy.http import Response
 
-from crawler.middlewares import is_challenge, is_truncated_page
+from crawler.responses import is_challenge, is_truncated_page
 
 
 class NoErrorsCachePolicy(DummyPolicy):

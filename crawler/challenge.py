@@ -28,7 +28,7 @@ from scrapy.http.cookies import CookieJar
 
 from crawler.config import CrawlConfig
 from crawler.control import stop_crawl
-from crawler.middlewares import is_challenge
+from crawler.responses import is_challenge
 from crawler.solvers import WAF_COOKIE, BrowserCookie, SolveFailed, first_line, has_token, make_solver
 from crawler.state import crawl_state
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,13 +25,10 @@ from crawler.config import POSTER_HOSTS, CrawlConfig
 from crawler.control import stop_crawl
 from crawler.extensions import quiet_network_tracebacks
 from crawler.handlers import UNREACHABLE, BrowserCrashed
+from crawler.responses import DATA_SELECTOR, is_challenge, is_truncated_page, retry_after_seconds
 from crawler.state import crawl_state
 
-__all__ = ["BrowserCrashed"]  # raised by crawler/browser.py, counted by BrowserFailureMiddleware
 logger = logging.getLogger(__name__)
-# a rendered title page is ready once its data is in the DOM (both browser modes wait for it)
-DATA_SELECTOR = "script#__NEXT_DATA__, script[type='application/ld+json']"
-
 
 WAF_MESSAGE = (  # {status}: a 202 from most edges, a 200 from some
     "IMDb answered with a bot challenge (HTTP {status}, x-amzn-waf-action: challenge) that only a real "
@@ -42,29 +38,6 @@ WAF_MESSAGE = (  # {status}: a 202 from most edges, a 200 from some
 )
 
 
-def is_challenge(response: Response) -> bool:
-    """A WAF challenge: ``x-amzn-waf-action: challenge`` (on a 202, or a 200 from some edges), or a
-    2xx with an empty body. A Playwright page reports the status and headers of its first
-    navigation, so a rendered page counts as passed once its content holds the page's data blocks."""
-    if not 200 <= response.status < 300:
-        return False
-    body = response.body
-    if not body.strip():
-        return True
-    action = response.headers.get(b"x-amzn-waf-action", b"").strip().lower()
-    if action != b"challenge":
-        return False
-    rendered = "playwright" in response.flags or "selenium" in response.flags
-    return not (rendered and (b"application/ld+json" in body or b"__NEXT_DATA__" in body))
-
-
-def is_truncated_page(request: Request, response: Response) -> bool:
-    """An HTML page cut off in transit: it never reaches ``</html>``."""
-    if not request.meta.get("imdb_page") or response.status != 200 or not response.body:
-        return False
-    return b"</html>" not in response.body[-512:].lower()
-
-
 async def sleep(seconds: float) -> None:
     """Wait without blocking the reactor (works under both the asyncio and default reactors)."""
     from twisted.internet import reactor
@@ -72,25 +45,6 @@ async def sleep(seconds: float) -> None:
 
     if seconds > 0:
         await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
-
-
-def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
-    """``Retry-After`` as seconds: delta-seconds or an HTTP date; None when absent or garbage."""
-    if not value:
-        return None
-    text = value.decode("latin-1") if isinstance(value, bytes) else value
-    text = text.strip()
-    try:
-        seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        return seconds if seconds >= 0 and seconds == seconds else None
-    try:
-        when = parsedate_to_datetime(text).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when - (time.time() if now is None else now))
 
 
 class BackoffRetryMiddleware(RetryMiddleware):

@@ -12,7 +12,8 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
 from crawler.distributed.keys import EXTEND_PAUSE, TAKE_TOKEN, Keys, connect
-from crawler.middlewares import retry_after_seconds, sleep
+from crawler.middlewares import sleep
+from crawler.responses import retry_after_seconds
 from crawler.state import crawl_state
 
 

@@ -23,7 +23,8 @@ from twisted.python.failure import Failure
 from crawler import discovery, extract, parsers
 from crawler.config import POSTER_HOSTS, ConfigError, CrawlConfig
 from crawler.items import MovieItem
-from crawler.middlewares import browser_meta, is_challenge
+from crawler.middlewares import browser_meta
+from crawler.responses import is_challenge
 from crawler.state import crawl_state
 from crawler.stats import filled
 

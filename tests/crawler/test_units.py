@@ -15,8 +15,8 @@ from crawler import discovery, parsers
 from crawler.cache import NoErrorsCachePolicy
 from crawler.config import ConfigError, CrawlConfig
 from crawler.items import MovieItem
-from crawler.middlewares import is_challenge, retry_after_seconds
 from crawler.pipelines import JsonlWriterPipeline, sized_poster_url
+from crawler.responses import is_challenge, retry_after_seconds
 from crawler.state import crawl_state
 from crawler.stats import drifted
 
