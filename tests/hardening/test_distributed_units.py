@@ -199,3 +199,31 @@ def test_orphans_is_always_a_dict_of_ids_and_a_count(redis_url: str) -> None:
     client.hset(keys.leases, mapping={"tt0000001": "dead", "tt0000002": "alive"})
     client.set(keys.alive("alive"), "1")
     assert coordinator.orphans() == ({"tt0000001": "dead", "tt0000003": ""}, 1)
+
+
+def test_the_wake_up_goes_through_the_engines_public_crawl_and_never_reaches_the_scheduler() -> None:
+    """The coordinator wakes an idle engine with `engine.crawl` (no `engine._slot`); its request is refused
+    in `request_scheduled`, which Scrapy's engine treats as dropped before the scheduler."""
+    from types import SimpleNamespace
+
+    from scrapy import Request, signals
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.utils.test import get_crawler
+    from twisted.python.failure import Failure
+
+    from crawler.config import RedisConfig
+    from crawler.distributed.coordinator import RedisCoordinator
+    from crawler.state import crawl_state
+
+    crawler = get_crawler()
+    unused = redis.Redis.from_url("redis://127.0.0.1:1")  # no command is sent
+    coordinator = RedisCoordinator(crawler, RedisConfig(url="redis://127.0.0.1:1"), crawl_state(crawler), unused)
+    crawled: list[Request] = []
+    crawler.engine = SimpleNamespace(crawl=crawled.append)
+    coordinator.wake()
+    (wake,) = crawled
+    answers = crawler.signals.send_catch_log(signals.request_scheduled, request=wake, spider=None, dont_log=IgnoreRequest)
+    assert any(isinstance(r, Failure) and isinstance(r.value, IgnoreRequest) for _, r in answers)
+    title = Request("http://127.0.0.1/title/tt0000001/")
+    answers = crawler.signals.send_catch_log(signals.request_scheduled, request=title, spider=None)
+    assert not any(isinstance(r, Failure) for _, r in answers)
