@@ -1,5 +1,5 @@
 """Distributed crawl throughput: 1, 2 and 3 `scrapy crawl imdb` workers sharing one Redis frontier
-(scrapy-redis, crawler/distributed.py) against the offline mirror, posters off, in one run.
+(scrapy-redis, crawler/distributed/) against the offline mirror, posters off, in one run.
 
 Prints pages/s per worker count (pages over the time from the first worker's heartbeat until every
 title is written; "wall" adds process start-up and the idle-close grace) and the scaling ratio against the 1-worker run of the same process.

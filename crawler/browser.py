@@ -28,7 +28,9 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 
 from crawler.config import CHROMIUM_FLAGS, CrawlConfig
-from crawler.middlewares import DATA_SELECTOR, AccountedHTTPDownloadHandler, BrowserCrashed
+from crawler.handlers import AccountedHTTPDownloadHandler, BrowserCrashed
+from crawler.responses import DATA_SELECTOR
+from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +39,7 @@ def apply_playwright_settings(settings: BaseSettings, config: CrawlConfig) -> No
     """Route http(s) through scrapy-playwright (only requests with ``meta['playwright']`` use it)."""
     handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
     settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
-    options = dict(settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS"))
+    options = dict(config.playwright.launch_options)
     options.setdefault("executable_path", config.chromium)
     options.setdefault("headless", True)
     options.setdefault("args", list(CHROMIUM_FLAGS))
@@ -129,18 +131,22 @@ class SeleniumDownloadHandler(AccountedHTTPDownloadHandler):
     ``IMDB_SELENIUM_RESTART_EVERY`` pages so memory stays flat on long crawls.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
-        self.config = CrawlConfig.from_settings(crawler.settings)
+    def __init__(self, crawler: Crawler, config: CrawlConfig) -> None:
+        super().__init__(crawler)  # the plain HTTP handler (robots.txt, posters) takes the crawler
+        self.config = config
         self.stats = crawler.stats
-        self.workers = max(1, crawler.settings.getint("IMDB_SELENIUM_DRIVERS", 2))
-        self.restart_every = max(1, crawler.settings.getint("IMDB_SELENIUM_RESTART_EVERY", 200))
-        self.timeout = crawler.settings.getfloat("IMDB_SELENIUM_TIMEOUT", 20.0)
+        self.workers = config.selenium.drivers
+        self.restart_every = config.selenium.restart_every
+        self.timeout = config.selenium.timeout
         self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="selenium")
         self.local = threading.local()
         self.drivers: list[tuple[Any, str]] = []
         self.lock = threading.Lock()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeleniumDownloadHandler:
+        return cls(crawler, crawl_state(crawler).config)
 
     async def download_request(self, request: Request) -> Response:
         if not request.meta.get("selenium"):

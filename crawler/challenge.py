@@ -27,9 +27,10 @@ from scrapy.http import Response
 from scrapy.http.cookies import CookieJar
 
 from crawler.config import CrawlConfig
-from crawler.middlewares import is_challenge
+from crawler.control import stop_crawl
+from crawler.responses import is_challenge
 from crawler.solvers import WAF_COOKIE, BrowserCookie, SolveFailed, first_line, has_token, make_solver
-from crawler.stats import stop_crawl
+from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)
 GENERATION = "imdb_waf_token_generation"  # meta: which token the jar held when the request went out
@@ -50,11 +51,9 @@ class Domain:
 class ChallengeMiddleware:
     """Downloader middleware (before CookiesMiddleware) that earns WAF tokens in a browser and retries."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.config = CrawlConfig.from_settings(crawler.settings)
-        if self.config.render != "challenge":
-            raise NotConfigured("IMDB_RENDER is not challenge")
-        self.crawler = crawler
+    def __init__(self, crawler: Crawler, config: CrawlConfig) -> None:
+        self.config = config
+        self.crawler = crawler  # its stats, its cookie middleware, and to stop it
         self.stats = crawler.stats
         self.solver = make_solver(self.config)
         self.domains: dict[str, Domain] = {}
@@ -63,7 +62,10 @@ class ChallengeMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ChallengeMiddleware:
-        return cls(crawler)
+        config = crawl_state(crawler).config
+        if config.render != "challenge":
+            raise NotConfigured("IMDB_RENDER is not challenge")
+        return cls(crawler, config)
 
     def domain(self, request: Request) -> Domain:
         return self.domains.setdefault(urlsplit(request.url).netloc.lower(), Domain())

@@ -16,6 +16,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from crawler.state import crawl_state
+
 PROGRESS_FILE = "progress.json"
 
 
@@ -48,11 +50,10 @@ class ProgressExtension:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
-        interval = crawler.settings.getfloat("IMDB_PROGRESS_INTERVAL", 1.0)
-        if interval <= 0:
+        config = crawl_state(crawler).config
+        if config.progress_interval <= 0:
             raise NotConfigured("IMDB_PROGRESS_INTERVAL is 0")
-        out = Path(crawler.settings.get("IMDB_OUTPUT_DIR") or "imdbkit-data/crawl")
-        return cls(crawler, out / PROGRESS_FILE, interval)
+        return cls(crawler, config.output_dir / PROGRESS_FILE, config.progress_interval)
 
     def spider_opened(self) -> None:
         self.started = time.monotonic()

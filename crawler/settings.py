@@ -41,10 +41,10 @@ RETRY_ENABLED = True
 RETRY_TIMES = 6
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 # Twisted would silently resend a GET whose kept-alive connection was reset; count it instead.
-DOWNLOAD_HANDLERS = {"http": "crawler.middlewares.AccountedHTTPDownloadHandler",
-                     "https": "crawler.middlewares.AccountedHTTPDownloadHandler"}
+DOWNLOAD_HANDLERS = {"http": "crawler.handlers.AccountedHTTPDownloadHandler",
+                     "https": "crawler.handlers.AccountedHTTPDownloadHandler"}
 HTTPCACHE_ENABLED = False  # opt in with -s HTTPCACHE_ENABLED=1
-HTTPCACHE_POLICY = "crawler.middlewares.NoErrorsCachePolicy"
+HTTPCACHE_POLICY = "crawler.cache.NoErrorsCachePolicy"
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 0
 
@@ -63,7 +63,7 @@ ITEM_PIPELINES = {
     "crawler.pipelines.PosterPipeline": 200,
     "crawler.pipelines.JsonlWriterPipeline": 300,
 }
-EXTENSIONS = {"crawler.stats.CrawlStatsExtension": 500, "crawler.middlewares.CrashSafeJobdir": 0,
+EXTENSIONS = {"crawler.stats.CrawlStatsExtension": 500, "crawler.extensions.CrashSafeJobdir": 0,
               "crawler.progress.ProgressExtension": 510}
 
 # --- browsers (used only when IMDB_RENDER asks for them) ----------------------------------------

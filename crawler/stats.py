@@ -9,10 +9,10 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import deferred_from_coro
 
 from crawler.config import CrawlConfig
 from crawler.extract import EXPECTED_FILL, FIELD_NAMES
+from crawler.state import CrawlState, crawl_state
 
 logger = logging.getLogger(__name__)
 # fields whose emptiness is information (a page without them is normal), not page fields
@@ -20,24 +20,6 @@ NOT_MEASURED = {"warnings", "poster_path", "poster_sha1", "url", "scraped_at", "
 DRIFT_RATIO = 0.5  # "well below": under half the expected rate
 DRIFT_MIN_ITEMS = 50
 CHECK_EVERY = 1000
-
-
-def stop_crawl(crawler: Crawler, reason: str, message: str, log: logging.Logger = logger,
-               error: bool = False) -> bool:
-    """Close the crawl once, for ``reason``, with one logged sentence; False when it is already stopping.
-
-    ``imdb/stopped_by`` (the reason ``stats.json`` reports) marks the first stop; ``error`` also keeps the
-    sentence as ``imdb/error``. The close is not awaited: it waits for in-flight downloads, and the caller
-    may be handling one of them (a deadlock)."""
-    stats = crawler.stats
-    if stats.get_value("imdb/stopped_by"):
-        return False
-    log.error(message)
-    stats.set_value("imdb/stopped_by", reason)
-    if error:
-        stats.set_value("imdb/error", message)
-    deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
-    return True
 
 
 def filled(value: Any) -> bool:
@@ -52,8 +34,7 @@ def drifted(rates: dict[str, float], expected: dict[str, float], ratio: float = 
 class FillCounter:
     """Counts non-null values per field over every item in the items file (earlier runs included)."""
 
-    def __init__(self, crawler: Crawler, expected: dict[str, float]) -> None:
-        self.crawler = crawler
+    def __init__(self, expected: dict[str, float]) -> None:
         self.expected = expected
         self.counts: Counter[str] = Counter()
         self.sources: dict[str, Counter[str]] = {}  # field -> source label -> items it filled
@@ -61,12 +42,9 @@ class FillCounter:
         self.warned: set[str] = set()
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> FillCounter:
-        expected = dict(EXPECTED_FILL)
-        expected.update({k: float(v) for k, v in crawler.settings.getdict("IMDB_EXPECTED_FILL").items()})
-        counter = cls(crawler, expected)
-        crawler.imdb_fill = counter  # type: ignore[attr-defined] - read by CrawlStatsExtension
-        return counter
+    def for_config(cls, config: CrawlConfig) -> FillCounter:
+        """Expected rates from crawler/extract.py, overridden per field by ``IMDB_EXPECTED_FILL``."""
+        return cls({**EXPECTED_FILL, **config.expected_fill})
 
     def add(self, record: dict[str, Any]) -> None:
         self.total += 1
@@ -98,16 +76,15 @@ class FillCounter:
 class CrawlStatsExtension:
     """Writes ``IMDB_OUTPUT_DIR/stats.json``: requests by status, items, bytes, duration, fill rates."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.config = CrawlConfig.from_settings(crawler.settings)
+    def __init__(self, crawler: Crawler, state: CrawlState) -> None:
+        self.crawler, self.state, self.config = crawler, state, state.config
         self.started = time.monotonic()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlStatsExtension:
-        return cls(crawler)
+        return cls(crawler, crawl_state(crawler))
 
     def spider_opened(self) -> None:
         self.started = time.monotonic()
@@ -124,7 +101,7 @@ class CrawlStatsExtension:
 
     def summary(self, reason: str) -> dict[str, Any]:
         stats = self.crawler.stats.get_stats()
-        fill: FillCounter | None = getattr(self.crawler, "imdb_fill", None)
+        fill = self.state.fill
         duration = time.monotonic() - self.started
         by_status = {k.rsplit("/", 1)[1]: v for k, v in stats.items()
                      if k.startswith("downloader/response_status_count/")}

@@ -13,7 +13,7 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             raise UsageError("run one spider: scrapy crawl imdb")
         assert self.crawler_process
-        crawler = self._create_crawler(args[0])
+        crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
         if self.crawler_process.bootstrap_failed or (crawler.stats and crawler.stats.get_value("imdb/error")):

@@ -23,7 +23,9 @@ from twisted.python.failure import Failure
 from crawler import discovery, extract, parsers
 from crawler.config import POSTER_HOSTS, ConfigError, CrawlConfig
 from crawler.items import MovieItem
-from crawler.middlewares import browser_meta, is_challenge
+from crawler.middlewares import browser_meta
+from crawler.responses import is_challenge
+from crawler.state import crawl_state
 from crawler.stats import filled
 
 logger = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ class ImdbSpider(scrapy.Spider):
         if config.scheduler == "redis":
             from crawler.distributed import apply_redis_settings  # scrapy-redis only when asked for
 
-            apply_redis_settings(settings)
+            apply_redis_settings(settings, config)
 
     def __init__(self, base_url: str = "https://www.imdb.com", ids: str | None = None,
                  ids_file: str | None = None, dumps: str | None = None, search: str | None = None,
@@ -64,7 +66,7 @@ class ImdbSpider(scrapy.Spider):
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.base_url = base_url.rstrip("/")
-        self.collected_ids: set[str] = set()  # filled by the JSONL writer from items already on disk
+        self.collected: set[str] = set()  # the crawl state's ids already written (from_crawler), filled by the writer
         self.arg_error: str | None = None
         self.config: CrawlConfig | None = None
         self.args = {"ids": ids, "ids_file": ids_file, "dumps": dumps, "search": search}
@@ -88,9 +90,11 @@ class ImdbSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ImdbSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         try:
-            spider.config = CrawlConfig.from_settings(crawler.settings)
+            state = crawl_state(crawler)
         except ConfigError as exc:
             spider.arg_error = spider.arg_error or str(exc)
+        else:
+            spider.config, spider.collected = state.config, state.collected_ids
         spider.source = f"imdb:{urlsplit(spider.base_url).netloc}"
         spider.dont_filter = spider.config is None or spider.config.scheduler != "redis"
         if not spider.dont_filter and (spider.arg_error or "").startswith("nothing to crawl"):
@@ -106,7 +110,7 @@ class ImdbSpider(scrapy.Spider):
             logger.info("tip: set -s IMDB_CONTACT=you@example.org so IMDb can reach you about this crawler")
         try:
             for imdb_id in self.discovered_ids():
-                if imdb_id in self.collected_ids:
+                if imdb_id in self.collected:
                     self.crawler.stats.inc_value("imdb/skipped_already_collected")
                     continue
                 yield self.title_request(imdb_id)
@@ -170,7 +174,7 @@ class ImdbSpider(scrapy.Spider):
                         "clicking '50 more' in a browser (-s IMDB_RENDER=playwright)", len(ids), total)
         self.crawler.stats.set_value("imdb/search/ids", min(len(ids), self.max_results))
         for imdb_id in ids[: self.max_results]:
-            if imdb_id not in self.collected_ids:
+            if imdb_id not in self.collected:
                 yield self.title_request(imdb_id)
 
     async def close_browser_page(self, failure: Failure) -> None:
@@ -222,7 +226,7 @@ class ImdbSpider(scrapy.Spider):
         """A title page that failed for good (retries spent, HTTP error, refused redirect): counted and
         named in stats.json; the id is not in items.jsonl, so running the same command retries it."""
         imdb_id = failure.request.meta.get("imdb_id", "?")
-        if imdb_id in self.collected_ids:
+        if imdb_id in self.collected:
             return  # skipped because it is already written: not a failure
         error = failure.value
         if isinstance(error, HttpError):

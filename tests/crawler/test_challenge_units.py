@@ -94,9 +94,9 @@ class Trip:
     def __init__(self, monkeypatch, solver: FakeSolver) -> None:
         from scrapy.utils.test import get_crawler
 
-        from crawler import stats
+        from crawler import control
 
-        monkeypatch.setattr(stats, "deferred_from_coro", lambda coro: asyncio.ensure_future(coro))
+        monkeypatch.setattr(control, "deferred_from_coro", lambda coro: asyncio.ensure_future(coro))
         crawler = get_crawler(settings_dict={"IMDB_RENDER": "challenge", "IMDB_CHROMIUM": sys.executable})
         crawler.stats.open_spider()
         self.closed: list[str] = []

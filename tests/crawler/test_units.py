@@ -4,20 +4,20 @@ from __future__ import annotations
 import gzip
 import json
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from scrapy import Request
 from scrapy.exceptions import DropItem, IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import Settings
-from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler import discovery, parsers
+from crawler.cache import NoErrorsCachePolicy
 from crawler.config import ConfigError, CrawlConfig
 from crawler.items import MovieItem
-from crawler.middlewares import NoErrorsCachePolicy, is_challenge, retry_after_seconds
 from crawler.pipelines import JsonlWriterPipeline, sized_poster_url
+from crawler.responses import is_challenge, retry_after_seconds
+from crawler.state import crawl_state
 from crawler.stats import drifted
 
 
@@ -192,10 +192,10 @@ def test_retry_after_forms() -> None:
 
 
 def _writer(tmp_path: Path, gz: bool) -> JsonlWriterPipeline:
-    settings = Settings({"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_JSONL_GZIP": gz})
-    crawler = SimpleNamespace(settings=settings, stats=MemoryStatsCollector(SimpleNamespace(settings=settings)),
-                              spider=SimpleNamespace())
-    writer = JsonlWriterPipeline(crawler)
+    from scrapy.utils.test import get_crawler
+
+    crawler = get_crawler(settings_dict={"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_JSONL_GZIP": gz})
+    writer = JsonlWriterPipeline.from_crawler(crawler)
     writer.open_spider()
     return writer
 
@@ -215,7 +215,7 @@ def test_writer_resumes_after_a_kill(tmp_path: Path, gz: bool) -> None:
         with path.open("ab") as handle:
             handle.write(b'{"imdb_id": "tt00000')
     again = _writer(tmp_path, gz)
-    assert again.ids == {"tt0000001", "tt0000002"} and again.crawler.spider.collected_ids is again.ids
+    assert again.ids == {"tt0000001", "tt0000002"} and crawl_state(again.crawler).collected_ids is again.ids
     with pytest.raises(DropItem):
         again.process_item(MovieItem(imdb_id="tt0000002"))
     again.process_item(MovieItem(imdb_id="tt0000003"))
@@ -259,9 +259,9 @@ def crawler_closing_into_a_list(monkeypatch, settings: dict | None = None) -> tu
 
     from scrapy.utils.test import get_crawler
 
-    from crawler import stats
+    from crawler import control
 
-    monkeypatch.setattr(stats, "deferred_from_coro", asyncio.run)
+    monkeypatch.setattr(control, "deferred_from_coro", asyncio.run)
     crawler = get_crawler(settings_dict=settings or {})
     crawler.stats.open_spider()
     closed: list[str] = []
@@ -294,12 +294,12 @@ def test_a_browser_that_dies_on_every_page_stops_the_crawl(exception: str, count
 def test_stop_crawl_closes_once_and_keeps_the_first_reason(monkeypatch, caplog) -> None:
     """Four stops share `stop_crawl` (unreachable, WAF, browser, Redis): the first one wins, later ones neither
     log nor close again, and `error=True` keeps the sentence for stats.json."""
-    from crawler import stats
+    from crawler import control
 
     crawler, closed = crawler_closing_into_a_list(monkeypatch)
     with caplog.at_level("ERROR"):
-        assert stats.stop_crawl(crawler, "waf_challenge", "first sentence", error=True) is True
-        assert stats.stop_crawl(crawler, "unreachable", "second sentence") is False
+        assert control.stop_crawl(crawler, "waf_challenge", "first sentence", error=True) is True
+        assert control.stop_crawl(crawler, "unreachable", "second sentence") is False
     assert closed == ["waf_challenge"]
     assert crawler.stats.get_value("imdb/stopped_by") == "waf_challenge"
     assert crawler.stats.get_value("imdb/error") == "first sentence"

@@ -106,7 +106,7 @@ def test_pop_and_lease_is_atomic_across_workers(redis_url: str) -> None:
 
     def worker(name: str) -> None:
         client = redis.Redis.from_url(redis_url, decode_responses=True)
-        pop = client.register_script(distributed._POP_AND_LEASE)
+        pop = client.register_script(distributed.keys.POP_AND_LEASE)
         mine = got.setdefault(name, [])
         while ids := pop(keys=[keys.ids, keys.leases], args=[7, name]):
             mine.extend(ids)
@@ -127,7 +127,7 @@ def test_shared_token_bucket_caps_all_workers_together(redis_url: str) -> None:
     keys, granted, stop = Keys(), [], time.monotonic() + 1.5
 
     def worker() -> None:
-        take = redis.Redis.from_url(redis_url).register_script(distributed._TAKE_TOKEN)
+        take = redis.Redis.from_url(redis_url).register_script(distributed.keys.TAKE_TOKEN)
         while time.monotonic() < stop:
             wait = int(take(keys=[keys.bucket("www.imdb.com")], args=[20, 2]))
             if wait == 0:
@@ -168,7 +168,7 @@ def test_two_idle_workers_never_both_requeue_an_orphan(redis_url: str) -> None:
     won: dict[str, list[str]] = {}
 
     def survivor(name: str) -> None:
-        claim = redis.Redis.from_url(redis_url, decode_responses=True).register_script(distributed._CLAIM)
+        claim = redis.Redis.from_url(redis_url, decode_responses=True).register_script(distributed.keys.CLAIM)
         won[name] = [i for i in orphans if int(claim(keys=[keys.leases, keys.attempts],
                                                      args=[i, "dead-worker" if i in orphans[:250] else "", name])) > 0]
 
@@ -180,3 +180,50 @@ def test_two_idle_workers_never_both_requeue_an_orphan(redis_url: str) -> None:
     claimed = [i for ids in won.values() for i in ids]
     assert sorted(claimed) == orphans  # each orphan requeued by exactly one survivor
     assert set(client.hvals(keys.attempts)) == {"1"}
+
+
+def test_orphans_is_always_a_dict_of_ids_and_a_count(redis_url: str) -> None:
+    """`orphans()` promises (id -> holder, held elsewhere); with nothing pending it returned `[]`, not a dict."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.config import RedisConfig
+    from crawler.distributed.coordinator import RedisCoordinator
+    from crawler.state import crawl_state
+
+    crawler = get_crawler(settings_dict={"IMDB_SCHEDULER": "redis", "REDIS_URL": redis_url})
+    state = crawl_state(crawler)
+    coordinator = RedisCoordinator(crawler, RedisConfig(url=redis_url, worker="me"), state, distributed.connect(redis_url))
+    assert coordinator.orphans() == ({}, 0)
+    push_ids(redis_url, ["tt0000001", "tt0000002", "tt0000003"])
+    client, keys = redis.Redis.from_url(redis_url, decode_responses=True), Keys()
+    client.hset(keys.leases, mapping={"tt0000001": "dead", "tt0000002": "alive"})
+    client.set(keys.alive("alive"), "1")
+    assert coordinator.orphans() == ({"tt0000001": "dead", "tt0000003": ""}, 1)
+
+
+def test_the_wake_up_goes_through_the_engines_public_crawl_and_never_reaches_the_scheduler() -> None:
+    """The coordinator wakes an idle engine with `engine.crawl` (no `engine._slot`); its request is refused
+    in `request_scheduled`, which Scrapy's engine treats as dropped before the scheduler."""
+    from types import SimpleNamespace
+
+    from scrapy import Request, signals
+    from scrapy.exceptions import IgnoreRequest
+    from scrapy.utils.test import get_crawler
+    from twisted.python.failure import Failure
+
+    from crawler.config import RedisConfig
+    from crawler.distributed.coordinator import RedisCoordinator
+    from crawler.state import crawl_state
+
+    crawler = get_crawler()
+    unused = redis.Redis.from_url("redis://127.0.0.1:1")  # no command is sent
+    coordinator = RedisCoordinator(crawler, RedisConfig(url="redis://127.0.0.1:1"), crawl_state(crawler), unused)
+    crawled: list[Request] = []
+    crawler.engine = SimpleNamespace(crawl=crawled.append)
+    coordinator.wake()
+    (wake,) = crawled
+    answers = crawler.signals.send_catch_log(signals.request_scheduled, request=wake, spider=None, dont_log=IgnoreRequest)
+    assert any(isinstance(r, Failure) and isinstance(r.value, IgnoreRequest) for _, r in answers)
+    title = Request("http://127.0.0.1/title/tt0000001/")
+    answers = crawler.signals.send_catch_log(signals.request_scheduled, request=title, spider=None)
+    assert not any(isinstance(r, Failure) for _, r in answers)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.middlewares import CrashSafeJobdir
+from crawler.extensions import CrashSafeJobdir
 from mirror import MirrorServer
 from mirror.cli import add_arguments
 from tests.hardening.crawl import (
