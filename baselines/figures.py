@@ -130,7 +130,7 @@ def curve_figure(history: dict[str, list[float]], title: str) -> str:
     for ax, (name, values) in zip(axes[0], series.items(), strict=True):
         ax.plot(range(1, len(values) + 1), values, marker="." if len(values) < 60 else None)
         ax.set_xlim(0.5, len(values) + 0.5)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs and rounds, even for one point
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))  # whole epochs and rounds, even for one point
         ax.set_xlabel(x_label(name))
         ax.set_title(name.replace("_", " "), fontsize=8)
     fig.suptitle(title, fontsize=9)
