@@ -3,7 +3,7 @@
     python -m baselines.leaderboard --dataset DIR --out REPORT_DIR [--tasks a,b] [--models x,y]
         [--budget-minutes M] [--seed S] [--bootstrap N] [--weights [MODEL=]PATH] [--quiet] [--verbose]
 
-Writes leaderboard.{md,csv,json}, report.html and configs/ (each row's config dataclass) into
+Writes leaderboard.{md,csv,json}, report.html (`baselines/report.py`) and configs/ (each row's config dataclass) into
 REPORT_DIR. Tasks whose columns the dataset lacks are skipped with a one-line reason. Training
 length is set in epochs (or trials); `--budget-minutes` is an optional wall-clock cap, off by
 default, so the same seed gives the same rows on an idle or a busy machine (timings aside).
@@ -17,7 +17,7 @@ import json
 import sys
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import fields
 from pathlib import Path
@@ -30,11 +30,12 @@ from rich.table import Table
 from baselines.data import SplitData, dataset_columns
 from baselines.environment import environment
 from baselines.evaluate import class_names, evaluate, named_tables
-from baselines.metrics import N_BOOT
+from baselines.metrics import HEADLINE, N_BOOT
 from baselines.params import LeaderboardParams
 from baselines.ranking import MIN_TEST_ROWS, rank_task
 from baselines.registry import MODELS, REGISTRY, feature_sets, make
-from baselines.report import epochs_cell, rank_mark, render_report, write_tables
+from baselines.report import write_report
+from baselines.tables import epochs_cell, rank_mark, write_tables
 from baselines.tasks import TASKS
 from baselines.torch_utils import TorchBaseline, no_progress
 from cli.common import CliError, Parser
@@ -44,7 +45,7 @@ from cli.options import add_options, from_args
 from dataset.markup import terminal
 from dataset.split import SPLITS
 
-HEADLINE = {"multiclass": ("accuracy", "macro_f1"), "regression": ("r2", "rmse"), "multilabel": ("map", "top3_hit")}
+REPORT = "report.html"  # inside the leaderboard's own folder; `imdbkit demo` writes demo-report.html beside it
 
 
 def fingerprint(info: dict[str, Any] | None, path: Path | None = None) -> str:
@@ -94,15 +95,16 @@ def run(
     dataset_info: dict[str, Any] | None = None,
     console: Console | None = None,
     overrides: dict[str, dict[str, Any]] | None = None,
-    extra_sections: Callable[[list[dict[str, Any]], dict[str, dict[str, Any]]], Iterable[tuple[str, str]]]
-    | None = None,
+    on_row: Callable[[dict[str, Any], dict[str, Any]], None] | None = None,
     params: LeaderboardParams | None = None,
 ) -> dict[str, Any]:
     """Train and score every row, write the outputs, return `{rows, skipped, meta}`.
 
     `params` (what `imdbkit leaderboard` parses) replaces tasks, models, budget_minutes, seed, n_boot and
-    weights (its `[MODEL=]PATH` specs, checked). `extra_sections(rows, artifacts)` (used by `imdbkit demo`)
-    adds `(title, html)` sections to report.html; multi-label artifacts carry `test_ids` and `test_scores`."""
+    weights (its `[MODEL=]PATH` specs, checked). `on_row(row, artifacts)` is called as each row finishes
+    (errored rows too; the same dict gets its `rank` when the task's rows are ranked): `imdbkit demo`
+    advances its bar with it and keeps the artifacts (confusion matrix, scores, history; multi-label ones
+    carry `test_ids` and `test_scores`) for its own report."""
     if params is not None:
         tasks, models = list(params.tasks) or None, list(params.models) or None
         budget_minutes, seed, n_boot = params.budget_minutes, params.seed, params.bootstrap
@@ -154,6 +156,8 @@ def run(
                            n_test=len(test))
                 rows.append(row)
                 artifacts[_key(row)] = art
+                if on_row:
+                    on_row(row, art)
         warning = rank_task(task, rows[first:], artifacts, y_test, n_boot, seed)
         if warning:
             warnings.append(warning)
@@ -163,9 +167,7 @@ def run(
             "warnings": warnings, "environment": environment()}
     result = {"rows": rows, "skipped": skipped, "meta": meta}
     write_tables(result, out)
-    extra = list(extra_sections(rows, artifacts)) if extra_sections else []
-    (out / "report.html").write_text(render_report(rows, artifacts, dataset_info, extra, skipped=skipped),
-                                     encoding="utf-8")
+    write_report(out / REPORT, result, artifacts, dataset_info)
     return result
 
 
@@ -249,7 +251,8 @@ def print_table(result: dict[str, Any], console: Console) -> None:
         console.print(f"skipped {s['task']}/{s['model']}: {terminal(s['reason'])}")
 
 
-def _csv_list(value: str | list[str] | None, valid: list[str], what: str) -> list[str] | None:
+def selection(value: str | list[str] | None, valid: list[str], what: str) -> list[str] | None:
+    """A list option (`a,b` or repeated) checked against `valid`; None when nothing was given."""
     items = split_list(value)
     if not items:
         return None
@@ -312,8 +315,8 @@ def execute(args: argparse.Namespace) -> int:
     """Run parsed leaderboard flags; a mistake or a run with nothing to do is a CliError (one sentence)."""
     params = from_args(LeaderboardParams, args)
     try:
-        tasks = _csv_list(list(params.tasks), list(REGISTRY), "task")
-        models = _csv_list(list(params.models), list(MODELS), "model")
+        tasks = selection(list(params.tasks), list(REGISTRY), "task")
+        models = selection(list(params.models), list(MODELS), "model")
     except ValueError as exc:
         raise CliError(f"{exc}.", 2) from None
     if params.budget_minutes is not None and params.budget_minutes <= 0:
@@ -353,7 +356,7 @@ def execute(args: argparse.Namespace) -> int:
                        "reasons above); pick others with --tasks/--models or rebuild the dataset with their columns.", 1)
     if not args.quiet:
         print_table(result, Console(width=None if sys.stdout.isatty() else 140))
-    print(f"wrote {args.out}/leaderboard.md, .csv, .json and report.html", file=sys.stderr)
+    print(f"wrote {args.out}/leaderboard.md, .csv, .json and {REPORT}", file=sys.stderr)
     return 1 if result["rows"] and all(r["error"] for r in result["rows"]) else 0
 
 

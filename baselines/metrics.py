@@ -17,6 +17,10 @@ from collections.abc import Callable
 
 import numpy as np
 
+# Each task kind's headline metric (what ranks rows, what the summary and the bars show) and its second one.
+HEADLINE: dict[str, tuple[str, str]] = {"multiclass": ("accuracy", "macro_f1"), "regression": ("r2", "rmse"),
+                                        "multilabel": ("map", "top3_hit")}
+
 # -- classification --------------------------------------------------------------------------
 
 

@@ -16,8 +16,7 @@ import numpy as np
 from baselines import metrics as M
 from baselines.evaluate import headline
 from baselines.registry import REFERENCE
-from baselines.report import HEADLINE
-from baselines.tasks import Task
+from baselines.tasks import TASKS, Task
 
 MIN_TEST_ROWS = 100
 
@@ -25,7 +24,7 @@ MIN_TEST_ROWS = 100
 def rank_task(task: Task, rows: list[dict[str, Any]], artifacts: dict[str, dict[str, Any]], y_test: np.ndarray,
               n_boot: int, seed: int) -> str | None:
     """Fill `paired` and `rank` on this task's rows (in place); return a warning line, or None."""
-    name = HEADLINE[task.kind]
+    name = M.HEADLINE[task.kind][0]
     ok = [r for r in rows if not r["error"] and np.isfinite(r["metrics"].get(name, {}).get("value", np.nan))]
     for r in rows:
         r["paired"], r["rank"] = {}, None
@@ -57,3 +56,26 @@ def rank_task(task: Task, rows: list[dict[str, Any]], artifacts: dict[str, dict[
         for r in leaders:
             r["rank"] = "tied"
     return None
+
+
+def leaders(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each task's leading row: the one ranked best, else the top point estimate of its headline metric.
+
+    Errored rows and rows without a finite headline never lead; a task whose rows all failed is absent."""
+    top: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        name = headline_name(r)
+        value = (r.get("metrics") or {}).get(name, {}).get("value")
+        if r.get("error") or value is None or not np.isfinite(value):
+            continue
+        current = top.get(r["task"])
+        if current is None or (r.get("rank") == "best") or (
+                current.get("rank") != "best" and value > current["metrics"][name]["value"]):
+            top[r["task"]] = r
+    return top
+
+
+def headline_name(row: dict[str, Any]) -> str:
+    """The row's headline metric: its task kind's, else (a task this registry does not know) its first metric."""
+    task = TASKS.get(row["task"])
+    return M.HEADLINE[task.kind][0] if task else next(iter(row.get("metrics") or {}), "")

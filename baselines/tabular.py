@@ -94,6 +94,10 @@ class GBMBaseline(TabularBaseline):
                    weight: np.ndarray | None) -> None:
         raise NotImplementedError
 
+    def _rounds(self, model: Any) -> dict[str, list[float]]:
+        """The kept model's eval metric on val per boosting round, as `{"val_<metric>_by_round": [...]}`."""
+        raise NotImplementedError
+
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
         cfg: GBMConfig = self.config  # type: ignore[assignment]
         x, y = self._train_matrix(train)
@@ -112,7 +116,8 @@ class GBMBaseline(TabularBaseline):
         trials = cfg.n_trials if has_val else 1
         self.params_, self.model_, self.trials_ = random_search(self.SPACE, self.DEFAULTS, trials, self.seed,
                                                                 evaluate, self.out_of_time)
-        self.history_["val_loss_by_trial"] = [t["val_loss"] for t in self.trials_]
+        if has_val:  # the learning curve of the kept model, round by round (the search itself is in trials_)
+            self.history_.update(self._rounds(self.model_))
         self.epochs_run_ = len(self.trials_)  # the unit of a GBM search is the trial (each early-stopped on val)
         self.stopped_by_ = "budget" if len(self.trials_) < trials else "max_epochs"
 

@@ -1,5 +1,8 @@
 """`imdbkit demo`: the whole chain offline — mirror, `scrapy crawl imdb`, trailers, build, leaderboard, report.
 
+The demo writes `demo-report.html` (the leaderboard's page plus a dataset overview and top-3 posters);
+the leaderboard keeps its own `leaderboard/report.html`, so neither overwrites the other.
+
 Each phase runs the stage's own entry point (a real `scrapy crawl imdb` subprocess, `python -m dataset
 build`'s `main`, `baselines.leaderboard.run`) and records what it consumed in `demo-state.json`; a
 rerun skips a phase whose inputs are unchanged and whose outputs exist, and a crawl that was cut
@@ -39,9 +42,10 @@ EXAMPLE = f"""  imdbkit demo                                   # 500 titles into
                                                  # on 2 cores shared with other jobs (load ≈ 10), less on a quiet machine
   imdbkit demo --titles 60 --workdir /tmp/demo   # a quick look
   imdbkit demo                                   # again: every finished phase is reused
-then open {DEFAULT_DEMO}/report.html"""
+then open {DEFAULT_DEMO}/demo-report.html"""
 IMAGE_SIZES = ("32x32", "150x101")
 FRAME_ENCODER = "efficientnet-lite0"
+DEMO_REPORT = "demo-report.html"  # beside leaderboard/, whose own report.html the demo never touches
 SEED = 0
 # The leaderboard's GBMs search 10 settings by default; on a 500-title demo 4 keep every row inside the budget.
 OVERRIDES = {"lightgbm": {"n_trials": 4}, "xgboost": {"n_trials": 4}}
@@ -58,11 +62,11 @@ def _encoder_installed() -> bool:
 
 
 def add_arguments(groups: argparse._SubParsersAction) -> None:
-    p = command(groups, "demo", "run the whole chain offline and write report.html",
+    p = command(groups, "demo", "run the whole chain offline and write demo-report.html",
                 "Start the offline mirror (synthetic catalog), crawl it with `scrapy crawl imdb` (posters, keywords), "
                 "fetch the trailers, build the dataset (posters 32x32 and 150x101, trailer frames and their "
                 "EfficientNet-Lite0 embeddings), run the "
-                "leaderboard on every task the data supports and write report.html. Reruns reuse finished phases.",
+                "leaderboard on every task the data supports and write demo-report.html. Reruns reuse finished phases.",
                 EXAMPLE)
     p.add_argument("--titles", type=int, default=500, help="titles in the synthetic catalog (default 500)")
     p.add_argument("--workdir", type=Path, default=DEFAULT_DEMO, help=f"output folder (default {DEFAULT_DEMO})")
@@ -87,48 +91,40 @@ def key_of(*parts: Any) -> str:
 
 
 def read_items(path: Path) -> list[dict[str, Any]]:
-    """Items of a crawl's items.jsonl; a torn last line (killed crawl) is ignored, the spider rewrites it."""
-    items = []
-    if path.is_file():
-        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-            with contextlib.suppress(json.JSONDecodeError):
-                items.append(json.loads(line))
-    return items
+    """Items of a crawl's items.jsonl, read by the build's reader; a torn last line (killed crawl) is skipped."""
+    from dataset.raw import valid_records
+    from dataset.report import Report
+
+    return [record for _, _, record in valid_records(path, Report())] if path.is_file() else []
 
 
 def write_splits(items: list[dict[str, Any]], path: Path) -> None:
     """70/15/15 stratified by (has trailer, has poster), written for `dataset build --splits`.
 
     The build's own split is a hash per title; at demo sizes (60 titles) chance can leave the test split
-    without a single trailer, and `rating_trailer` would get no row. Titles the build's default filters
-    drop (votes <= 125, title types other than movie) are left out so the file names only rows it keeps.
+    without a single trailer, and `rating_trailer` would get no row. Titles the build's default filter
+    drops (`dataset.filter`: votes, title type) are left out so the file names only rows it keeps.
     """
+    import pandas as pd
+
+    from dataset.filter import FilterParams, filter_titles
+    from dataset.report import Report
+
+    frame = pd.DataFrame(items)
+    for column in ("votes", "title_type", "trailer_urls", "poster_path"):
+        if column not in frame:
+            frame[column] = None
+    kept = filter_titles(frame, FilterParams(), Report()) if len(frame) else frame
     groups: dict[tuple[bool, bool], list[str]] = {}
-    for item in items:
-        if (item.get("votes") or 0) > 125 and item.get("title_type") in (None, "", "movie"):
-            groups.setdefault((bool(item.get("trailer_urls")), bool(item.get("poster_path"))), []).append(item["imdb_id"])
+    for imdb_id, trailers, poster in zip(kept["imdb_id"], kept["trailer_urls"], kept["poster_path"], strict=True):
+        has_trailer = trailers is not None and len(trailers) > 0
+        groups.setdefault((has_trailer, isinstance(poster, str) and bool(poster)), []).append(imdb_id)
     lines = ["imdb_id,split"]
     for ids in groups.values():
         for i, imdb_id in enumerate(sorted(ids, key=lambda x: hashlib.sha1(x.encode()).hexdigest())):
             slot = i % 20  # 3 test and 3 validation slots in every 20, spread so small groups get some of each
             lines.append(f"{imdb_id},{'test' if slot in (3, 10, 16) else 'validation' if slot in (6, 13, 19) else 'train'}")
     path.write_text("\n".join(lines) + "\n")
-
-
-class LeaderboardConsole:
-    """Stands in for the rich Console `baselines.leaderboard.run` prints to: lines go to the log, rows advance the bar."""
-
-    def __init__(self, log, progress: Progress, task) -> None:  # noqa: ANN001 - rich types
-        self.log, self.progress, self.task = log, progress, task
-
-    def print(self, message: str = "", *args: Any, **kwargs: Any) -> None:
-        from rich.text import Text
-
-        plain = Text.from_markup(str(message)).plain
-        self.log.write(plain + "\n")
-        self.log.flush()
-        if plain.startswith(("done ", "failed ")) or (plain.startswith("skip ") and "/" in plain.split(":")[0]):
-            self.progress.update(self.task, advance=1, description=f"leaderboard {plain.split(':')[0].split(' ', 1)[-1][:34]}")
 
 
 class Demo:
@@ -143,7 +139,7 @@ class Demo:
         if self.work.exists() and not self.work.is_dir():
             raise CliError(f"--workdir {args.workdir} is a file; pass a folder.", 2)
         self.crawl, self.dataset = self.work / "crawl", self.work / "dataset"
-        self.board, self.report = self.work / "leaderboard", self.work / "report.html"
+        self.board, self.report = self.work / "leaderboard", self.work / DEMO_REPORT
         self.logs, self.state_file = self.work / "logs", self.work / "demo-state.json"
         self.catalog = f"synthetic:{args.titles}"
         self.mirror = None
@@ -306,7 +302,7 @@ class Demo:
         from baselines.leaderboard import fingerprint, run
         from baselines.registry import REGISTRY, feature_sets
         from baselines.tasks import TASKS
-        from cli.report import sections
+        from cli.report import write_demo_report
 
         models = self.models()
         key = key_of(sha256_file(self.dataset / "build.json"), self.args.budget_minutes, SEED, OVERRIDES, models,
@@ -316,7 +312,7 @@ class Demo:
             self.timings["leaderboard"] = "reused"
             return json.loads(result_file.read_text())
         columns = set(meta["columns"]) | ({"genres_multi_hot"} if "genres" in meta["columns"] else set())
-        planned = sum(max(1, len(feature_sets(t, m, columns)[0])) for t in REGISTRY if TASKS[t].missing(columns)
+        planned = sum(len(feature_sets(t, m, columns)[0]) for t in REGISTRY if TASKS[t].missing(columns)
                       is None for m in REGISTRY[t] if not models or m in models)
         task = progress.add_task("leaderboard", total=planned)
         start = time.perf_counter()
@@ -324,26 +320,29 @@ class Demo:
         if "test" not in splits:
             raise CliError(f"the demo dataset has no test rows (too few titles: {items}); rerun with more --titles.", 1)
         shutil.rmtree(self.board, ignore_errors=True)
+        artifacts: dict[str, dict[str, Any]] = {}
+
+        def on_row(row: dict[str, Any], art: dict[str, Any]) -> None:
+            artifacts[f"{row['task']}/{row['model']}/{row['feature_set']}"] = art
+            progress.update(task, advance=1, description=f"leaderboard {row['task']}/{row['model']}"[:46])
+
         with open(self.logs / "leaderboard.log", "w") as log:
             result = run(splits, self.board, models=models, budget_minutes=self.args.budget_minutes, seed=SEED,
-                         n_boot=self.args.bootstrap,
-                         dataset_fingerprint=fingerprint(meta, self.dataset), dataset_info=meta,
-                         console=LeaderboardConsole(log, progress, task), overrides=OVERRIDES,
-                         extra_sections=sections(self.dataset, meta, items))
+                         n_boot=self.args.bootstrap, dataset_fingerprint=fingerprint(meta, self.dataset),
+                         dataset_info=meta, console=Console(file=log, width=160, no_color=True, highlight=False),
+                         overrides=OVERRIDES, on_row=on_row)
         progress.update(task, completed=planned)
-        tmp = self.report.with_suffix(".tmp")
-        shutil.copyfile(self.board / "report.html", tmp)
-        os.replace(tmp, self.report)
+        write_demo_report(self.report, self.dataset, meta, items, result, artifacts)
         self.timings["leaderboard"] = f"{time.perf_counter() - start:.1f}s"
         self.mark("leaderboard", key, rows=len(result["rows"]))
         return json.loads(result_file.read_text())
 
     def models(self) -> list[str] | None:
-        from baselines.leaderboard import _csv_list
+        from baselines.leaderboard import selection
         from baselines.registry import MODELS
 
         try:
-            return _csv_list(self.args.models, list(MODELS), "model")
+            return selection(self.args.models, list(MODELS), "model")
         except ValueError as exc:
             raise CliError(f"--models: {exc}.", 2) from None
 
@@ -374,8 +373,9 @@ class Demo:
 
 def summary(console: Console, demo: Demo, meta: dict[str, Any], board: dict[str, Any], items: int,
             seconds: float) -> None:
+    from baselines.metrics import HEADLINE
+    from baselines.ranking import leaders
     from baselines.tasks import TASKS
-    from cli.report import best_rows, headline
 
     removed = sum(n for reasons in meta["counts"].get("removed", {}).values() for n in reasons.values())
     rows = ", ".join(f"{s} {i['rows']:,}" for s, i in meta["splits"].items())
@@ -384,9 +384,9 @@ def summary(console: Console, demo: Demo, meta: dict[str, Any], board: dict[str,
                   f"({', '.join(f'{k} {v}' for k, v in demo.timings.items())})", highlight=False)
     console.print(f"titles crawled: {items:,}; dataset rows: {rows} ({removed:,} removed by the build)",
                   highlight=False)
-    best = best_rows(board["rows"])
+    best = leaders(board["rows"])
     for task in dict.fromkeys(r["task"] for r in board["rows"]):
-        metric = headline(TASKS[task].kind)
+        metric = HEADLINE[TASKS[task].kind][0]
         r = best.get(task)
         if r:
             m = r["metrics"][metric]

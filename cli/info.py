@@ -35,19 +35,12 @@ def poster_column(columns: list[str]) -> str | None:
     return max(posters, key=lambda c: int(c.split("_")[1].split("x")[0]) * int(c.split("x")[1]), default=None)
 
 
-def drawable(text: str) -> bool:
-    """Whether matplotlib's default font has every glyph (no CJK font ships with Debian's base image)."""
-    from matplotlib.font_manager import FontProperties, findfont, get_font
-
-    font = get_font(findfont(FontProperties()))
-    return all(font.get_char_index(ord(c)) for c in text if not c.isspace())
-
-
 def poster_grid(path: Path, split: str, n: int = 24, cols: int = 8) -> bytes | None:
     """PNG bytes of up to n posters of one split with their title and genres; None without posters."""
     import matplotlib
 
     import dataset
+    from dataset.card import drawable  # the card's poster grid and this one drop the same titles
     from dataset.markup import plain_plot_text
 
     matplotlib.use("Agg")

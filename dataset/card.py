@@ -112,7 +112,7 @@ def front_matter(build: dict, names: list[str]) -> list[str]:
 
 
 def plot_all(out_dir: Path, df: pd.DataFrame, genres_before: dict[str, int], poster_col: str | None) -> list[str]:
-    """genres.png (before/after oversampling), ratings.png, posters.png; returns the file names written."""
+    """genres.png (before/after oversampling when it ran), ratings.png, posters.png; returns the names written."""
     after: dict[str, int] = {}
     count_genres(after, df.loc[df["split"] == "train", "genres"])
     ratings = df.loc[~df["is_oversampled"], "rating"].dropna() if "rating" in df else pd.Series([], dtype=float)
@@ -143,12 +143,15 @@ def draw_plots(out_dir: Path, genres_before: dict[str, int], after: dict[str, in
         names = sorted(after, key=lambda g: -after[g])
         fig, ax = plt.subplots(figsize=(10, 4), dpi=100)
         x = np.arange(len(names))
-        ax.bar(x - 0.2, [genres_before.get(g, 0) for g in names], 0.4, label="before oversampling")
-        ax.bar(x + 0.2, [after[g] for g in names], 0.4, label="after oversampling")
+        if genres_before != after:  # oversampling changed the counts: show both
+            ax.bar(x - 0.2, [genres_before.get(g, 0) for g in names], 0.4, label="before oversampling")
+            ax.bar(x + 0.2, [after[g] for g in names], 0.4, label="after oversampling")
+            ax.legend()
+        else:  # nothing was oversampled: one bar per genre, no "before/after" pair of equal bars
+            ax.bar(x, [after[g] for g in names], 0.6, color="#4a7ab5")
         ax.set_xticks(x, names, rotation=60, ha="right", fontsize=8)
         ax.set_ylabel("training rows")
         ax.set_title("Genres in the training split")
-        ax.legend()
         fig.tight_layout()
         fig.savefig(out_dir / "genres.png")
         plt.close(fig)

@@ -4,7 +4,7 @@ Titles, genres, currencies, paths and error messages come from crawled pages and
 tables; written raw, ``<script>`` or ``onerror=`` runs wherever the card or ``leaderboard.md`` is
 rendered, a newline plus ``---`` rewrites the card's YAML header, and ``$\\foo$`` makes matplotlib
 abort the whole build. The dataset card (``dataset/card.py``), ``leaderboard.md``
-(``baselines/report.py``), every plot (card, report, ``imdbkit info``) and the rich console lines that
+(``baselines/tables.py``), every plot (card, report, ``imdbkit info``) and the rich console lines that
 show data (``imdbkit info``, the leaderboard's progress) use these functions.
 """
 from __future__ import annotations

@@ -37,3 +37,8 @@ class LightGBM(GBMBaseline):
                    weight: np.ndarray | None) -> None:
         model.fit(x, y, sample_weight=weight, eval_X=(xv,), eval_y=(yv,),
                   callbacks=[lgb.early_stopping(self.config.early_stopping, verbose=False)])
+
+    def _rounds(self, model: Any) -> dict[str, list[float]]:
+        evals = getattr(model, "evals_result_", None) or {}
+        return {f"val_{metric}_by_round": [float(v) for v in values]
+                for per_set in evals.values() for metric, values in per_set.items()}

@@ -35,3 +35,11 @@ class XGBoost(GBMBaseline):
     def _fit_model(self, model: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,
                    weight: np.ndarray | None) -> None:
         model.fit(x, y, sample_weight=weight, eval_set=[(xv, yv)], verbose=False)
+
+    def _rounds(self, model: Any) -> dict[str, list[float]]:
+        try:
+            evals = model.evals_result()
+        except xgb.core.XGBoostError:  # fitted without an eval set
+            return {}
+        return {f"val_{metric}_by_round": [float(v) for v in values]
+                for per_set in evals.values() for metric, values in per_set.items()}

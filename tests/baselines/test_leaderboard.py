@@ -47,8 +47,8 @@ def test_report_escapes_every_string():
     row = {"task": "rating_class", "model": "<script>alert(1)</script>", "feature_set": "a&b", "error": None,
            "metrics": {"accuracy": {"value": 0.5, "ci_low": 0.4, "ci_high": 0.6}}, "fit_seconds": 1.0,
            "predict_seconds": 0.1}
-    html = render_report([row], {}, dataset_info={"name": "<img src=x onerror=1>"},
-                         skipped=[{"task": "x", "model": "*", "reason": "<b>no</b>"}])
+    html = render_report({"rows": [row], "meta": {}, "skipped": [{"task": "x", "model": "*", "reason": "<b>no</b>"}]},
+                         {}, dataset_info={"name": "<img src=x onerror=1>"})
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "<img src=x" not in html and "<b>no</b>" not in html and "a&amp;b" in html
 
@@ -100,15 +100,22 @@ def test_end_to_end_on_a_dataset_built_by_python_m_dataset(tmp_path):
     assert html.count("data:image/png;base64,") >= 5
 
 
-def test_overrides_and_extra_sections_reach_the_outputs(tmp_path):
+def test_overrides_reach_the_config_and_on_row_sees_each_finished_row(tmp_path):
     splits = make_splits(n_train=60, n_eval=20)
-    result = leaderboard.run(splits, tmp_path, tasks=["rating"], models=["lightgbm"], n_boot=10,
+    seen: list[tuple[str, int, set[str]]] = []
+    result = leaderboard.run(splits, tmp_path, tasks=["rating"], models=["mean", "lightgbm"], n_boot=10,
                              overrides={"lightgbm": {"n_trials": 1}},
-                             extra_sections=lambda rows, arts: [("Dataset <summary>", f"<p id='extra'>{len(rows)}</p>")])
-    config = json.loads((tmp_path / result["rows"][0]["config"]).read_text())
+                             on_row=lambda row, art: seen.append((row["model"], len(result_rows(tmp_path)), set(art))))
+    config = json.loads((tmp_path / result["rows"][1]["config"]).read_text())
     assert config["config"]["n_trials"] == 1
-    html = (tmp_path / "report.html").read_text()
-    assert "<p id='extra'>2</p>" in html and "Dataset &lt;summary&gt;" in html
+    assert [m for m, _, _ in seen] == [r["model"] for r in result["rows"]] == ["mean", "lightgbm", "lightgbm"]
+    assert all(written == 0 for _, written, _ in seen)  # called as rows finish, before any output is written
+    assert all({"scores", "scatter", "history"} <= keys for _, _, keys in seen)
+
+
+def result_rows(out):
+    path = out / "leaderboard.json"
+    return json.loads(path.read_text())["rows"] if path.is_file() else []
 
 
 def test_a_failing_row_is_recorded_and_the_others_still_run(tmp_path):

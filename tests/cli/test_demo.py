@@ -45,10 +45,12 @@ def test_leaderboard_has_rows_for_every_supported_task_and_report_names_each_mod
     assert not board["skipped"]
     fingerprint = {r["dataset_fingerprint"] for r in board["rows"]}
     assert len(fingerprint) == 1
-    report = (demo.work / "report.html").read_text()
-    assert report == (demo.work / "leaderboard" / "report.html").read_text()
+    report = (demo.work / "demo-report.html").read_text()
+    own = (demo.work / "leaderboard" / "report.html").read_text()
+    assert report != own and "Dataset overview" in report and "Dataset overview" not in own
+    assert not (demo.work / "report.html").exists()
     for row in board["rows"]:
-        assert f"<td>{row['model']}</td>" in report
+        assert f"<td>{row['model']}" in report and f"<td>{row['model']}" in own
     assert "Test posters: top-3 predicted genres" in report and "data:image/png;base64," in report
 
 
@@ -62,19 +64,19 @@ def test_summary_names_titles_splits_best_models_and_paths(demo):
     for task in {r["task"] for r in board["rows"]}:
         # a demo's test split is under 100 rows: the top row is named, never called best
         assert f"top (unranked) {task}: " in text and f"best {task}: " not in text
-    assert str(demo.work / "report.html") in text
+    assert str(demo.work / "demo-report.html") in text
     assert "Traceback" not in text
 
 
 def test_rerun_reuses_every_phase(demo):
     state = (demo.work / "demo-state.json").read_text()
-    report_mtime = (demo.work / "report.html").stat().st_mtime_ns
+    report_mtime = (demo.work / "demo-report.html").stat().st_mtime_ns
     again = imdbkit("demo", "--workdir", str(demo.work), *DEMO_ARGS)
     assert again.code == 0, again.err[-2000:]
     assert "crawl reused, trailers reused, build reused, leaderboard reused" in again.err
     assert again.seconds < max(30.0, demo.first.seconds / 3)
     assert (demo.work / "demo-state.json").read_text() == state
-    assert (demo.work / "report.html").stat().st_mtime_ns == report_mtime
+    assert (demo.work / "demo-report.html").stat().st_mtime_ns == report_mtime
 
 
 def test_info_prints_the_summary_and_writes_a_poster_grid(demo, tmp_path):

@@ -15,7 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from baselines.report import ap_figure, confusion_figure, render_report, summary_figure, write_tables
+from baselines.figures import ap_figure, confusion_figure, summary_figure
+from baselines.report import DatasetOverview, Extras, Image, PosterCard, TopPredictions, render_report
+from baselines.tables import write_tables
 from dataset.cli import main
 from dataset.markup import code_span, markdown, one_line, yaml_scalar
 from tests.dataset.conftest import add_poster, make_item, poster_jpeg, write_items
@@ -128,10 +130,11 @@ def test_leaderboard_md_and_report_show_hostile_strings_as_text(tmp_path) -> Non
     assert json.loads((tmp_path / "leaderboard.json").read_text())["rows"][0]["model"] == HOSTILE[0]
     # figures: `$\foo$` as a genre, a class or a model name used to raise ParseFatalException
     artifacts = {"genres/m/f": {"labels": HOSTILE, "per_label": {"ap": [0.5] * len(HOSTILE)}}}
-    page = render_report(rows, artifacts, skipped=result["skipped"])
+    page = render_report(result, artifacts)
     assert "<script>" not in page and "onerror=alert" not in page.replace("onerror=alert(1)&gt;", "")
-    assert ap_figure(HOSTILE, [0.5] * len(HOSTILE), "$\\foo$") and confusion_figure([[1, 2], [3, 4]], "$\\foo$")
-    assert summary_figure("$\\foo$", rows[0::2])
+    assert ap_figure(HOSTILE, [0.5] * len(HOSTILE), "$\\foo$")
+    assert confusion_figure([[1, 2], [3, 4]], HOSTILE[3:5], "$\\foo$")
+    assert summary_figure("$\\foo$", rows[0::2], "accuracy")
 
 
 @settings(PROFILE, max_examples=25)
@@ -149,8 +152,19 @@ class Tags(HTMLParser):
         self.seen.append((tag, attrs))
 
 
-REPORT_TAGS = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "table", "tr", "th", "td", "div", "img",
-               "ul", "li", "details", "summary"}
+REPORT_TAGS = {"html", "head", "meta", "link", "title", "style", "body", "nav", "ol", "a", "section", "h1", "h2", "h3",
+               "p", "b", "code", "span", "br", "table", "tr", "th", "td", "div", "figure", "figcaption", "img", "ul",
+               "li", "details", "summary"}
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def hostile_extras(text: str) -> Extras:
+    """The demo's sections with a crawled string in every field that shows one."""
+    card = PosterCard(title=text, year=1999, poster=Image(f"poster of {text}", PNG), predictions=[(text, 50, False)],
+                      truth=[text])
+    return Extras(DatasetOverview(items=3, dataset=text, columns=2, genres=1, splits=[(text, 1, 0)],
+                                  stages=[(text, 3, 2, f"{text}: 1", "–")], plots=[Image(text, PNG)]),
+                  TopPredictions(text, text, text, [card]))
 
 
 @settings(PROFILE, max_examples=40)
@@ -160,8 +174,9 @@ def test_report_html_holds_no_tag_or_attribute_from_the_data(names: list[str]) -
     row = {"task": task, "model": model, "feature_set": feature_set, "error": None, "fit_seconds": 1.0,
            "predict_seconds": 0.1, "metrics": {"accuracy": {"value": 0.5, "ci_low": 0.4, "ci_high": 0.6}},
            "per_class": {model: {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 3}}}
-    page = render_report([row, {**row, "error": feature_set}], {}, dataset_info={"name": task},
-                         skipped=[{"task": task, "model": model, "reason": feature_set}])
+    result = {"rows": [row, {**row, "error": feature_set}], "meta": {"seed": 0, "dataset_fingerprint": model},
+              "skipped": [{"task": task, "model": model, "reason": feature_set}]}
+    page = render_report(result, {}, dataset_info={"name": task}, extras=hostile_extras(model))
     parser = Tags()
     parser.feed(page)
     assert {tag for tag, _ in parser.seen} <= REPORT_TAGS
@@ -169,3 +184,5 @@ def test_report_html_holds_no_tag_or_attribute_from_the_data(names: list[str]) -
         assert all(not name.startswith("on") for name, _ in attrs), (tag, attrs)
         if tag == "img":
             assert dict(attrs)["src"].startswith("data:image/png;base64,")
+        if tag == "a":  # the contents' links stay inside the page
+            assert re.fullmatch(r"#[a-z0-9-]+", dict(attrs)["href"]), attrs
