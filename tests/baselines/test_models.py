@@ -14,7 +14,7 @@ from baselines.evaluate import evaluate
 from baselines.features import EntityCodes
 from baselines.registry import MODELS, REGISTRY, feature_sets, make
 from baselines.tasks import TASKS
-from tests.baselines.synthetic import make_splits
+from tests.helpers.synthetic import make_splits
 
 TRIVIAL = {"multiclass": "majority", "regression": "mean", "multilabel": "label_prior"}
 HEADLINE = {"multiclass": "accuracy", "regression": "r2", "multilabel": "map"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_binary
+from tests.helpers.env import require_binary
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -11,7 +11,7 @@ from scrapy.utils.test import get_crawler
 from crawler import extract
 from crawler.items import MovieItem
 from crawler.spiders.imdb import ImdbSpider
-from tests.crawler.test_extract import page
+from tests.helpers.title_page import page
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ from crawler import discovery, parsers
 from crawler.config import ConfigError, CrawlConfig
 from crawler.items import MovieItem
 from crawler.middlewares import NoErrorsCachePolicy, is_challenge, retry_after_seconds
-from crawler.pipelines import JsonlWriterPipeline, sized_poster_url
+from crawler.pipelines import sized_poster_url
 from crawler.stats import drifted
+from tests.helpers.components import crawler_closing_into_a_list, open_writer
 
 
 @pytest.mark.parametrize(("parse", "raw", "want"), [
@@ -191,18 +192,9 @@ def test_retry_after_forms() -> None:
     assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None
 
 
-def _writer(tmp_path: Path, gz: bool) -> JsonlWriterPipeline:
-    settings = Settings({"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_JSONL_GZIP": gz})
-    crawler = SimpleNamespace(settings=settings, stats=MemoryStatsCollector(SimpleNamespace(settings=settings)),
-                              spider=SimpleNamespace())
-    writer = JsonlWriterPipeline(crawler)
-    writer.open_spider()
-    return writer
-
-
 @pytest.mark.parametrize("gz", [False, True], ids=["plain", "gzip"])
 def test_writer_resumes_after_a_kill(tmp_path: Path, gz: bool) -> None:
-    writer = _writer(tmp_path, gz)
+    writer = open_writer(tmp_path, gz)
     for n in (1, 2):
         writer.process_item(MovieItem(imdb_id=f"tt000000{n}", title=f"T{n}"))
     writer.handle.flush()
@@ -214,7 +206,7 @@ def test_writer_resumes_after_a_kill(tmp_path: Path, gz: bool) -> None:
     else:
         with path.open("ab") as handle:
             handle.write(b'{"imdb_id": "tt00000')
-    again = _writer(tmp_path, gz)
+    again = open_writer(tmp_path, gz)
     assert again.ids == {"tt0000001", "tt0000002"} and again.crawler.spider.collected_ids is again.ids
     with pytest.raises(DropItem):
         again.process_item(MovieItem(imdb_id="tt0000002"))
@@ -251,27 +243,6 @@ def test_poster_failures_are_counted_and_kept_on_the_item(tmp_path: Path) -> Non
     assert (tmp_path / "posters" / f"{sha1}.jpg").read_bytes() == body
     with pytest.raises(ValueError, match="not an image"):
         pipeline.file_downloaded(Response(request.url, body=b"<html>", request=request), request, None)
-
-
-def crawler_closing_into_a_list(monkeypatch, settings: dict | None = None) -> tuple:
-    """A crawler whose engine records each `close_spider_async(reason)` (no reactor in a unit test)."""
-    import asyncio
-
-    from scrapy.utils.test import get_crawler
-
-    from crawler import stats
-
-    monkeypatch.setattr(stats, "deferred_from_coro", asyncio.run)
-    crawler = get_crawler(settings_dict=settings or {})
-    crawler.stats.open_spider()
-    closed: list[str] = []
-
-    class Engine:
-        async def close_spider_async(self, reason: str) -> None:
-            closed.append(reason)
-
-    crawler.engine = Engine()
-    return crawler, closed
 
 
 @pytest.mark.parametrize(("exception", "counted"), [("crashed", True), ("timeout", False)])
@@ -354,9 +325,7 @@ def test_selenium_mode_renders_through_a_download_handler() -> None:
 
 
 def test_redirects_of_pages_stay_on_the_site_posters_may_use_the_image_hosts() -> None:
-    from types import SimpleNamespace
 
-    from scrapy.statscollectors import MemoryStatsCollector
 
     from crawler.config import POSTER_HOSTS
     from crawler.middlewares import OnSiteRedirectsMiddleware

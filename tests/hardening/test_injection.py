@@ -18,8 +18,8 @@ from markdown_it import MarkdownIt
 from baselines.report import ap_figure, confusion_figure, render_report, summary_figure, write_tables
 from dataset.cli import main
 from dataset.markup import code_span, markdown, one_line, yaml_scalar
-from tests.dataset.conftest import add_poster, make_item, poster_jpeg, write_items
-from tests.hardening.strategies import PROFILE
+from tests.helpers.inputs import add_poster, make_item, poster_jpeg, write_items
+from tests.helpers.strategies import PROFILE
 
 pytestmark = pytest.mark.filterwarnings("ignore:Glyph:UserWarning")  # CJK and controls have no glyph: boxes
 
@@ -97,7 +97,7 @@ def test_the_dataset_card_shows_hostile_strings_as_text(tmp_path, capsys) -> Non
 
 def test_imdbkit_info_prints_hostile_genres_as_text(tmp_path, capsys) -> None:
     """A genre `[/]` used to end `imdbkit info` in rich's MarkupError; `[link=…]` made a terminal link."""
-    from tests.cli.conftest import cli
+    from tests.helpers.cli import cli
 
     code, out, log = build_hostile(tmp_path, capsys)
     assert code == 0, log[-2000:]

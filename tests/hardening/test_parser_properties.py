@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crawler import parsers
-from tests.hardening.strategies import PROFILE, junk_inputs
+from tests.helpers.strategies import PROFILE, junk_inputs
 
 PARSERS = [parsers.text, parsers.number, parsers.integer, parsers.duration_minutes, parsers.iso_date,
            parsers.money, parsers.text_list, parsers.keyword]

@@ -15,7 +15,7 @@ import pytest
 from crawler.middlewares import CrashSafeJobdir
 from mirror import MirrorServer
 from mirror.cli import add_arguments
-from tests.hardening.crawl import (
+from tests.helpers.crawl import (
     injected_faults,
     log_text,
     normalised,
