@@ -14,7 +14,7 @@ from crawler.distributed import Keys, crawl_status, push_ids
 from mirror import MirrorServer
 from tests.helpers.crawl import by_id, log_text, read_items, read_lines, run_crawl, start_crawl, stats
 
-pytestmark = [pytest.mark.redis, pytest.mark.slow]
+pytestmark = [pytest.mark.hardening, pytest.mark.redis, pytest.mark.slow]
 TITLES = 2000
 WORKERS = 3
 

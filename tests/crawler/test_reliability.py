@@ -26,7 +26,7 @@ from tests.helpers.crawl import (
     stats,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.hardening, pytest.mark.slow]
 TITLES = 300
 SEED = 1
 

@@ -16,6 +16,8 @@ from crawler.items import MovieItem
 from tests.helpers.components import open_writer
 from tests.helpers.strategies import PROFILE
 
+pytestmark = pytest.mark.hardening
+
 
 def line(n: int) -> bytes:
     return orjson.dumps(MovieItem(imdb_id=f"tt{n:07d}", title=f"T{n}").to_dict()) + b"\n"

@@ -13,7 +13,7 @@ from scrapy.settings import Settings
 from crawler import distributed
 from crawler.distributed import Keys, apply_redis_settings, crawl_status, push_ids
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.hardening, pytest.mark.redis]
 
 
 def test_apply_is_a_no_op_without_the_redis_scheduler() -> None:

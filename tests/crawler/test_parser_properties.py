@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from crawler import parsers
 from tests.helpers.strategies import PROFILE, junk_inputs
 
+pytestmark = pytest.mark.hardening
+
 PARSERS = [parsers.text, parsers.number, parsers.integer, parsers.duration_minutes, parsers.iso_date,
            parsers.money, parsers.text_list, parsers.keyword]
 

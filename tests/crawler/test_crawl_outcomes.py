@@ -18,7 +18,7 @@ from mirror.faults import Faults
 from tests.helpers.cli import imdbkit
 from tests.helpers.crawl import read_items, run_crawl, stats
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.hardening, pytest.mark.slow]
 IDS = [f"tt{n:07d}" for n in range(1, 7)]
 
 
