@@ -18,6 +18,8 @@ from dataset.cli import main
 from tests.helpers.env import REPO
 from tests.helpers.inputs import add_poster, make_item, poster_jpeg, write_items
 
+pytestmark = pytest.mark.hardening
+
 BAD_LINES = {  # raw bytes appended to items.jsonl → the reason the quarantine report must give
     b'{"imdb_id": "tt0000001", "title": "\xc3\x28"}\n': "invalid UTF-8",
     b'{"imdb_id": "tt0000002", \n': "not JSON",

@@ -21,7 +21,7 @@ from dataset.markup import code_span, markdown, one_line, yaml_scalar
 from tests.helpers.inputs import add_poster, make_item, poster_jpeg, write_items
 from tests.helpers.strategies import PROFILE
 
-pytestmark = pytest.mark.filterwarnings("ignore:Glyph:UserWarning")  # CJK and controls have no glyph: boxes
+pytestmark = [pytest.mark.hardening, pytest.mark.filterwarnings("ignore:Glyph:UserWarning")]  # CJK and controls have no glyph: boxes
 
 HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<svg onload=alert(1)>",
            "$\\foo$", "a\n---\nlicense: mit\n", "[click](javascript:alert(1))", "![x](http://evil/x.png)",

@@ -13,6 +13,8 @@ from dataset import clean
 from dataset.rates import SYMBOLS, USD_PER_UNIT, to_usd
 from tests.helpers.strategies import PROFILE, junk_inputs
 
+pytestmark = pytest.mark.hardening
+
 CLEANERS = [clean.null_text, clean.parse_duration, clean.parse_count, clean.parse_float, clean.parse_year,
             clean.parse_money, clean.normalise_color, clean.clean_list]
 
