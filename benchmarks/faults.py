@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from mirror import MirrorServer  # noqa: E402
-from tests.hardening.crawl import injected_faults, normalised, read_lines, run_crawl, stats  # noqa: E402
+from tests.helpers.crawl import injected_faults, normalised, read_lines, run_crawl, stats  # noqa: E402
 
 
 def crawl(titles: int, spec: str | None, folder: Path) -> dict:

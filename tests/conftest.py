@@ -1,38 +1,13 @@
-"""Shared test helpers: Debian binaries that skip locally but fail in CI, and the mirror fixture."""
+"""Fixtures every area shares: the offline mirror (one per session, or more per test) and a throwaway redis-server."""
 from __future__ import annotations
 
-import os
-import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-def require_binary(path_or_name: str) -> str:
-    """Return the binary's path; skip when missing outside CI, fail when missing in CI."""
-    found = path_or_name if Path(path_or_name).is_file() else shutil.which(path_or_name)
-    if found:
-        return found
-    message = f"{path_or_name} is not installed (apt-get install it; .ci/run does)"
-    if IN_CI:
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def require_shared(*parts: str) -> Path:
-    """Return a path under ../shared, skipping cleanly when a fresh clone has no such folder (failing in CI)."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        message = f"{path} is absent (real data lives in ../shared beside the checkout)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
-
+from tests.helpers.redis_server import start_redis
 
 # --- the offline mirror (mirror) -------------------------------------------------------------
 # `mirror`: one session-wide server on a 1,000-title synthetic catalog, seed 0, no faults
@@ -67,3 +42,17 @@ def mirror_factory():
     yield start
     for server in started:
         server.stop()
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    proc, url = start_redis(tmp_path)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

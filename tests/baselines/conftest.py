@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.baselines.synthetic import build_tiny_dataset, make_splits
+from tests.helpers.synthetic import build_tiny_dataset, make_splits
 
 
 @pytest.fixture(scope="session")

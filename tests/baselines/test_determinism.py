@@ -6,7 +6,7 @@ import pytest
 
 from baselines.registry import make
 from baselines.tasks import TASKS
-from tests.baselines.synthetic import make_splits
+from tests.helpers.synthetic import make_splits
 
 SPLITS = make_splits(n_train=120, n_eval=40)
 

@@ -8,7 +8,7 @@ import sys
 from rich.console import Console
 
 from baselines.leaderboard import run
-from tests.baselines.synthetic import make_splits
+from tests.helpers.synthetic import make_splits
 
 TIMINGS = ("fit_seconds", "predict_seconds")
 

@@ -10,7 +10,7 @@ import pytest
 
 from baselines import leaderboard
 from baselines.report import render_report
-from tests.baselines.synthetic import make_splits, write_raw_crawl
+from tests.helpers.synthetic import make_splits, write_raw_crawl
 
 REPO_ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
@@ -152,7 +152,7 @@ ISSUE_METRICS = {
 
 def test_every_metric_the_issue_names_reaches_leaderboard_json(tmp_path):
     from baselines.tasks import TASKS
-    from tests.baselines.synthetic import GENRES
+    from tests.helpers.synthetic import GENRES
 
     splits = make_splits(n_train=80, n_eval=30)
     leaderboard.run(splits, tmp_path, tasks=["rating_class", "rating", "genres_poster", "genres_frames"],

@@ -15,7 +15,7 @@ from baselines.features import EntityCodes
 from baselines.metrics import HEADLINE
 from baselines.registry import MODELS, REGISTRY, feature_sets, make
 from baselines.tasks import TASKS
-from tests.baselines.synthetic import make_splits
+from tests.helpers.synthetic import make_splits
 
 TRIVIAL = {"multiclass": "majority", "regression": "mean", "multilabel": "label_prior"}
 SPLITS = make_splits()

@@ -13,7 +13,7 @@ from baselines.base import balanced_sample_weight, inverse_frequency
 from baselines.registry import make
 from baselines.tasks import TASKS
 from baselines.torch_utils import LoopConfig, class_weights, fit_loop, pos_weights
-from tests.baselines.synthetic import make_split
+from tests.helpers.synthetic import make_split
 
 
 def test_patience_stops_training_and_restores_the_best_val_epoch():

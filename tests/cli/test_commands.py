@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import cli, imdbkit
+from tests.helpers.cli import cli, imdbkit
 
 COMMANDS = [[], ["demo"], ["mirror"], ["mirror", "serve"], ["mirror", "ids"], ["crawl"], ["import"], ["build"], ["leaderboard"],
             ["info"]]
@@ -132,7 +132,7 @@ def test_leaderboard_forwards_quiet_and_verbose(tmp_path, monkeypatch):
 
 
 def test_leaderboard_quiet_prints_only_the_paths_line(tmp_path):
-    from tests.baselines.synthetic import build_tiny_dataset
+    from tests.helpers.synthetic import build_tiny_dataset
 
     ds = build_tiny_dataset(tmp_path)
     run = cli("leaderboard", "--dataset", str(ds), "--out", str(tmp_path / "out"), "--tasks", "rating_class",

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.cli.conftest import DEMO_ARGS, imdbkit
+from tests.helpers.cli import DEMO_ARGS, imdbkit
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ import pytest
 
 from cli.lists import ListAction, split_list
 from cli.main import build_parser
-from tests.cli.conftest import cli
-from tests.dataset.conftest import make_item, write_items
+from tests.helpers.cli import cli
+from tests.helpers.inputs import make_item, write_items
 
 
 def test_split_list():

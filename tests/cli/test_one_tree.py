@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import cli
+from tests.helpers.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,7 +64,7 @@ def test_a_leaderboard_whose_selection_trains_nothing_exits_1(tmp_path):
 
 
 def test_a_leaderboard_whose_tasks_are_all_skipped_exits_1_without_a_table(tmp_path):
-    from tests.baselines.synthetic import build_tiny_dataset
+    from tests.helpers.synthetic import build_tiny_dataset
 
     ds = build_tiny_dataset(tmp_path)  # no trailer frames: genres_frames has nothing to train on
     run = cli("leaderboard", "--dataset", str(ds), "--out", str(tmp_path / "out"), "--tasks", "genres_frames")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import require_binary
+from tests.helpers.env import require_binary
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
@@ -83,7 +83,7 @@ def reports(tmp_path_factory) -> Reports:
     from cli.demo import DEMO_REPORT
     from cli.report import write_demo_report
     from dataset.cli import main as dataset_main
-    from tests.baselines.synthetic import write_raw_crawl
+    from tests.helpers.synthetic import write_raw_crawl
 
     work = tmp_path_factory.mktemp("reports")
     raw, ds = work / "raw", work / "dataset"

@@ -5,15 +5,15 @@ import itertools
 import re
 import shutil
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from mirror import MirrorServer
-from tests.conftest import require_binary
-from tests.crawler.conftest import assert_equal_to_catalog, run_crawl, write_ids
+from tests.helpers.catalog_crawl import assert_equal_to_catalog, run_crawl, write_ids
+from tests.helpers.env import require_binary
+from tests.helpers.mirror_pages import record_title_requests
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 QUERY = "title_type=feature&num_votes=100,"
@@ -85,23 +85,6 @@ def test_browser_modes_pass_the_waf_and_collect_everything(mirror_factory, tmp_p
     assert all(i["poster_path"] for i in crawl.items if i["poster_url"])
     assert crawl.stats["finish_reason"] == "finished"
     assert "Traceback" not in crawl.log
-
-
-def record_title_requests(server, agents: list[str] | None = None) -> list[float]:
-    """Arrival times (monotonic) of title-page requests at the mirror: its access log, in memory.
-    With `agents`, each request's User-Agent is appended to it too."""
-    arrivals: list[float] = []
-    handle = server.app.handle
-
-    def logged(request):
-        if re.fullmatch(r"/title/tt\d+/", request.target):
-            arrivals.append(time.monotonic())
-            if agents is not None:
-                agents.append(request.headers.get("user-agent", ""))
-        return handle(request)
-
-    server.app.handle = logged
-    return arrivals
 
 
 def test_selenium_retries_statuses_seen_in_chromium(mirror_factory, tmp_path: Path) -> None:

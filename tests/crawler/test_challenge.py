@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import require_binary
-from tests.crawler.conftest import FAST, Crawl, assert_equal_to_catalog, run_crawl, write_ids
-from tests.crawler.test_browser import record_title_requests
+from tests.helpers.catalog_crawl import FAST, Crawl, assert_equal_to_catalog, run_crawl, write_ids
+from tests.helpers.env import require_binary
+from tests.helpers.mirror_pages import record_title_requests
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 HONEST = "imdbkit/0.1 (research crawler)"

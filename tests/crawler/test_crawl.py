@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import require_shared
-from tests.crawler.conftest import (
+from tests.helpers.catalog_crawl import (
     RECORD_FIELDS,
     assert_equal_to_catalog,
     assert_posters,
@@ -21,6 +20,7 @@ from tests.crawler.conftest import (
     start_crawl,
     write_ids,
 )
+from tests.helpers.env import require_shared
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import pytest
 
 from crawler import blocks, extract
 from crawler.items import MovieItem
-from tests.conftest import SHARED, require_shared
+from tests.helpers.env import SHARED, require_shared
 
 REAL = SHARED / "data" / "realpages"
 NOT_TITLE_PAGES = ("find_", "search", "advanced", "case-5")  # search, /find and keywords pages

@@ -5,13 +5,14 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from crawler import extract
 from crawler.items import MovieItem
 from crawler.spiders.imdb import ImdbSpider
-from tests.crawler.test_extract import page
+from tests.helpers.title_page import page
 
 
 @pytest.fixture
@@ -55,3 +56,17 @@ def test_a_redirect_to_another_id_is_recorded(spider: ImdbSpider) -> None:
     response = HtmlResponse("https://www.imdb.com/title/tt0133093/", body=page().encode(), request=request)
     (item,) = list(spider.parse_title(response))
     assert item.imdb_id == "tt0133093" and "asked for tt9999999" in item.warnings[0]
+
+
+def test_poster_hosts_of_the_real_site_pass_the_offsite_filter_pages_elsewhere_do_not() -> None:
+    from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+
+    crawler = get_crawler(ImdbSpider)
+    spider = ImdbSpider.from_crawler(crawler, base_url="https://www.imdb.com", ids="tt0133093")
+    crawler.spider = spider
+    middleware = OffsiteMiddleware.from_crawler(crawler)
+    middleware.spider_opened(spider)
+    for host in ("m.media-amazon.com", "ia.media-imdb.com", "images-na.ssl-images-amazon.com", "www.imdb.com"):
+        middleware.process_request(Request(f"https://{host}/images/M/MV5B@._V1_.jpg"), spider)  # passes
+    with pytest.raises(IgnoreRequest):
+        middleware.process_request(Request("https://www.example.org/title/tt0133093/"), spider)

@@ -10,7 +10,7 @@ import pytest
 import dataset.build
 from dataset.cli import main
 from dataset.report import Report
-from tests.dataset.conftest import add_poster, make_item, poster_jpeg, write_items
+from tests.helpers.inputs import add_poster, make_item, poster_jpeg, write_items
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:

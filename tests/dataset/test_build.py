@@ -156,7 +156,7 @@ def test_read_with_datasets_pandas_pyarrow_duckdb(built):
 def test_build_from_the_mirrors_synthetic_catalog(tmp_path):
     """Records of mirror's synthetic catalog (the spider's value fields) build without surprises."""
     catalog_mod = pytest.importorskip("mirror.catalog")
-    from tests.dataset.conftest import write_items
+    from tests.helpers.inputs import write_items
 
     catalog = catalog_mod.load_catalog("synthetic:400", seed=3)
     items = []

@@ -98,7 +98,7 @@ def test_stage_types_money_and_counts():
 def test_fast_arrow_path_equals_the_per_value_path(tmp_path):
     """The vectorised cleaners (typed columns from Arrow's JSON reader) agree with the per-value parsers."""
     from dataset import raw as raw_stage
-    from tests.dataset.conftest import make_item, write_items
+    from tests.helpers.inputs import make_item, write_items
 
     items = [
         make_item(1, title="  Heat See All (3) »", genres=["Drama", "Drama", " Crime ", "See All (9) »", "unknown"],

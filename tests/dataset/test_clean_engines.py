@@ -16,7 +16,7 @@ from dataset.clean import clean_fields
 from dataset.rates import USD_PER_UNIT
 from dataset.raw import FIELDS, RAW_SCHEMA, arrow_frame, records_frame
 from dataset.report import Report
-from tests.hardening.strategies import PROFILE
+from tests.helpers.strategies import PROFILE
 
 # Pieces where Python's and Arrow's string handling part ways, and the stage's own artefacts and null words.
 PIECES = [" ", "\t", "\n", "\x0b", "\x1c", "\u00a0", "\u2003", "\u3000", "\ufeff", "İ", "\u212a", "ß", "٣", "&amp;",

@@ -9,7 +9,7 @@ import dataset
 from dataset.build import BuildParams, build
 from dataset.schema import COLUMNS, MEDIA
 from dataset.split import SPLITS
-from tests.dataset.conftest import make_item, write_items
+from tests.helpers.inputs import make_item, write_items
 
 
 def schema_of(out):

@@ -14,7 +14,7 @@ from PIL import Image
 from dataset import imaging
 from dataset.images import ImageParams, decode_png, downsample_posters, near_duplicate_groups, resolve_poster
 from dataset.report import Report, objects
-from tests.dataset.conftest import add_poster, poster_jpeg
+from tests.helpers.inputs import add_poster, poster_jpeg
 
 
 def test_header_size_and_reduction_factor():

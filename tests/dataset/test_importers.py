@@ -14,7 +14,7 @@ from dataset.images import ImageParams
 from dataset.importers.imdb5000 import budget_currency
 from dataset.sequences import SequenceParams
 from dataset.split import SplitParams
-from tests.conftest import require_shared
+from tests.helpers.env import require_shared
 
 
 def items(folder) -> list[dict]:

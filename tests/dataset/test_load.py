@@ -7,7 +7,7 @@ import pytest
 
 from dataset.raw import load_raw
 from dataset.report import DatasetError, Report
-from tests.dataset.conftest import make_item, write_items
+from tests.helpers.inputs import make_item, write_items
 
 
 def test_shards_and_gzip_concatenate_and_newest_copy_wins(tmp_path):

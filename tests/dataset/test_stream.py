@@ -21,7 +21,7 @@ from dataset.oversample import OversampleParams
 from dataset.split import SplitParams
 from dataset.stream import streams
 from dataset.trailers import TrailerParams
-from tests.dataset.conftest import make_item, trailer_frames, write_items, write_video
+from tests.helpers.inputs import make_item, trailer_frames, write_items, write_video
 
 N = 900
 

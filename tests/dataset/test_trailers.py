@@ -16,7 +16,7 @@ from dataset.trailers import (
     sample_video,
     select_frames,
 )
-from tests.dataset.conftest import trailer_frames, write_video
+from tests.helpers.inputs import trailer_frames, write_video
 
 
 def test_filter_drops_black_and_flat_frames_and_keeps_order():

@@ -12,10 +12,8 @@ import urllib.request
 import pytest
 
 from mirror.faults import FaultSpecError, parse_faults
-from tests.conftest import require_binary
-
-from .helpers import Client, blocks
-from .test_search import CHROMIUM_ARGS
+from tests.helpers.env import CHROMIUM_ARGS, require_binary
+from tests.helpers.mirror_pages import Client, blocks
 
 SPEC = ("429=0.1,503=0.05,500=0.01,reset=0.02,truncate=0.02,nonext=0.05,oldlayout=0.05,"
         "layout2022=0.05,layout2021=0.05,layout2014=0.05,retry_after=0")

@@ -6,8 +6,7 @@ import re
 from parsel import Selector
 
 from mirror.find import matches
-
-from .helpers import Client, blocks
+from tests.helpers.mirror_pages import Client, blocks
 
 
 def test_find_lists_the_matching_titles_in_both_shapes(mirror_factory):

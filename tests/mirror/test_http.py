@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import socket
 
-from .helpers import Client
+from tests.helpers.mirror_pages import Client
 
 
 def _raw(base_url: str, payload: bytes) -> bytes:

@@ -7,8 +7,7 @@ import pytest
 
 from mirror.posters import draw_poster
 from mirror.trailers import FRAMES, HEIGHT, WIDTH, trailer_frames
-
-from .helpers import Client
+from tests.helpers.mirror_pages import Client
 
 
 def _decode(data: bytes) -> np.ndarray:

@@ -18,8 +18,7 @@ from mirror.paths import (
     STATE_PATHS,
     dig,
 )
-
-from .helpers import Client, blocks, ld_value, next_value
+from tests.helpers.mirror_pages import Client, blocks, ld_value, next_value
 
 PLAIN_FIELDS = [f for f in STATE_PATHS["2025"] if f != "keywords"]
 

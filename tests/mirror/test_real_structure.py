@@ -20,7 +20,7 @@ from parsel import Selector
 
 from mirror import find, keywords, legacy, pages
 from mirror.catalog import load_catalog
-from tests.conftest import SHARED, require_shared
+from tests.helpers.env import SHARED, require_shared
 
 REAL = SHARED / "data" / "realpages"
 _NEXT = re.compile(r'<script id="__NEXT_DATA__" type="application/json">(.*?)</script>', re.S)

@@ -12,13 +12,10 @@ import pytest
 
 from mirror.paths import SEARCH_ITEMS_PATH, SEARCH_TOTAL_PATH, dig
 from mirror.waf import BITS, fnv1a32
-from tests.conftest import require_binary
-
-from .helpers import Client, blocks
+from tests.helpers.env import CHROMIUM_ARGS, require_binary
+from tests.helpers.mirror_pages import Client, blocks
 
 QUERY = "/search/title/?title_type=feature&num_votes=20,&sort=num_votes,desc"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 
 
 def _expected(mirror, kind="movie", min_votes=20):

@@ -4,9 +4,8 @@ from __future__ import annotations
 import pytest
 
 from mirror.catalog import TableCatalog, load_catalog
-from tests.conftest import require_shared
-
-from .helpers import Client, blocks, next_value
+from tests.helpers.env import require_shared
+from tests.helpers.mirror_pages import Client, blocks, next_value
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,7 @@ import pytest
 
 from mirror.faults import FaultSpecError, parse_faults
 from mirror.waf import BITS, COOKIE, Challenge, fnv1a32
-
-from .helpers import Client, blocks
+from tests.helpers.mirror_pages import Client, blocks
 
 
 def solve(body: bytes) -> str:

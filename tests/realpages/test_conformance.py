@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import require_shared
-from tests.crawler.conftest import read_items, start_crawl
+from tests.helpers.catalog_crawl import read_items, start_crawl
+from tests.helpers.env import require_shared
 from tests.realpages.compare import CURRENT, FIELDS, expected_file, mismatches, table, title_pages
 from tests.realpages.server import RealSite, page_body
 

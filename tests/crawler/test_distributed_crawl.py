@@ -12,9 +12,9 @@ import redis
 
 from crawler.distributed import Keys, crawl_status, push_ids
 from mirror import MirrorServer
-from tests.hardening.crawl import by_id, log_text, read_items, read_lines, run_crawl, start_crawl, stats
+from tests.helpers.crawl import by_id, log_text, read_items, read_lines, run_crawl, start_crawl, stats
 
-pytestmark = [pytest.mark.redis, pytest.mark.slow]
+pytestmark = [pytest.mark.hardening, pytest.mark.redis, pytest.mark.slow]
 TITLES = 2000
 WORKERS = 3
 
@@ -166,7 +166,7 @@ def test_any_scrapy_redis_queue_class_works(redis_url: str, mirror_factory, tmp_
 def test_redis_going_away_stops_the_worker_cleanly(mirror_factory, tmp_path: Path) -> None:
     """Redis killed mid-crawl: no traceback, no hang; the worker stops after IMDB_REDIS_GIVE_UP with one
     message and its shard keeps every item it wrote."""
-    from tests.hardening.conftest import start_redis
+    from tests.helpers.redis_server import start_redis
 
     redis_proc, url = start_redis(tmp_path)
     server = mirror_factory("synthetic:600", seed=2)

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from dataset import clean_rules as clean
 from dataset.rates import SYMBOLS, USD_PER_UNIT, to_usd
-from tests.hardening.strategies import PROFILE, junk_inputs
+from tests.helpers.strategies import PROFILE, junk_inputs
+
+pytestmark = pytest.mark.hardening
 
 CLEANERS = [clean.null_text, clean.parse_runtime_minutes, clean.parse_count, clean.parse_float, clean.parse_year,
             clean.parse_money, clean.normalise_color, clean.clean_list]

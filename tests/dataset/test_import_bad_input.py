@@ -15,18 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dataset.cli import main
-from tests.hardening.strategies import PROFILE
+from tests.helpers.inputs import dumps
+from tests.helpers.strategies import PROFILE
+
+pytestmark = pytest.mark.hardening
 
 HEADER = ("tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres\n")
 BASICS = [f"tt00000{n}\tmovie\tTitle {n}\tTitle {n}\t0\t{1990 + n}\t\\N\t{80 + n}\tDrama\n" for n in range(10, 20)]
 RATINGS = ["tconst\taverageRating\tnumVotes\n"] + [f"tt00000{n}\t{5 + n % 4}.5\t{1000 + n}\n" for n in range(10, 20)]
-
-
-def dumps(folder: Path, basics: bytes, ratings: bytes) -> Path:
-    folder.mkdir(parents=True)
-    (folder / "title.basics.tsv.gz").write_bytes(gzip.compress(basics, mtime=0))
-    (folder / "title.ratings.tsv.gz").write_bytes(gzip.compress(ratings, mtime=0))
-    return folder
 
 
 def good_basics() -> bytes:

@@ -1,4 +1,4 @@
-"""Run real `scrapy crawl imdb` subprocesses against the mirror and read what they wrote."""
+"""Run real `scrapy crawl imdb` subprocesses against the mirror and read what they wrote, half-written lines counted."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import REPO
+from tests.helpers.env import REPO
 
 # Fast and deterministic against the local mirror; politeness is tested elsewhere.
 FAST = {"IMDB_DOWNLOAD_POSTERS": "0", "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "0",

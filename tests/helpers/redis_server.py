@@ -1,16 +1,13 @@
-"""Fixtures for the hardening tests: a throwaway redis-server on a free loopback port."""
+"""A throwaway redis-server on a free loopback port (the `redis_url` fixture in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import require_binary
+from tests.helpers.env import require_binary
 
 
 def free_port() -> int:
@@ -43,16 +40,3 @@ def start_redis(workdir: Path) -> tuple[subprocess.Popen, str]:
         proc.wait()
     raise RuntimeError("redis-server did not start on a free loopback port")
 
-
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    proc, url = start_redis(tmp_path)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()

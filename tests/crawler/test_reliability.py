@@ -15,7 +15,7 @@ import pytest
 from crawler.extensions import CrashSafeJobdir
 from mirror import MirrorServer
 from mirror.cli import add_arguments
-from tests.hardening.crawl import (
+from tests.helpers.crawl import (
     injected_faults,
     log_text,
     normalised,
@@ -26,7 +26,7 @@ from tests.hardening.crawl import (
     stats,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.hardening, pytest.mark.slow]
 TITLES = 300
 SEED = 1
 

@@ -1,9 +1,11 @@
-"""Small HTTP and page-reading helpers for the mirror tests (an independent reader of what the mirror serves)."""
+"""Small HTTP and page-reading helpers for the mirror tests (an independent reader of what the mirror serves),
+and an in-memory log of the title pages a mirror is asked for."""
 from __future__ import annotations
 
 import http.client
 import json
 import re
+import time
 from urllib.parse import urlsplit
 
 from mirror.paths import LD_PATHS, STATE_PATHS, dig, unescape_ld
@@ -88,3 +90,20 @@ def ld_value(ld: dict, field: str):
         m = re.fullmatch(r"PT(?:(\d+)H)?(?:(\d+)M)?", value)
         return int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
     return value
+
+
+def record_title_requests(server, agents: list[str] | None = None) -> list[float]:
+    """Arrival times (monotonic) of title-page requests at the mirror: its access log, in memory.
+    With `agents`, each request's User-Agent is appended to it too."""
+    arrivals: list[float] = []
+    handle = server.app.handle
+
+    def logged(request):
+        if re.fullmatch(r"/title/tt\d+/", request.target):
+            arrivals.append(time.monotonic())
+            if agents is not None:
+                agents.append(request.headers.get("user-agent", ""))
+        return handle(request)
+
+    server.app.handle = logged
+    return arrivals

@@ -1,4 +1,4 @@
-"""Helpers for the spider tests: run a real ``scrapy crawl imdb`` and compare with the catalog."""
+"""Run a real ``scrapy crawl imdb`` (the spider tests and the real-page conformance) and compare with the catalog."""
 from __future__ import annotations
 
 import gzip
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import REPO
+from tests.helpers.env import REPO
 
 # Politeness is not under test here: no delays, no AutoThrottle, short backoffs.
 FAST = {"AUTOTHROTTLE_ENABLED": "0", "DOWNLOAD_DELAY": "0", "CONCURRENT_REQUESTS": "16",

@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.items import MovieItem
-from tests.crawler.test_units import _writer as open_writer
-from tests.hardening.strategies import PROFILE
+from tests.helpers.components import open_writer
+from tests.helpers.strategies import PROFILE
+
+pytestmark = pytest.mark.hardening
 
 
 def line(n: int) -> bytes:

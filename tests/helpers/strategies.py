@@ -1,4 +1,4 @@
-"""Shared hypothesis settings and strategies: deterministic, bounded, JSON-shaped junk."""
+"""Shared hypothesis settings and strategies for the property tests: deterministic, bounded, JSON-shaped junk."""
 
 from __future__ import annotations
 

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from dataset.cli import main
-from tests.conftest import REPO
-from tests.dataset.conftest import add_poster, make_item, poster_jpeg, write_items
+from tests.helpers.env import REPO
+from tests.helpers.inputs import add_poster, make_item, poster_jpeg, write_items
+
+pytestmark = pytest.mark.hardening
 
 BAD_LINES = {  # raw bytes appended to items.jsonl → the reason the quarantine report must give
     b'{"imdb_id": "tt0000001", "title": "\xc3\x28"}\n': "invalid UTF-8",

@@ -13,7 +13,7 @@ from scrapy.settings import Settings
 from crawler import distributed
 from crawler.distributed import Keys, apply_redis_settings, crawl_status, push_ids
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.hardening, pytest.mark.redis]
 
 
 def test_apply_is_a_no_op_without_the_redis_scheduler() -> None:
@@ -67,7 +67,7 @@ def test_scrapy_crawl_with_unreachable_redis_is_one_sentence(tmp_path) -> None:
     import subprocess
     import sys
 
-    from tests.conftest import REPO
+    from tests.helpers.env import REPO
 
     done = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "imdb", "-a", "ids=tt0000001", "-s",
                            "IMDB_SCHEDULER=redis", "-s", "REDIS_URL=redis://127.0.0.1:1", "-s",
@@ -147,7 +147,7 @@ def test_shared_token_bucket_caps_all_workers_together(redis_url: str) -> None:
 
 
 def test_cli_push_from_dumps_with_the_spiders_filters(redis_url: str, tmp_path, capsys) -> None:
-    from tests.hardening.test_import_bad_input import dumps
+    from tests.helpers.inputs import dumps
 
     basics = (b"tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres\n"
               b"tt0000010\tmovie\tA\tA\t0\t1999\t\\N\t90\tDrama\ntt0000011\ttvSeries\tB\tB\t0\t2000\t\\N\t30\tComedy\n"

@@ -20,6 +20,8 @@ from mirror.app import MirrorApp
 from mirror.catalog import load_catalog
 from mirror.faults import Faults
 
+pytestmark = pytest.mark.hardening
+
 BASE = "http://127.0.0.1:9"
 VARIANTS = ("title-2025", "reference-2025", "title-nonext", "title-2022", "title-2021", "title-2019", "title-2014")
 BLOCKS = re.compile(r'(<script[^>]*(?:application/ld\+json|__NEXT_DATA__)[^>]*>)(.*?)(</script>)', re.S)

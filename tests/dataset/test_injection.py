@@ -20,10 +20,10 @@ from baselines.report import DatasetOverview, Extras, Image, PosterCard, TopPred
 from baselines.tables import write_tables
 from dataset.cli import main
 from dataset.markup import code_span, markdown, one_line, yaml_scalar
-from tests.dataset.conftest import add_poster, make_item, poster_jpeg, write_items
-from tests.hardening.strategies import PROFILE
+from tests.helpers.inputs import add_poster, make_item, poster_jpeg, write_items
+from tests.helpers.strategies import PROFILE
 
-pytestmark = pytest.mark.filterwarnings("ignore:Glyph:UserWarning")  # CJK and controls have no glyph: boxes
+pytestmark = [pytest.mark.hardening, pytest.mark.filterwarnings("ignore:Glyph:UserWarning")]  # CJK and controls have no glyph: boxes
 
 HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "<svg onload=alert(1)>",
            "$\\foo$", "a\n---\nlicense: mit\n", "[click](javascript:alert(1))", "![x](http://evil/x.png)",
@@ -99,7 +99,7 @@ def test_the_dataset_card_shows_hostile_strings_as_text(tmp_path, capsys) -> Non
 
 def test_imdbkit_info_prints_hostile_genres_as_text(tmp_path, capsys) -> None:
     """A genre `[/]` used to end `imdbkit info` in rich's MarkupError; `[link=…]` made a terminal link."""
-    from tests.cli.conftest import cli
+    from tests.helpers.cli import cli
 
     code, out, log = build_hostile(tmp_path, capsys)
     assert code == 0, log[-2000:]

@@ -11,7 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crawler import parsers
-from tests.hardening.strategies import PROFILE, junk_inputs
+from tests.helpers.strategies import PROFILE, junk_inputs
+
+pytestmark = pytest.mark.hardening
 
 PARSERS = [parsers.text, parsers.number, parsers.integer, parsers.duration_seconds_to_minutes, parsers.iso_date,
            parsers.money, parsers.text_list, parsers.keyword]

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from dataset.cli import main
 from dataset.imaging import ImageProblem, check_bytes, header_size, process_image
-from tests.dataset.conftest import add_poster, make_item, poster_jpeg, write_items
-from tests.hardening.strategies import PROFILE
+from tests.helpers.inputs import add_poster, make_item, poster_jpeg, write_items
+from tests.helpers.strategies import PROFILE
 
-pytestmark = pytest.mark.timeout(120)  # the old readers blocked forever on a FIFO
+pytestmark = [pytest.mark.hardening, pytest.mark.timeout(120)]  # the old readers blocked forever on a FIFO
 
 
 def build(tmp_path: Path, raw: Path, capsys, *extra: str) -> tuple[int, Path, dict[str, str]]:

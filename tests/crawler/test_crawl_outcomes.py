@@ -15,10 +15,10 @@ import pytest
 from mirror.app import MirrorApp
 from mirror.catalog import load_catalog
 from mirror.faults import Faults
-from tests.cli.conftest import imdbkit
-from tests.hardening.crawl import read_items, run_crawl, stats
+from tests.helpers.cli import imdbkit
+from tests.helpers.crawl import read_items, run_crawl, stats
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.hardening, pytest.mark.slow]
 IDS = [f"tt{n:07d}" for n in range(1, 7)]
 
 
