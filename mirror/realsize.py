@@ -24,8 +24,9 @@ from .pagedata import script_json
 
 # build-hash class names: `sc-<8 hex>-<n>` (a styled component) and a 6-letter mixed-case hash (its rule)
 STYLED_CLASS = re.compile(r"sc-[0-9a-f]{8}-\d{1,2}|(?=[A-Za-z]{6}$)[a-z]+[A-Z][A-Za-z]*")
-# the page-state keys the shell adds to props.pageProps (the title data stays where the era keeps it)
-STATE_KEYS = ("requestContext", "cmsContext", "translationContext", "urqlState", "fetchState", "fetchCacheItems")
+# the page-state keys of props.pageProps whose content the shell generates (it also adds the era's empty
+# `urqlState`/`fetchState` on 2022–25 pages; the title data stays where the era keeps it)
+GENERATED_KEYS = ("requestContext", "cmsContext", "translationContext")
 SPLICE = "__realsize__"  # a placeholder key of pageProps, replaced by the shell's keys once the page is serialized
 
 _SYLLABLES = ("ka", "lo", "mi", "ten", "ra", "vu", "sel", "do", "pri", "an", "ce", "mo", "tur", "ix", "bel", "na",
@@ -138,7 +139,7 @@ class _Gen:
 
     def link_list(self, n: int, icons: bool) -> str:
         items = "".join(f'<li role="menuitem" class="{self.cls()}"><a href="{self.rnd.choice(_LINKS)}?ref_=nv_{self.word()}" '
-                        f'class="{self.cls()}">{self.svg() if icons and self.rnd.random() < 0.4 else ""}'
+                        f'class="{self.cls()}">{self.svg() if icons and self.rnd.random() < 0.25 else ""}'
                         f'<span class="{self.cls()}">{self.phrase()}</span></a></li>' for _ in range(n))
         return f'<ul class="{self.cls()}" role="presentation">{items}</ul>'
 
@@ -153,10 +154,10 @@ class _Gen:
 
     def sections(self) -> str:
         out = []
-        for _ in range(20):
+        for _ in range(24):
             name = f"StaticFeature_{self.word().title()}{self.word().title()}"
             cards = "".join(self.nested(f'{self.svg()}<span class="{self.cls()}">{self.phrase(2, 6)}</span>'
-                                        f'<a href="{self.rnd.choice(_LINKS)}" class="{self.cls()}">{self.phrase()}{self.svg()}</a>',
+                                        f'<a href="{self.rnd.choice(_LINKS)}" class="{self.cls()}">{self.phrase()}</a>',
                                         self.rnd.randint(3, 7)) for _ in range(self.rnd.randint(3, 6)))
             section = (f'<section class="{self.cls()}"><div class="{self.cls()}"><h3 class="{self.cls()}">{self.phrase(1, 3)}'
                        f"</h3>{self.svg()}</div>{cards}</section>")
@@ -219,8 +220,9 @@ def shell_of(era: str, seed: int) -> Shell:
                                  f"{gen.rnd.randint(10, 23)}:{gen.rnd.randint(10, 59)}:{gen.rnd.randint(10, 59)}.000Z",
                     "sidecar": sidecar, "weblabs": weblabs, "headers": headers, "pageType": "title"}
     rest = {"cmsContext": {"transformedPlacements": gen.placements(12), "isDebug": False},
-            "translationContext": {"i18n": {"translations": {"resources": gen.translations(2200)}, "locale": "en-US"}}}
-    rest |= ({"fetchCacheItems": []} if era == "2021" else {"urqlState": None, "fetchState": None})
+            "translationContext": {"i18n": {"translations": {"resources": gen.translations(2800)}, "locale": "en-US"}}}
+    if era != "2021":  # where the title objects are, the 2021 state's slots stay empty
+        rest |= {"urqlState": None, "fetchState": None}
     envelope = (("assetPrefix", ""), ("runtimeConfig", {"sidecarHost": "", "cdnHost": "", "env": "prod"}),
                 ("dynamicIds", [gen.rnd.randint(1000, 99999) for _ in range(12)]), ("locale", "en-US"))
     return Shell(head=head, nav=gen.nav(), sections=gen.sections(), footer=gen.footer(),
