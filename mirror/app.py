@@ -141,10 +141,9 @@ class MirrorApp:
             return legacy.page_2019(rec, self.base, self.seed).encode()
         if era == "2014":
             return legacy.page_2014(rec, self.base, self.seed).encode()
-        html = pages.title_page(rec, self.base, self.seed, self.catalog.extras(imdb_id), self._poster_dims(rec),
-                                era="2025" if era == "nonext" else era, with_next=era != "nonext",
-                                reference=kind == "reference", real_size=not self.faults.small)
-        return html.encode()
+        return pages.title_page_bytes(rec, self.base, self.seed, self.catalog.extras(imdb_id), self._poster_dims(rec),
+                                      era="2025" if era == "nonext" else era, with_next=era != "nonext",
+                                      reference=kind == "reference", real_size=not self.faults.small)
 
     def _poster_dims(self, rec: dict) -> tuple[int, int] | None:
         if rec["poster_id"] is None or self.catalog.poster_file(rec["imdb_id"]) is None:

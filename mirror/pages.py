@@ -24,7 +24,7 @@ from .pagedata import (
 )
 from .pagestate import STATES, move_urql_out, urql_outside
 from .paths import TITLE_PAGE_KEYWORDS, TITLE_TYPE_HINTS
-from .realsize import SPLICE, Shell, shell_of, state_text
+from .realsize import SPLICE, Shell, fill, fill_bytes, marked_shell, shell_of, state_text
 
 _SPECIAL = re.compile(r"[&<>\"']")
 
@@ -121,10 +121,25 @@ def title_page(rec: dict, base: str, seed: int, extras: dict | None = None,
                reference: bool = False, real_size: bool = False) -> str:
     """`/title/ID/` (or `/title/ID/reference/`) in a page-state era ("2025", "2022", "2021"); ``real_size`` wraps
     it in the markup and page-state keys a real page carries around its data (`realsize`, ~0.5 MB)."""
+    page = _marked_page(rec, base, seed, extras, poster_dims, era, with_next, reference, real_size)
+    return fill(page, shell_of(era, seed)) if real_size else page
+
+
+def title_page_bytes(rec: dict, base: str, seed: int, extras: dict | None = None,
+                     poster_dims: tuple[int, int] | None = None, *, era: str = "2025", with_next: bool = True,
+                     reference: bool = False, real_size: bool = False) -> bytes:
+    """`title_page(...).encode()`, without encoding the real-size shell again for every page (the server's path)."""
+    page = _marked_page(rec, base, seed, extras, poster_dims, era, with_next, reference, real_size)
+    return fill_bytes(page, shell_of(era, seed)) if real_size else page.encode()
+
+
+def _marked_page(rec: dict, base: str, seed: int, extras: dict | None, poster_dims: tuple[int, int] | None, era: str,
+                 with_next: bool, reference: bool, real_size: bool) -> str:
+    """The page; with ``real_size``, markers (`realsize.marked_shell`) where the shell's parts go."""
     iid = rec["imdb_id"]
     ld = json_ld(rec, base, seed, era)
     props = STATES[era](rec, base, extras or {}, poster_dims)
-    sh = shell_of(era, seed) if real_size else None
+    sh = marked_shell(era, seed) if real_size else None
     if sh:  # the shell's keys go after the title data (2022–25), before it in the 2021 state
         props = {SPLICE: 0, **props} if era == "2021" else {**props, SPLICE: 0}
     path = "/title/[tconst]/reference" if reference else "/title/[tconst]"

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import random
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, fields, replace
+from functools import cached_property, lru_cache
 
 from .pagedata import script_json
 
@@ -55,6 +55,37 @@ class Shell:
     state_head: str  # `"requestContext":{"timestamp":…,"sidecar":…,"pageType":"title",` up to the per-title ids
     state_tail: str  # the other page-state keys, serialized as the page serializes its state
     envelope: tuple[tuple[str, object], ...]  # __NEXT_DATA__ keys besides props
+
+    @cached_property
+    def encoded(self) -> dict[bytes, bytes]:
+        """Each text part UTF-8 encoded, by its marker name."""
+        return {name.encode(): getattr(self, name).encode() for name in _PARTS}
+
+
+_PARTS = tuple(f.name for f in fields(Shell) if f.name != "envelope")
+
+
+def _mark(name: str) -> str:
+    return f"\x00{name}\x00"  # NUL: never in a page (JSON escapes it, and no record text holds one)
+
+
+@lru_cache(maxsize=16)
+def marked_shell(era: str, seed: int) -> Shell:
+    """The shell with a marker in place of each text part: a page is rendered with it, then `fill`ed."""
+    return replace(shell_of(era, seed), **{name: _mark(name) for name in _PARTS})
+
+
+def fill(page: str, shell: Shell) -> str:
+    """A page rendered with `marked_shell`, with the shell's parts where their markers are."""
+    pieces = page.split("\x00")
+    return "".join(getattr(shell, p) if i % 2 else p for i, p in enumerate(pieces))
+
+
+def fill_bytes(page: str, shell: Shell) -> bytes:
+    """`fill(page, shell).encode()`, encoding only the page's own text (the parts are encoded once per shell)."""
+    parts = shell.encoded
+    pieces = page.encode().split(b"\x00")
+    return b"".join(parts[p] if i % 2 else p for i, p in enumerate(pieces))
 
 
 class _Gen:
