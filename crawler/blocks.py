@@ -222,21 +222,24 @@ def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] 
 # on real pages and never read.
 TITLE_STATE_KEYS = ("tconst", "aboveTheFoldData", "mainColumnData")
 _TITLE_OBJECTS = {"aboveTheFoldData", "mainColumnData"}
-_BOUNDARY_KEYS = ("requestContext",)  # located, not decoded: the key after mainColumnData on 2022-25 pages
+# located, not decoded: the key after mainColumnData on 2022-25 title pages, else (2025 /reference states saved
+# without a request context) the last key of pageProps
+_BOUNDARY_KEYS = ("requestContext", "fetchState")
 _AFTER_VALUE = "unexpected content after document"
 _WINDOW = 1 << 16
 
 
 def _value_at(html: str, start: int, end: int) -> Any:
     """The JSON value that starts at ``start``. First ``html[start:end]`` (``end``: the comma before the next
-    key read; a complete object or string cannot be the prefix of a longer one, so if that slice parses it
-    is the value); else growing windows, until orjson stops with "unexpected content after document",
-    whose position is the value's end."""
+    key read, or the end of the script; a complete object or string cannot be the prefix of a longer one, so if
+    that slice parses it is the value, and if orjson stops with "unexpected content after document" the value
+    ends where it stopped); else growing windows, until orjson stops so."""
     if end > start:
         try:
             return orjson.loads(html[start:end])
-        except orjson.JSONDecodeError:
-            pass
+        except orjson.JSONDecodeError as exc:
+            if exc.msg.startswith(_AFTER_VALUE):
+                return orjson.loads(html[start:start + exc.pos])
     size = _WINDOW
     while True:
         chunk = html[start:start + size]
@@ -258,15 +261,20 @@ def _state_subset(html: str, start: int, keys: tuple[str, ...]) -> dict[str, Any
     head = html.find('"pageProps":', start, start + 200)
     if head == -1:
         return None
-    found = sorted((at, key) for key in (*keys, *_BOUNDARY_KEYS) if (at := html.find(f'"{key}":', head)) != -1)
+    found = sorted((at, key) for key in keys if (at := html.find(f'"{key}":', head)) != -1)
+    for key in _BOUNDARY_KEYS:  # the first one there (each missing one is a search to the page's end)
+        if (at := html.find(f'"{key}":', head)) != -1:
+            found = sorted([*found, (at, key)])
+            break
     page_props: dict[str, Any] = {}
     for i, (at, key) in enumerate(found):
         if key in keys:
-            end = html.rfind(",", at, found[i + 1][0]) if i + 1 < len(found) else -1  # the comma before the next key
+            # the comma before the next key; after the last one, the end of the script (Next.js escapes "<" in it)
+            end = html.rfind(",", at, found[i + 1][0]) if i + 1 < len(found) else html.find("</script>", at)
             page_props[key] = _value_at(html, at + len(key) + 3, end)
     props: dict[str, Any] = {"pageProps": page_props}
     if not _TITLE_OBJECTS <= page_props.keys() and (at := html.find('"urqlState":', start)) != -1:
-        props["urqlState"] = _value_at(html, at + len("urqlState") + 3, -1)
+        props["urqlState"] = _value_at(html, at + len("urqlState") + 3, html.find("</script>", at))
     return {"props": props}
 
 

@@ -206,7 +206,7 @@ class JsonlWriterPipeline:
         if item.imdb_id in self.ids:
             self.crawler.stats.inc_value("imdb/items_duplicate_dropped")
             raise DropItem(f"{item.imdb_id} is already in the items file")
-        record = item.to_dict()
+        record = dict(vars(item))  # the fields in order; not item.to_dict(): asdict deep-copies every list (~5% of a crawl's CPU)
         self.handle.write(orjson.dumps(record) + b"\n")
         self.handle.flush()
         self.ids.add(item.imdb_id)

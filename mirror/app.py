@@ -20,6 +20,7 @@ _LAYOUT_FAULTS = ("nonext", "oldlayout", *LAYOUTS)
 # the era a layout fault serves a title page in ("2025" without a fault)
 ERA_OF_FAULT = {"oldlayout": "2019"} | {name: name.removeprefix("layout") for name in LAYOUTS}
 PAGE_CACHE = 4096
+REAL_SIZE_PAGE_CACHE = 256  # pages of ~0.5 MB: a crawl asks for each page about once, so few are kept
 IMAGE_CACHE = 2048
 
 
@@ -35,7 +36,7 @@ class MirrorApp:
         self.catalog, self.base, self.faults, self.seed = catalog, base_url, faults, seed
         self.attempts: dict[str, int] = {}
         self.waf = waf.Challenge(ttl=faults.waf_ttl or None, max_uses=int(faults.waf_max) or None)
-        self.page = lru_cache(maxsize=PAGE_CACHE)(self._render)
+        self.page = lru_cache(maxsize=PAGE_CACHE if faults.small else REAL_SIZE_PAGE_CACHE)(self._render)
         self.poster_bytes = lru_cache(maxsize=IMAGE_CACHE)(self._poster_bytes)
         self.original = lru_cache(maxsize=64)(self._original)
         from .search import SearchIndex
@@ -140,10 +141,9 @@ class MirrorApp:
             return legacy.page_2019(rec, self.base, self.seed).encode()
         if era == "2014":
             return legacy.page_2014(rec, self.base, self.seed).encode()
-        html = pages.title_page(rec, self.base, self.seed, self.catalog.extras(imdb_id), self._poster_dims(rec),
-                                era="2025" if era == "nonext" else era, with_next=era != "nonext",
-                                reference=kind == "reference")
-        return html.encode()
+        return pages.title_page_bytes(rec, self.base, self.seed, self.catalog.extras(imdb_id), self._poster_dims(rec),
+                                      era="2025" if era == "nonext" else era, with_next=era != "nonext",
+                                      reference=kind == "reference", real_size=not self.faults.small)
 
     def _poster_dims(self, rec: dict) -> tuple[int, int] | None:
         if rec["poster_id"] is None or self.catalog.poster_file(rec["imdb_id"]) is None:

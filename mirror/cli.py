@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--port", type=int, default=0, help="0 (default) lets the system pick a free port")
     serve.add_argument("--faults", default=None, metavar="SPEC",
                        help=f"e.g. '429=0.1,503=0.05,delay=0.1,waf=1.0'; rates: {', '.join(RATES)}; "
-                            "options: retry_after=S, delay_s=S, assets=1, waf_ttl=S, waf_max=N; "
+                            "options: retry_after=S, delay_s=S, assets=1, waf_ttl=S, waf_max=N, small=1; "
                             "layout=2022|2021|2019|2014 serves every title page in that era")
     serve.add_argument("--seed", type=int, default=0, help="seed of a synthetic catalog (default 0)")
     serve.set_defaults(func=serve_command)

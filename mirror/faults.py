@@ -3,6 +3,7 @@
 Layout faults serve a title page as the site served it in an earlier era: `layout2022=0.2` (2022–23
 page state), `layout2021` (urqlState), `layout2019` (JSON-LD + `txt-block`, no page state; `oldlayout`
 is its old name), `layout2014` (`itemprop` markup only); `layout=2019` serves every title page so.
+Page-state title pages are served at real size (~0.5 MB, `realsize`); `small=1` serves them compact (~15 KB).
 
 A fault is decided by hash(seed, method, URL, attempt number), where the server counts attempts per
 URL: a run is reproducible, and a retry is a fresh draw, so retrying eventually succeeds.
@@ -23,7 +24,12 @@ OPTIONS = {"retry_after": "seconds in Retry-After of 429/503 (default 1; 0 sends
            "delay_s": "seconds a delayed response waits (default 0.5)",
            "assets": "1 to apply 429/503/500/delay/reset/truncate to posters and trailers too (default 0)",
            "waf_ttl": "seconds a WAF token (aws-waf-token) stays valid (default 0: no expiry)",
-           "waf_max": "page requests one WAF token passes before it is challenged again (default 0: no limit)"}
+           "waf_max": "page requests one WAF token passes before it is challenged again (default 0: no limit)",
+           "small": "1 to serve compact title pages (~15 KB: the data without the real page's markup around it; "
+                    "default 0: real size, ~0.5 MB)"}
+
+
+_FLAGS = ("assets", "small")
 
 
 class FaultSpecError(ValueError):
@@ -51,6 +57,7 @@ class Faults:
     assets: bool = False
     waf_ttl: float = 0.0
     waf_max: float = 0.0
+    small: bool = False
 
     @property
     def any(self) -> bool:
@@ -63,9 +70,9 @@ class Faults:
         """The canonical spec string (round-trips through `parse_faults`)."""
         parts = [f"{k}={self.rate(k):g}" for k in RATES if self.rate(k) > 0]
         defaults = Faults()
-        for f in ("retry_after", "delay_s", "assets", "waf_ttl", "waf_max"):
+        for f in OPTIONS:
             if getattr(self, f) != getattr(defaults, f):
-                parts.append(f"{f}={int(getattr(self, f)) if f == 'assets' else getattr(self, f):g}")
+                parts.append(f"{f}={int(getattr(self, f)) if f in _FLAGS else getattr(self, f):g}")
         return ",".join(parts)
 
     def decide(self, seed: int, key: str, attempt: int) -> tuple[str | None, bool, str | None]:
@@ -119,7 +126,7 @@ def parse_faults(spec: str | Faults | None) -> Faults:
             raise FaultSpecError(f"fault option {name}={raw.strip()} must not be negative")
         if name == "waf_max" and value != int(value):
             raise FaultSpecError(f"fault option waf_max={raw.strip()} must be a whole number of requests")
-        values[_attr(name)] = bool(value) if name == "assets" else value
+        values[_attr(name)] = bool(value) if name in _FLAGS else value
     faults = Faults(**values)  # type: ignore[arg-type]
     total = sum(faults.rate(k) for k in EXCLUSIVE)
     if total > 1.0 + 1e-9:

@@ -24,6 +24,7 @@ from .pagedata import (
 )
 from .pagestate import STATES, move_urql_out, urql_outside
 from .paths import TITLE_PAGE_KEYWORDS, TITLE_TYPE_HINTS
+from .realsize import SPLICE, Shell, fill, fill_bytes, marked_shell, shell_of, state_text
 
 _SPECIAL = re.compile(r"[&<>\"']")
 
@@ -66,8 +67,10 @@ Disallow: /search/title/_next
 """
 
 
-def head(title: str, description: str, canonical: str, ld: dict | None, *, legacy: bool = False) -> str:
-    """`<head>` and the top of `<body>`: the Next.js shell (`div#__next`), or the pre-2020 one (`div#wrapper`)."""
+def head(title: str, description: str, canonical: str, ld: dict | None, *, legacy: bool = False,
+         shell: Shell | None = None) -> str:
+    """`<head>` and the top of `<body>`: the Next.js shell (`div#__next`), or the pre-2020 one (`div#wrapper`);
+    with a real-size ``shell``, its preloads and CSS in the head and its navigation under the top bar."""
     ld_text = dumps(ld).replace("</", "<\\/") if ld else ""
     ld_block = f'<script type="application/ld+json">{ld_text}</script>' if ld else ""
     top = ('<div id="wrapper"><div id="root" class="redesign"><div id="nb20" class="navbarSprite">'
@@ -75,7 +78,8 @@ def head(title: str, description: str, canonical: str, ld: dict | None, *, legac
            if legacy else
            '<div id="__next"><div id="imdbHeader" class="ipc-page-content-container">'
            '<a href="/" aria-label="Home" id="home_img_holder">IMDb</a>'
-           '<form id="nav-search-form" role="search" action="/find" method="get"><input name="q" type="text"/></form></div>')
+           '<form id="nav-search-form" role="search" action="/find" method="get"><input name="q" type="text"/></form></div>'
+           + (shell.nav if shell else ""))
     return (
         '<!DOCTYPE html><html lang="en-US" xmlns:og="http://opengraphprotocol.org/schema/" '
         'xmlns:fb="http://www.facebook.com/2008/fbml"><head><meta charset="utf-8"/>'
@@ -83,15 +87,22 @@ def head(title: str, description: str, canonical: str, ld: dict | None, *, legac
         f"<title>{escape(title)}</title><meta name=\"description\" content=\"{escape(description)}\"/>"
         f'<meta property="og:title" content="{escape(title)}"/><meta property="og:site_name" content="IMDb"/>'
         f'<link rel="canonical" href="{canonical}"/>{ld_block}'
-        f'<link rel="stylesheet" href="/_next/static/css/main.css"/></head><body id="styleguide-v2" class="fixed">{top}'
+        f'<link rel="stylesheet" href="/_next/static/css/main.css"/>{shell.head if shell else ""}</head>'
+        f'<body id="styleguide-v2" class="fixed">{top}'
     )
 
 
-def tail(nd: dict | None, *, legacy: bool = False) -> str:
+def tail(nd: dict | None, *, legacy: bool = False, shell: Shell | None = None, state: str = "") -> str:
+    """The footer and the page state; with a real-size ``shell``, its footer and scripts, and ``state`` (the
+    shell's page-state keys, `realsize.state_text`) put where the `realsize.SPLICE` placeholder key is."""
     if legacy:
         return '</div></div></div></body></html>'
-    nd_block = f'<script id="__NEXT_DATA__" type="application/json">{script_json(nd)}</script>' if nd else ""
-    return f'<footer class="imdb-footer">© 1990-2026 by IMDb.com, Inc. (offline mirror)</footer></div>{nd_block}</body></html>'
+    nd_text = script_json(nd) if nd else ""
+    if shell and nd:
+        nd_text = nd_text.replace(f',"{SPLICE}":0', f",{state}").replace(f'"{SPLICE}":0,', f"{state},")
+    nd_block = f'<script id="__NEXT_DATA__" type="application/json">{nd_text}</script>' if nd else ""
+    return (f'<footer class="imdb-footer">{shell.footer if shell else ""}© 1990-2026 by IMDb.com, Inc. (offline mirror)'
+            f'</footer></div>{nd_block}{shell.after_state if shell else ""}</body></html>')
 
 
 def _links(names: list[str] | None) -> str:
@@ -107,18 +118,41 @@ def page_title(rec: dict) -> str:
 
 def title_page(rec: dict, base: str, seed: int, extras: dict | None = None,
                poster_dims: tuple[int, int] | None = None, *, era: str = "2025", with_next: bool = True,
-               reference: bool = False) -> str:
-    """`/title/ID/` (or `/title/ID/reference/`) in a page-state era ("2025", "2022", "2021")."""
+               reference: bool = False, real_size: bool = False) -> str:
+    """`/title/ID/` (or `/title/ID/reference/`) in a page-state era ("2025", "2022", "2021"); ``real_size`` wraps
+    it in the markup and page-state keys a real page carries around its data (`realsize`, ~0.5 MB)."""
+    page = _marked_page(rec, base, seed, extras, poster_dims, era, with_next, reference, real_size)
+    return fill(page, shell_of(era, seed)) if real_size else page
+
+
+def title_page_bytes(rec: dict, base: str, seed: int, extras: dict | None = None,
+                     poster_dims: tuple[int, int] | None = None, *, era: str = "2025", with_next: bool = True,
+                     reference: bool = False, real_size: bool = False) -> bytes:
+    """`title_page(...).encode()`, without encoding the real-size shell again for every page (the server's path)."""
+    page = _marked_page(rec, base, seed, extras, poster_dims, era, with_next, reference, real_size)
+    return fill_bytes(page, shell_of(era, seed)) if real_size else page.encode()
+
+
+def _marked_page(rec: dict, base: str, seed: int, extras: dict | None, poster_dims: tuple[int, int] | None, era: str,
+                 with_next: bool, reference: bool, real_size: bool) -> str:
+    """The page; with ``real_size``, markers (`realsize.marked_shell`) where the shell's parts go."""
     iid = rec["imdb_id"]
     ld = json_ld(rec, base, seed, era)
     props = STATES[era](rec, base, extras or {}, poster_dims)
+    sh = marked_shell(era, seed) if real_size else None
+    if sh:  # the shell's keys go after the title data (2022–25), before it in the 2021 state
+        props = {SPLICE: 0, **props} if era == "2021" else {**props, SPLICE: 0}
     path = "/title/[tconst]/reference" if reference else "/title/[tconst]"
     nd = next_data(path, {"tconst": iid}, props) if with_next else None
+    if nd and sh:
+        nd.update(sh.envelope)
     if nd and era == "2021" and urql_outside(iid):
         move_urql_out(nd["props"])
-    head_html = head(page_title(rec), rec["description"] or "", f"{base}/title/{iid}/" + ("reference/" if reference else ""), ld)
+    head_html = head(page_title(rec), rec["description"] or "", f"{base}/title/{iid}/" + ("reference/" if reference else ""),
+                     ld, shell=sh)
     body = _reference_body(rec, base) if reference else _title_body(rec, base, era)
-    return head_html + body + tail(nd)
+    state = state_text(sh, iid, seed, "reference" if reference else "main") if sh else ""
+    return head_html + body + (sh.sections if sh else "") + tail(nd, shell=sh, state=state)
 
 
 def _title_body(rec: dict, base: str, era: str) -> str:

@@ -246,3 +246,29 @@ def test_pages_without_page_state_fall_back_and_the_drift_is_named(mirror_factor
         assert any("no __NEXT_DATA__" in w or "neither JSON-LD nor __NEXT_DATA__" in w for w in item["warnings"])
     assert seen == {"nonext", "2019", "2014"}
     assert "layout drift?" not in crawl.log  # a third of the pages short of a field is no drift
+
+
+def _comparable(items: list[dict], base_url: str) -> dict[str, str]:
+    """Items by id, as JSON without the scrape time and with the mirror's address written as BASE."""
+    host = base_url.split("//", 1)[1]
+    return {i["imdb_id"]: json.dumps({k: v for k, v in i.items() if k != "scraped_at"}, sort_keys=True)
+            .replace(base_url, "BASE").replace(host, "HOST") for i in items}
+
+
+def test_real_size_pages_give_the_items_of_small_pages(mirror_factory, tmp_path: Path) -> None:
+    """The spider extracts identical items from the mirror's real-size pages (~0.5 MB, the default) and its compact
+    ones (`small=1`), over every page-state era and the page without one."""
+    layouts = "layout2022=0.3,layout2021=0.2,nonext=0.1"
+    crawled = []
+    for spec in (layouts, f"{layouts},small=1"):
+        server = mirror_factory("synthetic:60", faults=spec, seed=5)
+        ids = list(server.catalog.ids())
+        out = tmp_path / f"crawl-{len(crawled)}"
+        crawl = run_crawl(server.base_url, out, {"ids_file": write_ids(tmp_path / "ids.txt", ids)}, IMDB_DOWNLOAD_POSTERS=0)
+        assert crawl.returncode == 0 and sorted(i["imdb_id"] for i in crawl.items) == sorted(ids), crawl.log[-3000:]
+        crawled.append((crawl, server.base_url))
+    (big, big_url), (small, small_url) = crawled
+    assert big.stats["bytes"] > 10 * small.stats["bytes"]
+    sources = Counter(i["field_sources"].get("title", "").split(":")[0] for i in big.items)
+    assert sources["next"] and sources["urql"] and sources["html"], sources  # every kind of page was met
+    assert _comparable(big.items, big_url) == _comparable(small.items, small_url)

@@ -59,7 +59,7 @@ def _classify(client: Client, path: str) -> str:
     if nd is None:
         return "oldlayout" if b"title_wrapper" in body else "nonext"
     props = nd["props"]["pageProps"]
-    if "urqlState" in props or "urqlState" in nd["props"]:
+    if props.get("urqlState") or nd["props"].get("urqlState"):  # 2022-25 pages carry "urqlState": null
         return "layout2021"
     return "layout2022" if "keywords" in props["aboveTheFoldData"] else "ok"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from mirror import find, keywords, legacy, pages
+from mirror import find, keywords, legacy, pages, realsize
 from mirror.catalog import load_catalog
 from tests.helpers.env import SHARED, require_shared
 
@@ -127,7 +127,7 @@ def _find_catalog():
     return load_catalog("synthetic:2000", seed=0)
 
 
-def _mirror_page(era: str, rec: dict) -> str:
+def _mirror_page(era: str, rec: dict, real_size: bool = False) -> str:
     if era in ("find", "find-old"):
         word = (rec["title"] or "x").split()[0]
         render = find.find_page if era == "find" else find.find_page_old
@@ -140,7 +140,7 @@ def _mirror_page(era: str, rec: dict) -> str:
         return keywords.keywords_page_2021(rec, "http://127.0.0.1:1")
     if era == "keywords":
         return keywords.keywords_page(rec, "http://127.0.0.1:1")
-    return pages.title_page(rec, "http://127.0.0.1:1", 0, era=era)
+    return pages.title_page(rec, "http://127.0.0.1:1", 0, era=era, real_size=real_size)
 
 
 def _sample(era: str) -> list[dict]:
@@ -152,21 +152,39 @@ def _missing(emitted: set, real: set) -> list:
     return sorted({VARIANTS.get(t, t) for t in emitted} - real, key=str)
 
 
+def _shell_collapsed(paths: set[str]) -> set[str]:
+    """Page-state paths with the real-size shell's generated subtrees (`realsize.GENERATED_KEYS`) cut to their key."""
+    out = set()
+    for path in paths:
+        steps = path.split(".")
+        out.add(".".join(steps[:2]) if steps[:1] == ["pageProps"] and steps[1:2] and steps[1] in realsize.GENERATED_KEYS
+                else path)
+    return out
+
+
+def _unhashed(tokens: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """HTML tokens without the styled-components build hashes the real-size shell's markup is classed with."""
+    return {t for t in tokens if not (t[0] == "class" and realsize.STYLED_CLASS.fullmatch(t[1]))}
+
+
 def _skip_unseen(era: str) -> None:
     """The current keywords page is modelled without a capture; it is checked once one is added to ../shared."""
     if era == "keywords" and era not in real_structure():
         pytest.skip(f"no real current keywords page (page state /title/[tconst]/keywords) in {REAL} yet")
 
 
-@pytest.mark.parametrize("era", ["2025", "2022", "2021", "find", "keywords"])
-def test_every_page_state_path_occurs_in_a_real_page_of_its_era(era: str) -> None:
+@pytest.mark.parametrize(("era", "real_size"), [("2025", False), ("2022", False), ("2021", False), ("find", False),
+                                               ("keywords", False), ("2025", True), ("2022", True), ("2021", True)])
+def test_every_page_state_path_occurs_in_a_real_page_of_its_era(era: str, real_size: bool) -> None:
+    """Real-size pages too: the shell's page-state keys are keys real pages of the era have (below them the
+    content is generated, see mirror/realsize.py)."""
     _skip_unseen(era)
     real = real_structure().get(era)
     assert real and real["paths"], f"no real {era} page in {REAL}"
     emitted: set[str] = set()
-    for rec in _sample(era):
-        state_paths(_next(_mirror_page(era, rec))["props"], "", emitted)
-    emitted -= {"__N_SSP"}
+    for rec in _sample(era)[:40] if real_size else _sample(era):
+        state_paths(_next(_mirror_page(era, rec, real_size))["props"], "", emitted)
+    emitted = _shell_collapsed(emitted) - {"__N_SSP"}
     assert not _missing(emitted, real["paths"]), f"{era}: paths no real page has: {_missing(emitted, real['paths'])[:30]}"
 
 
@@ -183,6 +201,18 @@ def test_every_html_selector_occurs_in_a_real_page_of_its_era(era: str) -> None:
     for rec in _sample(era):
         emitted |= html_tokens(_mirror_page(era, rec))
     assert not _missing(emitted, real), f"{era}: selectors no real page has: {_missing(emitted, real)[:40]}"
+
+
+@pytest.mark.parametrize("era", ["2025", "2022", "2021"])
+def test_real_size_markup_adds_only_build_hashes(era: str) -> None:
+    """The real-size shell's elements carry only styled-components build-hash classes, a kind real pages of
+    the page-state eras carry by the hundred; every other selector of a real-size page is a small page's."""
+    real_hashes = {t for e in ("2022", "2021") for t in real_structure()[e]["html"]
+                   if t[0] == "class" and realsize.STYLED_CLASS.fullmatch(t[1])}
+    assert len(real_hashes) >= 100, "real page-state pages carry styled-components hashes"
+    for rec in _sample(era)[:10]:
+        small, big = (html_tokens(_mirror_page(era, rec, size)) for size in (False, True))
+        assert _unhashed(big) == small, sorted(_unhashed(big) ^ small, key=str)[:20]
 
 
 def test_every_era_is_exercised_by_real_pages() -> None:
