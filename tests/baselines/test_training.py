@@ -118,8 +118,7 @@ def test_class_weighting_moves_predictions_off_the_majority_class(model, fs, pla
     majority_share = []
     for config in (plain, weighted):
         est = make("rating_class", model, seed=0, feature_set=fs, **config)
-        est.task = TASKS["rating_class"]
-        pred = est.fit(train, val).predict(test)
+        pred = est.fit(train, val, task=TASKS["rating_class"]).predict(test)
         majority_share.append(float(np.mean(pred == 2)))
     assert majority_share[1] < majority_share[0], majority_share
 
