@@ -12,7 +12,6 @@ import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,22 +36,23 @@ class LoopConfig:
     ema: float = 0.0  # > 0: validate and keep a moving average of the weights, decay per step (warmed up, see ema_update)
 
 
-_QUIET: ContextVar[bool] = ContextVar("imdbkit_quiet", default=False)
+_PROGRESS = {"on": True}  # the process-wide `--quiet` switch; fit_loop takes its bar as an argument instead
 
 
 @contextmanager
 def no_progress() -> Iterator[None]:
     """No progress bars inside the block (`--quiet`); outside it bars show when stderr is a terminal."""
-    token = _QUIET.set(True)
+    before = _PROGRESS["on"]
+    _PROGRESS["on"] = False
     try:
         yield
     finally:
-        _QUIET.reset(token)
+        _PROGRESS["on"] = before
 
 
 def progress_disabled() -> bool | None:
     """tqdm's `disable`: True under `no_progress()`, else None (tqdm's own check for a terminal)."""
-    return True if _QUIET.get() else None
+    return None if _PROGRESS["on"] else True
 
 
 def device() -> torch.device:
