@@ -21,37 +21,47 @@ from tests.baselines.synthetic import make_splits
 
 SPLITS = make_splits(n_train=80, n_eval=30)
 
-# scikit-learn checks that hold for an estimator whose `fit` takes SplitData splits. Every other check of
-# `check_estimator` fits or predicts on numpy arrays it generates (dtypes, sparse input, NaN/inf input,
-# sample weights, one-label y, n_features_in_, set_output, pickling a fitted numpy model, ...): a baseline
-# reads named columns (features built from the frame, posters, texts) from a SplitData, so those do not
-# apply; the fit-time rules they guard are checked below on SplitData instead (params unchanged by fit,
-# fit idempotent, clone refits the same, learned attributes end in `_`, check_is_fitted).
-PARAM_CHECKS = [ec.check_parameters_default_constructible, ec.check_no_attributes_set_in_init,
-                ec.check_get_params_invariance, ec.check_set_params, ec.check_estimator_cloneable,
-                ec.check_estimator_repr, ec.check_do_not_raise_errors_in_init_or_set_params,
-                ec.check_estimators_unfitted, ec.check_mixin_order, ec.check_estimator_tags_renamed,
-                ec.check_valid_tag_types]
+# The checks of scikit-learn's `check_estimator` that cannot apply: each fits or predicts on numpy arrays it
+# generates, while a baseline reads named columns (features built from the frame, posters, texts, frame
+# sequences) from `SplitData` splits. The rules the fit-time ones guard are checked below on SplitData
+# instead (fit returns self and changes no parameter, fit is idempotent, a clone refits the same, learned
+# attributes end in `_`, check_is_fitted).
+NUMPY_INPUT = "fits or predicts on a numpy X; baselines take SplitData splits with named columns"
+SKIPPED = {name: NUMPY_INPUT for name in (
+    "check_complex_data", "check_dict_unchanged", "check_dont_overwrite_parameters", "check_dtype_object",
+    "check_estimators_dtypes", "check_estimators_empty_data_messages", "check_estimators_fit_returns_self",
+    "check_estimators_nan_inf", "check_estimators_overwrite_params", "check_estimators_pickle",
+    "check_f_contiguous_array_estimator", "check_fit1d", "check_fit2d_1feature", "check_fit2d_1sample",
+    "check_fit2d_predict1d", "check_fit_check_is_fitted", "check_fit_idempotent", "check_fit_score_takes_y",
+    "check_methods_sample_order_invariance", "check_methods_subset_invariance", "check_n_features_in",
+    "check_n_features_in_after_fitting", "check_pipeline_consistency", "check_positive_only_tag_during_fit",
+    "check_readonly_memmap_input")}
+SKIPPED.update({name: "sparse numpy input; no baseline takes a sparse matrix as its input" for name in (
+    "check_estimator_sparse_array", "check_estimator_sparse_matrix", "check_estimator_sparse_tag")})
+# What must pass on every model: the parameter contract (get_params/set_params, clone, repr, __init__ only
+# stores its arguments, every parameter has a default) and NotFittedError before fit.
+MUST_PASS = {"check_parameters_default_constructible", "check_no_attributes_set_in_init",
+             "check_get_params_invariance", "check_set_params", "check_estimator_cloneable", "check_estimator_repr",
+             "check_do_not_raise_errors_in_init_or_set_params", "check_estimators_unfitted", "check_mixin_order",
+             "check_estimator_tags_renamed", "check_valid_tag_types"}
+REGISTRY_OF = {m: t for t, models in REGISTRY.items() for m in models}  # a task each model runs on
+
+
+@pytest.mark.parametrize("model", list(MODELS))
+def test_every_model_passes_check_estimator_but_the_numpy_input_checks(model):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        report = ec.check_estimator(make(REGISTRY_OF[model], model), expected_failed_checks=SKIPPED, on_fail=None,
+                                    on_skip=None)
+    status = {r["check_name"]: r["status"] for r in report}
+    assert {name for name, s in status.items() if s == "passed"} >= MUST_PASS
+    assert not {name: s for name, s in status.items() if s not in ("passed", "xfail", "skipped")}
+
 
 # (task, model, params): the tabular models and the linear/MLP ones, small enough to fit in seconds.
 TABULAR = [("rating_class", "logreg", {}), ("rating_class", "lightgbm", {"n_trials": 2}),
            ("rating", "xgboost", {"n_trials": 2}), ("rating", "entity_mlp", {"epochs": 2}),
            ("rating_class", "tfidf_linear", {}), ("genres_frames", "meanpool_logreg", {})]
-
-REGISTRY_OF = {m: t for t, models in REGISTRY.items() for m in models}  # a task each model runs on
-
-
-@pytest.mark.parametrize("check", PARAM_CHECKS, ids=lambda c: c.__name__)
-@pytest.mark.parametrize("model", list(MODELS))
-def test_every_model_passes_the_parameter_checks_of_check_estimator(model, check):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        check(model, make(REGISTRY_OF[model], model))
-
-
-def _fit(task_name: str, model: str, params: dict, **extra):
-    task = TASKS[task_name].bind(SPLITS["train"])
-    return make(task_name, model, seed=0, **params, **extra).fit(SPLITS["train"], SPLITS["validation"], task=task)
 
 
 def _scores(est) -> np.ndarray:
@@ -66,7 +76,7 @@ def test_tabular_models_follow_the_fit_rules_of_the_estimator_contract(task_name
     before = est.get_params()
     with pytest.raises(NotFittedError):
         check_is_fitted(est)
-    est.fit(SPLITS["train"], SPLITS["validation"], task=TASKS[task_name].bind(SPLITS["train"]))
+    assert est.fit(SPLITS["train"], SPLITS["validation"], task=TASKS[task_name].bind(SPLITS["train"])) is est
     check_is_fitted(est)
     after = est.get_params()
     assert after.keys() == before.keys() and all(after[k] is before[k] for k in before)  # fit changes no param
