@@ -1,17 +1,23 @@
-"""The one baseline interface (scikit-learn style) every model file implements.
+"""The one baseline interface (scikit-learn's estimator contract) every model file implements.
 
-`__init__` only stores hyper-parameters (the task, a config dataclass, the seed); `fit` learns
-attributes whose names end in `_` and returns `self`; `predict` gives labels / scores / 0-1 label
-matrices and `predict_proba` class or label probabilities. The config is a dataclass so the
-leaderboard can save it beside the results and any row can be re-run exactly.
+A model file declares its registry `name`, the leaderboard `tasks` it runs on, the target `kinds` it can
+fit and the feature sets it accepts (`feature_sets`); `baselines/registry.py` lists the class once.
+Hyper-parameters are the fields of the model's `Config` dataclass: `__init__` (generated from them) only
+stores them as attributes, so `get_params`/`set_params`/`clone` work as in scikit-learn, and `config`
+rebuilds the dataclass the leaderboard saves beside each row. `fit(train, val, task=...)` binds the task
+and learns attributes whose names end in `_`; `predict` gives labels / scores / 0-1 label matrices and
+`predict_proba` class or label probabilities.
 """
 from __future__ import annotations
 
+import inspect
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields
 from typing import Any, ClassVar
 
 import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError as SklearnNotFittedError
 
 from baselines.data import SplitData
 from baselines.tasks import Task
@@ -26,26 +32,62 @@ class BaseConfig:
     weights: str | None = None  # user-supplied initial weights (torch models only)
 
 
-class NotFittedError(RuntimeError):
-    """`predict` before `fit`."""
+class NotFittedError(SklearnNotFittedError):
+    """`predict` before `fit` (scikit-learn's exception, so `check_is_fitted` callers catch it too)."""
 
 
-class Baseline:
-    """Base class: subclasses set `name`, `kinds`, `Config` and implement `_fit` / `_scores`."""
+def _init_for(config: type[BaseConfig]) -> Any:
+    """An `__init__(task=None, *, seed=0, <config fields>)` that only stores its arguments (scikit-learn's rule),
+    with a real signature so `BaseEstimator.get_params` finds every hyper-parameter."""
+    defaults = {f.name: f.default for f in fields(config)}
+    if any(d is MISSING for d in defaults.values()):
+        raise TypeError(f"every field of {config.__name__} needs a default (a baseline must build without arguments)")
+
+    def __init__(self: Baseline, task: Task | None = None, *, seed: int = 0, **params: Any) -> None:
+        unknown = sorted(set(params) - set(defaults))
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no parameter {', '.join(unknown)}; "
+                            f"its parameters are {', '.join(defaults)}")
+        self.task = task
+        self.seed = seed
+        for name, default in defaults.items():
+            setattr(self, name, params.get(name, default))
+
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    __init__.__signature__ = inspect.Signature([  # type: ignore[attr-defined]
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        inspect.Parameter("task", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None),
+        inspect.Parameter("seed", keyword, default=0),
+        *(inspect.Parameter(name, keyword, default=d) for name, d in defaults.items()),
+    ])
+    return __init__
+
+
+class Baseline(BaseEstimator):
+    """Base class: subclasses set `name`, `tasks`, `kinds`, `Config` (and `feature_sets` when they read a
+    column) and implement `_fit` / `_scores`."""
 
     name: ClassVar[str] = "baseline"
-    kinds: ClassVar[tuple[str, ...]] = ("multiclass", "regression", "multilabel")
+    tasks: ClassVar[tuple[str, ...]] = ()  # the leaderboard tasks this model runs on (registry order per task)
+    kinds: ClassVar[tuple[str, ...]] = ("multiclass", "regression", "multilabel")  # targets `fit` accepts
+    reference: ClassVar[bool] = False  # the floor row each of its tasks' paired differences compare with
     Config: ClassVar[type[BaseConfig]] = BaseConfig
-    needs: ClassVar[tuple[str, ...]] = ()  # columns the model reads besides the task's
 
-    def __init__(self, task: Task, config: BaseConfig | None = None, seed: int = 0, **overrides: Any) -> None:
-        if task.kind not in self.kinds:
-            raise ValueError(f"{self.name} does not handle {task.kind} tasks like {task.name!r}")
-        self.task = task
-        self.config = config if config is not None else self.Config(**overrides)
-        if config is not None and overrides:
-            self.config = type(config)(**{**asdict(config), **overrides})
-        self.seed = seed
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" not in vars(cls):  # a model that writes its own __init__ keeps it
+            cls.__init__ = _init_for(cls.Config)  # type: ignore[method-assign]
+
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        """The feature sets a leaderboard row of `task` runs on a dataset with these columns, or a reason it
+        cannot; "none" is the one row of a model that reads only the target."""
+        return ["none"], None
+
+    @property
+    def config(self) -> BaseConfig:
+        """The hyper-parameters as the model's typed config dataclass (what the leaderboard saves)."""
+        return self.Config(**{f.name: getattr(self, f.name) for f in fields(self.Config)})
 
     # -- what subclasses implement ------------------------------------------------------------
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
@@ -56,9 +98,16 @@ class Baseline:
         raise NotImplementedError
 
     # -- the public interface -----------------------------------------------------------------
-    def fit(self, train: SplitData, val: SplitData | None = None) -> Baseline:
-        """Learn from `train`; `val` drives early stopping and tuning, never the weights directly."""
-        self.deadline_ = time.monotonic() + self.config.budget_seconds if self.config.budget_seconds else None
+    def fit(self, train: SplitData, val: SplitData | None = None, *, task: Task | None = None) -> Baseline:
+        """Learn `task` (default: the `task` parameter) from `train`; `val` drives early stopping and tuning,
+        never the weights directly. Pass the task bound to `train` (`Task.bind`) for standardised targets."""
+        bound = task if task is not None else self.task
+        if bound is None:
+            raise ValueError(f"{self.name} needs a task: fit(train, val, task=TASKS[name].bind(train))")
+        if bound.kind not in self.kinds:
+            raise ValueError(f"{self.name} does not handle {bound.kind} tasks like {bound.name!r}")
+        self.task_ = bound
+        self.deadline_ = time.monotonic() + self.budget_seconds if self.budget_seconds else None
         self.history_: dict[str, list[float]] = {}
         self.epochs_run_: int | None = None  # iterative models: epochs (GBMs: search trials) actually run
         self.stopped_by_: str | None = None  # "early_stopping" | "max_epochs" | "budget"
@@ -68,22 +117,24 @@ class Baseline:
 
     def predict_proba(self, data: SplitData) -> np.ndarray:
         self._check_fitted()
-        if self.task.kind == "regression":
-            raise AttributeError(f"{self.name} on {self.task.name} is a regressor: use predict()")
+        if self.task_.kind == "regression":
+            raise AttributeError(f"{self.name} on {self.task_.name} is a regressor: use predict()")
         return np.asarray(self._scores(data), dtype=np.float64)
 
     def predict(self, data: SplitData) -> np.ndarray:
         self._check_fitted()
         scores = np.asarray(self._scores(data), dtype=np.float64)
-        if self.task.kind == "multiclass":
+        if self.task_.kind == "multiclass":
             return scores.argmax(axis=1)
-        if self.task.kind == "multilabel":
+        if self.task_.kind == "multilabel":
             return (scores >= 0.5).astype(np.uint8)
         return scores.reshape(-1)
 
     def get_config(self) -> dict[str, Any]:
         """Everything needed to re-run this model: name, task, seed and the config dataclass."""
-        return {"model": self.name, "task": self.task.name, "seed": self.seed, "config": asdict(self.config)}
+        task = getattr(self, "task_", self.task)
+        return {"model": self.name, "task": task.name if task is not None else None, "seed": self.seed,
+                "config": asdict(self.config)}
 
     # -- helpers for subclasses ---------------------------------------------------------------
     def out_of_time(self) -> bool:

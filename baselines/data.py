@@ -139,6 +139,15 @@ def poster_columns(columns: set[str] | list[str]) -> list[str]:
     return sorted((c for c in columns if c.startswith("poster_") and pixels(c) > 0), key=lambda c: (pixels(c), c))
 
 
+NO_POSTER = "the dataset has no poster column"
+
+
+def largest_poster(columns: set[str]) -> tuple[str | None, str | None]:
+    """The largest `poster_{H}x{W}` column (pretrained encoders resize it anyway), or a reason there is none."""
+    posters = poster_columns(columns)
+    return (posters[-1], None) if posters else (None, NO_POSTER)
+
+
 def dataset_columns(path: str | Path, split: str) -> list[str]:
     """Column names of a split, read from the parquet schema (no data is read)."""
     import pyarrow.parquet as pq

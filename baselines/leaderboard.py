@@ -19,7 +19,7 @@ import time
 import traceback
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from baselines.ranking import MIN_TEST_ROWS, rank_task
 from baselines.registry import MODELS, REGISTRY, feature_sets, make
 from baselines.report import write_report
 from baselines.tables import epochs_cell, rank_mark, write_tables
-from baselines.tasks import TASKS
+from baselines.tasks import TASKS, Task
 from baselines.torch_utils import TorchBaseline, no_progress
 from cli.common import CliError, Parser
 from cli.errors import Guard
@@ -138,7 +138,7 @@ def run(
             console.print(f"[yellow]skip[/] {task_name}: {reason}")
             continue
         task = task.bind(train)
-        y_train, y_val, y_test = task.y(train), task.y(val), task.y(test)
+        y_test = task.y(test)
         first = len(rows)
         for model_name in REGISTRY[task_name]:
             if models and model_name not in models:
@@ -149,9 +149,9 @@ def run(
                 console.print(f"[yellow]skip[/] {task_name}/{model_name}: {why}")
                 continue
             for fs in sets:
-                row, art = _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out,
-                                    budget_minutes, seed, n_boot, weights or {}, console,
-                                    (overrides or {}).get(model_name, {}))
+                spec = RowSpec(task, model_name, fs, train, val, test, out, seed, n_boot, budget_minutes,
+                               (weights or {}).get(model_name), (overrides or {}).get(model_name, {}))
+                row, art = _run_one(spec, console)
                 row.update(dataset_fingerprint=dataset_fingerprint, n_train=len(train), n_val=len(val),
                            n_test=len(test))
                 rows.append(row)
@@ -180,26 +180,49 @@ def _config_path(out: Path, task: str, model: str, fs: str, suffix: str = ".json
     return out / "configs" / f"{task}__{model}__{fs.replace('+', '_')}{suffix}"
 
 
-def _run_one(task, model_name, fs, train, val, test, y_train, y_val, y_test, out, budget_minutes, seed, n_boot,
-             weights, console, override) -> tuple[dict[str, Any], dict[str, Any]]:  # noqa: ANN001 - internal
-    cls = MODELS[model_name]
-    config: dict[str, Any] = dict(override)
-    names = {f.name for f in fields(cls.Config)}
-    if fs != "none" and "feature_set" in names:
-        config["feature_set"] = fs
-    if budget_minutes:
-        config["budget_seconds"] = budget_minutes * 60
-    if weights.get(model_name):
-        config["weights"] = weights[model_name]
+@dataclass(frozen=True)
+class RowSpec:
+    """One leaderboard row to train and score: the bound task, the model and its feature set, the data,
+    where its config goes, and the knobs that reach the model (weights path, `overrides` of its config)."""
+
+    task: Task
+    model: str
+    feature_set: str
+    train: SplitData
+    val: SplitData
+    test: SplitData
+    out: Path
+    seed: int = 0
+    n_boot: int = N_BOOT
+    budget_minutes: float | None = None
+    weights: str | None = None
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    def params(self) -> dict[str, Any]:
+        """The model's hyper-parameters for this row: overrides, then feature set, budget and weights."""
+        config: dict[str, Any] = dict(self.overrides)
+        names = {f.name for f in fields(MODELS[self.model].Config)}
+        if self.feature_set != "none" and "feature_set" in names:
+            config["feature_set"] = self.feature_set
+        if self.budget_minutes:
+            config["budget_seconds"] = self.budget_minutes * 60
+        if self.weights:
+            config["weights"] = self.weights
+        return config
+
+
+def _run_one(spec: RowSpec, console: Console) -> tuple[dict[str, Any], dict[str, Any]]:
+    task, model_name, fs, train, val, test = spec.task, spec.model, spec.feature_set, spec.train, spec.val, spec.test
+    out, seed, n_boot = spec.out, spec.seed, spec.n_boot
+    y_train, y_val, y_test = task.y(train), task.y(val), task.y(test)
     row: dict[str, Any] = {"task": task.name, "model": model_name, "feature_set": fs, "seed": seed,
                            "metrics": {}, "fit_seconds": None, "predict_seconds": None, "epochs_run": None,
                            "stopped_by": None, "error": None}
     art: dict[str, Any] = {"kind": task.kind}
     try:
-        model = make(task.name, model_name, seed=seed, **config)
-        model.task = task  # the bound task (train-derived standardisation)
+        model = make(task.name, model_name, seed=seed, **spec.params())
         t0 = time.perf_counter()
-        model.fit(train, val)
+        model.fit(train, val, task=task)  # the bound task (train-derived standardisation)
         row["fit_seconds"] = round(time.perf_counter() - t0, 3)
         row["epochs_run"], row["stopped_by"] = model.epochs_run_, model.stopped_by_
         t0 = time.perf_counter()

@@ -1,13 +1,16 @@
-"""The one registry: (task, model name) → baseline class, and which feature sets each row runs.
+"""The one registry: a list of model classes; everything else is read from their declarations.
 
-Names are stable (command line, outputs). A new baseline is one file in `baselines/models/` plus
-one line here.
+Each model file declares its `name`, the `tasks` it runs on, the target `kinds` it fits, the
+`feature_sets` it accepts and whether it is a task's `reference` row. A new baseline is one file
+in `baselines/models/` plus one entry in `BASELINES` (docs/baselines.md, "Adding a baseline").
+The order of `BASELINES` is the order of each task's rows.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from typing import TypeVar
+
 from baselines.base import Baseline
-from baselines.data import pixels, poster_columns
-from baselines.features import FEATURE_SETS
 from baselines.models.bilstm_maxpool import BiLSTM
 from baselines.models.entity_mlp import EntityMLP
 from baselines.models.label_prior import LabelPrior
@@ -26,60 +29,64 @@ from baselines.models.trailer_effnet import TrailerEffNet
 from baselines.models.xgboost import XGBoost
 from baselines.tasks import TASKS
 
-MODELS: dict[str, type[Baseline]] = {
-    cls.name: cls
-    for cls in (Majority, Mean, LabelPrior, LogReg, LightGBM, XGBoost, EntityMLP, PosterCNN, MultiInput,
-                TfidfLinear, MiniLMLinear, MeanPoolLogReg, BiLSTM, StackedFramesCNN, PosterEffNet,
-                TrailerEffNet)
-}
+BASELINES: list[type[Baseline]] = [
+    Majority, Mean, LabelPrior, LogReg, LightGBM, XGBoost, EntityMLP, PosterCNN, PosterEffNet, MultiInput,
+    TfidfLinear, MiniLMLinear, MeanPoolLogReg, BiLSTM, StackedFramesCNN, TrailerEffNet,
+]
 
-REGISTRY: dict[str, tuple[str, ...]] = {
-    "rating_class": ("majority", "logreg", "lightgbm", "xgboost", "entity_mlp", "poster_cnn", "poster_effnet",
-                     "multi_input", "tfidf_linear", "minilm_linear"),
-    "rating": ("mean", "lightgbm", "xgboost", "entity_mlp"),
-    "genres_poster": ("label_prior", "poster_cnn", "poster_effnet"),
-    "genres_frames": ("label_prior", "meanpool_logreg", "bilstm_maxpool"),
-    "rating_trailer": ("mean", "stacked_frames_cnn", "trailer_effnet"),
-}
+V = TypeVar("V")
 
+
+class _Derived(Mapping[str, V]):
+    """A read-only dict computed from `BASELINES` on every use, so a class added to the list (one entry)
+    shows everywhere at once: the leaderboard's choices, its rows, `make`."""
+
+    def __init__(self, build: Callable[[], dict[str, V]]) -> None:
+        self._build = build
+
+    def __getitem__(self, key: str) -> V:
+        return self._build()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._build())
+
+    def __len__(self) -> int:
+        return len(self._build())
+
+    def __repr__(self) -> str:
+        return repr(self._build())
+
+
+def _models() -> dict[str, type[Baseline]]:
+    models: dict[str, type[Baseline]] = {}
+    for cls in BASELINES:
+        if cls.name in models:
+            raise ValueError(f"two baselines are named {cls.name!r} ({models[cls.name].__name__}, {cls.__name__})")
+        unknown = [t for t in cls.tasks if t not in TASKS]
+        if unknown:
+            raise ValueError(f"{cls.__name__} declares unknown task {', '.join(unknown)}; tasks are {', '.join(TASKS)}")
+        models[cls.name] = cls
+    return models
+
+
+def _task_models() -> dict[str, tuple[str, ...]]:
+    return {task: tuple(name for name, cls in _models().items() if task in cls.tasks) for task in TASKS}
+
+
+def _references() -> dict[str, str]:
+    refs = {task: next((n for n in names if MODELS[n].reference), None) for task, names in _task_models().items()}
+    return {task: name for task, name in refs.items() if name is not None}
+
+
+MODELS: Mapping[str, type[Baseline]] = _Derived(_models)  # name → class
+REGISTRY: Mapping[str, tuple[str, ...]] = _Derived(_task_models)  # task → its models' names, in list order
 # Each task's reference row: the paired-difference CIs in leaderboard.json compare every row with it.
-REFERENCE: dict[str, str] = {"rating_class": "majority", "rating": "mean", "genres_poster": "label_prior",
-                             "genres_frames": "label_prior", "rating_trailer": "mean"}
-
-TABULAR = {"logreg", "lightgbm", "xgboost", "entity_mlp"}
+REFERENCE: Mapping[str, str] = _Derived(_references)
 
 
 def feature_sets(task: str, model: str, columns: set[str]) -> tuple[list[str], str | None]:
     """The feature sets a (task, model) row runs on a dataset with these columns, or a reason it cannot."""
-    posters = poster_columns(columns)
-    if model in TABULAR:
-        return list(FEATURE_SETS), None
-    if model == "poster_cnn" and task == "rating_class" or model == "multi_input":
-        if not posters:
-            return [], "the dataset has no poster column"
-        small = "poster_32x32" if "poster_32x32" in posters else posters[0]
-        if model == "poster_cnn":
-            return [small], None
-        return [f"{posters[-1]}+{fs}" for fs in FEATURE_SETS], None  # EfficientNet features: the largest poster
-    if model == "poster_cnn":
-        big = [c for c in posters if pixels(c) > 32 * 32] or posters
-        return big, None
-    if model == "poster_effnet":  # pretrained features: the largest poster the dataset has, linear and MLP heads
-        if not posters:
-            return [], "the dataset has no poster column"
-        return [posters[-1], f"{posters[-1]}_mlp"], None
-    if model in {"tfidf_linear", "minilm_linear"}:
-        present = [c for c in ("title", "description") if c in columns]
-        if model == "minilm_linear":  # the MLP head gets its own rows: embeddings are cached, so it costs seconds
-            present += [f"{c}_mlp" for c in present]
-        return (present, None) if present else ([], "the dataset has no title or description column")
-    if model in {"meanpool_logreg", "bilstm_maxpool"}:
-        return ["frame_embeddings"], None
-    if model == "stacked_frames_cnn":
-        return ["trailer_frames"], None
-    if model == "trailer_effnet":  # ridge; the MLP head (`trailer_frames_mlp`) overfits ~100 trailers, an option only
-        return ["trailer_frames"], None
-    return ["none"], None
+    return MODELS[model].feature_sets(task, columns)
 
 
 def make(task: str, model: str, seed: int = 0, **config: object) -> Baseline:

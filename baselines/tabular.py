@@ -10,7 +10,7 @@ import numpy as np
 
 from baselines.base import BaseConfig, Baseline, balanced_sample_weight, class_scores
 from baselines.data import SplitData
-from baselines.features import TabularFeatures
+from baselines.features import FEATURE_SETS, TabularFeatures
 
 
 @dataclass
@@ -20,14 +20,23 @@ class TabularConfig(BaseConfig):
     feature_set: str = "seed000"
 
 
+def tabular_feature_sets(task: str, columns: set[str]) -> tuple[list[str], str | None]:
+    """Every tabular feature set (`seed000`, `all_metadata`): missing columns impute, so all always run."""
+    return list(FEATURE_SETS), None
+
+
 class TabularBaseline(Baseline):
     """A model over `TabularFeatures(config.feature_set)`; `_matrix` caches the train matrix."""
 
     kinds = ("multiclass", "regression")
     Config = TabularConfig
 
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        return tabular_feature_sets(task, columns)
+
     def _train_matrix(self, train: SplitData) -> tuple[np.ndarray, np.ndarray]:
-        y = self.task.y(train)
+        y = self.task_.y(train)
         self.features_ = TabularFeatures(self.config.feature_set, seed=self.seed).fit(train.frame, y.astype(float))
         return self.features_.transform(train.frame, training=True), y
 
@@ -101,17 +110,17 @@ class GBMBaseline(TabularBaseline):
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
         cfg: GBMConfig = self.config  # type: ignore[assignment]
         x, y = self._train_matrix(train)
-        weight = (balanced_sample_weight(y, self.task.n_classes, cfg.class_weight)
-                  if self.task.kind == "multiclass" else None)
+        weight = (balanced_sample_weight(y, self.task_.n_classes, cfg.class_weight)
+                  if self.task_.kind == "multiclass" else None)
         has_val = val is not None and len(val) > 0
-        xv, yv = (self._matrix(val), self.task.y(val)) if has_val else (None, None)
+        xv, yv = (self._matrix(val), self.task_.y(val)) if has_val else (None, None)
 
         def evaluate(params: dict[str, Any]) -> tuple[float, Any]:
             model = self._model(params, has_val)
             if not has_val:
                 return 0.0, model.fit(x, y, sample_weight=weight)
             self._fit_model(model, x, y, xv, yv, weight)
-            return val_loss(self.task.kind, yv, self._raw(model, xv)), model
+            return val_loss(self.task_.kind, yv, self._raw(model, xv)), model
 
         trials = cfg.n_trials if has_val else 1
         self.params_, self.model_, self.trials_ = random_search(self.SPACE, self.DEFAULTS, trials, self.seed,
@@ -122,8 +131,8 @@ class GBMBaseline(TabularBaseline):
         self.stopped_by_ = "budget" if len(self.trials_) < trials else "max_epochs"
 
     def _raw(self, model: Any, x: np.ndarray) -> np.ndarray:
-        if self.task.kind == "multiclass":
-            return class_scores(model, model.predict_proba(x), self.task.n_classes)
+        if self.task_.kind == "multiclass":
+            return class_scores(model, model.predict_proba(x), self.task_.n_classes)
         return model.predict(x)
 
     def _scores(self, data: SplitData) -> np.ndarray:

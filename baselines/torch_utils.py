@@ -36,7 +36,7 @@ class LoopConfig:
     ema: float = 0.0  # > 0: validate and keep a moving average of the weights, decay per step (warmed up, see ema_update)
 
 
-_PROGRESS = {"on": True}
+_PROGRESS = {"on": True}  # the process-wide `--quiet` switch; fit_loop takes its bar as an argument instead
 
 
 @contextmanager
@@ -142,11 +142,16 @@ def fit_loop(
     loss_fn: nn.Module,
     score_val: Callable[[nn.Module], float] | None,
     cfg: LoopConfig,
+    *,
     seed: int,
     deadline: float | None = None,
     desc: str = "train",
+    progress: bool | None = None,
 ) -> History:
     """Adam + mini-batches; after each epoch `score_val(model)` (higher is better) drives early stopping.
+
+    Everything it reads is an argument: `deadline` is a `time.monotonic()` cut-off, `progress` shows the
+    epoch bar (True), hides it (False) or leaves it to tqdm's terminal check (None).
 
     With `cfg.ema` the scored and kept weights are a moving average of the trained ones: on a few
     thousand images the raw weights' val score jumps from epoch to epoch and patience stops at the
@@ -164,7 +169,7 @@ def fit_loop(
     history = History(train_loss=[], val_score=[])
     best, best_state, bad = -np.inf, None, 0
     n = len(target)
-    bar = tqdm(range(cfg.epochs), desc=desc, leave=False, disable=progress_disabled())
+    bar = tqdm(range(cfg.epochs), desc=desc, leave=False, disable=None if progress is None else not progress)
     for _epoch in bar:
         history.epochs_run = _epoch + 1
         model.train()
@@ -246,22 +251,22 @@ class TorchBaseline(Baseline):
         return x, y
 
     def _out_dim(self, train: SplitData) -> int:
-        if self.task.kind == "multiclass":
-            return self.task.n_classes
-        if self.task.kind == "multilabel":
-            return len(train.labels(self.task.target))
+        if self.task_.kind == "multiclass":
+            return self.task_.n_classes
+        if self.task_.kind == "multilabel":
+            return len(train.labels(self.task_.target))
         return 1
 
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
         cfg: TorchConfig = self.config  # type: ignore[assignment]
         seed_everything(self.seed)
-        x, y = self._augment(train, self._inputs(train, fitting=True), self.task.y(train))
+        x, y = self._augment(train, self._inputs(train, fitting=True), self.task_.y(train))
         self.model_ = self._build(x, self._out_dim(train))
         load_weights(self.model_, cfg.weights)
-        if self.task.kind == "multiclass":
-            w = class_weights(y, self.task.n_classes) if cfg.class_weighted else None
+        if self.task_.kind == "multiclass":
+            w = class_weights(y, self.task_.n_classes) if cfg.class_weighted else None
             loss, target = nn.CrossEntropyLoss(weight=w), torch.tensor(y, dtype=torch.long)
-        elif self.task.kind == "multilabel":
+        elif self.task_.kind == "multilabel":
             pw = pos_weights(y) if cfg.class_weighted else None
             loss, target = nn.BCEWithLogitsLoss(pos_weight=pw), torch.tensor(y, dtype=torch.float32)
         else:
@@ -270,25 +275,26 @@ class TorchBaseline(Baseline):
             target = torch.tensor((y - self.y_mean_) / self.y_std_, dtype=torch.float32).reshape(-1, 1)
         score_val = None
         if val is not None and len(val):
-            xv, yv = self._inputs(val, fitting=False), self.task.y(val)
+            xv, yv = self._inputs(val, fitting=False), self.task_.y(val)
 
             def score_val(model: nn.Module) -> float:
                 s = self._convert(predict(model, xv))
-                if self.task.kind == "multiclass":
+                if self.task_.kind == "multiclass":
                     return M.accuracy(yv, s.argmax(axis=1))
-                if self.task.kind == "multilabel":
+                if self.task_.kind == "multilabel":
                     return M.mean_ap(yv, s)
                 return -float(np.mean((s - yv) ** 2))
 
-        self.history_ = fit_loop(self.model_, x, target, loss, score_val, cfg, self.seed, self.deadline_,
-                                 desc=f"{self.name}/{self.task.name}")
+        self.history_ = fit_loop(self.model_, x, target, loss, score_val, cfg, seed=self.seed,
+                                 deadline=self.deadline_, desc=f"{self.name}/{self.task_.name}",
+                                 progress=False if progress_disabled() else None)
         self.epochs_run_, self.stopped_by_ = self.history_.epochs_run, self.history_.stopped_by
 
     def _convert(self, raw: np.ndarray) -> np.ndarray:
-        if self.task.kind == "multiclass":
+        if self.task_.kind == "multiclass":
             e = np.exp(raw - raw.max(axis=1, keepdims=True))
             return e / e.sum(axis=1, keepdims=True)
-        if self.task.kind == "multilabel":
+        if self.task_.kind == "multilabel":
             return 1 / (1 + np.exp(-raw))
         return raw.reshape(-1) * self.y_std_ + self.y_mean_
 

@@ -1,1 +1,2 @@
-"""One file per baseline; `baselines.registry` maps (task, name) to these classes."""
+"""One file per baseline; each class declares its name, tasks and feature sets, and `baselines.registry`
+lists it once in `BASELINES`."""

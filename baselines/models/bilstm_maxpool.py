@@ -43,8 +43,13 @@ class BiLSTMConfig(TorchConfig):
 
 class BiLSTM(TorchBaseline):
     name = "bilstm_maxpool"
+    tasks = ("genres_frames",)
     kinds = ("multilabel",)
     Config = BiLSTMConfig
+
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        return ["frame_embeddings"], None
 
     def _inputs(self, data: SplitData, fitting: bool) -> list[torch.Tensor]:
         return [torch.from_numpy(np.asarray(data.array(self.config.feature_set), np.float32))]

@@ -15,6 +15,7 @@ from torch import nn
 
 from baselines.data import SplitData
 from baselines.features import EntityCodes, TabularFeatures
+from baselines.tabular import tabular_feature_sets
 from baselines.torch_utils import TorchBaseline, TorchConfig
 
 
@@ -87,12 +88,17 @@ class EntityMLPConfig(TorchConfig):
 
 class EntityMLP(TorchBaseline):
     name = "entity_mlp"
+    tasks = ("rating_class", "rating")
     kinds = ("multiclass", "regression")
     Config = EntityMLPConfig
 
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        return tabular_feature_sets(task, columns)
+
     def _inputs(self, data: SplitData, fitting: bool) -> list[torch.Tensor]:
         if fitting:
-            self.tabular_ = TabularTensors(self.config.feature_set, self.seed).fit(data, self.task.y(data))
+            self.tabular_ = TabularTensors(self.config.feature_set, self.seed).fit(data, self.task_.y(data))
         return self.tabular_.transform(data, training=fitting)
 
     def _build(self, inputs: list[torch.Tensor], out_dim: int) -> nn.Module:

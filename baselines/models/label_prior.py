@@ -9,10 +9,12 @@ from baselines.data import SplitData
 
 class LabelPrior(Baseline):
     name = "label_prior"
+    tasks = ("genres_poster", "genres_frames")
     kinds = ("multilabel",)
+    reference = True
 
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
-        self.prior_ = self.task.y(train).mean(axis=0)
+        self.prior_ = self.task_.y(train).mean(axis=0)
 
     def _scores(self, data: SplitData) -> np.ndarray:
         return np.tile(self.prior_, (len(data), 1))

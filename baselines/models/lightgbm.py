@@ -15,6 +15,7 @@ from baselines.tabular import GBMBaseline, GBMConfig
 
 class LightGBM(GBMBaseline):
     name = "lightgbm"
+    tasks = ("rating_class", "rating")
     Config = GBMConfig
     SPACE = {
         "learning_rate": [0.02, 0.03, 0.05, 0.1],
@@ -28,7 +29,7 @@ class LightGBM(GBMBaseline):
                 "colsample_bytree": 1.0, "reg_lambda": 0.0}
 
     def _model(self, params: dict[str, Any], has_val: bool) -> Any:
-        cls = lgb.LGBMClassifier if self.task.kind == "multiclass" else lgb.LGBMRegressor
+        cls = lgb.LGBMClassifier if self.task_.kind == "multiclass" else lgb.LGBMRegressor
         return cls(n_estimators=self.config.max_estimators if has_val else 100, subsample_freq=1,
                    random_state=self.seed, n_jobs=self.config.n_jobs, verbose=-1, deterministic=True,
                    force_col_wise=True, **params)

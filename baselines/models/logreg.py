@@ -25,6 +25,7 @@ class LogRegConfig(TabularConfig):
 
 class LogReg(TabularBaseline):
     name = "logreg"
+    tasks = ("rating_class",)
     kinds = ("multiclass",)
     Config = LogRegConfig
 
@@ -38,4 +39,4 @@ class LogReg(TabularBaseline):
         ).fit(x, y)
 
     def _scores(self, data: SplitData) -> np.ndarray:
-        return class_scores(self.model_, self.model_.predict_proba(self._matrix(data)), self.task.n_classes)
+        return class_scores(self.model_, self.model_.predict_proba(self._matrix(data)), self.task_.n_classes)

@@ -9,10 +9,12 @@ from baselines.data import SplitData
 
 class Mean(Baseline):
     name = "mean"
+    tasks = ("rating", "rating_trailer")
     kinds = ("regression",)
+    reference = True
 
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
-        self.mean_ = float(np.mean(self.task.y(train))) if len(train) else 0.0
+        self.mean_ = float(np.mean(self.task_.y(train))) if len(train) else 0.0
 
     def _scores(self, data: SplitData) -> np.ndarray:
         return np.full(len(data), self.mean_)

@@ -20,8 +20,13 @@ class MeanPoolConfig(BaseConfig):
 
 class MeanPoolLogReg(Baseline):
     name = "meanpool_logreg"
+    tasks = ("genres_frames",)
     kinds = ("multilabel",)
     Config = MeanPoolConfig
+
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        return ["frame_embeddings"], None
 
     def _pooled(self, data: SplitData) -> np.ndarray:
         return np.asarray(data.array(self.config.feature_set), np.float32).mean(axis=1)
@@ -31,7 +36,7 @@ class MeanPoolLogReg(Baseline):
         x = self._pooled(train)
         self.scaler_ = StandardScaler().fit(x)
         x = self.scaler_.transform(x)
-        y = self.task.y(train)
+        y = self.task_.y(train)
         self.models_: list[LogisticRegression | float] = []
         for g in range(y.shape[1]):
             if 0 < y[:, g].sum() < len(y):

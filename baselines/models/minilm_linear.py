@@ -18,7 +18,7 @@ from sklearn.preprocessing import StandardScaler
 
 from baselines.base import BaseConfig, Baseline, balanced_sample_weight, class_scores
 from baselines.data import SplitData
-from baselines.models.tfidf_linear import texts
+from baselines.models.tfidf_linear import text_columns, texts
 from baselines.torch_utils import progress_disabled
 
 _MODEL = None
@@ -75,8 +75,15 @@ class MiniLMConfig(BaseConfig):
 
 class MiniLMLinear(Baseline):
     name = "minilm_linear"
+    tasks = ("rating_class",)
     kinds = ("multiclass",)
     Config = MiniLMConfig
+
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        """Each text column, then each again with the MLP head (embeddings are cached: it costs seconds)."""
+        present, why = text_columns(columns)
+        return present + [f"{c}_mlp" for c in present], why
 
     def _column_head(self) -> tuple[str, str]:
         column, mlp, _ = self.config.feature_set.partition("_mlp")
@@ -87,11 +94,11 @@ class MiniLMLinear(Baseline):
         column, head = self._column_head()
         x = embed(texts(train, column))
         self.scaler_ = StandardScaler().fit(x)
-        y = self.task.y(train)
+        y = self.task_.y(train)
         weight = None
         if head == "mlp":
             model = MLPClassifier((128,), alpha=1e-3, early_stopping=len(y) >= 50, max_iter=300, random_state=self.seed)
-            weight = balanced_sample_weight(y, self.task.n_classes, cfg.class_weight)
+            weight = balanced_sample_weight(y, self.task_.n_classes, cfg.class_weight)
         elif head == "linear":
             model = LogisticRegression(C=cfg.C, class_weight=cfg.class_weight, max_iter=2000, random_state=self.seed)
         else:
@@ -100,4 +107,4 @@ class MiniLMLinear(Baseline):
 
     def _scores(self, data: SplitData) -> np.ndarray:
         x = self.scaler_.transform(embed(texts(data, self._column_head()[0])))
-        return class_scores(self.model_, self.model_.predict_proba(x), self.task.n_classes)
+        return class_scores(self.model_, self.model_.predict_proba(x), self.task_.n_classes)

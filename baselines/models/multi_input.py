@@ -11,7 +11,8 @@ import torch
 from torch import nn
 
 from baselines import encoders
-from baselines.data import SplitData
+from baselines.data import SplitData, largest_poster
+from baselines.features import FEATURE_SETS
 from baselines.models.entity_mlp import EntityNet, TabularTensors
 from baselines.models.poster_cnn import conv_for
 from baselines.models.poster_effnet import parse_size
@@ -57,8 +58,15 @@ class MultiInputConfig(TorchConfig):
 
 class MultiInput(TorchBaseline):
     name = "multi_input"
+    tasks = ("rating_class",)
     kinds = ("multiclass", "regression")
     Config = MultiInputConfig
+
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        """The largest poster (EfficientNet features) with each tabular feature set."""
+        poster, why = largest_poster(columns)
+        return ([f"{poster}+{fs}" for fs in FEATURE_SETS], None) if poster else ([], why)
 
     def _parts(self) -> tuple[str, str]:
         poster, _, tabular = self.config.feature_set.partition("+")
@@ -67,7 +75,7 @@ class MultiInput(TorchBaseline):
     def _inputs(self, data: SplitData, fitting: bool) -> list[torch.Tensor]:
         poster, tabular = self._parts()
         if fitting:
-            self.tabular_ = TabularTensors(tabular, self.seed).fit(data, self.task.y(data))
+            self.tabular_ = TabularTensors(tabular, self.seed).fit(data, self.task_.y(data))
         return [self._poster(data, poster, fitting), *self.tabular_.transform(data, training=fitting)]
 
     def _poster(self, data: SplitData, column: str, fitting: bool) -> torch.Tensor:

@@ -14,7 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from baselines.data import SplitData
+from baselines.data import NO_POSTER, SplitData, pixels, poster_columns
+from baselines.tasks import TASKS
 from baselines.torch_utils import TorchBaseline, TorchConfig, images_tensor, predict
 
 
@@ -91,8 +92,19 @@ class PosterCNNConfig(TorchConfig):
 
 class PosterCNN(TorchBaseline):
     name = "poster_cnn"
+    tasks = ("rating_class", "genres_poster")
     kinds = ("multiclass", "multilabel")
     Config = PosterCNNConfig
+
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        """Rating classes: the 32×32 poster (seed 000), else the smallest; genres: every poster above 32×32."""
+        posters = poster_columns(columns)
+        if TASKS[task].kind == "multilabel":
+            return [c for c in posters if pixels(c) > 32 * 32] or posters, None
+        if not posters:
+            return [], NO_POSTER
+        return ["poster_32x32" if "poster_32x32" in posters else posters[0]], None
 
     def _column(self, data: SplitData) -> str:
         col = self.config.feature_set

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from baselines import encoders
-from baselines.data import SplitData
+from baselines.data import SplitData, largest_poster
 from baselines.torch_utils import TorchBaseline, TorchConfig, predict
 
 
@@ -62,8 +62,15 @@ class PosterEffNetConfig(TorchConfig):
 
 class PosterEffNet(TorchBaseline):
     name = "poster_effnet"
+    tasks = ("rating_class", "genres_poster")
     kinds = ("multiclass", "multilabel")
     Config = PosterEffNetConfig
+
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        """The largest poster the dataset has, with the linear and the MLP head."""
+        poster, why = largest_poster(columns)
+        return ([poster, f"{poster}_mlp"], None) if poster else ([], why)
 
     def _column_head(self) -> tuple[str, str]:
         column, mlp, _ = self.config.feature_set.partition("_mlp")

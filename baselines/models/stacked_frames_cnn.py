@@ -28,8 +28,13 @@ class StackedFramesConfig(TorchConfig):
 
 class StackedFramesCNN(TorchBaseline):
     name = "stacked_frames_cnn"
+    tasks = ("rating_trailer",)
     kinds = ("regression",)
     Config = StackedFramesConfig
+
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        return ["trailer_frames"], None
 
     def _inputs(self, data: SplitData, fitting: bool) -> list[torch.Tensor]:
         frames = data.array("trailer_frames")  # [N, k, H, W, 3]

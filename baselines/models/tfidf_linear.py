@@ -21,6 +21,12 @@ def texts(data: SplitData, column: str) -> list[str]:
     return [v if isinstance(v, str) else "" for v in data.frame[column].astype(object)]
 
 
+def text_columns(columns: set[str]) -> tuple[list[str], str | None]:
+    """The text columns a text model reads, title first, or why there are none."""
+    present = [c for c in ("title", "description") if c in columns]
+    return (present, None) if present else ([], "the dataset has no title or description column")
+
+
 @dataclass
 class TfidfConfig(BaseConfig):
     """`class_weight="balanced"` is scikit-learn's inverse-frequency weighting; None (default) leaves it off."""
@@ -34,8 +40,13 @@ class TfidfConfig(BaseConfig):
 
 class TfidfLinear(Baseline):
     name = "tfidf_linear"
+    tasks = ("rating_class",)
     kinds = ("multiclass",)
     Config = TfidfConfig
+
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        return text_columns(columns)
 
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
         cfg: TfidfConfig = self.config  # type: ignore[assignment]
@@ -52,10 +63,10 @@ class TfidfLinear(Baseline):
             vec.set_params(min_df=1, stop_words=None)
             x = vec.fit_transform([d or "empty" for d in docs])
         self.vectorizer_ = vec
-        y = self.task.y(train)
+        y = self.task_.y(train)
         self.model_ = LogisticRegression(C=cfg.C, class_weight=cfg.class_weight, max_iter=2000,
                                          random_state=self.seed).fit(x, y)
 
     def _scores(self, data: SplitData) -> np.ndarray:
         proba = self.model_.predict_proba(self.vectorizer_.transform(texts(data, self.config.feature_set)))
-        return class_scores(self.model_, proba, self.task.n_classes)
+        return class_scores(self.model_, proba, self.task_.n_classes)

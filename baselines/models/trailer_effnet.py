@@ -46,8 +46,14 @@ class TrailerEffNetConfig(BaseConfig):
 
 class TrailerEffNet(Baseline):
     name = "trailer_effnet"
+    tasks = ("rating_trailer",)
     kinds = ("regression",)
     Config = TrailerEffNetConfig
+
+    @classmethod
+    def feature_sets(cls, task: str, columns: set[str]) -> tuple[list[str], str | None]:
+        # ridge; the MLP head (`trailer_frames_mlp`) overfits ~100 trailers, an option only
+        return ["trailer_frames"], None
 
     def _column_head(self) -> tuple[str, str]:
         column, mlp, _ = self.config.feature_set.partition("_mlp")
@@ -68,12 +74,12 @@ class TrailerEffNet(Baseline):
 
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
         cfg: TrailerEffNetConfig = self.config  # type: ignore[assignment]
-        x, y = self._x(train), self.task.y(train)
+        x, y = self._x(train), self.task_.y(train)
         self.scaler_ = StandardScaler().fit(x)
         x = self.scaler_.transform(x)
         alphas = [cfg.alpha] if cfg.alpha is not None else list(ALPHAS)
         if len(alphas) > 1 and val is not None and len(val):
-            xv, yv = self.scaler_.transform(self._x(val)), self.task.y(val)
+            xv, yv = self.scaler_.transform(self._x(val)), self.task_.y(val)
             losses = [float(np.mean((self._model(a).fit(x, y).predict(xv) - yv) ** 2)) for a in alphas]
             self.history_["val_mse_by_alpha"] = losses
             self.alpha_ = alphas[int(np.argmin(losses))]

@@ -11,6 +11,7 @@ from baselines.tabular import GBMBaseline, GBMConfig
 
 class XGBoost(GBMBaseline):
     name = "xgboost"
+    tasks = ("rating_class", "rating")
     Config = GBMConfig
     SPACE = {
         "learning_rate": [0.02, 0.03, 0.05, 0.1],
@@ -28,8 +29,8 @@ class XGBoost(GBMBaseline):
                   "random_state": self.seed, "n_jobs": self.config.n_jobs, **params}
         if has_val:
             common["early_stopping_rounds"] = self.config.early_stopping
-        if self.task.kind == "multiclass":
-            return xgb.XGBClassifier(objective="multi:softprob", num_class=self.task.n_classes, **common)
+        if self.task_.kind == "multiclass":
+            return xgb.XGBClassifier(objective="multi:softprob", num_class=self.task_.n_classes, **common)
         return xgb.XGBRegressor(**common)
 
     def _fit_model(self, model: Any, x: np.ndarray, y: np.ndarray, xv: np.ndarray, yv: np.ndarray,

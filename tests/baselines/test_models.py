@@ -32,8 +32,7 @@ def fit_score(task_name: str, model: str, fs: str, seed: int = 0, **extra):
     if "n_trials" in MODELS[model].Config.__dataclass_fields__:
         kw.setdefault("n_trials", 3)
     est = make(task_name, model, seed=seed, **kw)
-    est.task = task
-    est.fit(SPLITS["train"], SPLITS["validation"])
+    est.fit(SPLITS["train"], SPLITS["validation"], task=task)
     return est, task
 
 

@@ -118,8 +118,7 @@ def test_class_weighting_moves_predictions_off_the_majority_class(model, fs, pla
     majority_share = []
     for config in (plain, weighted):
         est = make("rating_class", model, seed=0, feature_set=fs, **config)
-        est.task = TASKS["rating_class"]
-        pred = est.fit(train, val).predict(test)
+        pred = est.fit(train, val, task=TASKS["rating_class"]).predict(test)
         majority_share.append(float(np.mean(pred == 2)))
     assert majority_share[1] < majority_share[0], majority_share
 
@@ -137,3 +136,16 @@ def test_fit_loop_reports_epochs_run_and_why_it_stopped():
     h = fit_loop(nn.Linear(4, 2), [x], y, nn.CrossEntropyLoss(), None, LoopConfig(epochs=3, batch_size=8), seed=0,
                  deadline=time.monotonic() - 1)
     assert (h.epochs_run, h.stopped_by) == (1, "budget")
+
+
+def test_fit_loop_takes_its_progress_bar_as_an_argument_not_from_the_quiet_switch(capsys):
+    from baselines.torch_utils import no_progress
+
+    x, y = torch.randn(16, 4), torch.randint(0, 2, (16,))
+    with no_progress():  # the process-wide --quiet switch does not reach inside fit_loop
+        fit_loop(nn.Linear(4, 2), [x], y, nn.CrossEntropyLoss(), None, LoopConfig(epochs=2, batch_size=8), seed=0,
+                 desc="shown", progress=True)
+    assert "shown" in capsys.readouterr().err
+    fit_loop(nn.Linear(4, 2), [x], y, nn.CrossEntropyLoss(), None, LoopConfig(epochs=2, batch_size=8), seed=0,
+             desc="hidden", progress=False)
+    assert "hidden" not in capsys.readouterr().err
