@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted
 from baselines import leaderboard, registry
 from baselines.registry import BASELINES, MODELS, REFERENCE, REGISTRY, make
 from baselines.tasks import TASKS
-from tests.baselines.synthetic import make_splits
+from tests.helpers.synthetic import make_splits
 
 SPLITS = make_splits(n_train=80, n_eval=30)
 

@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from crawler import extract
 from mirror import pages
 from mirror.catalog import load_catalog
-from tests.conftest import require_shared
+from tests.helpers.env import require_shared
 
 BASE = "http://127.0.0.1:1"
 ERAS = ("2025", "2022", "2021")
