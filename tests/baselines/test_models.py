@@ -173,3 +173,21 @@ def test_poster_flip_tta_scores_a_poster_and_its_mirror_alike(tta):
     est._inputs = lambda data, fitting: [x.flip(-1) for x in inputs(data, fitting)]
     mirrored = est.predict_proba(SPLITS["test"])
     assert np.allclose(scores, mirrored, atol=1e-5) == tta
+
+
+def test_poster_effnet_fine_tunes_its_last_block_from_cached_activations():
+    from baselines import encoders
+
+    est, task = fit_score("genres_poster", "poster_effnet", "poster_32x32_mlp", epochs=4, input_size="64x64",
+                          finetune_blocks=1, finetune_lr=1e-3)
+    frozen = encoders.load()
+    tuned = est.model_.encoder
+    changed = {name for name, p in tuned.named_parameters() if not torch.equal(p, dict(frozen.named_parameters())[name])}
+    assert changed and all(n.startswith((f"net._blocks.{len(frozen.blocks()) - 1}.", "net._conv_head", "net._bn1"))
+                           for n in changed)
+    assert torch.equal(dict(tuned.named_buffers())["net._bn1.running_mean"], frozen.net._bn1.running_mean)
+    scores = est.predict_proba(SPLITS["test"])
+    assert scores.shape == (len(SPLITS["test"]), len(SPLITS["train"].labels("genres")))
+    with pytest.raises(ValueError, match="flip and finetune_blocks"):
+        fit_score("genres_poster", "poster_effnet", "poster_32x32", epochs=1, input_size="64x64", finetune_blocks=1,
+                  flip=True)
