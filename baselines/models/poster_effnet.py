@@ -83,7 +83,10 @@ class PosterEffNetConfig(TorchConfig):
     """336×224 is where frozen Lite0 features first reach 0.30 val mAP on the real posters (192×128: 0.26);
     the posters are resized to it whatever their stored size. `flip` adds the mirrored poster's features
     (training rows doubled, test scores averaged); off by default, it doubles the embedding pass.
-    `finetune_blocks` > 0 trains the encoder's last blocks too, at `finetune_lr`."""
+    `finetune_blocks` > 0 trains the encoder's last blocks too, at `finetune_lr`. `heads` > 1 trains that
+    many heads from seeds seed, seed + 1, … and averages their scores (on 4k posters one head's val mAP
+    moves by about a point from seed to seed); `flip_test` averages each poster's scores with its
+    mirror image's, without training on mirrored rows."""
 
     feature_set: str = "poster_32x32"  # the poster column, or `<column>_mlp`
     encoder: str = encoders.DEFAULT
@@ -94,6 +97,8 @@ class PosterEffNetConfig(TorchConfig):
     flip: bool = False
     finetune_blocks: int = 0  # 0: the encoder stays frozen; k: its last k blocks and head convolution train
     finetune_lr: float = 1e-4
+    heads: int = 1
+    flip_test: bool = False
     epochs: int = 60
     batch_size: int = 128
     lr: float = 1e-3
@@ -151,9 +156,28 @@ class PosterEffNet(TorchBaseline):
         encoder = encoders.load(cfg.encoder)
         return TunedTail(encoder, encoder.tap(tap), self.mean_, self.std_, top, cfg.finetune_lr)
 
+    def _fit(self, train: SplitData, val: SplitData | None) -> None:
+        cfg: PosterEffNetConfig = self.config  # type: ignore[assignment]
+        if cfg.heads < 1:
+            raise ValueError(f"heads must be at least 1, not {cfg.heads}")
+        if cfg.heads > 1 and cfg.finetune_blocks:
+            raise ValueError("heads > 1 and finetune_blocks cannot be combined: each head would fine-tune its own "
+                             "copy of the encoder's blocks")
+        first, members, epochs = self.seed, [], []
+        try:
+            for k in range(cfg.heads):
+                self.seed = first + k
+                super()._fit(train, val)
+                members.append(self.model_)
+                epochs.append(self.epochs_run_)
+        finally:
+            self.seed = first
+        self.members_, self.epochs_per_head_ = members, epochs
+
     def _scores(self, data: SplitData) -> np.ndarray:
-        scores = self._convert(predict(self.model_, self._inputs(data, fitting=False)))
-        if self.config.flip:
-            flipped = (self._features(data, flip=True) - self.mean_) / self.std_
-            scores = (scores + self._convert(predict(self.model_, [torch.from_numpy(flipped).float()]))) / 2
-        return scores
+        cfg: PosterEffNetConfig = self.config  # type: ignore[assignment]
+        views = [self._inputs(data, fitting=False)]
+        if cfg.flip or cfg.flip_test:
+            views.append([torch.from_numpy((self._features(data, flip=True) - self.mean_) / self.std_).float()])
+        members = getattr(self, "members_", [self.model_])
+        return np.mean([self._convert(predict(m, x)) for m in members for x in views], axis=0)

@@ -191,3 +191,19 @@ def test_poster_effnet_fine_tunes_its_last_block_from_cached_activations():
     with pytest.raises(ValueError, match="flip and finetune_blocks"):
         fit_score("genres_poster", "poster_effnet", "poster_32x32", epochs=1, input_size="64x64", finetune_blocks=1,
                   flip=True)
+
+
+def test_poster_effnet_averages_its_heads_and_the_mirrored_posters_scores():
+    from baselines.torch_utils import predict
+
+    est, _ = fit_score("genres_poster", "poster_effnet", "poster_32x32", epochs=3, input_size="64x64", heads=3)
+    assert len(est.members_) == 3 and len(est.epochs_per_head_) == 3
+    test = SPLITS["test"]
+    x = est._inputs(test, fitting=False)
+    each = [est._convert(predict(m, x)) for m in est.members_]
+    assert not np.allclose(each[0], each[1])  # different seeds, different heads
+    np.testing.assert_allclose(est.predict_proba(test), np.mean(each, axis=0), rtol=1e-5)
+    est.config.flip_test = True  # the same heads, each poster's scores averaged with its mirror image's
+    assert not np.allclose(est.predict_proba(test), np.mean(each, axis=0))
+    with pytest.raises(ValueError, match="heads must be at least 1"):
+        fit_score("genres_poster", "poster_effnet", "poster_32x32", epochs=1, input_size="64x64", heads=0)
