@@ -172,7 +172,7 @@ class PosterEffNet(TorchBaseline):
                 epochs.append(self.epochs_run_)
         finally:
             self.seed = first
-        self.members_, self.epochs_per_head_ = members, epochs
+        self.members_, self.epochs_per_head_ = members, epochs  # the row's epochs_run/stopped_by: the last head's
 
     def _scores(self, data: SplitData) -> np.ndarray:
         cfg: PosterEffNetConfig = self.config  # type: ignore[assignment]
