@@ -105,22 +105,6 @@ def reference_lightgbm(dataset: Path, out: Path, seed: int) -> dict:
     return {(r["task"], r["feature_set"]): r["metrics"] for r in res["rows"]}
 
 
-def run_with_overrides(dataset: Path, out: Path, spec: dict, seed: int, budget_minutes: float | None) -> None:
-    """The leaderboard on `dataset` with per-model settings (`spec["overrides"]`), as `leaderboard.main` would run it."""
-    import dataset as ds_api
-    from baselines.data import SplitData, dataset_columns
-    from dataset.split import SPLITS
-
-    splits = {s: SplitData.from_dataset(dataset, s) for s in SPLITS if dataset_columns(dataset, s)}
-    info = ds_api.info(str(dataset))
-    result = leaderboard.run(splits, out, spec["tasks"].split(","), spec["models"].split(","), budget_minutes, seed,
-                             dataset_fingerprint=leaderboard.fingerprint(info, dataset), dataset_info=info,
-                             overrides=spec["overrides"])
-    from rich.console import Console
-
-    leaderboard.print_table(result, Console(width=140))
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--out", type=Path, default=REPO / "imdbkit-data" / "real_data")
@@ -153,11 +137,10 @@ def main(argv: list[str] | None = None) -> int:
         if "models" in spec:
             argv_lb += ["--models", spec["models"]]
         start = time.perf_counter()
-        if "overrides" in spec:  # settings chosen on val, which the leaderboard's flags do not carry
-            run_with_overrides(ds, lb, spec, args.seed, args.budget_minutes)
-        elif code := leaderboard.main(argv_lb):
-            raise SystemExit(f"leaderboard on {ds} exited {code}")
+        code = leaderboard.main(argv_lb)
         timings["leaderboard_s"] = time.perf_counter() - start
+        if code:
+            raise SystemExit(f"leaderboard on {ds} exited {code}")
         result = json.loads((lb / "leaderboard.json").read_text())
         summary[name] = {"timings": timings, "rows": result["rows"], "skipped": result["skipped"],
                          "n": json.loads((ds / "build.json").read_text())["splits"]}
