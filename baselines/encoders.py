@@ -74,11 +74,37 @@ class Encoder(nn.Module):
         self.eval()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = (x - 127.0) / 128.0  # the Lite models' TensorFlow preprocessing (mean 127, std 128)
-        return self.net.extract_features(x).mean(dim=(2, 3))
+        return self.tail(self.trunk(x, len(self.blocks())), len(self.blocks()))
 
     def blocks(self) -> nn.ModuleList:
         return self.net._blocks
+
+    def tap(self, index: int) -> int:
+        """A block index, negative ones counted from the end (-1: the last block), as a positive index."""
+        n = len(self.blocks())
+        if not -n <= index < n:
+            raise ValueError(f"{self.name} has {n} blocks, so a block index must be in [-{n}, {n - 1}], not {index}")
+        return index % n
+
+    def trunk(self, x: torch.Tensor, until: int) -> torch.Tensor:
+        """`[N, 3, H, W]` floats in [0, 255] → the activations entering block `until` (the stem and blocks before it)."""
+        net = self.net
+        x = (x - 127.0) / 128.0  # the Lite models' TensorFlow preprocessing (mean 127, std 128)
+        x = net._swish(net._bn0(net._conv_stem(x)))
+        for idx in range(until):
+            x = self._block(idx, x)
+        return x
+
+    def tail(self, x: torch.Tensor, start: int) -> torch.Tensor:
+        """The activations entering block `start` → the blocks from it on → head convolution → pooled `[N, D]`."""
+        net = self.net
+        for idx in range(start, len(self.blocks())):
+            x = self._block(idx, x)
+        return net._swish(net._bn1(net._conv_head(x))).mean(dim=(2, 3))
+
+    def _block(self, idx: int, x: torch.Tensor) -> torch.Tensor:
+        rate = self.net._global_params.drop_connect_rate  # scaled by depth as in the library's extract_features
+        return self.blocks()[idx](x, drop_connect_rate=rate * idx / len(self.blocks()) if rate else rate)
 
 
 def load(name: str = DEFAULT) -> Encoder:
@@ -112,10 +138,11 @@ def resize(batch: torch.Tensor, size: tuple[int, int] | None) -> torch.Tensor:
 # -- the on-disk cache -------------------------------------------------------------------------
 
 
-def cache_dir(name: str, size: tuple[int, int] | None, flip: bool = False) -> Path:
+def cache_dir(name: str, size: tuple[int, int] | None, flip: bool = False, tap: int | None = None) -> Path:
+    """One folder per (encoder, input size, mirrored or not, pooled features or the activations entering block `tap`)."""
     root = Path(os.environ.get("IMDBKIT_CACHE", Path.home() / ".cache" / "imdbkit"))
     tag = "native" if size is None else f"{size[0]}x{size[1]}"
-    return root / "encoders" / name / (tag + ("-flip" if flip else ""))
+    return root / "encoders" / name / (tag + ("-flip" if flip else "") + ("" if tap is None else f"-block{tap}"))
 
 
 def image_key(image: np.ndarray) -> str:
@@ -138,22 +165,27 @@ def _read_cache(folder: Path) -> dict[str, np.ndarray]:
 def _write_part(folder: Path, keys: list[str], vectors: np.ndarray) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".tmp-{uuid.uuid4().hex}.npz"
-    np.savez(tmp, keys=np.array(keys), vectors=vectors.astype(np.float32))
+    np.savez(tmp, keys=np.array(keys), vectors=vectors)
     os.replace(tmp, folder / f"part-{uuid.uuid4().hex}.npz")
 
 
 def embed(images: np.ndarray, name: str = DEFAULT, size: tuple[int, int] | None = None, batch_size: int = 32,
-          flip: bool = False, progress: bool = False) -> np.ndarray:
+          flip: bool = False, progress: bool = False, tap: int | None = None) -> np.ndarray:
     """`[N, H, W, 3]` uint8 → `[N, D]` float32 pooled features (of the mirror image when `flip`), cached.
 
+    With `tap` (a block index, -1 the last) it returns the float16 activations entering that block,
+    `[N, C, h, w]`, which a model fine-tuning the blocks from `tap` on trains from without rerunning
+    the frozen trunk; computing them also fills the pooled cache, since the rest of the pass is cheap.
     Identical images are computed once; new vectors are saved every few batches, so an interrupted run
     keeps what it finished."""
     images = np.asarray(images)
     dim = ENCODERS[check_name(name)][2]
+    if tap is not None:
+        tap = load(name).tap(tap)
     if not len(images):
-        return np.zeros((0, dim), np.float32)
+        return np.zeros((0, dim), np.float32) if tap is None else np.zeros((0, 0, 0, 0), np.float16)
     keys = [image_key(im) for im in images]
-    folder = cache_dir(name, size, flip)
+    folder, pooled_folder = cache_dir(name, size, flip, tap), cache_dir(name, size, flip)
     cached = _read_cache(folder)
     first = {k: i for i, k in reversed(list(enumerate(keys)))}
     todo = [i for k, i in sorted(first.items(), key=lambda kv: kv[1]) if k not in cached]
@@ -167,24 +199,31 @@ def embed(images: np.ndarray, name: str = DEFAULT, size: tuple[int, int] | None 
         bar = tqdm(total=len(todo), desc=f"embed {name}", leave=False, disable=None if progress else True)
         if progress_disabled():
             bar.disable = True
-        pending_k: list[str] = []
-        pending_v: list[np.ndarray] = []
+        pending: dict[Path, tuple[list[str], list[np.ndarray]]] = {}
         with all_cores(), torch.inference_mode():
             for start in range(0, len(todo), batch_size):
                 idx = todo[start : start + batch_size]
                 x = resize(torch.from_numpy(np.ascontiguousarray(images[idx])).to(dev), size)
                 if flip:
                     x = x.flip(-1)
-                out = model(x).float().cpu().numpy()
-                for i, v in zip(idx, out, strict=True):
-                    cached[keys[i]] = v
-                    pending_k.append(keys[i])
-                    pending_v.append(v)
+                outs = {folder: model(x)} if tap is None else _tapped(model, x, tap, folder, pooled_folder)
+                for where, out in outs.items():
+                    ks, vs = pending.setdefault(where, ([], []))
+                    for i, v in zip(idx, out.cpu().numpy(), strict=True):
+                        ks.append(keys[i])
+                        vs.append(v)
+                        if where == folder:
+                            cached[keys[i]] = v
                 bar.update(len(idx))
-                if len(pending_k) >= 512:
-                    _write_part(folder, pending_k, np.stack(pending_v))
-                    pending_k, pending_v = [], []
-        if pending_k:
-            _write_part(folder, pending_k, np.stack(pending_v))
+                for where, (ks, vs) in list(pending.items()):
+                    if len(ks) >= 512 or start + batch_size >= len(todo):
+                        _write_part(where, ks, np.stack(vs))
+                        del pending[where]
         bar.close()
-    return np.stack([cached[k] for k in keys]).astype(np.float32)
+    return np.stack([cached[k] for k in keys])
+
+
+def _tapped(model: Encoder, x: torch.Tensor, tap: int, folder: Path, pooled_folder: Path) -> dict[Path, torch.Tensor]:
+    """One pass giving the activations entering block `tap` (float16, to halve the cache) and the pooled features."""
+    inner = model.trunk(x, tap)
+    return {folder: inner.half().contiguous(), pooled_folder: model.tail(inner, tap).float()}

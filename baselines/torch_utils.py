@@ -160,7 +160,11 @@ def fit_loop(
     dev = device()
     model.to(dev)
     loss_fn.to(dev)
-    opt = torch.optim.Adam(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    # A model may give parameter groups with their own learning rates (`lr_groups`): pretrained layers
+    # fine-tuned at a fraction of the new head's rate; the cosine schedule scales each group's own rate.
+    groups = model.lr_groups(cfg.lr) if hasattr(model, "lr_groups") else [{"params": model.parameters(), "lr": cfg.lr}]
+    opt = torch.optim.Adam(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    base_lrs = [group["lr"] for group in opt.param_groups]
     averaged = (AveragedModel(model, multi_avg_fn=ema_update(cfg.ema), use_buffers=True)
                 if cfg.ema > 0 else None)
     kept = averaged.module if averaged is not None else model
@@ -185,8 +189,8 @@ def fit_loop(
                 progress = (_epoch + i / n) / max(cfg.epochs, 1)
                 if deadline is not None:
                     progress = max(progress, (time.monotonic() - start) / max(deadline - start, 1e-9))
-                for group in opt.param_groups:
-                    group["lr"] = cfg.lr * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
+                for group, base in zip(opt.param_groups, base_lrs, strict=True):
+                    group["lr"] = base * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
             opt.zero_grad()
             out = model(*(x[idx].to(dev) for x in inputs))
             loss = loss_fn(out, target[idx].to(dev))

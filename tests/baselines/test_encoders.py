@@ -5,6 +5,7 @@ import sys
 
 import numpy as np
 import pytest
+import torch
 
 from baselines import encoders
 
@@ -50,3 +51,28 @@ def test_an_interrupted_cache_part_is_ignored(tmp_path, monkeypatch):
     folder = encoders.cache_dir(encoders.DEFAULT, None)
     (folder / "part-broken.npz").write_bytes(b"PK\x03\x04 cut short")
     np.testing.assert_array_equal(encoders.embed(x), a)
+
+
+def test_a_tap_caches_the_activations_entering_a_block_and_the_tail_gives_the_pooled_features(monkeypatch):
+    x = images(3, seed=3)
+    model = encoders.load()
+    inner = encoders.embed(x, size=(64, 64), tap=-1)
+    last = len(model.blocks()) - 1
+    assert inner.dtype == np.float16 and inner.shape[:2] == (3, model.blocks()[-1]._block_args.input_filters)
+    assert encoders.cache_dir(encoders.DEFAULT, (64, 64), tap=last).is_dir()
+    monkeypatch.setattr(encoders, "_tapped", lambda *a: pytest.fail("the pooled cache should have answered"))
+    pooled = encoders.embed(x, size=(64, 64))  # the tapped pass filled it
+    with torch.inference_mode():
+        direct = model(encoders.resize(torch.from_numpy(x), (64, 64))).numpy()
+        tail = model.tail(torch.from_numpy(inner).float(), last).numpy()
+    np.testing.assert_allclose(pooled, direct, atol=1e-4)
+    np.testing.assert_allclose(tail, direct, atol=0.05 * np.abs(direct).max())  # float16 activations
+    with pytest.raises(ValueError, match="block index"):
+        encoders.embed(x, size=(64, 64), tap=len(model.blocks()))
+
+
+@pytest.mark.parametrize("name", ["efficientnet-lite1", "efficientnet-lite2"])
+def test_lite1_and_lite2_load_from_their_wheels(name):
+    pytest.importorskip(encoders.ENCODERS[name][0])
+    out = encoders.embed(images(2, seed=4), name, size=(64, 64))
+    assert out.shape == (2, 1280) and np.isfinite(out).all()

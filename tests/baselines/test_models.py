@@ -172,3 +172,37 @@ def test_poster_flip_tta_scores_a_poster_and_its_mirror_alike(tta):
     est._inputs = lambda data, fitting: [x.flip(-1) for x in inputs(data, fitting)]
     mirrored = est.predict_proba(SPLITS["test"])
     assert np.allclose(scores, mirrored, atol=1e-5) == tta
+
+
+def test_poster_effnet_fine_tunes_its_last_block_from_cached_activations():
+    from baselines import encoders
+
+    est, task = fit_score("genres_poster", "poster_effnet", "poster_32x32_mlp", epochs=4, input_size="64x64",
+                          finetune_blocks=1, finetune_lr=1e-3)
+    frozen = encoders.load()
+    tuned = est.model_.encoder
+    changed = {name for name, p in tuned.named_parameters() if not torch.equal(p, dict(frozen.named_parameters())[name])}
+    assert changed and all(n.startswith((f"net._blocks.{len(frozen.blocks()) - 1}.", "net._conv_head", "net._bn1"))
+                           for n in changed)
+    assert torch.equal(dict(tuned.named_buffers())["net._bn1.running_mean"], frozen.net._bn1.running_mean)
+    scores = est.predict_proba(SPLITS["test"])
+    assert scores.shape == (len(SPLITS["test"]), len(SPLITS["train"].labels("genres")))
+    with pytest.raises(ValueError, match="flip and finetune_blocks"):
+        fit_score("genres_poster", "poster_effnet", "poster_32x32", epochs=1, input_size="64x64", finetune_blocks=1,
+                  flip=True)
+
+
+def test_poster_effnet_averages_its_heads_and_the_mirrored_posters_scores():
+    from baselines.torch_utils import predict
+
+    est, _ = fit_score("genres_poster", "poster_effnet", "poster_32x32", epochs=3, input_size="64x64", heads=3)
+    assert len(est.members_) == 3 and len(est.epochs_per_head_) == 3
+    test = SPLITS["test"]
+    x = est._inputs(test, fitting=False)
+    each = [est._convert(predict(m, x)) for m in est.members_]
+    assert not np.allclose(each[0], each[1])  # different seeds, different heads
+    np.testing.assert_allclose(est.predict_proba(test), np.mean(each, axis=0), rtol=1e-5)
+    est.config.flip_test = True  # the same heads, each poster's scores averaged with its mirror image's
+    assert not np.allclose(est.predict_proba(test), np.mean(each, axis=0))
+    with pytest.raises(ValueError, match="heads must be at least 1"):
+        fit_score("genres_poster", "poster_effnet", "poster_32x32", epochs=1, input_size="64x64", heads=0)
