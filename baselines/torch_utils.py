@@ -32,7 +32,7 @@ class LoopConfig:
     lr: float = 1e-3
     weight_decay: float = 1e-4
     patience: int = 5
-    cosine: bool = True  # anneal the learning rate to 0 by the last epoch or the budget, whichever comes first
+    cosine: bool = True  # anneal the learning rate to 0 by the last epoch (a budget cut stops it where it is)
     ema: float = 0.0  # > 0: validate and keep a moving average of the weights, decay per step (warmed up, see ema_update)
 
 
@@ -168,7 +168,6 @@ def fit_loop(
     averaged = (AveragedModel(model, multi_avg_fn=ema_update(cfg.ema), use_buffers=True)
                 if cfg.ema > 0 else None)
     kept = averaged.module if averaged is not None else model
-    start = time.monotonic()
     gen = torch.Generator().manual_seed(seed)
     history = History(train_loss=[], val_score=[])
     best, best_state, bad = -np.inf, None, 0
@@ -184,11 +183,9 @@ def fit_loop(
             if len(idx) < 2 and n > 1:
                 continue  # a batch of one breaks batch-norm statistics
             if cfg.cosine:
-                # Progress is the epoch fraction or, when a budget will cut training short, the time
-                # fraction: a budget-bound run still ends annealed instead of at full learning rate.
+                # Progress is the epoch fraction only, never the clock: a budget that does not cut a fit
+                # must not change it, or the same seed gives other weights on a busier machine.
                 progress = (_epoch + i / n) / max(cfg.epochs, 1)
-                if deadline is not None:
-                    progress = max(progress, (time.monotonic() - start) / max(deadline - start, 1e-9))
                 for group, base in zip(opt.param_groups, base_lrs, strict=True):
                     group["lr"] = base * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
             opt.zero_grad()

@@ -149,3 +149,32 @@ def test_fit_loop_takes_its_progress_bar_as_an_argument_not_from_the_quiet_switc
     fit_loop(nn.Linear(4, 2), [x], y, nn.CrossEntropyLoss(), None, LoopConfig(epochs=2, batch_size=8), seed=0,
              desc="hidden", progress=False)
     assert "hidden" not in capsys.readouterr().err
+
+
+def test_a_budget_that_does_not_cut_leaves_the_weights_as_without_one(monkeypatch):
+    """The learning-rate schedule follows epochs, not the clock: on a busy machine (a clock that runs fast) a
+    budget that is never reached gives the same weights as no budget at all."""
+    import itertools
+    import time
+
+    x, y = torch.randn(64, 4), torch.randint(0, 2, (64,))
+    cfg = LoopConfig(epochs=4, batch_size=8, lr=0.1)
+
+    def trained(**kwargs) -> torch.Tensor:
+        torch.manual_seed(0)
+        model = nn.Linear(4, 2)
+        history = fit_loop(model, [x], y, nn.CrossEntropyLoss(), None, cfg, seed=0, **kwargs)
+        assert history.stopped_by == "max_epochs"
+        return model.weight.detach().clone()
+
+    free = trained()
+    reads = itertools.count()
+
+    def stalled_clock() -> float:
+        """A machine that stalls for half the budget right after the start, then runs: never past the deadline."""
+        n = next(reads)
+        return 1000.0 if n == 0 else 1050.0 + n * 1e-3
+
+    monkeypatch.setattr(time, "monotonic", stalled_clock)
+    busy = trained(deadline=1000.0 + 100)
+    assert torch.equal(free, busy)
