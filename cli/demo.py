@@ -38,8 +38,8 @@ from cli.common import DEFAULT_DEMO, CliError, command
 from cli.lists import ListAction
 
 # The time quoted here and in the README is a measured run (docs/benchmarks.md, "The demo"); keep them equal.
-EXAMPLE = f"""  imdbkit demo                                   # 500 titles into {DEFAULT_DEMO}: took about 6 minutes
-                                                 # on 2 cores shared with other jobs (load ≈ 10), less on a quiet machine
+EXAMPLE = f"""  imdbkit demo                                   # 500 titles into {DEFAULT_DEMO}: took about 9 minutes
+                                                 # on 2 cores shared with other jobs (load 4–8), less on a quiet machine
   imdbkit demo --titles 60 --workdir /tmp/demo   # a quick look
   imdbkit demo                                   # again: every finished phase is reused
 then open {DEFAULT_DEMO}/demo-report.html"""
