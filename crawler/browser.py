@@ -40,7 +40,7 @@ def apply_playwright_settings(settings: BaseSettings, config: CrawlConfig) -> No
     handler = "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler"
     settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
     options = dict(config.playwright.launch_options)
-    options.setdefault("executable_path", config.chromium)
+    options.setdefault("executable_path", config.browsers.chromium)
     options.setdefault("headless", True)
     options.setdefault("args", list(CHROMIUM_FLAGS))
     settings.set("PLAYWRIGHT_LAUNCH_OPTIONS", options, priority="spider")
@@ -58,7 +58,7 @@ def selenium_options(config: CrawlConfig, profile: str) -> Any:
     from selenium import webdriver
 
     options = webdriver.ChromeOptions()
-    options.binary_location = config.chromium
+    options.binary_location = config.browsers.chromium
     for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--user-agent={config.user_agent}"):
         options.add_argument(flag)
     return options
@@ -177,7 +177,7 @@ class SeleniumDownloadHandler(AccountedHTTPDownloadHandler):
         # the network log is the only place WebDriver exposes a document's status and headers
         options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
         options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
-        driver = webdriver.Chrome(service=Service(executable_path=self.config.chromedriver), options=options)
+        driver = webdriver.Chrome(service=Service(executable_path=self.config.browsers.chromedriver), options=options)
         driver.set_page_load_timeout(self.timeout)
         self.stats.inc_value("imdb/selenium/sessions")
         with self.lock:

@@ -120,13 +120,13 @@ class ChallengeMiddleware:
         started = time.monotonic()
         self.stats.inc_value("imdb/waf/browser_solves")
         try:
-            limit = 2 * self.config.challenge_timeout + 10  # start-up, page load and the wait for the cookie
+            limit = 2 * self.config.challenge.timeout + 10  # start-up, page load and the wait for the cookie
             try:
                 cookies = await asyncio.wait_for(self.solver.solve(request.url), limit)
             except TimeoutError:
                 raise SolveFailed(f"the browser did not finish within {limit:g} s") from None
             if not has_token(cookies):
-                raise SolveFailed(f"no {WAF_COOKIE} cookie after {self.config.challenge_timeout:g} s")
+                raise SolveFailed(f"no {WAF_COOKIE} cookie after {self.config.challenge.timeout:g} s")
             self.store(request, cookies)
         except Exception as exc:  # noqa: BLE001 - whatever the browser raised, the crawl gets one sentence
             self.stats.inc_value("imdb/waf/solve_failures")
@@ -148,13 +148,13 @@ class ChallengeMiddleware:
         """One more failure in a row; at IMDB_CHALLENGE_MAX_FAILURES the crawl stops with one sentence."""
         state = self.domain(request)
         state.failures += 1
-        if state.failures < self.config.challenge_max_failures or self.stopped:
+        if state.failures < self.config.challenge.max_failures or self.stopped:
             return
         self.stopped = True
         host = urlsplit(request.url).netloc
-        message = (f"IMDB_RENDER=challenge: {self.config.challenge_solver} earned no working WAF token on {host} "
+        message = (f"IMDB_RENDER=challenge: {self.config.challenge.solver} earned no working WAF token on {host} "
                    f"({state.failures} tries in a row, last: {reason}); check that {self.config.browser_binary} "
-                   f"starts here (`{self.config.chromium} --headless --no-sandbox --dump-dom about:blank`), or "
+                   f"starts here (`{self.config.browsers.chromium} --headless --no-sandbox --dump-dom about:blank`), or "
                    "render every page with -s IMDB_RENDER=playwright")
         stop_crawl(self.crawler, "challenge_failed", message, log=logger, error=True)
 

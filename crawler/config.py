@@ -95,6 +95,32 @@ class PlaywrightConfig:
 
 
 @dataclass(frozen=True)
+class BrowserConfig:
+    """Where the Debian Chromium and its driver live (IMDB_CHROMIUM, IMDB_CHROMEDRIVER); never downloaded."""
+
+    chromium: str = "/usr/bin/chromium"
+    chromedriver: str = "/usr/bin/chromedriver"
+
+
+@dataclass(frozen=True)
+class ChallengeConfig:
+    """IMDB_RENDER=challenge: which library runs the site's script, how often it may fail, how long it may take."""
+
+    solver: str = "playwright"  # IMDB_CHALLENGE_SOLVER
+    max_failures: int = 3  # IMDB_CHALLENGE_MAX_FAILURES
+    timeout: float = 30.0  # IMDB_CHALLENGE_TIMEOUT, seconds
+
+
+@dataclass(frozen=True)
+class RetryConfig:
+    """Backoff between retries of one request, and the longest Retry-After the crawl obeys (seconds)."""
+
+    backoff_base: float = 0.5  # IMDB_RETRY_BACKOFF_BASE
+    backoff_max: float = 30.0  # IMDB_RETRY_BACKOFF_MAX
+    after_max: float = 120.0  # IMDB_RETRY_AFTER_MAX
+
+
+@dataclass(frozen=True)
 class CrawlConfig:
     output_dir: Path
     poster_width: int = 300
@@ -104,20 +130,15 @@ class CrawlConfig:
     contact: str = ""
     jsonl_gzip: bool = False
     scheduler: str = "default"
-    chromium: str = "/usr/bin/chromium"
-    chromedriver: str = "/usr/bin/chromedriver"
-    retry_backoff_base: float = 0.5
-    retry_backoff_max: float = 30.0
-    retry_after_max: float = 120.0
-    challenge_solver: str = "playwright"
-    challenge_max_failures: int = 3
-    challenge_timeout: float = 30.0
     jobdir: Path | None = None  # JOBDIR (crawler.extensions.CrashSafeJobdir)
     progress_interval: float = 1.0  # IMDB_PROGRESS_INTERVAL: seconds between progress.json writes (0 = off)
     expected_fill: dict[str, float] = field(default_factory=dict)  # IMDB_EXPECTED_FILL: per-field overrides
     redis: RedisConfig = field(default_factory=RedisConfig)
     selenium: SeleniumConfig = field(default_factory=SeleniumConfig)
     playwright: PlaywrightConfig = field(default_factory=PlaywrightConfig)
+    browsers: BrowserConfig = field(default_factory=BrowserConfig)
+    challenge: ChallengeConfig = field(default_factory=ChallengeConfig)
+    retry: RetryConfig = field(default_factory=RetryConfig)
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> CrawlConfig:
@@ -162,14 +183,14 @@ class CrawlConfig:
             contact=str(settings.get("IMDB_CONTACT") or "").strip(),
             jsonl_gzip=flags["IMDB_JSONL_GZIP"],
             scheduler=mode,
-            chromium=str(settings.get("IMDB_CHROMIUM") or "/usr/bin/chromium"),
-            chromedriver=str(settings.get("IMDB_CHROMEDRIVER") or "/usr/bin/chromedriver"),
-            retry_backoff_base=number("IMDB_RETRY_BACKOFF_BASE", 0.5),
-            retry_backoff_max=number("IMDB_RETRY_BACKOFF_MAX", 30.0),
-            retry_after_max=number("IMDB_RETRY_AFTER_MAX", 120.0),
-            challenge_solver=choice("IMDB_CHALLENGE_SOLVER", CHALLENGE_SOLVERS, "playwright"),
-            challenge_max_failures=int(number("IMDB_CHALLENGE_MAX_FAILURES", 3, int)),
-            challenge_timeout=number("IMDB_CHALLENGE_TIMEOUT", 30.0),
+            browsers=BrowserConfig(chromium=str(settings.get("IMDB_CHROMIUM") or "/usr/bin/chromium"),
+                                   chromedriver=str(settings.get("IMDB_CHROMEDRIVER") or "/usr/bin/chromedriver")),
+            retry=RetryConfig(backoff_base=number("IMDB_RETRY_BACKOFF_BASE", 0.5),
+                              backoff_max=number("IMDB_RETRY_BACKOFF_MAX", 30.0),
+                              after_max=number("IMDB_RETRY_AFTER_MAX", 120.0)),
+            challenge=ChallengeConfig(solver=choice("IMDB_CHALLENGE_SOLVER", CHALLENGE_SOLVERS, "playwright"),
+                                      max_failures=int(number("IMDB_CHALLENGE_MAX_FAILURES", 3, int)),
+                                      timeout=number("IMDB_CHALLENGE_TIMEOUT", 30.0)),
             jobdir=Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None,
             progress_interval=max(0.0, number("IMDB_PROGRESS_INTERVAL", 1.0, signed=True)),  # <= 0: off
             expected_fill=expected_fill,
@@ -191,7 +212,7 @@ class CrawlConfig:
         if self.render == "challenge" and not settings.getbool("COOKIES_ENABLED", True):
             raise ConfigError("IMDB_RENDER=challenge keeps the browser's WAF token in Scrapy's cookie jar; "
                               "drop COOKIES_ENABLED=0.")
-        if self.render == "challenge" and (self.challenge_max_failures < 1 or self.challenge_timeout <= 0):
+        if self.render == "challenge" and (self.challenge.max_failures < 1 or self.challenge.timeout <= 0):
             raise ConfigError("IMDB_CHALLENGE_MAX_FAILURES must be at least 1 and IMDB_CHALLENGE_TIMEOUT above 0.")
         if self.render != "none":
             binary = self.browser_binary
@@ -202,12 +223,19 @@ class CrawlConfig:
     @property
     def browser(self) -> str:
         """The browser library in use: IMDB_RENDER's, or IMDB_CHALLENGE_SOLVER's in challenge mode."""
-        return self.challenge_solver if self.render == "challenge" else self.render
+        return self.challenge.solver if self.render == "challenge" else self.render
 
     @property
     def browser_binary(self) -> str:
         """What IMDB_RENDER starts: chromedriver for Selenium, Chromium itself for Playwright."""
-        return self.chromedriver if self.browser == "selenium" else self.chromium
+        return self.browsers.chromedriver if self.browser == "selenium" else self.browsers.chromium
+
+    # The flat names of the first config, kept for code and tests written against them.
+    chromium = property(lambda self: self.browsers.chromium)
+    chromedriver = property(lambda self: self.browsers.chromedriver)
+    challenge_solver = property(lambda self: self.challenge.solver)
+    challenge_max_failures = property(lambda self: self.challenge.max_failures)
+    challenge_timeout = property(lambda self: self.challenge.timeout)
 
     @property
     def user_agent(self) -> str:

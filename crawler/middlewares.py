@@ -70,8 +70,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def backoff(self, request: Request) -> float:
         tries = request.meta.get("retry_times", 0)
-        base = self.config.retry_backoff_base * (2**tries)
-        return min(self.config.retry_backoff_max, base * random.uniform(0.5, 1.5))
+        base = self.config.retry.backoff_base * (2**tries)
+        return min(self.config.retry.backoff_max, base * random.uniform(0.5, 1.5))
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry", False):
@@ -85,7 +85,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if response.status in (429, 503):
             wait = retry_after_seconds(response.headers.get(b"Retry-After"))
             if wait is not None:
-                wait = min(wait, self.config.retry_after_max)
+                wait = min(wait, self.config.retry.after_max)
                 stats.inc_value("imdb/retry/retry_after_honoured")
                 self.pause_domain(request, wait)
         retry = self.retry_request(request, reason)
@@ -160,7 +160,7 @@ class BrowserFailureMiddleware:
         first = (str(exception).strip().splitlines() or [""])[0][:200]
         message = (f"IMDB_RENDER={self.config.render}: the browser rendered no page ({self.failures} failures, "
                    f"last {type(exception).__name__}: {first}); check that {self.config.browser_binary} starts here "
-                   f"(`{self.config.chromium} --headless --no-sandbox --dump-dom about:blank`), "
+                   f"(`{self.config.browsers.chromium} --headless --no-sandbox --dump-dom about:blank`), "
                    "or drop IMDB_RENDER to crawl without a browser")
         stop_crawl(self.crawler, "browser_failed", message, log=logger, error=True)
         return None

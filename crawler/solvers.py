@@ -64,17 +64,17 @@ class PlaywrightSolver:
     async def solve(self, url: str) -> list[BrowserCookie]:
         from playwright.async_api import Error, async_playwright
 
-        deadline = time.monotonic() + self.config.challenge_timeout
+        deadline = time.monotonic() + self.config.challenge.timeout
         try:
             async with async_playwright() as p:
-                browser = await p.chromium.launch(executable_path=self.config.chromium, headless=True,
+                browser = await p.chromium.launch(executable_path=self.config.browsers.chromium, headless=True,
                                                   args=list(CHROMIUM_FLAGS),
-                                                  timeout=self.config.challenge_timeout * 1000)
+                                                  timeout=self.config.challenge.timeout * 1000)
                 try:
                     context = await browser.new_context(user_agent=self.config.user_agent)
                     page = await context.new_page()
                     # "commit": the challenge page reloads itself, so its load event may never come
-                    await page.goto(url, wait_until="commit", timeout=self.config.challenge_timeout * 1000)
+                    await page.goto(url, wait_until="commit", timeout=self.config.challenge.timeout * 1000)
                     while True:
                         cookies = [playwright_cookie(c) for c in await context.cookies()]
                         if has_token(cookies) or time.monotonic() > deadline:
@@ -115,13 +115,13 @@ class SeleniumSolver:
 
         from crawler.browser import selenium_options
 
-        deadline = time.monotonic() + self.config.challenge_timeout
+        deadline = time.monotonic() + self.config.challenge.timeout
         profile = tempfile.mkdtemp(prefix="imdbkit-challenge-")
         driver = None
         try:
-            driver = webdriver.Chrome(service=Service(executable_path=self.config.chromedriver),
+            driver = webdriver.Chrome(service=Service(executable_path=self.config.browsers.chromedriver),
                                       options=selenium_options(self.config, profile))
-            driver.set_page_load_timeout(self.config.challenge_timeout)
+            driver.set_page_load_timeout(self.config.challenge.timeout)
             try:
                 driver.get(url)
             except TimeoutException:
@@ -154,4 +154,4 @@ def selenium_cookie(c: dict[str, Any]) -> BrowserCookie:
 
 
 def make_solver(config: CrawlConfig) -> Solver:
-    return SeleniumSolver(config) if config.challenge_solver == "selenium" else PlaywrightSolver(config)
+    return SeleniumSolver(config) if config.challenge.solver == "selenium" else PlaywrightSolver(config)

@@ -154,6 +154,6 @@ class CrawlStatsExtension:
                          "download_posters": self.config.download_posters,
                          "follow_keywords": self.config.follow_keywords, "gzip": self.config.jsonl_gzip,
                          "scheduler": self.config.scheduler,
-                         **({"challenge_solver": self.config.challenge_solver}
+                         **({"challenge_solver": self.config.challenge.solver}
                             if self.config.render == "challenge" else {})},
         }

@@ -35,7 +35,7 @@ class SharedPolitenessMiddleware:
         if config.scheduler != "redis":
             raise NotConfigured
         return cls(crawler.stats, Keys(config.redis.prefix), connect(config.redis.url), config.redis.rate,
-                   config.redis.burst, config.retry_after_max)
+                   config.redis.burst, config.retry.after_max)
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         domain = urlparse(request.url).hostname or ""
