@@ -1,17 +1,19 @@
 """The machine-readable blocks of a title page (JSON-LD, the page state, the HTML tree), found and decoded once.
 
 The crawl's path finds the JSON-LD and ``__NEXT_DATA__`` script elements with ``str.find`` (no DOM, no regex over
-a 0.5–1 MB page) and decodes, with orjson, only the page-state keys the field table reads; the HTML tree is built
-only for pages without a page state. ``read_blocks_dom`` is the reference path (a DOM of the whole page, every
+a 0.5–1 MB page) and decodes, with orjson, only the page-state keys the field table reads, the title objects
+with msgspec against types built from the table (``crawler/state_schema.py``: the parts no path reads are skipped,
+not built); the HTML tree is built only for pages without a page state. ``read_blocks_dom`` is the reference path (a DOM of the whole page, every
 block decoded whole with ``json``); the tests hold both to the same items on the shared real pages.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import orjson
 from lxml import etree
 
@@ -36,6 +38,16 @@ class Blocks:
     urql: dict[str, Any] | None = None
     _root: Any = None  # the lxml tree, built on first use
     _markers: str | None = None
+    _raw_objects: dict[str, bytes] = field(default_factory=dict)  # title objects decoded only in part
+
+    def keys_of(self, name: str) -> list[str]:
+        """The keys of the page state's title object ``name`` in page order, also those a typed decode skipped
+        (decoded from its text when asked: only a page missing a field pays for it)."""
+        raw = self._raw_objects.get(name)
+        if raw is not None:
+            return list(_KEYS.decode(raw))
+        obj = (self.next or {}).get(name)
+        return list(obj) if isinstance(obj, dict) else []
 
     @property
     def has_state(self) -> bool:
@@ -80,6 +92,7 @@ class Blocks:
         return self._root
 
 
+_KEYS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _XPATHS: dict[str, Any] = {}
 _ATTRIBUTES = etree.XPath("//@class|//@id|//@itemprop|//@data-testid", smart_strings=False)
 _BRANCHES: dict[str, tuple[tuple[str, str | None], ...]] = {}
@@ -253,11 +266,14 @@ def _value_at(html: str, start: int, end: int) -> Any:
             size *= 4
 
 
-def _state_subset(html: str, start: int, keys: tuple[str, ...]) -> dict[str, Any] | None:
+def _state_subset(html: str, start: int, keys: tuple[str, ...], decoders: Mapping[str, msgspec.json.Decoder],
+                  raws: dict[str, bytes]) -> dict[str, Any] | None:
     """``{"props": {"pageProps": {key: value}, "urqlState": …}}`` with only the ``keys`` found (and
     ``urqlState`` when the page lacks one of the title objects), each value decoded on its own: the unread
-    rest of the page state costs no decoding. None when the block does not start as a page state does
-    (then it is decoded whole). ``read_blocks_dom`` decodes it whole; the tests hold both to the same items."""
+    rest of the page state costs no decoding. A key with a typed decoder (``crawler/state_schema.py``) keeps
+    only what the field table reads, its text going into ``raws`` for ``Blocks.keys_of``. None when the block
+    does not start as a page state does (then it is decoded whole). ``read_blocks_dom`` decodes it whole; the
+    tests hold both to the same items."""
     head = html.find('"pageProps":', start, start + 200)
     if head == -1:
         return None
@@ -271,26 +287,43 @@ def _state_subset(html: str, start: int, keys: tuple[str, ...]) -> dict[str, Any
         if key in keys:
             # the comma before the next key; after the last one, the end of the script (Next.js escapes "<" in it)
             end = html.rfind(",", at, found[i + 1][0]) if i + 1 < len(found) else html.find("</script>", at)
-            page_props[key] = _value_at(html, at + len(key) + 3, end)
+            value_start = at + len(key) + 3
+            if (decoder := decoders.get(key)) is not None and end > value_start:
+                raw = html[value_start:end].encode()  # msgspec reads bytes several times faster than a str
+                try:
+                    page_props[key] = value = decoder.decode(raw)
+                except msgspec.MsgspecError:
+                    pass  # not one value (the slice runs past it), or of a shape the types miss: orjson below
+                else:
+                    if isinstance(value, dict):
+                        raws[key] = raw
+                    continue
+            page_props[key] = _value_at(html, value_start, end)
     props: dict[str, Any] = {"pageProps": page_props}
     if not _TITLE_OBJECTS <= page_props.keys() and (at := html.find('"urqlState":', start)) != -1:
         props["urqlState"] = _value_at(html, at + len("urqlState") + 3, html.find("</script>", at))
     return {"props": props}
 
 
-def read_blocks(html: str, state_keys: tuple[str, ...] | None = None) -> Blocks:
+def read_blocks(html: str, state_keys: tuple[str, ...] | None = None,
+                decoders: Mapping[str, msgspec.json.Decoder] | None = None) -> Blocks:
     """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``str.find`` + orjson), so parsing stays
-    fast; with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``)."""
+    fast; with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``), those
+    with one of ``decoders`` only in the parts it keeps."""
     next_bodies: Iterator[Any] = _scripts(html, _NEXT_WORD, backwards=True)
     loads: Callable[[Any], Any] = orjson.loads
+    raws: dict[str, bytes] = {}
     if state_keys and (start := next(_script_starts(html, _NEXT_WORD, backwards=True), None)) is not None:
         try:
-            subset = _state_subset(html, start, state_keys)
+            subset = _state_subset(html, start, state_keys, decoders or {}, raws)
         except (orjson.JSONDecodeError, ValueError):
             subset = None  # decoded whole below, which names the problem
         if subset is not None:
             next_bodies, loads = iter([subset]), _as_is
-    return _decode(_scripts(html, _LD_WORD), next_bodies, loads, html, ld_loads=orjson.loads)
+    blocks = _decode(_scripts(html, _LD_WORD), next_bodies, loads, html, ld_loads=orjson.loads)
+    if blocks.next is not None:
+        blocks._raw_objects = raws
+    return blocks
 
 
 def _as_is(value: Any) -> Any:

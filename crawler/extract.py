@@ -8,8 +8,8 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from crawler import parsers
-from crawler.blocks import HTML, TITLE_STATE_KEYS, Blocks, read_blocks, read_blocks_dom
+from crawler import parsers, state_schema
+from crawler.blocks import HTML, NEXT, TITLE_STATE_KEYS, Blocks, read_blocks, read_blocks_dom
 from crawler.fields import _HINTS, _KNOWN_KEYS, EXPECTED_FILL, FIELD_NAMES, FIELDS, KEYWORD_TOTAL
 from crawler.items import IMDB_ID
 from crawler.list_pages import _ID_RE, parse_keywords_page, parse_search_page
@@ -18,6 +18,12 @@ from crawler.sources import STATE_BLOCKS, Field, Source, _as_list, _attr, _compi
 __all__ = ["EXPECTED_FILL", "FIELDS", "FIELD_NAMES", "TITLE_STATE_KEYS", "Blocks", "Field", "Source", "_ID_RE",
            "_compile", "parse_keywords_page", "parse_search_page", "parse_title_page", "read_blocks",
            "read_blocks_dom", "resolve"]
+
+
+# What the page state's title objects are decoded for: every page-state path of the table, and the id.
+STATE_DECODERS = state_schema.decoders(
+    [steps for spec in FIELDS for s in (*spec.sources, *KEYWORD_TOTAL) if s.block == NEXT
+     for steps in (s.steps, *s.also_steps)] + [(("aboveTheFoldData", None), ("id", None))])
 
 
 def _lookup(blocks: Blocks, source: Source) -> Any:
@@ -45,7 +51,8 @@ def _unread_keys(blocks: Blocks) -> str:
                        ("mainColumnData", (blocks.next or {}).get("mainColumnData")),
                        ("urqlState…data.title", blocks.urql)):
         if isinstance(obj, dict):
-            lines.extend(f"{key}\t{where}.{key}" for key in obj if key not in _KNOWN_KEYS)
+            keys = blocks.keys_of(where) if blocks.next and obj is blocks.next.get(where) else obj
+            lines.extend(f"{key}\t{where}.{key}" for key in keys if key not in _KNOWN_KEYS)
     return "\n".join(lines)
 
 
@@ -138,7 +145,7 @@ def parse_title_page(html: str, url: str, *, dom: bool = False) -> tuple[dict[st
     """All Contract-1 page fields of one title page (with ``field_sources``), plus the warnings met on the way.
 
     ``dom=True`` takes the reference path (``read_blocks_dom``); the items are the same, only slower."""
-    blocks = read_blocks_dom(html) if dom else read_blocks(html, TITLE_STATE_KEYS)
+    blocks = read_blocks_dom(html) if dom else read_blocks(html, TITLE_STATE_KEYS, STATE_DECODERS)
     fields, warnings = extract_fields(blocks)
     fields["imdb_id"] = imdb_id_of(blocks, url)
     if fields["trailer_urls"]:  # JSON-LD and legacy links are site-relative (/video/imdb/vi…)
