@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import msgspec
 import orjson
 from lxml import etree
 
 from crawler.page_state import _TITLE_OBJECTS, TITLE_STATE_KEYS, _state_subset, _urql_title
+from crawler.state_schema import ObjectDecoder
 from crawler.xpath_union import _ATTRIBUTES, _BRANCHES, _DESCENDANT, _XPATHS, _marker, _split_union
 
 __all__ = ["HTML", "JSONLD", "NEXT", "TITLE_STATE_KEYS", "URQL", "Blocks", "read_blocks", "read_blocks_dom"]
@@ -36,14 +36,12 @@ class Blocks:
     urql: dict[str, Any] | None = None
     _root: Any = None  # the lxml tree, built on first use
     _markers: str | None = None
-    _raw_objects: dict[str, bytes] = field(default_factory=dict)  # title objects decoded only in part
+    _object_keys: dict[str, list[str]] = field(default_factory=dict)  # of title objects decoded only in part
 
     def keys_of(self, name: str) -> list[str]:
-        """The keys of the page state's title object ``name`` in page order, also those a typed decode skipped
-        (decoded from its text when asked: only a page missing a field pays for it)."""
-        raw = self._raw_objects.get(name)
-        if raw is not None:
-            return list(_KEYS.decode(raw))
+        """The keys of the page state's title object ``name`` in page order, also those a typed decode skipped."""
+        if name in self._object_keys:
+            return self._object_keys[name]
         obj = (self.next or {}).get(name)
         return list(obj) if isinstance(obj, dict) else []
 
@@ -90,7 +88,6 @@ class Blocks:
         return self._root
 
 
-_KEYS = msgspec.json.Decoder(dict[str, msgspec.Raw])
 
 
 
@@ -168,23 +165,23 @@ def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] 
 
 
 def read_blocks(html: str, state_keys: tuple[str, ...] | None = None,
-                decoders: Mapping[str, msgspec.json.Decoder] | None = None) -> Blocks:
+                decoders: Mapping[str, ObjectDecoder] | None = None) -> Blocks:
     """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``str.find`` + orjson), so parsing stays
     fast; with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``), those
     with one of ``decoders`` only in the parts it keeps."""
     next_bodies: Iterator[Any] = _scripts(html, _NEXT_WORD, backwards=True)
     loads: Callable[[Any], Any] = orjson.loads
-    raws: dict[str, bytes] = {}
+    object_keys: dict[str, list[str]] = {}
     if state_keys and (start := next(_script_starts(html, _NEXT_WORD, backwards=True), None)) is not None:
         try:
-            subset = _state_subset(html, start, state_keys, decoders or {}, raws)
+            subset = _state_subset(html, start, state_keys, decoders or {}, object_keys)
         except (orjson.JSONDecodeError, ValueError):
             subset = None  # decoded whole below, which names the problem
         if subset is not None:
             next_bodies, loads = iter([subset]), _as_is
     blocks = _decode(_scripts(html, _LD_WORD), next_bodies, loads, html, ld_loads=orjson.loads)
     if blocks.next is not None:
-        blocks._raw_objects = raws
+        blocks._object_keys = object_keys
     return blocks
 
 

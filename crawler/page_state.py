@@ -9,6 +9,8 @@ from typing import Any
 import msgspec
 import orjson
 
+from crawler.state_schema import ObjectDecoder
+
 
 def _attr(item: Any, dotted: str) -> Any:
     for key in dotted.split("."):
@@ -82,12 +84,12 @@ def _value_at(html: str, start: int, end: int) -> Any:
             size *= 4
 
 
-def _state_subset(html: str, start: int, keys: tuple[str, ...], decoders: Mapping[str, msgspec.json.Decoder],
-                  raws: dict[str, bytes]) -> dict[str, Any] | None:
+def _state_subset(html: str, start: int, keys: tuple[str, ...], decoders: Mapping[str, ObjectDecoder],
+                  object_keys: dict[str, list[str]]) -> dict[str, Any] | None:
     """``{"props": {"pageProps": {key: value}, "urqlState": …}}`` with only the ``keys`` found (and
     ``urqlState`` when the page lacks one of the title objects), each value decoded on its own: the unread
     rest of the page state costs no decoding. A key with a typed decoder (``crawler/state_schema.py``) keeps
-    only what the field table reads, its text going into ``raws`` for ``Blocks.keys_of``. None when the block
+    only what the field table reads, its keys going into ``object_keys`` for ``Blocks.keys_of``. None when the block
     does not start as a page state does (then it is decoded whole). ``read_blocks_dom`` decodes it whole; the
     tests hold both to the same items."""
     head = html.find('"pageProps":', start, start + 200)
@@ -105,15 +107,11 @@ def _state_subset(html: str, start: int, keys: tuple[str, ...], decoders: Mappin
             end = html.rfind(",", at, found[i + 1][0]) if i + 1 < len(found) else html.find("</script>", at)
             value_start = at + len(key) + 3
             if (decoder := decoders.get(key)) is not None and end > value_start:
-                raw = html[value_start:end].encode()  # msgspec reads bytes several times faster than a str
-                try:
-                    page_props[key] = value = decoder.decode(raw)
-                except msgspec.MsgspecError:
-                    pass  # not one value (the slice runs past it), or of a shape the types miss: orjson below
-                else:
-                    if isinstance(value, dict):
-                        raws[key] = raw
+                try:  # msgspec reads bytes several times faster than a str
+                    page_props[key], object_keys[key] = decoder.decode(html[value_start:end].encode())
                     continue
+                except msgspec.MsgspecError:
+                    pass  # not one object (the slice runs past it, or it is null): orjson below
             page_props[key] = _value_at(html, value_start, end)
     props: dict[str, Any] = {"pageProps": page_props}
     if not _TITLE_OBJECTS <= page_props.keys() and (at := html.find('"urqlState":', start)) != -1:
