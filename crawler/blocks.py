@@ -1,28 +1,28 @@
 """The machine-readable blocks of a title page (JSON-LD, the page state, the HTML tree), found and decoded once.
 
 The crawl's path finds the JSON-LD and ``__NEXT_DATA__`` script elements with ``str.find`` (no DOM, no regex over
-a 0.5–1 MB page) and decodes, with orjson, only the page-state keys the field table reads; the HTML tree is built
-only for pages without a page state. ``read_blocks_dom`` is the reference path (a DOM of the whole page, every
+a 0.5–1 MB page) and decodes, with orjson, only the page-state keys the field table reads, the title objects
+with msgspec against types built from the table (``crawler/state_schema.py``: the parts no path reads are skipped,
+not built); the HTML tree is built only for pages without a page state. ``read_blocks_dom`` is the reference path (a DOM of the whole page, every
 block decoded whole with ``json``); the tests hold both to the same items on the shared real pages.
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 from lxml import etree
 
+from crawler.page_state import _TITLE_OBJECTS, TITLE_STATE_KEYS, _state_subset, _urql_title
+from crawler.state_schema import ObjectDecoder
+from crawler.xpath_union import _ATTRIBUTES, _BRANCHES, _DESCENDANT, _XPATHS, _marker, _split_union
+
+__all__ = ["HTML", "JSONLD", "NEXT", "TITLE_STATE_KEYS", "URQL", "Blocks", "read_blocks", "read_blocks_dom"]
+
 NEXT, URQL, JSONLD, HTML = "next", "urql", "jsonld", "html"
 _LD_WORD, _NEXT_WORD = "application/ld+json", "__NEXT_DATA__"
-
-
-def _attr(item: Any, dotted: str) -> Any:
-    for key in dotted.split("."):
-        item = item.get(key) if isinstance(item, dict) else None
-    return item
 
 
 @dataclass
@@ -36,6 +36,14 @@ class Blocks:
     urql: dict[str, Any] | None = None
     _root: Any = None  # the lxml tree, built on first use
     _markers: str | None = None
+    _object_keys: dict[str, list[str]] = field(default_factory=dict)  # of title objects decoded only in part
+
+    def keys_of(self, name: str) -> list[str]:
+        """The keys of the page state's title object ``name`` in page order, also those a typed decode skipped."""
+        if name in self._object_keys:
+            return self._object_keys[name]
+        obj = (self.next or {}).get(name)
+        return list(obj) if isinstance(obj, dict) else []
 
     @property
     def has_state(self) -> bool:
@@ -80,42 +88,8 @@ class Blocks:
         return self._root
 
 
-_XPATHS: dict[str, Any] = {}
-_ATTRIBUTES = etree.XPath("//@class|//@id|//@itemprop|//@data-testid", smart_strings=False)
-_BRANCHES: dict[str, tuple[tuple[str, str | None], ...]] = {}
-_MARKED = re.compile(r'(?:contains\(\s*@(?:class|id|itemprop|data-testid)\s*,|@(?:class|id|itemprop|data-testid)\s*=)\s*"([^"]+)"')
 
 
-def _split_union(query: str) -> list[str]:
-    """The branches of an XPath union (``|`` outside predicates and string literals)."""
-    branches, depth, quoted, start = [], 0, False, 0
-    for i, char in enumerate(query):
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in "[(":
-            depth += 1
-        elif not quoted and char in "])":
-            depth -= 1
-        elif not quoted and depth == 0 and char == "|":
-            branches.append(query[start:i])
-            start = i + 1
-    return [*branches, query[start:]]
-
-
-def _marker(branch: str) -> str | None:
-    """A string some class / id / itemprop / data-testid value must contain for ``branch`` to match: the one
-    its first predicate tests, unless that predicate has an ``or`` or a ``not(`` (then none: always walked)."""
-    first = branch.find("[")
-    if first == -1:
-        return None
-    predicate = branch[first:branch.find("]", first) + 1]
-    found = _MARKED.search(predicate)
-    return None if not found or " or " in predicate or "not(" in predicate else found[1]
-
-
-# `//x` is `/descendant-or-self::node()/child::x`, which libxml2 walks several times slower than
-# `/descendant::x`; the same nodes unless a positional predicate follows (the table has none on such steps).
-_DESCENDANT = re.compile(r"//(?=[a-z*@])")
 
 
 
@@ -144,34 +118,6 @@ def _scripts(html: str, word: str, backwards: bool = False) -> Iterator[str]:
         if end == -1:
             return
         yield html[start:end]
-
-
-def _urql_title(props: dict[str, Any]) -> dict[str, Any] | None:
-    """The 2021 page state: ``urqlState`` (under ``props`` or ``props.pageProps``) maps query hashes to
-    ``{data: {title: …}}``; the page's own title objects (by ``tconst``; ones without an id fill gaps) are
-    merged into one, first non-null value per key. Objects of other titles (related titles) are left out."""
-    page_props = props.get("pageProps") if isinstance(props.get("pageProps"), dict) else {}
-    state = props.get("urqlState") or page_props.get("urqlState")
-    if not isinstance(state, dict):
-        return None
-    titles = [_attr(entry, "data.title") for entry in state.values()]
-    titles = [t for t in titles if isinstance(t, dict)]
-    tconst = page_props.get("tconst") or next((t["id"] for t in titles if "titleText" in t and "id" in t), None)
-    merged: dict[str, Any] = {}
-    for title in [t for t in titles if t.get("id") == tconst] + [t for t in titles if "id" not in t]:
-        _merge(merged, title)
-    return merged if tconst and merged else None
-
-
-def _merge(into: dict[str, Any], other: dict[str, Any]) -> None:
-    """Fill ``into`` from ``other``: missing or null keys taken, nested objects merged the same way."""
-    for key, value in other.items():
-        mine = into.get(key)
-        if mine is None:
-            into[key] = value
-        elif isinstance(mine, dict) and isinstance(value, dict):
-            into[key] = merged = dict(mine)
-            _merge(merged, value)
 
 
 def _decode(ld_bodies: Iterator[str], next_bodies: Iterator[str], loads: Callable[[str], Any],
@@ -217,80 +163,26 @@ def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] 
     return None
 
 
-# What a title page's state is read for: the title objects (2022–25) and, on pages without both of them,
-# the 2021 urqlState. The rest (translationContext, requestContext, cmsContext) is well over half of the block
-# on real pages and never read.
-TITLE_STATE_KEYS = ("tconst", "aboveTheFoldData", "mainColumnData")
-_TITLE_OBJECTS = {"aboveTheFoldData", "mainColumnData"}
-# located, not decoded: the key after mainColumnData on 2022-25 title pages, else (2025 /reference states saved
-# without a request context) the last key of pageProps
-_BOUNDARY_KEYS = ("requestContext", "fetchState")
-_AFTER_VALUE = "unexpected content after document"
-_WINDOW = 1 << 16
 
-
-def _value_at(html: str, start: int, end: int) -> Any:
-    """The JSON value that starts at ``start``. First ``html[start:end]`` (``end``: the comma before the next
-    key read, or the end of the script; a complete object or string cannot be the prefix of a longer one, so if
-    that slice parses it is the value, and if orjson stops with "unexpected content after document" the value
-    ends where it stopped); else growing windows, until orjson stops so."""
-    if end > start:
-        try:
-            return orjson.loads(html[start:end])
-        except orjson.JSONDecodeError as exc:
-            if exc.msg.startswith(_AFTER_VALUE):
-                return orjson.loads(html[start:start + exc.pos])
-    size = _WINDOW
-    while True:
-        chunk = html[start:start + size]
-        try:
-            return orjson.loads(chunk)
-        except orjson.JSONDecodeError as exc:
-            if exc.msg.startswith(_AFTER_VALUE):
-                return orjson.loads(chunk[:exc.pos])
-            if start + size >= len(html):
-                raise
-            size *= 4
-
-
-def _state_subset(html: str, start: int, keys: tuple[str, ...]) -> dict[str, Any] | None:
-    """``{"props": {"pageProps": {key: value}, "urqlState": …}}`` with only the ``keys`` found (and
-    ``urqlState`` when the page lacks one of the title objects), each value decoded on its own: the unread
-    rest of the page state costs no decoding. None when the block does not start as a page state does
-    (then it is decoded whole). ``read_blocks_dom`` decodes it whole; the tests hold both to the same items."""
-    head = html.find('"pageProps":', start, start + 200)
-    if head == -1:
-        return None
-    found = sorted((at, key) for key in keys if (at := html.find(f'"{key}":', head)) != -1)
-    for key in _BOUNDARY_KEYS:  # the first one there (each missing one is a search to the page's end)
-        if (at := html.find(f'"{key}":', head)) != -1:
-            found = sorted([*found, (at, key)])
-            break
-    page_props: dict[str, Any] = {}
-    for i, (at, key) in enumerate(found):
-        if key in keys:
-            # the comma before the next key; after the last one, the end of the script (Next.js escapes "<" in it)
-            end = html.rfind(",", at, found[i + 1][0]) if i + 1 < len(found) else html.find("</script>", at)
-            page_props[key] = _value_at(html, at + len(key) + 3, end)
-    props: dict[str, Any] = {"pageProps": page_props}
-    if not _TITLE_OBJECTS <= page_props.keys() and (at := html.find('"urqlState":', start)) != -1:
-        props["urqlState"] = _value_at(html, at + len("urqlState") + 3, html.find("</script>", at))
-    return {"props": props}
-
-
-def read_blocks(html: str, state_keys: tuple[str, ...] | None = None) -> Blocks:
+def read_blocks(html: str, state_keys: tuple[str, ...] | None = None,
+                decoders: Mapping[str, ObjectDecoder] | None = None) -> Blocks:
     """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``str.find`` + orjson), so parsing stays
-    fast; with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``)."""
+    fast; with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``), those
+    with one of ``decoders`` only in the parts it keeps."""
     next_bodies: Iterator[Any] = _scripts(html, _NEXT_WORD, backwards=True)
     loads: Callable[[Any], Any] = orjson.loads
+    object_keys: dict[str, list[str]] = {}
     if state_keys and (start := next(_script_starts(html, _NEXT_WORD, backwards=True), None)) is not None:
         try:
-            subset = _state_subset(html, start, state_keys)
+            subset = _state_subset(html, start, state_keys, decoders or {}, object_keys)
         except (orjson.JSONDecodeError, ValueError):
             subset = None  # decoded whole below, which names the problem
         if subset is not None:
             next_bodies, loads = iter([subset]), _as_is
-    return _decode(_scripts(html, _LD_WORD), next_bodies, loads, html, ld_loads=orjson.loads)
+    blocks = _decode(_scripts(html, _LD_WORD), next_bodies, loads, html, ld_loads=orjson.loads)
+    if blocks.next is not None:
+        blocks._object_keys = object_keys
+    return blocks
 
 
 def _as_is(value: Any) -> Any:

@@ -49,7 +49,7 @@ class MovieItem:
     scraped_at: str | None = None
     source: str | None = None
     # which source supplied each filled field: "next:<path>", "urql:<path>", "jsonld:<path>", "html:<markup>"
-    # (crawler/extract.py), "keywords-page" when /keywords/ completed the list
+    # (crawler/fields.py), "keywords-page" when /keywords/ completed the list
     field_sources: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 

@@ -43,7 +43,7 @@ class FillCounter:
 
     @classmethod
     def for_config(cls, config: CrawlConfig) -> FillCounter:
-        """Expected rates from crawler/extract.py, overridden per field by ``IMDB_EXPECTED_FILL``."""
+        """Expected rates from crawler/fields.py, overridden per field by ``IMDB_EXPECTED_FILL``."""
         return cls({**EXPECTED_FILL, **config.expected_fill})
 
     def add(self, record: dict[str, Any]) -> None:
@@ -68,7 +68,7 @@ class FillCounter:
                 self.warned.add(name)
                 logger.warning(
                     "layout drift? field %r is filled in %.1f%% of %d items, expected about %.0f%%; check its "
-                    "row in crawler/extract.py (or set IMDB_EXPECTED_FILL if this source lacks it)",
+                    "row in crawler/fields.py (or set IMDB_EXPECTED_FILL if this source lacks it)",
                     name, 100 * rates[name], self.total, 100 * self.expected[name])
         return low
 
@@ -145,7 +145,7 @@ class CrawlStatsExtension:
             "duration_s": round(duration, 3),
             "pages_per_s": round(pages / duration, 2) if duration > 0 else None,
             "fill_rates": rates,
-            # which source filled each field how often (crawler/extract.py labels): a layout change shows here first
+            # which source filled each field how often (crawler/fields.py labels): a layout change shows here first
             "field_sources": {name: dict(fill.sources[name].most_common()) for name in FIELD_NAMES
                               if fill and name in fill.sources},
             "expected_fill_rates": fill.expected if fill else {},

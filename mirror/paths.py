@@ -91,7 +91,7 @@ KEYWORDS_PAGE_TOTAL_PATH = "contentData.section.total"
 KEYWORDS_PAGE_2021_XPATH = '//td[contains(@class,"sodavote")]/div[@class="sodatext"]/a/text()'
 SEARCH_ITEMS_PATH = "searchResults.titleResults.titleListItems"
 SEARCH_TOTAL_PATH = "searchResults.titleResults.total"
-# What a page without `__NEXT_DATA__` still shows in its HTML (the crawler's XPaths are in crawler/extract.py):
+# What a page without `__NEXT_DATA__` still shows in its HTML (the crawler's XPaths are in crawler/fields.py):
 # the 2025–26 layout marks each item with a data-testid, the pre-2020 layout labels a `txt-block` with an <h4>.
 TITLE_HTML_TESTIDS = {"countries": "title-details-origin", "languages": "title-details-languages",
                       "color": "title-techspec_color", "budget": "title-boxoffice-budget",

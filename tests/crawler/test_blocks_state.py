@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import orjson
 import pytest
 
-from crawler import blocks
+from crawler import blocks, page_state
 
 
 def _page(page_props: dict) -> str:
@@ -38,7 +38,7 @@ def test_each_state_value_is_decoded_from_one_slice(monkeypatch, last: str | Non
         calls.append(len(text))
         return orjson.loads(text)
 
-    monkeypatch.setattr(blocks, "orjson", SimpleNamespace(loads=loads, JSONDecodeError=orjson.JSONDecodeError))
+    monkeypatch.setattr(page_state, "orjson", SimpleNamespace(loads=loads, JSONDecodeError=orjson.JSONDecodeError))
     found = blocks.read_blocks(page, blocks.TITLE_STATE_KEYS)
     assert found.next == {k: v for k, v in props.items() if k in blocks.TITLE_STATE_KEYS}
     big = [n for n in calls if n > 100_000]

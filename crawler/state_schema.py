@@ -1,0 +1,76 @@
+"""Typed decoders for the page state's title objects, built from the field table's paths.
+
+A 2025 ``/reference`` page state carries 0.5–0.8 MB under ``mainColumnData`` (the full credits alone are
+~0.4 MB), of which the table reads a few strings per credit. msgspec decodes an object against a
+``TypedDict`` whose keys are only the ones some path reads: every other key is skipped without building a
+Python object, so the decoded dict is what ``resolve`` would see in the whole object, less what no path
+visits. A value of an unexpected shape stays what it is (each level also accepts a list, a string, a number,
+a boolean or null); a value msgspec cannot fit is decoded whole. The object's own keys are listed in the same
+pass (msgspec ``Raw`` values: located, not decoded), so the look-alike warning still sees the unread ones.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, TypedDict, Union
+
+import msgspec
+import orjson
+
+Steps = tuple[tuple[str, "str | None"], ...]
+_SCALARS = (str, int, float, bool, type(None))
+_count = 0
+
+
+def _children(paths: list[Steps]) -> dict[str, list[Steps]]:
+    """Per key of the first steps of ``paths``, the steps below it, with the attribute a filter reads."""
+    children: dict[str, list[Steps]] = {}
+    for steps in paths:
+        (key, selector), rest = steps[0], steps[1:]
+        children.setdefault(key, [])
+        if selector:  # the filter reads an attribute of each item: keep it (``grouping.groupingId``)
+            attr = selector.partition("=")[0].strip()
+            children[key].append(tuple((part, None) for part in attr.split(".")))
+        children[key].append(rest)
+    return children
+
+
+def _node(paths: list[Steps]) -> Any:
+    """The type of a value that ``paths`` (relative to it) walk into; ``Any`` when one of them ends here."""
+    if any(not steps for steps in paths):
+        return Any
+    global _count
+    _count += 1
+    fields = {key: _node(rest) for key, rest in _children(paths).items()}
+    obj = TypedDict(f"_StateNode{_count}", fields, total=False)  # type: ignore[misc, operator]
+    return Union[obj, list[Union[obj, list[Any], *_SCALARS]], *_SCALARS]  # noqa: UP007 - built at run time
+
+
+class ObjectDecoder:
+    """Decodes one title object in one pass over its text: its keys in page order (each value left as raw
+    text), then only the values some path reads, each against its type; a value the types miss is decoded
+    whole with orjson."""
+
+    def __init__(self, paths: list[Steps]) -> None:
+        self.values = {key: msgspec.json.Decoder(_node(rest)) for key, rest in _children(paths).items()}
+
+    def decode(self, raw: bytes) -> tuple[dict[str, Any], list[str]]:
+        """The object less what no path reads, and all its keys (for the look-alike warning). Raises
+        ``msgspec.MsgspecError`` when ``raw`` is not one JSON object."""
+        fields = _FIELDS.decode(raw)
+        kept: dict[str, Any] = {}
+        for key, value in fields.items():
+            if (decoder := self.values.get(key)) is not None:
+                try:
+                    kept[key] = decoder.decode(value)
+                except msgspec.ValidationError:
+                    kept[key] = orjson.loads(bytes(value))
+        return kept, list(fields)
+
+
+_FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+
+
+def decoders(paths: Iterable[Steps]) -> dict[str, ObjectDecoder]:
+    """Per first key of ``paths`` (a title object: ``aboveTheFoldData``, ``mainColumnData``), the decoder of its
+    value that keeps what the paths below it read."""
+    return {key: ObjectDecoder(rest) for key, rest in _children([tuple(steps) for steps in paths]).items()}
