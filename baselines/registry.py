@@ -2,37 +2,53 @@
 
 Each model file declares its `name`, the `tasks` it runs on, the target `kinds` it fits, the
 `feature_sets` it accepts and whether it is a task's `reference` row. A new baseline is one file
-in `baselines/models/` plus one entry in `BASELINES` (docs/baselines.md, "Adding a baseline").
-The order of `BASELINES` is the order of each task's rows.
+in `baselines/models/` plus one entry in `ENTRIES` (docs/baselines.md, "Adding a baseline").
+The order of `ENTRIES` is the order of each task's rows; `BASELINES` holds their classes.
 """
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import TypeVar
 
 from baselines.base import Baseline
-from baselines.models.bilstm_maxpool import BiLSTM
-from baselines.models.entity_mlp import EntityMLP
-from baselines.models.label_prior import LabelPrior
-from baselines.models.lightgbm import LightGBM
-from baselines.models.logreg import LogReg
-from baselines.models.majority import Majority
-from baselines.models.mean import Mean
-from baselines.models.meanpool_logreg import MeanPoolLogReg
-from baselines.models.minilm_linear import MiniLMLinear
-from baselines.models.multi_input import MultiInput
-from baselines.models.poster_cnn import PosterCNN
-from baselines.models.poster_effnet import PosterEffNet
-from baselines.models.stacked_frames_cnn import StackedFramesCNN
-from baselines.models.tfidf_linear import TfidfLinear
-from baselines.models.trailer_effnet import TrailerEffNet
-from baselines.models.xgboost import XGBoost
 from baselines.tasks import TASKS
 
-BASELINES: list[type[Baseline]] = [
-    Majority, Mean, LabelPrior, LogReg, LightGBM, XGBoost, EntityMLP, PosterCNN, PosterEffNet, MultiInput,
-    TfidfLinear, MiniLMLinear, MeanPoolLogReg, BiLSTM, StackedFramesCNN, TrailerEffNet,
-]
+# The one list: "module:Class" of every baseline, in the order of each task's rows. A new baseline is
+# its file plus one entry here: no import to add anywhere.
+ENTRIES: tuple[str, ...] = (
+    "baselines.models.majority:Majority",
+    "baselines.models.mean:Mean",
+    "baselines.models.label_prior:LabelPrior",
+    "baselines.models.logreg:LogReg",
+    "baselines.models.lightgbm:LightGBM",
+    "baselines.models.xgboost:XGBoost",
+    "baselines.models.entity_mlp:EntityMLP",
+    "baselines.models.poster_cnn:PosterCNN",
+    "baselines.models.poster_effnet:PosterEffNet",
+    "baselines.models.multi_input:MultiInput",
+    "baselines.models.tfidf_linear:TfidfLinear",
+    "baselines.models.minilm_linear:MiniLMLinear",
+    "baselines.models.meanpool_logreg:MeanPoolLogReg",
+    "baselines.models.bilstm_maxpool:BiLSTM",
+    "baselines.models.stacked_frames_cnn:StackedFramesCNN",
+    "baselines.models.trailer_effnet:TrailerEffNet",
+)
+
+
+def load(entry: str) -> type[Baseline]:
+    """The class an entry names; a wrong entry is one sentence naming it."""
+    module, _, attr = entry.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module), attr)
+    except (ImportError, AttributeError) as exc:
+        raise ValueError(f"baseline entry {entry!r} names no class ({exc}); write it as 'package.module:Class'.") from None
+    if not (isinstance(cls, type) and issubclass(cls, Baseline)):
+        raise ValueError(f"baseline entry {entry!r} is not a Baseline subclass.")
+    return cls
+
+
+BASELINES: list[type[Baseline]] = [load(entry) for entry in ENTRIES]
 
 V = TypeVar("V")
 

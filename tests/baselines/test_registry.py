@@ -154,3 +154,12 @@ def test_a_new_baseline_is_one_file_and_one_list_entry(tmp_path, monkeypatch, ca
     assert rows.keys() == {"mean", "toy_median"} and rows["toy_median"]["error"] is None
     assert rows["toy_median"]["feature_set"] == "none" and np.isfinite(rows["toy_median"]["metrics"]["r2"]["value"])
     assert (tmp_path / "run" / "configs" / "rating__toy_median__none.json").is_file()
+
+
+def test_the_one_list_is_entries_and_a_wrong_entry_is_one_sentence():
+    assert registry.BASELINES == [registry.load(entry) for entry in registry.ENTRIES]
+    assert len(set(registry.ENTRIES)) == len(registry.ENTRIES) == len(MODELS)
+    with pytest.raises(ValueError, match="names no class"):
+        registry.load("baselines.models.majority:Nope")
+    with pytest.raises(ValueError, match="not a Baseline subclass"):
+        registry.load("baselines.metrics:N_BOOT")
