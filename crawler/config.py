@@ -232,10 +232,8 @@ class CrawlConfig:
 
     # The flat names of the first config, kept for code and tests written against them.
     chromium = property(lambda self: self.browsers.chromium)
-    chromedriver = property(lambda self: self.browsers.chromedriver)
     challenge_solver = property(lambda self: self.challenge.solver)
     challenge_max_failures = property(lambda self: self.challenge.max_failures)
-    challenge_timeout = property(lambda self: self.challenge.timeout)
 
     @property
     def user_agent(self) -> str:

@@ -78,7 +78,8 @@ def integer(value: Any) -> int | None:
 
 def duration_seconds_to_minutes(value: Any) -> int | None:
     """Minutes from a number of seconds (``__NEXT_DATA__``'s ``runtime.seconds``), ISO 8601 (``PT2H16M``) or
-    human text (``2h 16min``). A bare number is seconds here, minutes in the build's ``parse_runtime_minutes``."""
+    human text (``2h 16min``, ``136 min``; digits alone in text are minutes, as pages print them). A JSON
+    number is seconds here and minutes in the build's ``parse_runtime_minutes``: the names say which."""
     if value is None or value == "":
         return None
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -49,7 +49,7 @@ def _seed002_param(len_genre: int) -> float:
     return 0.9
 
 
-def _seed002(train: pd.DataFrame, params: OversampleParams, rng: np.random.Generator) -> list[int]:
+def seed002_picks(train: pd.DataFrame, params: OversampleParams, rng: np.random.Generator) -> list[int]:
     """Seed 002: for every genre below the most frequent one, draw int(deficit * factor) + 1 rows with
     replacement among rows without the skipped (dominant) genres; counts update as copies are added."""
     counts = Counter(genre_counts(train))
@@ -74,7 +74,7 @@ def _seed002(train: pd.DataFrame, params: OversampleParams, rng: np.random.Gener
     return picks
 
 
-def _inverse(train: pd.DataFrame, params: OversampleParams, rng: np.random.Generator) -> list[int]:
+def inverse_picks(train: pd.DataFrame, params: OversampleParams, rng: np.random.Generator) -> list[int]:
     """Each row is repeated to weight max over its genres of (max_count / count) ** power, capped; the
     fractional part is drawn, so genre counts move towards the most frequent genre in expectation."""
     counts = genre_counts(train)
@@ -103,7 +103,7 @@ def oversample_genres(df: pd.DataFrame, params: OversampleParams, report: Report
     is_train = (df["split"] == "train").to_numpy()
     train = df[is_train].reset_index(drop=True)
     rng = np.random.default_rng(params.seed)
-    picks = _seed002(train, params, rng) if params.method == "seed002" else _inverse(train, params, rng)
+    picks = seed002_picks(train, params, rng) if params.method == "seed002" else inverse_picks(train, params, rng)
     copies = train.iloc[picks].copy()
     copies["is_oversampled"] = True
     report.note(STAGE, "training_copies_added", len(copies))

@@ -14,7 +14,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from dataset.features import CATEGORICALS
-from dataset.oversample import METHODS, _inverse, _seed002
+from dataset.oversample import METHODS, inverse_picks, seed002_picks
 from dataset.report import Report, objects
 from dataset.split import SPLITS
 from dataset.stream_publish import ROW_GROUP
@@ -74,7 +74,7 @@ def oversample_picks(kept: Path, codes: np.ndarray, params: BuildParams) -> np.n
         genres.extend(values[offsets[i]:offsets[i + 1]] if valid[i] else None for i in range(len(column)))
     frame = pd.DataFrame({"genres": objects(genres)})
     rng = np.random.default_rng(params.oversample.seed)
-    picks = (_seed002 if method == "seed002" else _inverse)(frame, params.oversample, rng)
+    picks = (seed002_picks if method == "seed002" else inverse_picks)(frame, params.oversample, rng)
     return np.asarray(picks, dtype=np.int64)
 
 
