@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from baselines.registry import MODELS, REGISTRY
-from baselines.torch_utils import TorchBaseline
+from baselines.torch_base import TorchBaseline
 from cli.lists import split_list
 
 
@@ -42,4 +42,3 @@ def weights_by_model(given: list[str], tasks: list[str] | None, models: list[str
                              f"{'poster_cnn' if 'poster_cnn' in torch_models or not torch_models else torch_models[0]}={path}")
         weights[name or torch_models[0]] = path
     return weights
-

@@ -163,7 +163,5 @@ def _key(row: dict[str, Any]) -> str:
     return f"{row['task']}/{row['model']}/{row['feature_set']}"
 
 
-
-
 if __name__ == "__main__":
     sys.exit(main())

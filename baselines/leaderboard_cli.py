@@ -28,7 +28,7 @@ from baselines.params import LeaderboardParams
 from baselines.registry import MODELS, REGISTRY
 from baselines.row import config_path
 from baselines.tables import print_table
-from baselines.torch_utils import no_progress
+from baselines.torch_env import no_progress
 from cli.common import CliError, Parser
 from cli.errors import Guard
 from cli.options import add_options, from_args
@@ -112,4 +112,3 @@ def execute(args: argparse.Namespace) -> int:
         print_table(result, Console(width=None if sys.stdout.isatty() else 140))
     print(f"wrote {args.out}/leaderboard.md, .csv, .json and {REPORT}", file=sys.stderr)
     return 1 if result["rows"] and all(r["error"] for r in result["rows"]) else 0
-

@@ -98,4 +98,3 @@ def run_row(spec: RowSpec, console: Console) -> tuple[dict[str, Any], dict[str, 
         console.print(f"[red]failed[/] {task.name}/{model_name}/{fs}: {terminal(row['error'])}")
         config_path(out, task.name, model_name, fs, "__error.txt").write_text(traceback.format_exc())
     return row, art
-
