@@ -17,7 +17,6 @@ import subprocess
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -51,14 +50,6 @@ def _encoder_installed() -> bool:
     except EncoderMissing:
         return False
     return True
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def key_of(*parts: Any) -> str:
@@ -204,7 +195,7 @@ class Demo:
         self.mark("trailers", key, trailers=len(wanted))
 
     def phase_build(self, progress: Progress) -> dict[str, Any]:
-        from dataset.build import describe_inputs
+        from dataset.build import describe_inputs, sha256_file
         from dataset.cli import main as dataset_main
 
         splits = self.work / "splits.csv"
@@ -241,6 +232,7 @@ class Demo:
         from baselines.registry import REGISTRY, feature_sets
         from baselines.tasks import TASKS
         from cli.report import write_demo_report
+        from dataset.build import sha256_file
 
         models = self.models()
         key = key_of(sha256_file(self.dataset / "build.json"), self.args.budget_minutes, SEED, OVERRIDES, models,
