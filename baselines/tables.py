@@ -1,4 +1,5 @@
-"""The leaderboard's tables: leaderboard.json (everything), .csv (one flat row per run), .md (per task).
+"""The leaderboard's tables: leaderboard.json (everything), .csv (one flat row per run), .md (per task), and
+the one printed in the terminal (`print_table`).
 
 Also the cell helpers the console table and the HTML report share (a value with its CI, the rank mark,
 the epochs cell that flags a budget cut). Every string from data goes through `dataset.markup`.
@@ -11,7 +12,12 @@ import math
 from pathlib import Path
 from typing import Any
 
-from dataset.markup import code_span, markdown
+from rich.console import Console
+from rich.table import Table
+
+from baselines.metrics import HEADLINE
+from baselines.tasks import TASKS
+from dataset.markup import code_span, markdown, terminal
 
 
 def value_ci(m: dict[str, float] | None) -> str:
@@ -107,3 +113,25 @@ def _json_default(obj: Any) -> Any:
     if hasattr(obj, "tolist"):
         return obj.tolist()
     return str(obj)
+
+
+def print_table(result: dict[str, Any], console: Console) -> None:
+    table = Table(title="imdbkit leaderboard", show_lines=False)
+    for col in ("task", "model", "feature set", "headline", "95% CI", "second", "epochs", "fit s"):
+        table.add_column(col)
+    for row in result["rows"]:
+        kind = TASKS[row["task"]].kind
+        if row["error"]:
+            table.add_row(row["task"], row["model"], row["feature_set"], "[red]error[/]", terminal(row["error"][:60]),
+                          "", "", "")
+            continue
+        a, b = HEADLINE[kind]
+        m = row["metrics"]
+        table.add_row(row["task"], rank_mark(row, ("[bold]", "[/bold]")), row["feature_set"], f"{a} {m[a]['value']:.3f}",
+                      f"[{m[a]['ci_low']:.3f}, {m[a]['ci_high']:.3f}]", f"{b} {m[b]['value']:.3f}",
+                      epochs_cell(row), f"{row['fit_seconds']:.1f}")
+    console.print(table)
+    for w in result["meta"].get("warnings", []):
+        console.print(f"warning: {w}")
+    for s in result["skipped"]:
+        console.print(f"skipped {s['task']}/{s['model']}: {terminal(s['reason'])}")

@@ -63,7 +63,7 @@ def code_version() -> str:
         return "unknown"
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -83,7 +83,7 @@ def _tree_sha256(folder: Path) -> tuple[int, str]:
             path = Path(top, name)
             if not path.is_file():
                 continue
-            digest.update(f"{path.relative_to(folder).as_posix()}\0{_sha256(path)}\n".encode())
+            digest.update(f"{path.relative_to(folder).as_posix()}\0{sha256_file(path)}\n".encode())
             files += 1
     return files, digest.hexdigest()
 
@@ -108,9 +108,9 @@ def describe_inputs(raw_dirs: list[Path], out: Path | None = None) -> list[dict]
     result = []
     for d in raw_dirs:
         files = item_files(d)
-        entry = {"path": shown_path(d, out_dir), "items": len(files), "sha256": [_sha256(f) for f in files]}
+        entry = {"path": shown_path(d, out_dir), "items": len(files), "sha256": [sha256_file(f) for f in files]}
         if (d / EMBEDDINGS_FILE).is_file():
-            entry["frame_embeddings_sha256"] = _sha256(d / EMBEDDINGS_FILE)
+            entry["frame_embeddings_sha256"] = sha256_file(d / EMBEDDINGS_FILE)
         for name in MEDIA_FOLDERS:
             if (d / name).is_dir():
                 entry[name], entry[f"{name}_sha256"] = _tree_sha256(d / name)

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from crawler.items import ID_PATTERN
 
-from . import find, keywords, legacy, pages, posters, waf
+from . import find, frame, keywords, legacy, pages, posters, waf
 from .base import Catalog, imdb_id_of_poster
 from .faults import LAYOUTS, Faults
 from .http import Request, Response
@@ -93,13 +93,13 @@ class MirrorApp:
         if path == "/search/title/_next":
             return self.search.next_batch(parse_qs(url.query))
         if path == "/robots.txt":
-            return Response(200, pages.ROBOTS_TXT.encode(), "text/plain; charset=utf-8")
+            return Response(200, frame.ROBOTS_TXT.encode(), "text/plain; charset=utf-8")
         if path == "/":
             return Response(200, self.search.home().encode())
         return self._not_found(path)
 
     def _not_found(self, path: str) -> Response:
-        return Response(404, pages.not_found_page(path).encode())
+        return Response(404, frame.not_found_page(path).encode())
 
     def _page_with_faults(self, request: Request, render) -> Response:
         fault, delayed, challenge = self._fault(request, page=True)

@@ -12,8 +12,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from .base import Catalog, h64
+from .frame import escape, head, tail
 from .pagedata import TYPE_TEXT, next_data, poster_url
-from .pages import escape, head, tail
 
 SCAN = 5_000  # titles a query looks through (a synthetic record costs a few microseconds)
 MAX_RESULTS = 200  # the site shows at most 200 title results

@@ -7,8 +7,8 @@ in the same cell — the trap that adds vote texts to keyword lists.
 """
 from __future__ import annotations
 
+from .frame import escape, head, tail
 from .pagedata import next_data, poster_url
-from .pages import escape, head, tail
 
 
 def _slug(keyword: str) -> str:

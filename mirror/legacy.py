@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import calendar
 
+from .frame import escape, head, money_text, tail
 from .jsonld import company_id, company_names, json_ld
 from .pagedata import country_id, language_id, person_id, poster_url, runtime_text
-from .pages import escape, head, money_text, page_title, tail
+from .pages import page_title
 from .paths import LEGACY_POSTER_MODIFIERS, OLD_LAYOUT_LABELS, TITLE_PAGE_KEYWORDS, TITLE_TYPE_HINTS
 
 # the 2014 infobar's first item ("TV Movie", "TV Series"); plain movies and shorts had none

@@ -23,9 +23,9 @@ from html import escape
 import numpy as np
 
 from .base import Catalog
+from .frame import head, short_count, tail
 from .http import Response
 from .pagedata import TYPE_TEXT, next_data, poster_url
-from .pages import head, short_count, tail
 from .waf import SOLVE_JS, Challenge
 
 PAGE_SIZE = 50
