@@ -221,7 +221,7 @@ def test_poster_effnet_averages_its_heads_and_the_mirrored_posters_scores():
     each = [est._convert(predict(m, x)) for m in est.members_]
     assert not np.allclose(each[0], each[1])  # different seeds, different heads
     np.testing.assert_allclose(est.predict_proba(test), np.mean(each, axis=0), rtol=1e-5)
-    est.config.flip_test = True  # the same heads, each poster's scores averaged with its mirror image's
+    est.flip_test = True  # the same heads, each poster's scores averaged with its mirror image's
     assert not np.allclose(est.predict_proba(test), np.mean(each, axis=0))
     with pytest.raises(ValueError, match="heads must be at least 1"):
         fit_score("genres_poster", "poster_effnet", "poster_32x32", epochs=1, input_size="64x64", heads=0)
