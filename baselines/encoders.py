@@ -28,6 +28,7 @@ ENCODERS: dict[str, tuple[str, str, int]] = {
 }
 DEFAULT = "efficientnet-lite0"
 _LOADED: dict[str, nn.Module] = {}
+_POOLED: dict[tuple[str, int, str], np.ndarray] = {}  # pooled_layers' recent answers
 
 
 class EncoderMissing(RuntimeError):
@@ -101,6 +102,18 @@ class Encoder(nn.Module):
         for idx in range(start, len(self.blocks())):
             x = self._block(idx, x)
         return net._swish(net._bn1(net._conv_head(x))).mean(dim=(2, 3))
+
+    def layers(self, x: torch.Tensor, start: int) -> torch.Tensor:
+        """The activations entering block `start` → the average-pooled input of each block from it on and of
+        the last block's output, then the head's pooled features, concatenated `[N, C_start + … + D]`."""
+        pooled = []
+        for idx in range(start, len(self.blocks())):
+            pooled.append(x.mean(dim=(2, 3)))
+            x = self._block(idx, x)
+        pooled.append(x.mean(dim=(2, 3)))
+        net = self.net
+        pooled.append(net._swish(net._bn1(net._conv_head(x))).mean(dim=(2, 3)))
+        return torch.cat(pooled, dim=1)
 
     def _block(self, idx: int, x: torch.Tensor) -> torch.Tensor:
         rate = self.net._global_params.drop_connect_rate  # scaled by depth as in the library's extract_features
@@ -221,6 +234,26 @@ def embed(images: np.ndarray, name: str = DEFAULT, size: tuple[int, int] | None 
                         del pending[where]
         bar.close()
     return np.stack([cached[k] for k in keys])
+
+
+def pooled_layers(activations: np.ndarray, name: str, start: int, batch_size: int = 128) -> np.ndarray:
+    """Cached activations entering block `start` (`embed(..., tap=start)`) → `Encoder.layers` as float32
+    `[N, C_start + … + D]`: a few frozen blocks per poster, kept in memory only (a leaderboard's rows reuse them)."""
+    model = load(name)
+    start = model.tap(start)
+    key = (name, start, hashlib.sha1(np.ascontiguousarray(activations).tobytes()).hexdigest())
+    if key in _POOLED:
+        return _POOLED[key]
+    dev = next(model.parameters()).device
+    out = []
+    with all_cores(), torch.inference_mode():
+        for i in range(0, len(activations), batch_size):
+            x = torch.from_numpy(activations[i : i + batch_size]).to(dev).float()
+            out.append(model.layers(x.contiguous(memory_format=torch.channels_last), start).cpu().numpy())
+    if len(_POOLED) >= 4:  # a leaderboard's train, val and test splits, and room for one more
+        _POOLED.pop(next(iter(_POOLED)))
+    _POOLED[key] = np.concatenate(out) if out else np.zeros((0, 0), np.float32)
+    return _POOLED[key]
 
 
 def _tapped(model: Encoder, x: torch.Tensor, tap: int, folder: Path, pooled_folder: Path) -> dict[Path, torch.Tensor]:

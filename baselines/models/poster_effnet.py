@@ -83,10 +83,12 @@ class PosterEffNetConfig(TorchConfig):
     """336×224 is where frozen Lite0 features first reach 0.30 val mAP on the real posters (192×128: 0.26);
     the posters are resized to it whatever their stored size. `flip` adds the mirrored poster's features
     (training rows doubled, test scores averaged); off by default, it doubles the embedding pass.
-    `finetune_blocks` > 0 trains the encoder's last blocks too, at `finetune_lr`. `heads` > 1 trains that
-    many heads from seeds seed, seed + 1, … and averages their scores (on 4k posters one head's val mAP
-    moves by about a point from seed to seed); `flip_test` averages each poster's scores with its
-    mirror image's, without training on mirrored rows."""
+    `finetune_blocks` > 0 trains the encoder's last blocks too, at `finetune_lr`. `pooled_blocks` = k > 0
+    adds, frozen, the average-pooled activations entering each of the last k blocks and leaving the last
+    one to the head's pooled features (several layers' features, from the cached activations at block
+    −k). `heads` > 1 trains that many heads from seeds seed, seed + 1, … and averages their scores (on 4k
+    posters one head's val mAP moves by about a point from seed to seed); `flip_test` averages each
+    poster's scores with its mirror image's, without training on mirrored rows."""
 
     feature_set: str = "poster_32x32"  # the poster column, or `<column>_mlp`
     encoder: str = encoders.DEFAULT
@@ -97,6 +99,7 @@ class PosterEffNetConfig(TorchConfig):
     flip: bool = False
     finetune_blocks: int = 0  # 0: the encoder stays frozen; k: its last k blocks and head convolution train
     finetune_lr: float = 1e-4
+    pooled_blocks: int = 0  # 0: the head's pooled features only; k: also the pooled activations around the last k blocks
     heads: int = 1
     flip_test: bool = False
     epochs: int = 60
@@ -127,13 +130,22 @@ class PosterEffNet(TorchBaseline):
         column = self._column_head()[0]
         if not data.has(column):
             raise ValueError(f"{self.name} needs the {column!r} column, which the {data.name} split lacks")
-        return encoders.embed(data.array(column), cfg.encoder, parse_size(cfg.input_size, column), flip=flip, tap=tap)
+        size = parse_size(cfg.input_size, column)
+        if tap is None and cfg.pooled_blocks:
+            inner = encoders.embed(data.array(column), cfg.encoder, size, flip=flip, tap=-cfg.pooled_blocks)
+            return encoders.pooled_layers(inner, cfg.encoder, -cfg.pooled_blocks)
+        return encoders.embed(data.array(column), cfg.encoder, size, flip=flip, tap=tap)
 
     def _tap(self) -> int | None:
         """The block the fine-tuned part starts at (counted from the end), or None for frozen features."""
         cfg: PosterEffNetConfig = self.config  # type: ignore[assignment]
         if cfg.finetune_blocks < 0:
             raise ValueError(f"finetune_blocks must be 0 (frozen) or a number of last blocks, not {cfg.finetune_blocks}")
+        if cfg.pooled_blocks < 0:
+            raise ValueError(f"pooled_blocks must be 0 (the head's features only) or a number of last blocks, "
+                             f"not {cfg.pooled_blocks}")
+        if cfg.finetune_blocks and cfg.pooled_blocks:
+            raise ValueError("pooled_blocks and finetune_blocks cannot be combined: the fine-tuned part pools the head only")
         if cfg.finetune_blocks and cfg.flip:
             raise ValueError("flip and finetune_blocks cannot be combined: the mirrored posters' activations are not cached")
         return -cfg.finetune_blocks if cfg.finetune_blocks else None
@@ -155,9 +167,9 @@ class PosterEffNet(TorchBaseline):
 
     def _build(self, inputs: list[torch.Tensor], out_dim: int) -> nn.Module:
         cfg: PosterEffNetConfig = self.config  # type: ignore[assignment]
-        dim = encoders.ENCODERS[cfg.encoder][2]
-        top = head(dim, out_dim, self._column_head()[1], cfg.hidden, cfg.dropout)
         tap = self._tap()
+        dim = encoders.ENCODERS[cfg.encoder][2] if tap is not None else inputs[0].shape[1]
+        top = head(dim, out_dim, self._column_head()[1], cfg.hidden, cfg.dropout)
         if tap is None:
             return top
         encoder = encoders.load(cfg.encoder)

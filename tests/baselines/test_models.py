@@ -192,6 +192,25 @@ def test_poster_effnet_fine_tunes_its_last_block_from_cached_activations():
                   flip=True)
 
 
+def test_poster_effnet_pools_several_layers_from_the_cached_activations():
+    """`pooled_blocks=1`: the last block's pooled input and output beside the head's pooled features."""
+    from baselines import encoders
+
+    est, _ = fit_score("genres_poster", "poster_effnet", "poster_32x32_mlp", epochs=2, input_size="64x64",
+                       pooled_blocks=1)
+    last = encoders.load().blocks()[-1]._block_args
+    test = SPLITS["test"]
+    features = est._features(test)
+    assert features.shape == (len(test), last.input_filters + last.output_filters + 1280)
+    plain = encoders.embed(test.array("poster_32x32"), size=(64, 64))
+    np.testing.assert_allclose(features[:, -1280:], plain, atol=0.05 * np.abs(plain).max())  # float16 activations
+    assert est.model_[1].in_features == features.shape[1]
+    assert est.predict_proba(test).shape == (len(test), len(SPLITS["train"].labels("genres")))
+    with pytest.raises(ValueError, match="pooled_blocks and finetune_blocks"):
+        fit_score("genres_poster", "poster_effnet", "poster_32x32", epochs=1, input_size="64x64", pooled_blocks=1,
+                  finetune_blocks=1)
+
+
 def test_poster_effnet_averages_its_heads_and_the_mirrored_posters_scores():
     from baselines.torch_utils import predict
 

@@ -53,3 +53,25 @@ def test_render_puts_the_anchors_beside_our_best_rows():
     assert "| 0.760 | not run | seed 001: ~2,000 trailers" in lines[
         "seed 001 MSE on standardised scores rating_trailer nmse"]
     assert "ratio 1.004" in md  # 0.732 / 0.729, the in-process default LightGBM comparison still follows
+
+
+def test_a_spec_with_overrides_runs_the_leaderboard_with_those_model_settings(monkeypatch, tmp_path):
+    import dataset
+    from baselines import data
+    from baselines.registry import make
+
+    bench = load_benchmark()
+    seen = {}
+    monkeypatch.setattr(data, "dataset_columns", lambda path, split: split in ("train", "test"))
+    monkeypatch.setattr(data.SplitData, "from_dataset", classmethod(lambda cls, path, split: split))
+    monkeypatch.setattr(dataset, "info", lambda path: {"path": path})
+    monkeypatch.setattr(bench.leaderboard, "fingerprint", lambda info, path: "fp")
+    monkeypatch.setattr(bench.leaderboard, "run", lambda splits, out, tasks, models, *a, **kw: seen.update(
+        splits=splits, tasks=tasks, models=models, **kw))
+    spec = bench.DATASETS["posters_given_lite2_pooled"]
+    bench.run_with_overrides(tmp_path, tmp_path / "lb", spec, 0, None)
+    assert seen["splits"] == {"train": "train", "test": "test"}
+    assert seen["tasks"] == ["genres_poster"] and seen["models"] == ["label_prior", "poster_effnet"]
+    assert seen["overrides"] == spec["overrides"] and seen["dataset_fingerprint"] == "fp"
+    model = make("genres_poster", "poster_effnet", **spec["overrides"]["poster_effnet"])  # settings the model takes
+    assert model.config.pooled_blocks == 1 and model.config.encoder == "efficientnet-lite2"
