@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 
-from baselines.choices import selection, weights_by_model
+from baselines.choices import selection, settings_by_model, weights_by_model
 from baselines.data import SplitData
 from baselines.environment import environment
 from baselines.leaderboard_cli import add_arguments, execute, main
@@ -97,6 +97,7 @@ def run(
         tasks, models = list(params.tasks) or None, list(params.models) or None
         budget_minutes, seed, n_boot = params.budget_minutes, params.seed, params.bootstrap
         weights = weights_by_model(list(params.weights), tasks, models)
+        overrides = {**(overrides or {}), **settings_by_model(list(params.settings))}
     console = console or Console(stderr=True)
     out.mkdir(parents=True, exist_ok=True)
     (out / "configs").mkdir(exist_ok=True)

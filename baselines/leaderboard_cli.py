@@ -22,7 +22,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from baselines.choices import selection, weights_by_model
+from baselines.choices import selection, settings_by_model, weights_by_model
 from baselines.data import SplitData, dataset_columns
 from baselines.params import LeaderboardParams
 from baselines.registry import MODELS, REGISTRY
@@ -77,6 +77,7 @@ def execute(args: argparse.Namespace) -> int:
                        "nothing would run; see --help for each task's models.", 1)
     try:
         weights_by_model(list(params.weights), tasks, models)
+        settings_by_model(list(params.settings))
     except ValueError as exc:
         raise CliError(f"{exc}.", 2) from None
     path = Path(args.dataset)

@@ -24,6 +24,10 @@ class LeaderboardParams:
     weights: tuple[str, ...] = field(default=(), metadata={  # a path may hold a comma: repeats only
         "list": "repeat", "metavar": "[MODEL=]PATH", "example": "poster_cnn=poster_cnn.pt",
         "help": "a torch state_dict to start MODEL from; repeat for several models"})
+    settings: tuple[str, ...] = field(default=(), metadata={  # a value may hold a comma: repeats only
+        "flag": "--set", "list": "repeat", "metavar": "MODEL.KEY=VALUE",
+        "example": "poster_effnet.encoder=efficientnet-lite2",
+        "help": "a model setting instead of its default (its config's field; recorded in configs/); repeat for several"})
 
 
 __all__ = ["LeaderboardParams"]

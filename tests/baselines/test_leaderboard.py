@@ -253,3 +253,21 @@ def test_named_weights_end_to_end_through_python_m(tiny_dataset, tmp_path):
     assert rows["poster_cnn"]["error"] is None
     assert json.loads((out / rows["poster_cnn"]["config"]).read_text())["config"]["weights"] == str(w)
     assert json.loads((out / rows["majority"]["config"]).read_text())["config"]["weights"] is None
+
+
+def test_set_gives_a_model_a_setting_from_the_command_line(tmp_path):
+    from baselines.choices import settings_by_model
+    from baselines.params import LeaderboardParams
+    from baselines.registry import MODELS
+
+    splits = make_splits(n_train=60, n_eval=20)
+    params = LeaderboardParams(tasks=("rating",), models=("lightgbm",), bootstrap=10, settings=("lightgbm.n_trials=1",))
+    result = leaderboard.run(splits, tmp_path, params=params)
+    config = json.loads((tmp_path / result["rows"][0]["config"]).read_text())
+    assert config["config"]["n_trials"] == 1 != MODELS["lightgbm"].Config().n_trials
+    assert settings_by_model(["poster_effnet.encoder=efficientnet-lite2", "poster_effnet.pooled_blocks=1"]) == {
+        "poster_effnet": {"encoder": "efficientnet-lite2", "pooled_blocks": 1}}
+    for spec, message in [("lightgbm.nope=1", "has no setting 'nope'"), ("nobody.x=1", "unknown model 'nobody'"),
+                          ("lightgbm=1", "is not MODEL.KEY=VALUE")]:
+        with pytest.raises(ValueError, match=message):
+            settings_by_model([spec])
