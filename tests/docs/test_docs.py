@@ -85,3 +85,13 @@ def test_demo_time_is_the_same_in_readme_help_and_benchmarks():
     row = next(line for line in bench.splitlines() if line.startswith("| 20") and "imdbkit demo" in line)
     wall = re.search(r"\| (\d+) min (\d+) s", row)
     assert wall and round(int(wall[1]) + int(wall[2]) / 60) == int(readme[0]), row
+
+
+def test_architecture_lists_every_module_and_only_modules_that_exist():
+    """docs/architecture.md's "Every module" list is the tree: a module added, moved or deleted shows here."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^- `([\w/]+\.py)` — \S", text.split("## Every module", 1)[1], flags=re.M))
+    tree = {p.relative_to(ROOT).as_posix() for pkg in ("mirror", "crawler", "dataset", "baselines", "cli", "benchmarks")
+            for p in (ROOT / pkg).rglob("*.py") if "__pycache__" not in p.parts}
+    assert tree - listed == set(), "modules missing from docs/architecture.md"
+    assert listed - tree == set(), "docs/architecture.md lists modules that do not exist"
