@@ -30,6 +30,10 @@ SPIDER_PRIORITY = SETTINGS_PRIORITIES["spider"]
 POSTER_HOSTS = ("m.media-amazon.com", "ia.media-imdb.com", "images-na.ssl-images-amazon.com")
 
 
+# Where the spider's update_settings leaves the parsed config, so a crawl parses its settings once.
+CONFIG_SETTING = "IMDB_CRAWL_CONFIG"
+
+
 class ConfigError(ValueError):
     """A setting a user got wrong; the message names it and says what to do."""
 

@@ -2,7 +2,8 @@
 
 Components that must see the same live values (the ids already written, the fill counts, the titles
 written while Redis was away) find them here instead of on attributes added to Scrapy's objects; the
-config is parsed here once per crawler, so every component reads the same ``CrawlConfig``.
+config is the one the spider's ``update_settings`` parsed (``IMDB_CRAWL_CONFIG``), or parsed here for a crawler
+built without the spider, so every component reads the same ``CrawlConfig``.
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from crawler.config import CrawlConfig
+from crawler.config import CONFIG_SETTING, CrawlConfig
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -39,5 +40,7 @@ def crawl_state(crawler: Crawler) -> CrawlState:
     """The crawler's state, created (and its settings parsed into a ``CrawlConfig``) on first use."""
     state = _STATES.get(crawler)
     if state is None:
-        state = _STATES[crawler] = CrawlState(CrawlConfig.from_settings(crawler.settings))
+        parsed = crawler.settings.get(CONFIG_SETTING)  # the spider's update_settings parsed it already
+        config = parsed if isinstance(parsed, CrawlConfig) else CrawlConfig.from_settings(crawler.settings)
+        state = _STATES[crawler] = CrawlState(config)
     return state

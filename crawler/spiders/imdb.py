@@ -21,7 +21,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler import discovery, extract, parsers
-from crawler.config import POSTER_HOSTS, ConfigError, CrawlConfig
+from crawler.config import CONFIG_SETTING, POSTER_HOSTS, ConfigError, CrawlConfig
 from crawler.items import MovieItem
 from crawler.middlewares import browser_meta
 from crawler.responses import is_challenge
@@ -45,6 +45,7 @@ class ImdbSpider(scrapy.Spider):
             config = CrawlConfig.from_settings(settings)
         except ConfigError as exc:  # before any component is built: `scrapy crawl: error: <sentence>`
             raise UsageError(str(exc), print_help=False) from None
+        settings.set(CONFIG_SETTING, config, priority="spider")  # crawl_state reads it: parsed once per crawl
         settings.set("USER_AGENT", config.user_agent, priority="spider")
         if config.render == "playwright":
             from crawler.browser import apply_playwright_settings

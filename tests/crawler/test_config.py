@@ -21,3 +21,20 @@ def test_config_is_typed_and_rejects_conflicts(tmp_path: Path) -> None:
                          ({"IMDB_DOWNLOAD_POSTERS": "maybe"}, "boolean")]:
         with pytest.raises(ConfigError, match=message):
             CrawlConfig.from_settings(Settings(bad))
+
+
+def test_a_crawl_parses_its_settings_once(monkeypatch):
+    """The spider's update_settings parses the IMDB_* settings; every component then reads that same config."""
+    from scrapy.utils.test import get_crawler
+
+    from crawler.config import CrawlConfig as Parsed
+    from crawler.spiders.imdb import ImdbSpider
+    from crawler.state import crawl_state
+
+    calls: list[int] = []
+    parse = Parsed.from_settings.__func__
+    monkeypatch.setattr(Parsed, "from_settings", classmethod(lambda cls, s: calls.append(1) or parse(cls, s)))
+    crawler = get_crawler(ImdbSpider, {"IMDB_POSTER_WIDTH": 200})
+    config = crawl_state(crawler).config
+    assert config.poster_width == 200 and crawl_state(crawler).config is config
+    assert crawler.settings.get("IMDB_CRAWL_CONFIG") is config and len(calls) == 1
