@@ -15,14 +15,16 @@ from typing import Any
 import orjson
 from lxml import etree
 
+from crawler import state_schema
 from crawler.page_state import _TITLE_OBJECTS, TITLE_STATE_KEYS, _state_subset, _urql_title
 from crawler.state_schema import ObjectDecoder
 from crawler.xpath_union import _ATTRIBUTES, _BRANCHES, _DESCENDANT, _XPATHS, _marker, _split_union
 
-__all__ = ["HTML", "JSONLD", "NEXT", "TITLE_STATE_KEYS", "URQL", "Blocks", "read_blocks", "read_blocks_dom"]
+__all__ = ["HTML", "JSONLD", "NEXT", "TITLE_STATE_KEYS", "URQL", "Blocks", "Page", "read_blocks", "read_blocks_dom"]
 
 NEXT, URQL, JSONLD, HTML = "next", "urql", "jsonld", "html"
 _LD_WORD, _NEXT_WORD = "application/ld+json", "__NEXT_DATA__"
+Page = str | bytes  # a page's text, or a response's body (UTF-8) as received
 
 
 @dataclass
@@ -31,17 +33,27 @@ class Blocks:
 
     jsonld: dict[str, Any] | None
     next: dict[str, Any] | None
-    html: str
+    page: str | bytes  # as given: a response's body stays bytes until some field needs the text
     problems: list[str]
     urql: dict[str, Any] | None = None
     _root: Any = None  # the lxml tree, built on first use
     _markers: str | None = None
-    _object_keys: dict[str, list[str]] = field(default_factory=dict)  # of title objects decoded only in part
+    # of title objects decoded only in part: their keys, or their text to list them from when asked
+    _object_keys: dict[str, list[str] | bytes] = field(default_factory=dict)
+    _text: str | None = None
+
+    @property
+    def html(self) -> str:
+        """The page as text, decoded (UTF-8) on first use: page-state pages never need it."""
+        if self._text is None:
+            self._text = self.page if isinstance(self.page, str) else self.page.decode("utf-8", errors="replace")
+        return self._text
 
     def keys_of(self, name: str) -> list[str]:
         """The keys of the page state's title object ``name`` in page order, also those a typed decode skipped."""
         if name in self._object_keys:
-            return self._object_keys[name]
+            listed = self._object_keys[name] = state_schema.keys(self._object_keys[name])
+            return listed
         obj = (self.next or {}).get(name)
         return list(obj) if isinstance(obj, dict) else []
 
@@ -93,35 +105,42 @@ class Blocks:
 
 
 
-def _script_starts(html: str, word: str, backwards: bool = False) -> Iterator[int]:
-    """Where the text of each script element whose opening tag holds ``word`` starts, found with ``str.find``
+def _as(page: Page, text: str) -> Any:
+    """``text`` in the page's own type (bytes for a response body), so ``find`` can take it."""
+    return text.encode() if isinstance(page, bytes) else text
+
+
+def _script_starts(html: Page, word: str, backwards: bool = False) -> Iterator[int]:
+    """Where the text of each script element whose opening tag holds ``word`` starts, found with ``find``
     (no DOM, no regex over the page); hits of ``word`` elsewhere (in a script's text) are skipped.
     ``backwards`` searches from the end (the page state is near the end of the page)."""
     pos = len(html) if backwards else 0
+    word, script, gt = _as(html, word), _as(html, "<script"), _as(html, ">")
     while True:
         at = html.rfind(word, 0, pos) if backwards else html.find(word, pos)
         if at == -1:
             return
-        tag = html.rfind("<script", max(0, at - 300), at)
-        close = html.find(">", at)
-        if tag != -1 and close != -1 and ">" not in html[tag:at]:
+        tag = html.rfind(script, max(0, at - 300), at)
+        close = html.find(gt, at)
+        if tag != -1 and close != -1 and gt not in html[tag:at]:
             yield close + 1
             pos = tag if backwards else close + 1
         else:
             pos = at if backwards else at + len(word)
 
 
-def _scripts(html: str, word: str, backwards: bool = False) -> Iterator[str]:
-    """The texts of those script elements."""
+def _scripts(html: Page, word: str, backwards: bool = False) -> Iterator[Any]:
+    """The texts of those script elements (bytes of a bytes page)."""
+    end_tag = _as(html, "</script>")
     for start in _script_starts(html, word, backwards):
-        end = html.find("</script>", start)
+        end = html.find(end_tag, start)
         if end == -1:
             return
         yield html[start:end]
 
 
-def _decode(ld_bodies: Iterator[str], next_bodies: Iterator[str], loads: Callable[[str], Any],
-            html: str, ld_loads: Callable[[str], Any] | None = None) -> Blocks:
+def _decode(ld_bodies: Iterator[Any], next_bodies: Iterator[Any], loads: Callable[[Any], Any],
+            html: Page, ld_loads: Callable[[str], Any] | None = None) -> Blocks:
     problems: list[str] = []
     jsonld = next_props = urql = None
     for raw in ld_bodies:
@@ -164,14 +183,14 @@ def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] 
 
 
 
-def read_blocks(html: str, state_keys: tuple[str, ...] | None = None,
+def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
                 decoders: Mapping[str, ObjectDecoder] | None = None) -> Blocks:
-    """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``str.find`` + orjson), so parsing stays
-    fast; with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``), those
+    """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``find`` + orjson), so parsing stays
+    fast; ``html`` may be the response's bytes (then nothing of a page-state page is decoded to text); with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``), those
     with one of ``decoders`` only in the parts it keeps."""
     next_bodies: Iterator[Any] = _scripts(html, _NEXT_WORD, backwards=True)
     loads: Callable[[Any], Any] = orjson.loads
-    object_keys: dict[str, list[str]] = {}
+    object_keys: dict[str, list[str] | bytes] = {}
     if state_keys and (start := next(_script_starts(html, _NEXT_WORD, backwards=True), None)) is not None:
         try:
             subset = _state_subset(html, start, state_keys, decoders or {}, object_keys)
@@ -189,7 +208,7 @@ def _as_is(value: Any) -> Any:
     return value
 
 
-def read_blocks_dom(html: str) -> Blocks:
+def read_blocks_dom(html: Page) -> Blocks:
     """The reference path: the same blocks found through a DOM of the whole page and decoded with ``json``.
 
     Slow (it builds the tree of a 0.5–1 MB page); the tests and ``benchmarks/parse.py`` hold the fast path
@@ -198,7 +217,7 @@ def read_blocks_dom(html: str) -> Blocks:
 
     from parsel import Selector
 
-    sel = Selector(text=html)
+    sel = Selector(text=html if isinstance(html, str) else html.decode("utf-8", errors="replace"))
     ld = iter(sel.xpath('//script[contains(@type,"ld+json")]/text()').getall())
     nxt = iter(sel.xpath('//script[@id="__NEXT_DATA__"]/text()').getall())
     blocks = _decode(ld, nxt, json.loads, html)

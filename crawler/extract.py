@@ -141,8 +141,11 @@ def keyword_total(blocks: Blocks, shown: int) -> int | None:
     return None
 
 
-def parse_title_page(html: str, url: str, *, dom: bool = False) -> tuple[dict[str, Any], list[str]]:
+def parse_title_page(html: str | bytes, url: str, *, dom: bool = False) -> tuple[dict[str, Any], list[str]]:
     """All Contract-1 page fields of one title page (with ``field_sources``), plus the warnings met on the way.
+
+    ``html`` is the page's text or the response's UTF-8 body: from bytes a page-state page is read without
+    decoding the 0.5–1 MB page to text (nor encoding its title objects back for msgspec).
 
     ``dom=True`` takes the reference path (``read_blocks_dom``); the items are the same, only slower."""
     blocks = read_blocks_dom(html) if dom else read_blocks(html, TITLE_STATE_KEYS, STATE_DECODERS)

@@ -60,7 +60,7 @@ _AFTER_VALUE = "unexpected content after document"
 _WINDOW = 1 << 16
 
 
-def _value_at(html: str, start: int, end: int) -> Any:
+def _value_at(html: str | bytes, start: int, end: int) -> Any:
     """The JSON value that starts at ``start``. First ``html[start:end]`` (``end``: the comma before the next
     key read, or the end of the script; a complete object or string cannot be the prefix of a longer one, so if
     that slice parses it is the value, and if orjson stops with "unexpected content after document" the value
@@ -84,37 +84,42 @@ def _value_at(html: str, start: int, end: int) -> Any:
             size *= 4
 
 
-def _state_subset(html: str, start: int, keys: tuple[str, ...], decoders: Mapping[str, ObjectDecoder],
-                  object_keys: dict[str, list[str]]) -> dict[str, Any] | None:
+def _state_subset(html: str | bytes, start: int, keys: tuple[str, ...], decoders: Mapping[str, ObjectDecoder],
+                  object_keys: dict[str, list[str] | bytes]) -> dict[str, Any] | None:
     """``{"props": {"pageProps": {key: value}, "urqlState": …}}`` with only the ``keys`` found (and
     ``urqlState`` when the page lacks one of the title objects), each value decoded on its own: the unread
     rest of the page state costs no decoding. A key with a typed decoder (``crawler/state_schema.py``) keeps
-    only what the field table reads, its keys going into ``object_keys`` for ``Blocks.keys_of``. None when the block
+    only what the field table reads, its keys (or its text, to list them from) going into ``object_keys`` for ``Blocks.keys_of``. None when the block
     does not start as a page state does (then it is decoded whole). ``read_blocks_dom`` decodes it whole; the
     tests hold both to the same items."""
-    head = html.find('"pageProps":', start, start + 200)
+    as_bytes = isinstance(html, bytes)
+    quoted = (lambda key: f'"{key}":'.encode()) if as_bytes else (lambda key: f'"{key}":')  # noqa: E731
+    end_tag = b"</script>" if as_bytes else "</script>"
+    comma = b"," if as_bytes else ","
+    head = html.find(quoted("pageProps"), start, start + 200)
     if head == -1:
         return None
-    found = sorted((at, key) for key in keys if (at := html.find(f'"{key}":', head)) != -1)
+    found = sorted((at, key) for key in keys if (at := html.find(quoted(key), head)) != -1)
     for key in _BOUNDARY_KEYS:  # the first one there (each missing one is a search to the page's end)
-        if (at := html.find(f'"{key}":', head)) != -1:
+        if (at := html.find(quoted(key), head)) != -1:
             found = sorted([*found, (at, key)])
             break
     page_props: dict[str, Any] = {}
     for i, (at, key) in enumerate(found):
         if key in keys:
             # the comma before the next key; after the last one, the end of the script (Next.js escapes "<" in it)
-            end = html.rfind(",", at, found[i + 1][0]) if i + 1 < len(found) else html.find("</script>", at)
+            end = html.rfind(comma, at, found[i + 1][0]) if i + 1 < len(found) else html.find(end_tag, at)
             value_start = at + len(key) + 3
             if (decoder := decoders.get(key)) is not None and end > value_start:
-                try:  # msgspec reads bytes several times faster than a str
-                    page_props[key], object_keys[key] = decoder.decode(html[value_start:end].encode())
+                raw = html[value_start:end]
+                try:  # msgspec reads bytes several times faster than a str (a response body is bytes already)
+                    page_props[key], object_keys[key] = decoder.decode(raw if isinstance(raw, bytes) else raw.encode())
                     continue
                 except msgspec.MsgspecError:
                     pass  # not one object (the slice runs past it, or it is null): orjson below
             page_props[key] = _value_at(html, value_start, end)
     props: dict[str, Any] = {"pageProps": page_props}
-    if not _TITLE_OBJECTS <= page_props.keys() and (at := html.find('"urqlState":', start)) != -1:
-        props["urqlState"] = _value_at(html, at + len("urqlState") + 3, html.find("</script>", at))
+    if not _TITLE_OBJECTS <= page_props.keys() and (at := html.find(quoted("urqlState"), start)) != -1:
+        props["urqlState"] = _value_at(html, at + len("urqlState") + 3, html.find(end_tag, at))
     return {"props": props}
 

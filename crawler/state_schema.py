@@ -46,16 +46,28 @@ def _node(paths: list[Steps]) -> Any:
 
 
 class ObjectDecoder:
-    """Decodes one title object in one pass over its text: its keys in page order (each value left as raw
-    text), then only the values some path reads, each against its type; a value the types miss is decoded
-    whole with orjson."""
+    """Decodes one title object in one pass over its text, keeping only the values some path reads, each
+    against its type; its keys are listed later, and only if asked (``keys``). Where a value does not fit
+    its type, a second pass lists the keys (each value left as raw text) and that value is decoded whole
+    with orjson."""
 
     def __init__(self, paths: list[Steps]) -> None:
-        self.values = {key: msgspec.json.Decoder(_node(rest)) for key, rest in _children(paths).items()}
+        children = _children(paths)
+        self.values = {key: msgspec.json.Decoder(_node(rest)) for key, rest in children.items()}
+        global _count
+        _count += 1
+        whole = TypedDict(f"_StateObject{_count}", {key: _node(rest) for key, rest in children.items()},  # type: ignore[operator]
+                          total=False)
+        self.whole = msgspec.json.Decoder(whole)
 
-    def decode(self, raw: bytes) -> tuple[dict[str, Any], list[str]]:
-        """The object less what no path reads, and all its keys (for the look-alike warning). Raises
-        ``msgspec.MsgspecError`` when ``raw`` is not one JSON object."""
+    def decode(self, raw: bytes) -> tuple[dict[str, Any], list[str] | bytes]:
+        """The object less what no path reads, and its keys (for the look-alike warning): a list, or ``raw``
+        itself for ``keys`` to list when needed. Raises ``msgspec.MsgspecError`` when ``raw`` is not one JSON
+        object."""
+        try:
+            return self.whole.decode(raw), raw
+        except msgspec.ValidationError:
+            pass  # a value of a shape the types miss (or not an object: raised below)
         fields = _FIELDS.decode(raw)
         kept: dict[str, Any] = {}
         for key, value in fields.items():
@@ -65,6 +77,12 @@ class ObjectDecoder:
                 except msgspec.ValidationError:
                     kept[key] = orjson.loads(bytes(value))
         return kept, list(fields)
+
+
+def keys(listed: list[str] | bytes) -> list[str]:
+    """The keys ``ObjectDecoder.decode`` gave: listed already, or listed now from the object's text, in page
+    order (the values located, not decoded)."""
+    return listed if isinstance(listed, list) else list(_FIELDS.decode(listed))
 
 
 _FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])

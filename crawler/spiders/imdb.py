@@ -190,7 +190,7 @@ class ImdbSpider(scrapy.Spider):
             return
         requested = response.meta["imdb_id"]
         try:
-            fields, warnings = extract.parse_title_page(page_text(response), response.url)
+            fields, warnings = extract.parse_title_page(page_body(response), response.url)
         except Exception as exc:  # noqa: BLE001 - a bug or a page beyond imagining must not lose the title
             logger.exception("extraction failed on %s; writing the item with a warning", response.url)
             self.crawler.stats.inc_value("imdb/extraction_errors")
@@ -270,6 +270,15 @@ class ImdbSpider(scrapy.Spider):
         item.warnings.append(f"keywords: /keywords/ failed ({failure.type.__name__}); kept the title page's")
         self.crawler.stats.inc_value("imdb/keywords_page_failed")
         yield item
+
+
+def page_body(response: Response) -> str | bytes:
+    """The title page for the parser: the body as received where it is UTF-8 (a page-state page is then read
+    without decoding its 0.5–1 MB to text), else the text."""
+    if isinstance(response, TextResponse) and (
+            response.encoding.lower().replace("_", "-") not in ("utf-8", "utf8") or response.body.startswith(b"\xef\xbb\xbf")):
+        return response.text  # another charset, or a byte-order mark the text leaves out
+    return response.body
 
 
 def page_text(response: Response) -> str:

@@ -206,3 +206,21 @@ def test_fast_path_gives_the_items_of_the_dom_path(rel: str) -> None:
     page = text(rel)
     url = "https://www.imdb.com/title/tt0000001/"
     assert extract.parse_title_page(page, url) == extract.parse_title_page(page, url, dom=True)
+
+
+def body(rel: str, compact: bool = False) -> bytes:
+    """The page as a response's body (bytes); ``compact``: a saved 2025 state without its indentation, as served."""
+    if not rel.endswith(".json"):
+        return real(rel).read_bytes()
+    state = real(rel).read_bytes()
+    if compact:
+        state = json.dumps(json.loads(state), separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c").encode()
+    return b'<html><body><script id="__NEXT_DATA__" type="application/json">' + state + b"</script></body></html>"
+
+
+@pytest.mark.parametrize("rel", title_pages() or ["flexget/absent.html"])
+def test_the_response_body_gives_the_items_of_the_dom_path(rel: str) -> None:
+    url = "https://www.imdb.com/title/tt0000001/"
+    for compact in (False, True) if rel.endswith(".json") else (False,):
+        page = body(rel, compact)
+        assert extract.parse_title_page(page, url) == extract.parse_title_page(page.decode(errors="replace"), url, dom=True)

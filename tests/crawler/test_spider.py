@@ -70,3 +70,18 @@ def test_poster_hosts_of_the_real_site_pass_the_offsite_filter_pages_elsewhere_d
         middleware.process_request(Request(f"https://{host}/images/M/MV5B@._V1_.jpg"), spider)  # passes
     with pytest.raises(IgnoreRequest):
         middleware.process_request(Request("https://www.example.org/title/tt0133093/"), spider)
+
+
+def test_a_utf8_title_page_reaches_the_parser_as_its_bytes_and_another_charset_as_text() -> None:
+    from crawler.spiders.imdb import page_body
+
+    html = '<html><head><meta charset="{}"></head><body>Amélie</body></html>'
+    utf8 = HtmlResponse("https://www.imdb.com/title/tt0211915/", body=html.format("utf-8").encode())
+    assert page_body(utf8) is utf8.body
+    latin = HtmlResponse("https://www.imdb.com/title/tt0211915/", body=html.format("iso-8859-1").encode("latin-1"))
+    assert page_body(latin) == latin.text and "Amélie" in latin.text
+    marked = HtmlResponse("https://www.imdb.com/title/tt0211915/", body=b"\xef\xbb\xbf" + html.format("utf-8").encode())
+    assert page_body(marked) == marked.text
+    for response in (utf8, latin, marked):  # the same item either way
+        assert extract.parse_title_page(page_body(response), response.url) == extract.parse_title_page(
+            response.text, response.url)
