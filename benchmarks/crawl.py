@@ -139,7 +139,7 @@ def scrapy_bench(seconds: int) -> dict:
     return {"pages": responses, "seconds": elapsed, "pages_per_s": responses / elapsed}
 
 
-def parse_only(pages: list[str], seconds: float = 5.0) -> dict:
+def parse_only(pages: list[str] | list[bytes], seconds: float = 5.0) -> dict:
     """Pages per CPU-second of the field table over ``pages`` (benchmarks/parse.py's measure)."""
     from benchmarks.parse import URL, rate
     from crawler import extract

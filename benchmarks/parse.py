@@ -1,10 +1,11 @@
 """Title-page parsing speed on the real IMDb pages in ../shared/data/realpages, against the DOM path.
 
-`crawler.extract.parse_title_page` (the crawl's path: the JSON-LD and page-state blocks found with str.find and
+`crawler.extract.parse_title_page` (the crawl's path: the JSON-LD and page-state blocks found with find over the bytes and
 decoded key by key, the title objects with msgspec against types built from the field table, which skip what no
 path reads; an HTML tree only for pages without a page state) and, as the reference in the
-same process, the same function with `dom=True` (the blocks found through a DOM of the whole page, decoded with
-`json`; the tests hold both to identical items). Pages per CPU-second (`time.process_time`, one core), for the
+same process, the same function with `dom=True` (the page decoded to text, the blocks found through a DOM of the whole page,
+decoded with `json`; the tests hold both to identical items). Both start from the page's bytes, as Scrapy's
+`response.body` holds it. Pages per CPU-second (`time.process_time`, one core), for the
 HTML title pages that carry a page state (2021-23), for the two 2025 page states of /reference pages, and for
 the legacy pages (2014-21 markup), each for --seconds of CPU time per run.
 
@@ -32,8 +33,9 @@ STATE, REFERENCE_2025, LEGACY = "page state (2021-23)", "2025 /reference state",
 COMPACT_2025 = "2025 state, compact"  # the same states without the indentation they were saved with, as served
 
 
-def load_pages(folder: Path) -> dict[str, list[str]]:
-    """The saved title pages, by whether they carry a page state. The imdbinfo JSON files are 2025 page states
+def load_pages(folder: Path) -> dict[str, list[bytes]]:
+    """The saved title pages as a response's body (bytes, what the spider hands the parser), by whether they
+    carry a page state. The imdbinfo JSON files are 2025 page states
     of /title/ID/reference pages saved alone (1.6-3 MB: the full credits inline): put back into a script
     element as a page holds them, and counted apart; a second time compact (IMDb serves the page state without
     indentation: 0.5 and 1.1 MB instead of 1.7 and 3.0)."""
@@ -41,23 +43,23 @@ def load_pages(folder: Path) -> dict[str, list[str]]:
 
     from crawler import extract
 
-    groups: dict[str, list[str]] = {STATE: [], REFERENCE_2025: [], COMPACT_2025: [], LEGACY: []}
+    groups: dict[str, list[bytes]] = {STATE: [], REFERENCE_2025: [], COMPACT_2025: [], LEGACY: []}
     for path in sorted(folder.glob("*/*.html")) + sorted(folder.glob("imdbinfo/*.json")):
         if any(part in path.name for part in NOT_TITLE_PAGES):
             continue
-        page = path.read_text(encoding="utf-8", errors="replace")
+        page = path.read_bytes()
         if path.suffix == ".json":
             compact = json.dumps(json.loads(page), separators=(",", ":"), ensure_ascii=False).replace("<", "\\u003c")
-            for group, state in ((REFERENCE_2025, page), (COMPACT_2025, compact)):
+            for group, state in ((REFERENCE_2025, page), (COMPACT_2025, compact.encode())):
                 groups[group].append(
-                    f'<html><body><script id="__NEXT_DATA__" type="application/json">{state}</script></body></html>')
+                    b'<html><body><script id="__NEXT_DATA__" type="application/json">' + state + b"</script></body></html>")
             continue
         state = extract.read_blocks(page, extract.TITLE_STATE_KEYS).has_state
         groups[STATE if state else LEGACY].append(page)
     return groups
 
 
-def rate(parse: Callable[[str], object], pages: list[str], seconds: float) -> float:
+def rate(parse: Callable[[bytes], object], pages: list[bytes], seconds: float) -> float:
     """Pages per CPU-second: whole passes over ``pages`` until ``seconds`` of CPU time are spent."""
     for page in pages:  # warm-up: imports, compiled XPaths
         parse(page)
