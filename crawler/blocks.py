@@ -110,14 +110,24 @@ def _as(page: Page, text: str) -> Any:
     return text.encode() if isinstance(page, bytes) else text
 
 
-def _script_starts(html: Page, word: str, backwards: bool = False) -> Iterator[int]:
+def _script_starts(html: Page, word: str, backwards: bool = False,
+                   skip: tuple[int, int] = (0, 0)) -> Iterator[int]:
     """Where the text of each script element whose opening tag holds ``word`` starts, found with ``find``
-    (no DOM, no regex over the page); hits of ``word`` elsewhere (in a script's text) are skipped.
-    ``backwards`` searches from the end (the page state is near the end of the page)."""
+    (no DOM, no regex over the page); hits of ``word`` elsewhere (in a script's text) are skipped, and
+    forwards the text ``html[skip[0]:skip[1]]`` (the page state's: 0.5–1 MB no other element can sit in) is
+    not searched. ``backwards`` searches from the end (the page state is near the end of the page)."""
     pos = len(html) if backwards else 0
     word, script, gt = _as(html, word), _as(html, "<script"), _as(html, ">")
     while True:
-        at = html.rfind(word, 0, pos) if backwards else html.find(word, pos)
+        if backwards:
+            at = html.rfind(word, 0, pos)
+        elif pos < skip[0]:
+            at = html.find(word, pos, skip[0])
+            if at == -1:
+                pos = skip[1]
+                continue
+        else:
+            at = html.find(word, pos)
         if at == -1:
             return
         tag = html.rfind(script, max(0, at - 300), at)
@@ -129,10 +139,10 @@ def _script_starts(html: Page, word: str, backwards: bool = False) -> Iterator[i
             pos = at if backwards else at + len(word)
 
 
-def _scripts(html: Page, word: str, backwards: bool = False) -> Iterator[Any]:
+def _scripts(html: Page, word: str, backwards: bool = False, skip: tuple[int, int] = (0, 0)) -> Iterator[Any]:
     """The texts of those script elements (bytes of a bytes page)."""
     end_tag = _as(html, "</script>")
-    for start in _script_starts(html, word, backwards):
+    for start in _script_starts(html, word, backwards, skip):
         end = html.find(end_tag, start)
         if end == -1:
             return
@@ -191,17 +201,29 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
     next_bodies: Iterator[Any] = _scripts(html, _NEXT_WORD, backwards=True)
     loads: Callable[[Any], Any] = orjson.loads
     object_keys: dict[str, list[str] | bytes] = {}
+    state = (0, 0)
     if state_keys and (start := next(_script_starts(html, _NEXT_WORD, backwards=True), None)) is not None:
+        state = (start, _script_end(html, start))
         try:
-            subset = _state_subset(html, start, state_keys, decoders or {}, object_keys)
+            subset = _state_subset(html, start, state_keys, decoders or {}, object_keys, state[1])
         except (orjson.JSONDecodeError, ValueError):
             subset = None  # decoded whole below, which names the problem
         if subset is not None:
             next_bodies, loads = iter([subset]), _as_is
-    blocks = _decode(_scripts(html, _LD_WORD), next_bodies, loads, html, ld_loads=orjson.loads)
+    blocks = _decode(_scripts(html, _LD_WORD, skip=state), next_bodies, loads, html, ld_loads=orjson.loads)
     if blocks.next is not None:
         blocks._object_keys = object_keys
     return blocks
+
+
+def _script_end(html: Page, start: int) -> int:
+    """Where the script whose text starts at ``start`` ends: Next.js escapes every "<" in the page state, so
+    its first "<" is its ``</script>``, found with one ``memchr``; else ``</script>`` is searched for."""
+    lt = html.find(_as(html, "<"), start)
+    if lt == -1 or html.startswith(_as(html, "</script"), lt):
+        return lt if lt != -1 else len(html)
+    end = html.find(_as(html, "</script>"), start)
+    return end if end != -1 else len(html)
 
 
 def _as_is(value: Any) -> Any:

@@ -55,7 +55,7 @@ TITLE_STATE_KEYS = ("tconst", "aboveTheFoldData", "mainColumnData")
 _TITLE_OBJECTS = {"aboveTheFoldData", "mainColumnData"}
 # located, not decoded: the key after mainColumnData on 2022-25 title pages, else (2025 /reference states saved
 # without a request context) the last key of pageProps
-_BOUNDARY_KEYS = ("requestContext", "fetchState")
+_BOUNDARY_KEYS = ("requestContext", "fetchState")  # the first one there ends the last title object
 _AFTER_VALUE = "unexpected content after document"
 _WINDOW = 1 << 16
 
@@ -85,13 +85,13 @@ def _value_at(html: str | bytes, start: int, end: int) -> Any:
 
 
 def _state_subset(html: str | bytes, start: int, keys: tuple[str, ...], decoders: Mapping[str, ObjectDecoder],
-                  object_keys: dict[str, list[str] | bytes]) -> dict[str, Any] | None:
+                  object_keys: dict[str, list[str] | bytes], stop: int | None = None) -> dict[str, Any] | None:
     """``{"props": {"pageProps": {key: value}, "urqlState": …}}`` with only the ``keys`` found (and
     ``urqlState`` when the page lacks one of the title objects), each value decoded on its own: the unread
     rest of the page state costs no decoding. A key with a typed decoder (``crawler/state_schema.py``) keeps
     only what the field table reads, its keys (or its text, to list them from) going into ``object_keys`` for ``Blocks.keys_of``. None when the block
-    does not start as a page state does (then it is decoded whole). ``read_blocks_dom`` decodes it whole; the
-    tests hold both to the same items."""
+    does not start as a page state does (then it is decoded whole). ``stop``: where the script ends, if known.
+    ``read_blocks_dom`` decodes it whole; the tests hold both to the same items."""
     as_bytes = isinstance(html, bytes)
     quoted = (lambda key: f'"{key}":'.encode()) if as_bytes else (lambda key: f'"{key}":')  # noqa: E731
     end_tag = b"</script>" if as_bytes else "</script>"
@@ -99,16 +99,18 @@ def _state_subset(html: str | bytes, start: int, keys: tuple[str, ...], decoders
     head = html.find(quoted("pageProps"), start, start + 200)
     if head == -1:
         return None
-    found = sorted((at, key) for key in keys if (at := html.find(quoted(key), head)) != -1)
-    for key in _BOUNDARY_KEYS:  # the first one there (each missing one is a search to the page's end)
-        if (at := html.find(quoted(key), head)) != -1:
-            found = sorted([*found, (at, key)])
-            break
+    stop = len(html) if stop is None else stop
+    found = sorted((at, key) for key in keys if (at := html.find(quoted(key), head, stop)) != -1)
+    context, closing = _BOUNDARY_KEYS
+    # requestContext follows mainColumnData closely; without it, fetchState closes pageProps: found backwards
+    # from the script's end at once, not after a second pass over the whole state
+    if (at := html.find(quoted(context), head, stop)) != -1 or (at := html.rfind(quoted(closing), head, stop)) != -1:
+        found = sorted([*found, (at, context if html.startswith(quoted(context), at) else closing)])
     page_props: dict[str, Any] = {}
     for i, (at, key) in enumerate(found):
         if key in keys:
             # the comma before the next key; after the last one, the end of the script (Next.js escapes "<" in it)
-            end = html.rfind(comma, at, found[i + 1][0]) if i + 1 < len(found) else html.find(end_tag, at)
+            end = html.rfind(comma, at, found[i + 1][0]) if i + 1 < len(found) else html.find(end_tag, at, stop + 9)
             value_start = at + len(key) + 3
             if (decoder := decoders.get(key)) is not None and end > value_start:
                 raw = html[value_start:end]
