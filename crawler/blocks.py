@@ -1,7 +1,8 @@
 """The machine-readable blocks of a title page (JSON-LD, the page state, the HTML tree), found and decoded once.
 
-The crawl's path finds the JSON-LD and ``__NEXT_DATA__`` script elements with ``str.find`` (no DOM, no regex over
-a 0.5–1 MB page) and decodes, with orjson, only the page-state keys the field table reads, the title objects
+The crawl's path finds the JSON-LD and ``__NEXT_DATA__`` script elements with ``find`` (no DOM, no regex over
+a 0.5–1 MB page; over the response's bytes where the spider has them, so a page-state page is never decoded to
+text) and decodes, with orjson, only the page-state keys the field table reads, the title objects
 with msgspec against types built from the table (``crawler/state_schema.py``: the parts no path reads are skipped,
 not built); the HTML tree is built only for pages without a page state. ``read_blocks_dom`` is the reference path (a DOM of the whole page, every
 block decoded whole with ``json``); the tests hold both to the same items on the shared real pages.

@@ -1,5 +1,5 @@
 """The page state decoded in part: only the ``props.pageProps`` keys the field table reads, each from its own slice
-of the page (located with ``str.find``), the title objects against typed decoders; and the 2021 ``urqlState``
+of the page (located with ``find``), the title objects against typed decoders; and the 2021 ``urqlState``
 title objects merged into one."""
 from __future__ import annotations
 
