@@ -103,7 +103,6 @@ def test_long_video_is_sampled_by_seeking_in_order(tmp_path):
 
 def test_trailer_frames_become_a_fixed_length_embedding_sequence(tmp_path, monkeypatch):
     """`--frame-embeddings efficientnet-lite0 --frames-per-trailer 4`: every title with frames gets [4, 1280]."""
-    pytest.importorskip("efficientnet_lite_pytorch")
     from dataset.sequences import embed_trailer_frames
 
     monkeypatch.setenv("IMDBKIT_CACHE", str(tmp_path / "cache"))
