@@ -114,7 +114,7 @@ class TorchBaseline(Baseline):
             e = np.exp(raw - raw.max(axis=1, keepdims=True))
             return e / e.sum(axis=1, keepdims=True)
         if self.task_.kind == "multilabel":
-            return 1 / (1 + np.exp(-raw))
+            return np.exp(-np.logaddexp(0.0, -raw))  # the logistic, without exp overflowing on large negative logits
         return raw.reshape(-1) * self.y_std_ + self.y_mean_
 
     def _scores(self, data: SplitData) -> np.ndarray:

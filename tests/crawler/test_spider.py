@@ -67,9 +67,9 @@ def test_poster_hosts_of_the_real_site_pass_the_offsite_filter_pages_elsewhere_d
     middleware = OffsiteMiddleware.from_crawler(crawler)
     middleware.spider_opened(spider)
     for host in ("m.media-amazon.com", "ia.media-imdb.com", "images-na.ssl-images-amazon.com", "www.imdb.com"):
-        middleware.process_request(Request(f"https://{host}/images/M/MV5B@._V1_.jpg"), spider)  # passes
+        middleware.process_request(Request(f"https://{host}/images/M/MV5B@._V1_.jpg"))  # passes
     with pytest.raises(IgnoreRequest):
-        middleware.process_request(Request("https://www.example.org/title/tt0133093/"), spider)
+        middleware.process_request(Request("https://www.example.org/title/tt0133093/"))
 
 
 def test_a_utf8_title_page_reaches_the_parser_as_its_bytes_and_another_charset_as_text() -> None:
