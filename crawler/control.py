@@ -47,8 +47,3 @@ def stopper(crawler: Crawler) -> StopCrawl:
 
     return partial(stop, crawler.stats, close)
 
-
-def stop_crawl(crawler: Crawler, reason: str, message: str, log: logging.Logger = logger,
-               error: bool = False) -> bool:
-    """``stopper(crawler)`` called once (for code that holds the crawler, like the spider)."""
-    return stopper(crawler)(reason, message, log=log, error=error)
