@@ -27,7 +27,7 @@ from scrapy.exceptions import (
 from scrapy.http import HtmlResponse, Response
 from scrapy.settings import BaseSettings
 
-from crawler.config import CHROMIUM_FLAGS, CrawlConfig
+from crawler.config import CHROMIUM_FLAGS, BrowserConfig, CrawlConfig, SeleniumConfig
 from crawler.handlers import AccountedHTTPDownloadHandler, BrowserCrashed
 from crawler.responses import DATA_SELECTOR
 from crawler.state import crawl_state
@@ -52,14 +52,14 @@ def apply_selenium_settings(settings: BaseSettings) -> None:
     settings.set("DOWNLOAD_HANDLERS", {"http": handler, "https": handler}, priority="spider")
 
 
-def selenium_options(config: CrawlConfig, profile: str) -> Any:
+def selenium_options(chromium: str, user_agent: str, profile: str) -> Any:
     """ChromeOptions for Debian's Chromium: the project's flags, a throw-away profile, and the same
     honest user agent (with IMDB_CONTACT) as plain requests: a polite browser says who it is."""
     from selenium import webdriver
 
     options = webdriver.ChromeOptions()
-    options.binary_location = config.browsers.chromium
-    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--user-agent={config.user_agent}"):
+    options.binary_location = chromium
+    for flag in (*CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--user-agent={user_agent}"):
         options.add_argument(flag)
     return options
 
@@ -131,22 +131,24 @@ class SeleniumDownloadHandler(AccountedHTTPDownloadHandler):
     ``IMDB_SELENIUM_RESTART_EVERY`` pages so memory stays flat on long crawls.
     """
 
-    def __init__(self, crawler: Crawler, config: CrawlConfig) -> None:
-        super().__init__(crawler)  # the plain HTTP handler (robots.txt, posters) takes the crawler
-        self.config = config
+    def __init__(self, crawler: Crawler, selenium: SeleniumConfig, browsers: BrowserConfig, user_agent: str) -> None:
+        super().__init__(crawler)  # Scrapy's HTTP handler (robots.txt, posters) requires the crawler
+        self.browsers, self.user_agent = browsers, user_agent
         self.stats = crawler.stats
-        self.workers = config.selenium.drivers
-        self.restart_every = config.selenium.restart_every
-        self.timeout = config.selenium.timeout
+        self.workers = selenium.drivers
+        self.restart_every = selenium.restart_every
+        self.timeout = selenium.timeout
         self.pool = ThreadPoolExecutor(self.workers, thread_name_prefix="selenium")
         self.local = threading.local()
         self.drivers: list[tuple[Any, str]] = []
         self.lock = threading.Lock()
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeleniumDownloadHandler:
-        return cls(crawler, crawl_state(crawler).config)
+        config = crawl_state(crawler).config
+        handler = cls(crawler, config.selenium, config.browsers, config.user_agent)
+        crawler.signals.connect(handler.spider_closed, signal=signals.spider_closed)
+        return handler
 
     async def download_request(self, request: Request) -> Response:
         if not request.meta.get("selenium"):
@@ -173,11 +175,11 @@ class SeleniumDownloadHandler(AccountedHTTPDownloadHandler):
         from selenium.webdriver.chrome.service import Service
 
         profile = tempfile.mkdtemp(prefix="imdbkit-selenium-")
-        options = selenium_options(self.config, profile)
+        options = selenium_options(self.browsers.chromium, self.user_agent, profile)
         # the network log is the only place WebDriver exposes a document's status and headers
         options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
         options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
-        driver = webdriver.Chrome(service=Service(executable_path=self.config.browsers.chromedriver), options=options)
+        driver = webdriver.Chrome(service=Service(executable_path=self.browsers.chromedriver), options=options)
         driver.set_page_load_timeout(self.timeout)
         self.stats.inc_value("imdb/selenium/sessions")
         with self.lock:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookiejar import Cookie
 from typing import Any
@@ -25,11 +26,12 @@ from scrapy.downloadermiddlewares.cookies import CookiesMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.http.cookies import CookieJar
+from scrapy.statscollectors import StatsCollector
 
-from crawler.config import CrawlConfig
-from crawler.control import stop_crawl
+from crawler.config import BrowserConfig, ChallengeConfig
+from crawler.control import StopCrawl, stopper
 from crawler.responses import is_challenge
-from crawler.solvers import WAF_COOKIE, BrowserCookie, SolveFailed, first_line, has_token, make_solver
+from crawler.solvers import WAF_COOKIE, BrowserCookie, SolveFailed, Solver, first_line, has_token, make_solver
 from crawler.state import crawl_state
 
 logger = logging.getLogger(__name__)
@@ -51,21 +53,25 @@ class Domain:
 class ChallengeMiddleware:
     """Downloader middleware (before CookiesMiddleware) that earns WAF tokens in a browser and retries."""
 
-    def __init__(self, crawler: Crawler, config: CrawlConfig) -> None:
-        self.config = config
-        self.crawler = crawler  # its stats, its cookie middleware, and to stop it
-        self.stats = crawler.stats
-        self.solver = make_solver(self.config)
+    def __init__(self, challenge: ChallengeConfig, browsers: BrowserConfig, solver: Solver, stats: StatsCollector,
+                 stop: StopCrawl, cookie_jar: Callable[[Request], CookieJar]) -> None:
+        self.challenge, self.browsers = challenge, browsers  # limits, and the binaries the stop message names
+        self.solver = solver
+        self.stats = stats
+        self.stop = stop
+        self.cookie_jar = cookie_jar  # the jar a request's Cookie header comes from (CookiesMiddleware's)
         self.domains: dict[str, Domain] = {}
         self.stopped = False
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ChallengeMiddleware:
         config = crawl_state(crawler).config
         if config.render != "challenge":
             raise NotConfigured("IMDB_RENDER is not challenge")
-        return cls(crawler, config)
+        middleware = cls(config.challenge, config.browsers, make_solver(config), crawler.stats, stopper(crawler),
+                         cookie_jars(crawler))
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
 
     def domain(self, request: Request) -> Domain:
         return self.domains.setdefault(urlsplit(request.url).netloc.lower(), Domain())
@@ -120,13 +126,13 @@ class ChallengeMiddleware:
         started = time.monotonic()
         self.stats.inc_value("imdb/waf/browser_solves")
         try:
-            limit = 2 * self.config.challenge.timeout + 10  # start-up, page load and the wait for the cookie
+            limit = 2 * self.challenge.timeout + 10  # start-up, page load and the wait for the cookie
             try:
                 cookies = await asyncio.wait_for(self.solver.solve(request.url), limit)
             except TimeoutError:
                 raise SolveFailed(f"the browser did not finish within {limit:g} s") from None
             if not has_token(cookies):
-                raise SolveFailed(f"no {WAF_COOKIE} cookie after {self.config.challenge.timeout:g} s")
+                raise SolveFailed(f"no {WAF_COOKIE} cookie after {self.challenge.timeout:g} s")
             self.store(request, cookies)
         except Exception as exc:  # noqa: BLE001 - whatever the browser raised, the crawl gets one sentence
             self.stats.inc_value("imdb/waf/solve_failures")
@@ -148,15 +154,16 @@ class ChallengeMiddleware:
         """One more failure in a row; at IMDB_CHALLENGE_MAX_FAILURES the crawl stops with one sentence."""
         state = self.domain(request)
         state.failures += 1
-        if state.failures < self.config.challenge.max_failures or self.stopped:
+        if state.failures < self.challenge.max_failures or self.stopped:
             return
         self.stopped = True
         host = urlsplit(request.url).netloc
-        message = (f"IMDB_RENDER=challenge: {self.config.challenge.solver} earned no working WAF token on {host} "
-                   f"({state.failures} tries in a row, last: {reason}); check that {self.config.browser_binary} "
-                   f"starts here (`{self.config.browsers.chromium} --headless --no-sandbox --dump-dom about:blank`), or "
+        message = (f"IMDB_RENDER=challenge: {self.challenge.solver} earned no working WAF token on {host} "
+                   f"({state.failures} tries in a row, last: {reason}); check that "
+                   f"{self.browsers.binary_for(self.challenge.solver)} "
+                   f"starts here (`{self.browsers.chromium} --headless --no-sandbox --dump-dom about:blank`), or "
                    "render every page with -s IMDB_RENDER=playwright")
-        stop_crawl(self.crawler, "challenge_failed", message, log=logger, error=True)
+        self.stop("challenge_failed", message, log=logger, error=True)
 
     def store(self, request: Request, cookies: list[BrowserCookie]) -> None:
         """Put the browser's cookies in the jar the request's Cookie header comes from."""
@@ -166,13 +173,19 @@ class ChallengeMiddleware:
         for cookie in cookies:
             jar.set_cookie(jar_cookie(cookie))
 
-    def cookie_jar(self, request: Request) -> CookieJar:
-        downloader = self.crawler.engine.downloader
+    def spider_closed(self) -> None:
+        self.solver.close()
+
+
+def cookie_jars(crawler: Crawler) -> Callable[[Request], CookieJar]:
+    """A request's jar in the crawl's CookiesMiddleware, found when first asked: the engine's downloader
+    and its middlewares are built after this middleware."""
+    def jar(request: Request) -> CookieJar:
+        downloader = crawler.engine.downloader
         cookies = next(m for m in downloader.middleware.middlewares if isinstance(m, CookiesMiddleware))
         return cookies.jars[request.meta.get("cookiejar")]
 
-    def spider_closed(self) -> None:
-        self.solver.close()
+    return jar
 
 
 def jar_cookie(c: BrowserCookie) -> Cookie:

@@ -105,6 +105,10 @@ class BrowserConfig:
     chromium: str = "/usr/bin/chromium"
     chromedriver: str = "/usr/bin/chromedriver"
 
+    def binary_for(self, library: str) -> str:
+        """What a browser library starts: chromedriver for Selenium, Chromium itself for Playwright."""
+        return self.chromedriver if library == "selenium" else self.chromium
+
 
 @dataclass(frozen=True)
 class ChallengeConfig:
@@ -232,12 +236,7 @@ class CrawlConfig:
     @property
     def browser_binary(self) -> str:
         """What IMDB_RENDER starts: chromedriver for Selenium, Chromium itself for Playwright."""
-        return self.browsers.chromedriver if self.browser == "selenium" else self.browsers.chromium
-
-    # The flat names of the first config, kept for code and tests written against them.
-    chromium = property(lambda self: self.browsers.chromium)
-    challenge_solver = property(lambda self: self.challenge.solver)
-    challenge_max_failures = property(lambda self: self.challenge.max_failures)
+        return self.browsers.binary_for(self.browser)
 
     @property
     def user_agent(self) -> str:

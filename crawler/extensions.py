@@ -8,6 +8,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadFailedError, NotConfigured, ResponseDataLossError
+from scrapy.statscollectors import StatsCollector
 
 from crawler.handlers import UNREACHABLE
 
@@ -41,16 +42,15 @@ class CrashSafeJobdir:
 
     MARKER = "imdbkit.running"
 
-    def __init__(self, crawler: Crawler, jobdir: Path) -> None:
+    def __init__(self, stats: StatsCollector, jobdir: Path) -> None:
         self.marker = jobdir / self.MARKER
         if self.marker.exists():
             logger.warning("the previous run in JOBDIR=%s was killed; its request queue is not crash-safe and is "
                            "discarded (titles already in items.jsonl are skipped, the rest requested again)", jobdir)
             shutil.rmtree(jobdir / "requests.queue", ignore_errors=True)
-            crawler.stats.inc_value("imdb/resume/killed_run_queue_discarded")
+            stats.inc_value("imdb/resume/killed_run_queue_discarded")
         self.marker.parent.mkdir(parents=True, exist_ok=True)
         self.marker.write_text("a crawl is running or was killed\n")
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrashSafeJobdir:
@@ -59,7 +59,9 @@ class CrashSafeJobdir:
         jobdir = crawl_state(crawler).config.jobdir
         if jobdir is None:
             raise NotConfigured
-        return cls(crawler, jobdir)
+        extension = cls(crawler.stats, jobdir)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
 
     def spider_closed(self) -> None:
         self.marker.unlink(missing_ok=True)  # a clean stop or pause (Ctrl-C): the queue is trustworthy

@@ -5,6 +5,7 @@ or peers of this one, so every failure reaches the retry middleware and is count
 """
 from __future__ import annotations
 
+import scrapy
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
@@ -13,6 +14,7 @@ from scrapy.exceptions import (
     DownloadFailedError,
     DownloadTimeoutError,
 )
+from twisted.web.client import HTTPConnectionPool
 
 # the network's answer when nothing is there: retried, and after the last retry one sentence (no storm)
 UNREACHABLE = (DownloadConnectionRefusedError, CannotResolveHostError, DownloadTimeoutError)
@@ -27,5 +29,20 @@ class AccountedHTTPDownloadHandler(HTTP11DownloadHandler):
     connection was reset: the reset reaches the retry middleware, so stats.json counts every failure."""
 
     def __init__(self, crawler: Crawler) -> None:
-        super().__init__(crawler)
-        self._pool.retryAutomatically = False
+        super().__init__(crawler)  # Scrapy's base handler takes the crawler (settings, TLS, the pool's size)
+        no_silent_resends(self)
+
+
+def no_silent_resends(handler: HTTP11DownloadHandler) -> None:
+    """Turn off Twisted's ``HTTPConnectionPool.retryAutomatically`` on the handler's connection pool.
+
+    There is no public route: Scrapy 2.19 builds the pool inside ``HTTP11DownloadHandler.__init__`` and
+    keeps it as ``_pool`` (no setting, no constructor argument, no hook), and Twisted only offers the
+    flag on the pool itself. So this one line reads Scrapy's private attribute, and fails with one
+    sentence, not silently, if a Scrapy release renames it. ``tests/crawler/test_handlers.py`` guards
+    what it is for: a reset kept-alive connection reaches the retry middleware and is counted."""
+    pool = getattr(handler, "_pool", None)
+    if not isinstance(pool, HTTPConnectionPool):
+        raise RuntimeError(f"Scrapy {scrapy.__version__}'s HTTP11DownloadHandler no longer keeps its Twisted "
+                           "connection pool as _pool; update crawler/handlers.py (no_silent_resends).")
+    pool.retryAutomatically = False

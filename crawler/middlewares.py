@@ -9,20 +9,22 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
-from scrapy import Request
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware, get_retry_request
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 
-from crawler.config import POSTER_HOSTS, CrawlConfig
-from crawler.control import stop_crawl
+from crawler.config import POSTER_HOSTS, RetryConfig
+from crawler.control import StopCrawl, stopper
 from crawler.extensions import quiet_network_tracebacks
 from crawler.handlers import UNREACHABLE, BrowserCrashed
 from crawler.responses import DATA_SELECTOR, is_challenge, is_truncated_page, retry_after_seconds
@@ -51,16 +53,21 @@ class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries plus exponential backoff with jitter, ``Retry-After`` honoured on 429/503
     (the whole domain pauses, not just the one request), and truncated pages retried."""
 
-    config: CrawlConfig
-    paused_until: dict[str, float]  # domain -> monotonic time its Retry-After pause ends
+    def __init__(self, settings: BaseSettings, retry: RetryConfig, stats: StatsCollector, stop: StopCrawl) -> None:
+        super().__init__(settings)  # Scrapy's RETRY_* settings
+        self.retry_config, self.stats, self.stop = retry, stats, stop
+        self.spider: Spider | None = None  # get_retry_request counts and logs through it (spider_opened)
+        self.paused_until: dict[str, float] = {}  # domain -> monotonic time its Retry-After pause ends
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
-        middleware = super().from_crawler(crawler)  # Scrapy's RETRY_* settings
-        middleware.config = crawl_state(crawler).config
-        middleware.paused_until = {}
         quiet_network_tracebacks()
+        middleware = cls(crawler.settings, crawl_state(crawler).config.retry, crawler.stats, stopper(crawler))
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        self.spider = spider
 
     async def process_request(self, request: Request) -> None:
         """A request to a domain under a Retry-After pause waits here until the pause ends."""
@@ -70,8 +77,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def backoff(self, request: Request) -> float:
         tries = request.meta.get("retry_times", 0)
-        base = self.config.retry.backoff_base * (2**tries)
-        return min(self.config.retry.backoff_max, base * random.uniform(0.5, 1.5))
+        base = self.retry_config.backoff_base * (2**tries)
+        return min(self.retry_config.backoff_max, base * random.uniform(0.5, 1.5))
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         if request.meta.get("dont_retry", False):
@@ -79,13 +86,13 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if response.status not in self.retry_http_codes and not is_truncated_page(request, response):
             return response
         reason = "truncated page" if response.status == 200 else response_status_message(response.status)
-        stats = self.crawler.stats
+        stats = self.stats
         stats.inc_value(f"imdb/retry/{'truncated' if response.status == 200 else response.status}")
         wait = None
         if response.status in (429, 503):
             wait = retry_after_seconds(response.headers.get(b"Retry-After"))
             if wait is not None:
-                wait = min(wait, self.config.retry.after_max)
+                wait = min(wait, self.retry_config.after_max)
                 stats.inc_value("imdb/retry/retry_after_honoured")
                 self.pause_domain(request, wait)
         retry = self.retry_request(request, reason)
@@ -96,29 +103,31 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await sleep(self.backoff(request) if wait is None else wait)
         return retry
 
-    def retry_request(self, request: Request, reason: str) -> Request | None:
+    def retry_request(self, request: Request, reason: str | Exception) -> Request | None:
         """Scrapy's public ``get_retry_request`` with this middleware's RETRY_* settings (meta overrides them)."""
         meta = request.meta
-        return get_retry_request(request, spider=self.crawler.spider, reason=reason,
+        return get_retry_request(request, spider=self.spider, reason=reason,
                                  max_retry_times=meta.get("max_retry_times", self.max_retry_times),
                                  priority_adjust=meta.get("priority_adjust", self.priority_adjust),
                                  give_up_log_level=meta.get("give_up_log_level", self.give_up_log_level))
 
     async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
-        retry = super().process_exception(request, exception)
+        retry = None
+        if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):
+            retry = self.retry_request(request, exception)  # RetryMiddleware's rule, without its crawler
         if isinstance(retry, Request):
-            self.crawler.stats.inc_value(f"imdb/retry/{type(exception).__name__}")
+            self.stats.inc_value(f"imdb/retry/{type(exception).__name__}")
             await sleep(self.backoff(request))
-        elif isinstance(exception, UNREACHABLE) and not self.crawler.stats.get_value("downloader/response_count"):
+        elif isinstance(exception, UNREACHABLE) and not self.stats.get_value("downloader/response_count"):
             self.give_up_unreachable(request, exception)
         return retry
 
     def give_up_unreachable(self, request: Request, exception: Exception) -> None:
         """Nothing ever answered and retries are spent: one sentence instead of a retry storm."""
         host = urlsplit(request.url).netloc
-        stop_crawl(self.crawler, "unreachable",
-                   f"cannot reach {host} ({type(exception).__name__}); check -a base_url and that the site is up, "
-                   "then run the same command again (with the same JOBDIR it resumes)", log=logger)
+        self.stop("unreachable",
+                  f"cannot reach {host} ({type(exception).__name__}); check -a base_url and that the site is up, "
+                  "then run the same command again (with the same JOBDIR it resumes)", log=logger)
 
     def pause_domain(self, request: Request, seconds: float) -> None:
         """Hold every request to this domain for ``seconds`` (a longer pause already running stays)."""
@@ -132,8 +141,10 @@ class BrowserFailureMiddleware:
 
     LIMIT = 3  # browser errors before the first rendered page
 
-    def __init__(self, crawler: Crawler, config: CrawlConfig) -> None:
-        self.crawler, self.config = crawler, config  # the crawler: to stop it
+    def __init__(self, render: str, binary: str, chromium: str, stop: StopCrawl) -> None:
+        self.render = render  # IMDB_RENDER (not "none")
+        self.binary, self.chromium = binary, chromium  # what the render starts, and Chromium: for the message
+        self.stop = stop
         self.rendered = False
         self.failures = 0
 
@@ -142,7 +153,7 @@ class BrowserFailureMiddleware:
         config = crawl_state(crawler).config
         if config.render == "none":
             raise NotConfigured("no browser to watch")
-        return cls(crawler, config)
+        return cls(config.render, config.browser_binary, config.browsers.chromium, stopper(crawler))
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("imdb_page"):
@@ -158,11 +169,11 @@ class BrowserFailureMiddleware:
         if self.failures < self.LIMIT:
             return None
         first = (str(exception).strip().splitlines() or [""])[0][:200]
-        message = (f"IMDB_RENDER={self.config.render}: the browser rendered no page ({self.failures} failures, "
-                   f"last {type(exception).__name__}: {first}); check that {self.config.browser_binary} starts here "
-                   f"(`{self.config.browsers.chromium} --headless --no-sandbox --dump-dom about:blank`), "
+        message = (f"IMDB_RENDER={self.render}: the browser rendered no page ({self.failures} failures, "
+                   f"last {type(exception).__name__}: {first}); check that {self.binary} starts here "
+                   f"(`{self.chromium} --headless --no-sandbox --dump-dom about:blank`), "
                    "or drop IMDB_RENDER to crawl without a browser")
-        stop_crawl(self.crawler, "browser_failed", message, log=logger, error=True)
+        self.stop("browser_failed", message, log=logger, error=True)
         return None
 
 
@@ -172,21 +183,21 @@ class WafChallengeMiddleware:
 
     MAX_BROWSER_TRIES = 3
 
-    def __init__(self, crawler: Crawler, config: CrawlConfig) -> None:
-        self.crawler, self.config = crawler, config  # the crawler: its stats, and to stop it
+    def __init__(self, render: str, stats: StatsCollector, stop: StopCrawl) -> None:
+        self.render, self.stats, self.stop = render, stats, stop  # render: IMDB_RENDER
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WafChallengeMiddleware:
-        return cls(crawler, crawl_state(crawler).config)
+        return cls(crawl_state(crawler).config.render, crawler.stats, stopper(crawler))
 
     async def process_response(self, request: Request, response: Response) -> Request | Response:
         if not request.meta.get("imdb_page") or not is_challenge(response):
             return response
-        stats = self.crawler.stats
+        stats = self.stats
         stats.inc_value("imdb/waf/challenges")
-        if self.config.render == "none":
+        if self.render == "none":
             stats.inc_value("imdb/waf/ignored")
-            stop_crawl(self.crawler, "waf_challenge", WAF_MESSAGE.format(status=response.status), log=logger)
+            self.stop("waf_challenge", WAF_MESSAGE.format(status=response.status), log=logger)
             raise IgnoreRequest("WAF challenge")
         tries = request.meta.get("imdb_waf_tries", 0) + 1
         if tries > self.MAX_BROWSER_TRIES:
@@ -194,7 +205,7 @@ class WafChallengeMiddleware:
             logger.warning("still challenged after %d browser tries: %s", tries - 1, request.url)
             raise IgnoreRequest("WAF challenge persisted in the browser")
         stats.inc_value("imdb/waf/browser_retries")
-        meta = {**request.meta, "imdb_waf_tries": tries, **browser_meta(self.config.render)}
+        meta = {**request.meta, "imdb_waf_tries": tries, **browser_meta(self.render)}
         return request.replace(meta=meta, dont_filter=True)
 
 
@@ -232,22 +243,32 @@ class OnSiteRedirectsMiddleware:
     (a resumed or re-queued title must not be deduplicated away), which also makes Scrapy's offsite
     check let their redirects go anywhere; this refuses them, and the spider's errback records it."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
+    def __init__(self, stats: StatsCollector, allowed_domains: Iterable[str] = ()) -> None:
+        self.stats = stats
+        self.allow(allowed_domains)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> OnSiteRedirectsMiddleware:
-        return cls(crawler)
+        middleware = cls(crawler.stats)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        """The spider's ``allowed_domains`` (as Scrapy's offsite middleware reads them)."""
+        self.allow(getattr(spider, "allowed_domains", None) or [])
+
+    def allow(self, domains: Iterable[str]) -> None:
+        """Posters may go to every allowed domain; pages only to those that are not image hosts."""
+        self.poster_domains = [d for d in domains if d]
+        self.page_domains = [d for d in self.poster_domains if d not in POSTER_HOSTS]
 
     def process_request(self, request: Request) -> None:
         if not request.meta.get("redirect_urls"):
             return
-        domains = getattr(self.crawler.spider, "allowed_domains", None) or []
-        if not request.meta.get("imdb_poster"):  # the image hosts are allowed for posters; pages stay on the site
-            domains = [d for d in domains if d not in POSTER_HOSTS]
+        domains = self.poster_domains if request.meta.get("imdb_poster") else self.page_domains
         parts = urlsplit(request.url)
         host = parts.hostname or ""
-        if parts.scheme in ("http", "https") and any(host == d or host.endswith(f".{d}") for d in domains if d):
+        if parts.scheme in ("http", "https") and any(host == d or host.endswith(f".{d}") for d in domains):
             return
-        self.crawler.stats.inc_value("imdb/redirects_off_site")
+        self.stats.inc_value("imdb/redirects_off_site")
         raise IgnoreRequest(f"redirected off site to {request.url[:200]} from {request.meta['redirect_urls'][0]}")

@@ -16,8 +16,8 @@ from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.pipelines.files import FilesPipeline
 from scrapy.pipelines.media import MediaPipeline
+from scrapy.statscollectors import StatsCollector
 
-from crawler.config import CrawlConfig
 from crawler.items import MovieItem
 from crawler.jsonl import LineReader
 from crawler.state import crawl_state
@@ -32,12 +32,12 @@ _V1 = re.compile(r"\._V1(?:[._][^/]*?)?\.(?:jpe?g|png)$", re.I)
 class ValidatePipeline:
     """Type and range rules from ``MovieItem.validate``: broken values become nulls plus warnings."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
-        return cls(crawler)
+        return cls(crawler.stats)
 
     def process_item(self, item: MovieItem) -> MovieItem:
         before = len(item.warnings)
@@ -60,12 +60,14 @@ class PosterPipeline(FilesPipeline):
     """Downloads each poster once at the configured width and stores it as ``posters/<sha1>.jpg``.
 
     The name is the hash of the bytes, so it is only known after the download: ``file_path`` hashes
-    the response body, and nothing is looked up before downloading.
+    the response body, and nothing is looked up before downloading. Scrapy's ``FilesPipeline`` takes the
+    crawler (it downloads through the engine); everything of this pipeline's own is a plain value.
     """
 
-    def __init__(self, store_uri: str, *, crawler: Crawler, config: CrawlConfig) -> None:
-        self.config = config
-        super().__init__(store_uri, crawler=crawler)
+    def __init__(self, output_dir: Path, poster_width: int, *, crawler: Crawler) -> None:
+        self.output_dir, self.poster_width = output_dir, poster_width
+        self.stats: StatsCollector = crawler.stats
+        super().__init__(str(output_dir.resolve()), crawler=crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PosterPipeline:
@@ -73,12 +75,12 @@ class PosterPipeline(FilesPipeline):
         if not config.download_posters:
             raise NotConfigured  # IMDB_DOWNLOAD_POSTERS=0: a choice, not a warning
         config.output_dir.mkdir(parents=True, exist_ok=True)  # a local folder: no S3/GCS/FTP store to set up
-        return cls(str(config.output_dir.resolve()), crawler=crawler, config=config)
+        return cls(config.output_dir, config.poster_width, crawler=crawler)
 
     def get_media_requests(self, item: MovieItem, info: MediaPipeline.SpiderInfo) -> list[Request]:
         if not item.poster_url:
             return []
-        url = sized_poster_url(item.poster_url, self.config.poster_width)
+        url = sized_poster_url(item.poster_url, self.poster_width)
         return [Request(url, callback=NO_CALLBACK, meta={"imdb_poster": True, "imdb_id": item.imdb_id})]
 
     def media_to_download(self, request: Request, info: MediaPipeline.SpiderInfo, *, item: Any = None) -> None:
@@ -96,24 +98,24 @@ class PosterPipeline(FilesPipeline):
         if not (body.startswith(b"\xff\xd8") or body.startswith(b"\x89PNG")):
             raise ValueError(f"not an image ({response.headers.get('Content-Type', b'?').decode()})")
         sha1 = hashlib.sha1(body).hexdigest()
-        path = self.config.output_dir / "posters" / f"{sha1}.jpg"
+        path = self.output_dir / "posters" / f"{sha1}.jpg"
         if not path.exists():  # the same poster twice (or a resumed crawl) is stored once
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(".part")
             tmp.write_bytes(body)
             tmp.replace(path)
-        self.crawler.stats.inc_value("imdb/posters/bytes", len(body))
+        self.stats.inc_value("imdb/posters/bytes", len(body))
         return sha1
 
     def item_completed(self, results: list[Any], item: MovieItem, info: MediaPipeline.SpiderInfo) -> MovieItem:
         for ok, result in results:
             if ok:
                 item.poster_path, item.poster_sha1 = result["path"], result["checksum"]
-                self.crawler.stats.inc_value("imdb/posters/stored")
+                self.stats.inc_value("imdb/posters/stored")
             else:
                 reason = getattr(result, "value", result)
                 item.warnings.append(f"poster: download failed ({type(reason).__name__}: {str(reason)[:120]})")
-                self.crawler.stats.inc_value("imdb/posters/failed")
+                self.stats.inc_value("imdb/posters/failed")
         return item
 
 
@@ -124,8 +126,9 @@ class JsonlWriterPipeline:
     by a killed process and skips (counts) any other unreadable line; the spider skips those ids and this pipeline drops any that recur.
     """
 
-    def __init__(self, crawler: Crawler, config: CrawlConfig, ids: set[str], fill: FillCounter) -> None:
-        self.crawler, self.config = crawler, config  # the crawler: its stats
+    def __init__(self, stats: StatsCollector, path: Path, ids: set[str], fill: FillCounter) -> None:
+        self.stats = stats
+        self.path = path  # items.jsonl, or items.jsonl.gz (written gzipped)
         self.ids = ids  # the crawl state's collected ids: the spider and middlewares see new ids live
         self.fill = fill
         self.handle: Any = None
@@ -134,18 +137,18 @@ class JsonlWriterPipeline:
     def from_crawler(cls, crawler: Crawler) -> JsonlWriterPipeline:
         state = crawl_state(crawler)
         state.fill = FillCounter.for_config(state.config)
-        return cls(crawler, state.config, state.collected_ids, state.fill)
+        return cls(crawler.stats, state.config.items_path, state.collected_ids, state.fill)
 
     def open_spider(self) -> None:
-        self.config.output_dir.mkdir(parents=True, exist_ok=True)
-        path = self.config.items_path
+        path = self.path
+        path.parent.mkdir(parents=True, exist_ok=True)
         for existing in (path.with_suffix(""), path) if path.suffix == ".gz" else (path, Path(f"{path}.gz")):
             if existing.exists():
                 self._recover(existing)
         if self.ids:
             logger.info("resuming: %d titles already in %s are skipped", len(self.ids), path)
-        self.crawler.stats.set_value("imdb/items_before_run", len(self.ids))
-        self.handle = gzip.open(path, "ab") if self.config.jsonl_gzip else path.open("ab")
+        self.stats.set_value("imdb/items_before_run", len(self.ids))
+        self.handle = gzip.open(path, "ab") if path.suffix == ".gz" else path.open("ab")
 
     def _recover(self, path: Path) -> None:
         """Read every line; only a torn *last* line is cut (plain) or left out of the rewrite (gzip).
@@ -164,7 +167,7 @@ class JsonlWriterPipeline:
             shown = ", ".join(map(str, unreadable[:10])) + (" …" if len(unreadable) > 10 else "")
             logger.warning("%s: %d unreadable line(s) skipped and kept as they are (line %s)",
                            path, len(unreadable), shown)
-            self.crawler.stats.inc_value("imdb/resume/unreadable_lines", len(unreadable))
+            self.stats.inc_value("imdb/resume/unreadable_lines", len(unreadable))
         tail_kept = bool(reader.tail) and self._remember(reader.tail)
         if reader.clean and not reader.tail:
             if rewrite is not None:
@@ -175,7 +178,7 @@ class JsonlWriterPipeline:
             logger.warning("%s: the last line had no newline; added one", path)
         elif reader.tail:
             logger.warning("%s ended with a half-written line (the crawl was killed); cut it off", path)
-            self.crawler.stats.inc_value("imdb/resume/truncated_lines")
+            self.stats.inc_value("imdb/resume/truncated_lines")
         if rewrite is None:
             with path.open("r+b") as handle:
                 handle.truncate(reader.complete)
@@ -204,14 +207,14 @@ class JsonlWriterPipeline:
 
     def process_item(self, item: MovieItem) -> MovieItem:
         if item.imdb_id in self.ids:
-            self.crawler.stats.inc_value("imdb/items_duplicate_dropped")
+            self.stats.inc_value("imdb/items_duplicate_dropped")
             raise DropItem(f"{item.imdb_id} is already in the items file")
         record = dict(vars(item))  # the fields in order; not item.to_dict(): asdict deep-copies every list (~5% of a crawl's CPU)
         self.handle.write(orjson.dumps(record) + b"\n")
         self.handle.flush()
         self.ids.add(item.imdb_id)
         self.fill.add(record)
-        self.crawler.stats.inc_value("imdb/items_written")
+        self.stats.inc_value("imdb/items_written")
         return item
 
     def close_spider(self) -> None:

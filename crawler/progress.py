@@ -14,6 +14,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.statscollectors import StatsCollector
 from twisted.internet import task
 
 from crawler.state import crawl_state
@@ -41,19 +42,20 @@ def snapshot(stats: dict[str, Any], elapsed: float, finished: bool = False) -> d
 class ProgressExtension:
     """Writes ``IMDB_OUTPUT_DIR/progress.json`` every ``IMDB_PROGRESS_INTERVAL`` seconds and once at the end."""
 
-    def __init__(self, crawler: Crawler, path: Path, interval: float) -> None:
-        self.crawler, self.path, self.interval = crawler, path, interval
+    def __init__(self, stats: StatsCollector, path: Path, interval: float) -> None:
+        self.stats, self.path, self.interval = stats, path, interval
         self.started = time.monotonic()
         self.loop: task.LoopingCall | None = None
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressExtension:
         config = crawl_state(crawler).config
         if config.progress_interval <= 0:
             raise NotConfigured("IMDB_PROGRESS_INTERVAL is 0")
-        return cls(crawler, config.output_dir / PROGRESS_FILE, config.progress_interval)
+        extension = cls(crawler.stats, config.output_dir / PROGRESS_FILE, config.progress_interval)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
 
     def spider_opened(self) -> None:
         self.started = time.monotonic()
@@ -66,7 +68,7 @@ class ProgressExtension:
         self.write(finished=True)
 
     def write(self, finished: bool = False) -> None:
-        data = snapshot(self.crawler.stats.get_stats(), time.monotonic() - self.started, finished)
+        data = snapshot(self.stats.get_stats(), time.monotonic() - self.started, finished)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(".tmp")

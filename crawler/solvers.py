@@ -120,7 +120,7 @@ class SeleniumSolver:
         driver = None
         try:
             driver = webdriver.Chrome(service=Service(executable_path=self.config.browsers.chromedriver),
-                                      options=selenium_options(self.config, profile))
+                                      options=selenium_options(self.config.browsers.chromium, self.config.user_agent, profile))
             driver.set_page_load_timeout(self.config.challenge.timeout)
             try:
                 driver.get(url)

@@ -9,6 +9,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from crawler.config import CrawlConfig
 from crawler.extract import EXPECTED_FILL, FIELD_NAMES
@@ -76,15 +77,16 @@ class FillCounter:
 class CrawlStatsExtension:
     """Writes ``IMDB_OUTPUT_DIR/stats.json``: requests by status, items, bytes, duration, fill rates."""
 
-    def __init__(self, crawler: Crawler, state: CrawlState) -> None:
-        self.crawler, self.state, self.config = crawler, state, state.config
+    def __init__(self, stats: StatsCollector, state: CrawlState) -> None:
+        self.stats, self.state, self.config = stats, state, state.config  # state.fill: the writer's, read at the end
         self.started = time.monotonic()
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlStatsExtension:
-        return cls(crawler, crawl_state(crawler))
+        extension = cls(crawler.stats, crawl_state(crawler))
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
 
     def spider_opened(self) -> None:
         self.started = time.monotonic()
@@ -100,7 +102,7 @@ class CrawlStatsExtension:
                     data["items"], data["items_total"], data["duration_s"], path)
 
     def summary(self, reason: str) -> dict[str, Any]:
-        stats = self.crawler.stats.get_stats()
+        stats = self.stats.get_stats()
         fill = self.state.fill
         duration = time.monotonic() - self.started
         by_status = {k.rsplit("/", 1)[1]: v for k, v in stats.items()

@@ -3,16 +3,19 @@ requeue the titles of dead workers, and close only when the whole crawl is accou
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 import redis
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest, NotConfigured
+from scrapy.signalmanager import SignalManager
+from scrapy.statscollectors import StatsCollector
 from twisted.internet.task import LoopingCall
 
 from crawler.config import RedisConfig
-from crawler.control import stop_crawl
+from crawler.control import StopCrawl, stopper
 from crawler.distributed.keys import CLAIM, POP_AND_LEASE, RELEASE, Keys, connect, queued_requests
 from crawler.state import CrawlState, crawl_state
 
@@ -29,8 +32,11 @@ class RedisCoordinator:
     """Feeds pushed ids to the shared frontier, keeps this worker's heartbeat and leases, requeues the
     ids of dead workers, and closes the worker only when every id of the crawl is accounted for."""
 
-    def __init__(self, crawler: Crawler, config: RedisConfig, state: CrawlState, client: redis.Redis) -> None:
-        self.crawler, self.stats = crawler, crawler.stats  # the crawler: its engine is fed, and stopped
+    def __init__(self, stats: StatsCollector, config: RedisConfig, state: CrawlState, client: redis.Redis,
+                 schedule: Callable[[Request], object], stop: StopCrawl) -> None:
+        self.stats = stats
+        self.schedule = schedule  # a request into the running engine (engine.crawl)
+        self.stop = stop
         self.state = state  # collected ids (done for everyone) and ids written while Redis was away
         self.keys = Keys(config.prefix)
         self.worker = config.worker
@@ -50,17 +56,23 @@ class RedisCoordinator:
         self.finished_since: float | None = None
         self.spider: Any = None
         self.loop: LoopingCall | None = None
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
-        crawler.signals.connect(self.drop_wake, signal=signals.request_scheduled)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RedisCoordinator:
         state = crawl_state(crawler)
         if state.config.scheduler != "redis":
             raise NotConfigured
-        return cls(crawler, state.config.redis, state, connect(state.config.redis.url))
+        coordinator = cls(crawler.stats, state.config.redis, state, connect(state.config.redis.url),
+                          lambda request: crawler.engine.crawl(request), stopper(crawler))
+        coordinator.connect_signals(crawler.signals)
+        return coordinator
+
+    def connect_signals(self, signal_manager: SignalManager) -> None:
+        """Opened, closed and idle drive the worker; ``request_scheduled`` drops the wake-up request."""
+        signal_manager.connect(self.spider_opened, signal=signals.spider_opened)
+        signal_manager.connect(self.spider_closed, signal=signals.spider_closed)
+        signal_manager.connect(self.spider_idle, signal=signals.spider_idle)
+        signal_manager.connect(self.drop_wake, signal=signals.request_scheduled)
 
     def spider_opened(self, spider: Any) -> None:
         self.spider = spider
@@ -108,7 +120,7 @@ class RedisCoordinator:
     def wake(self) -> None:
         """Make the engine ask the scheduler now, not at its next 5 s heartbeat: other workers may have
         queued requests. ``engine.crawl`` is the public way in; its request is dropped in ``drop_wake``."""
-        self.crawler.engine.crawl(Request("data:,", meta={WAKE: True}, dont_filter=True))
+        self.schedule(Request("data:,", meta={WAKE: True}, dont_filter=True))
 
     def drop_wake(self, request: Request, spider: Any = None) -> None:
         """``request_scheduled`` handler: the wake-up request never reaches the scheduler."""
@@ -122,17 +134,17 @@ class RedisCoordinator:
             self.down_since = now
             self.spider.logger.warning("lost Redis at %s (%s); retrying for %g s", self.redis_url, exc, self.give_up_s)
         elif now - self.down_since >= self.give_up_s:
-            stop_crawl(self.crawler, "redis_unavailable",
-                       f"Redis at {self.redis_url} has been unreachable for {self.give_up_s:g} s, so this worker "
-                       "stops; what it collected is in its folder. Start Redis again (with --appendonly yes to "
-                       "keep the queue) and restart the workers.", log=self.spider.logger)
+            self.stop("redis_unavailable",
+                      f"Redis at {self.redis_url} has been unreachable for {self.give_up_s:g} s, so this worker "
+                      "stops; what it collected is in its folder. Start Redis again (with --appendonly yes to "
+                      "keep the queue) and restart the workers.", log=self.spider.logger)
 
     def top_up(self) -> int:
         if queued_requests(self.client, self.keys.requests) >= self.low_water:
             return 0
         ids = self.pop_and_lease(keys=[self.keys.ids, self.keys.leases], args=[self.batch, self.worker])
         for imdb_id in ids:
-            self.crawler.engine.crawl(title_request(self.spider, imdb_id))
+            self.schedule(title_request(self.spider, imdb_id))
         if ids:
             self.stats.inc_value("distributed/ids_fed", len(ids))
         return len(ids)
@@ -165,7 +177,7 @@ class RedisCoordinator:
                 self.spider.logger.warning("giving up on %s after %d requeues", imdb_id, attempts - 1)
                 continue
             self.client.sadd(self.keys.requeued, imdb_id)
-            self.crawler.engine.crawl(title_request(self.spider, imdb_id, requeued=True))
+            self.schedule(title_request(self.spider, imdb_id, requeued=True))
             self.stats.inc_value("distributed/ids_requeued")
 
     def spider_idle(self, spider: Any) -> None:

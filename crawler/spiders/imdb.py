@@ -25,7 +25,7 @@ from crawler.config import CONFIG_SETTING, POSTER_HOSTS, ConfigError, CrawlConfi
 from crawler.items import MovieItem
 from crawler.middlewares import browser_meta
 from crawler.responses import is_challenge
-from crawler.state import crawl_state
+from crawler.state import CrawlState, crawl_state
 from crawler.stats import filled
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,11 @@ IGNORED = (("off site", "redirected_off_site"), ("cut off", "incomplete_page"), 
 
 class ImdbSpider(scrapy.Spider):
     name = "imdb"
+    base_url: str
+    source: str  # the items' `source`: imdb:HOST
+    arg_error: str | None  # the one sentence a bad argument or setting stops the crawl with
+    config: CrawlConfig | None  # the crawl state's (from_crawler); None when the settings were wrong
+    collected: set[str]  # the crawl state's ids already written, filled live by the JSONL writer
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -67,9 +72,10 @@ class ImdbSpider(scrapy.Spider):
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.base_url = base_url.rstrip("/")
-        self.collected: set[str] = set()  # the crawl state's ids already written (from_crawler), filled by the writer
-        self.arg_error: str | None = None
-        self.config: CrawlConfig | None = None
+        self.source = f"imdb:{urlsplit(self.base_url).netloc}"
+        self.collected = set()
+        self.arg_error = None
+        self.config = None
         self.args = {"ids": ids, "ids_file": ids_file, "dumps": dumps, "search": search}
         try:
             self.filters = discovery.DumpFilter.from_args(title_type, min_votes, min_year, max_year)
@@ -91,16 +97,22 @@ class ImdbSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ImdbSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         try:
-            state = crawl_state(crawler)
+            spider.use_state(crawl_state(crawler))
         except ConfigError as exc:
             spider.arg_error = spider.arg_error or str(exc)
-        else:
-            spider.config, spider.collected = state.config, state.collected_ids
-        spider.source = f"imdb:{urlsplit(spider.base_url).netloc}"
-        spider.dont_filter = spider.config is None or spider.config.scheduler != "redis"
-        if not spider.dont_filter and (spider.arg_error or "").startswith("nothing to crawl"):
-            spider.arg_error = None  # a shared-crawl worker takes its ids from Redis (crawler.distributed push)
         return spider
+
+    def use_state(self, state: CrawlState) -> None:
+        """Read the crawl's config and the live set of ids already written from its shared state."""
+        self.config, self.collected = state.config, state.collected_ids
+        if not self.dont_filter and (self.arg_error or "").startswith("nothing to crawl"):
+            self.arg_error = None  # a shared-crawl worker takes its ids from Redis (crawler.distributed push)
+
+    @property
+    def dont_filter(self) -> bool:
+        """Title requests skip the dupefilter (a resumed or re-queued title must not be deduplicated away),
+        except in a shared crawl, where the Redis dupefilter is what keeps workers apart."""
+        return self.config is None or self.config.scheduler != "redis"
 
     # --- discovery --------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:

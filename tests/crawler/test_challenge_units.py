@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,18 +16,18 @@ from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
 
 from crawler.challenge import ChallengeMiddleware, jar_cookie
-from crawler.config import ConfigError, CrawlConfig
+from crawler.config import BrowserConfig, ChallengeConfig, ConfigError, CrawlConfig
 from crawler.solvers import BrowserCookie, SolveFailed, has_token, playwright_cookie, selenium_cookie
 
 
 def test_challenge_settings_are_typed_and_checked(tmp_path: Path) -> None:
     base = {"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_RENDER": "challenge"}
     config = CrawlConfig.from_settings(Settings(base))
-    assert (config.render, config.challenge_solver, config.challenge_max_failures) == ("challenge", "playwright", 3)
-    assert config.browser_binary == config.chromium
+    assert (config.render, config.challenge.solver, config.challenge.max_failures) == ("challenge", "playwright", 3)
+    assert config.browser_binary == config.browsers.chromium
     selenium = CrawlConfig.from_settings(Settings({**base, "IMDB_CHALLENGE_SOLVER": "Selenium",
                                                    "IMDB_CHALLENGE_MAX_FAILURES": "5"}))
-    assert (selenium.browser, selenium.browser_binary, selenium.challenge_max_failures) == (
+    assert (selenium.browser, selenium.browser_binary, selenium.challenge.max_failures) == (
         "selenium", "/usr/bin/chromedriver", 5)
     for bad, words in [({"IMDB_CHALLENGE_SOLVER": "firefox"}, "IMDB_CHALLENGE_SOLVER='firefox' is not one of"),
                        ({"COOKIES_ENABLED": "0"}, "drop COOKIES_ENABLED=0"),
@@ -88,30 +89,24 @@ class FakeSolver:
 
 
 class Trip:
-    """The middleware on a test crawler with a fake solver, the real cookie middleware after it, and an
-    engine that records closes."""
+    """The middleware built from plain values (no crawler): a fake solver, the real cookie middleware after
+    it, Scrapy's stats, and a stop that records closes."""
 
-    def __init__(self, monkeypatch, solver: FakeSolver) -> None:
-        from scrapy.utils.test import get_crawler
+    def __init__(self, solver: FakeSolver) -> None:
+        from functools import partial
+
+        from scrapy.statscollectors import MemoryStatsCollector
 
         from crawler import control
 
-        monkeypatch.setattr(control, "deferred_from_coro", lambda coro: asyncio.ensure_future(coro))
-        crawler = get_crawler(settings_dict={"IMDB_RENDER": "challenge", "IMDB_CHROMIUM": sys.executable})
-        crawler.stats.open_spider()
+        self.stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))
+        self.stats.open_spider()
         self.closed: list[str] = []
         self.cookies = CookiesMiddleware()
-        closed = self.closed
-
-        class Engine:
-            async def close_spider_async(self, reason: str) -> None:
-                closed.append(reason)
-
-        crawler.engine = Engine()
-        self.middleware = ChallengeMiddleware.from_crawler(crawler)
-        self.middleware.solver = solver
-        monkeypatch.setattr(self.middleware, "cookie_jar", lambda r: self.cookies.jars[r.meta.get("cookiejar")])
-        self.stats = crawler.stats
+        self.middleware = ChallengeMiddleware(
+            ChallengeConfig(), BrowserConfig(chromium=sys.executable), solver, self.stats,
+            partial(control.stop, self.stats, self.closed.append),
+            lambda r: self.cookies.jars[r.meta.get("cookiejar")])
 
     async def send(self, request: Request) -> Request:
         await self.middleware.process_request(request)
@@ -132,9 +127,9 @@ def title(n: int) -> Request:
     return Request(f"http://127.0.0.1:8000/title/tt{n:07d}/", meta={"imdb_page": True})
 
 
-def test_one_solve_serves_every_waiting_request_and_a_dead_token_is_replaced(monkeypatch) -> None:
+def test_one_solve_serves_every_waiting_request_and_a_dead_token_is_replaced() -> None:
     solver = FakeSolver()
-    trip = Trip(monkeypatch, solver)
+    trip = Trip(solver)
 
     async def scenario() -> None:
         # five requests out before any token, challenged together: one browser solve, five retries
@@ -165,9 +160,9 @@ def test_one_solve_serves_every_waiting_request_and_a_dead_token_is_replaced(mon
     assert values["imdb/waf/solve_seconds"] >= 0.1 and trip.closed == []
 
 
-def test_failed_solves_stop_the_crawl_once_with_one_sentence(monkeypatch) -> None:
+def test_failed_solves_stop_the_crawl_once_with_one_sentence() -> None:
     solver = FakeSolver(fail=True)
-    trip = Trip(monkeypatch, solver)
+    trip = Trip(solver)
 
     async def scenario() -> None:
         request = title(1)

@@ -187,12 +187,13 @@ def test_orphans_is_always_a_dict_of_ids_and_a_count(redis_url: str) -> None:
     from scrapy.utils.test import get_crawler
 
     from crawler.config import RedisConfig
+    from crawler.control import stopper
     from crawler.distributed.coordinator import RedisCoordinator
     from crawler.state import crawl_state
 
     crawler = get_crawler(settings_dict={"IMDB_SCHEDULER": "redis", "REDIS_URL": redis_url})
-    state = crawl_state(crawler)
-    coordinator = RedisCoordinator(crawler, RedisConfig(url=redis_url, worker="me"), state, distributed.connect(redis_url))
+    coordinator = RedisCoordinator(crawler.stats, RedisConfig(url=redis_url, worker="me"), crawl_state(crawler),
+                                   distributed.connect(redis_url), schedule=lambda request: None, stop=stopper(crawler))
     assert coordinator.orphans() == ({}, 0)
     push_ids(redis_url, ["tt0000001", "tt0000002", "tt0000003"])
     client, keys = redis.Redis.from_url(redis_url, decode_responses=True), Keys()
@@ -204,22 +205,22 @@ def test_orphans_is_always_a_dict_of_ids_and_a_count(redis_url: str) -> None:
 def test_the_wake_up_goes_through_the_engines_public_crawl_and_never_reaches_the_scheduler() -> None:
     """The coordinator wakes an idle engine with `engine.crawl` (no `engine._slot`); its request is refused
     in `request_scheduled`, which Scrapy's engine treats as dropped before the scheduler."""
-    from types import SimpleNamespace
-
     from scrapy import Request, signals
     from scrapy.exceptions import IgnoreRequest
     from scrapy.utils.test import get_crawler
     from twisted.python.failure import Failure
 
     from crawler.config import RedisConfig
+    from crawler.control import stopper
     from crawler.distributed.coordinator import RedisCoordinator
     from crawler.state import crawl_state
 
     crawler = get_crawler()
     unused = redis.Redis.from_url("redis://127.0.0.1:1")  # no command is sent
-    coordinator = RedisCoordinator(crawler, RedisConfig(url="redis://127.0.0.1:1"), crawl_state(crawler), unused)
     crawled: list[Request] = []
-    crawler.engine = SimpleNamespace(crawl=crawled.append)
+    coordinator = RedisCoordinator(crawler.stats, RedisConfig(url="redis://127.0.0.1:1"), crawl_state(crawler), unused,
+                                   schedule=crawled.append, stop=stopper(crawler))
+    coordinator.connect_signals(crawler.signals)  # what from_crawler wires
     coordinator.wake()
     (wake,) = crawled
     answers = crawler.signals.send_catch_log(signals.request_scheduled, request=wake, spider=None, dont_log=IgnoreRequest)

@@ -45,8 +45,8 @@ def test_an_unreadable_line_in_the_middle_loses_nothing_after_it(tmp_path: Path,
     path.write_bytes(gzip.compress(body) if gz else body)
     writer = open_writer(tmp_path, gz)
     assert len(writer.ids) == 1000  # the old writer cut the file at line 101: 900 items lost
-    assert writer.crawler.stats.get_value("imdb/resume/unreadable_lines") == 1
-    assert not writer.crawler.stats.get_value("imdb/resume/truncated_lines")
+    assert writer.stats.get_value("imdb/resume/unreadable_lines") == 1
+    assert not writer.stats.get_value("imdb/resume/truncated_lines")
     writer.process_item(MovieItem(imdb_id="tt0001001"))
     writer.close_spider()
     assert ids_in(path) == [f"tt{n:07d}" for n in range(1, 1002)]

@@ -65,14 +65,12 @@ def test_redirects_of_pages_stay_on_the_site_posters_may_use_the_image_hosts() -
     from crawler.config import POSTER_HOSTS
     from crawler.middlewares import OnSiteRedirectsMiddleware
 
-    crawler = SimpleNamespace(spider=SimpleNamespace(allowed_domains=["www.imdb.com", *POSTER_HOSTS]),
-                              settings=Settings())
-    crawler.stats = MemoryStatsCollector(crawler)
-    middleware = OnSiteRedirectsMiddleware(crawler)
+    stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))
+    middleware = OnSiteRedirectsMiddleware(stats, ["www.imdb.com", *POSTER_HOSTS])
     moved = {"redirect_urls": ["https://www.imdb.com/title/tt0133093/"]}
     middleware.process_request(Request("https://www.imdb.com/title/tt0133094/", meta=moved))  # on site: passes
     with pytest.raises(IgnoreRequest):  # a title page sent to an image host is not a title page
         middleware.process_request(Request("https://m.media-amazon.com/title/tt0133093/", meta=moved))
     poster = {**moved, "imdb_poster": True}
     middleware.process_request(Request("https://m.media-amazon.com/images/M/x._V1_.jpg", meta=poster))
-    assert crawler.stats.get_value("imdb/redirects_off_site") == 1
+    assert stats.get_value("imdb/redirects_off_site") == 1

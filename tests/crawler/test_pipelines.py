@@ -12,7 +12,7 @@ from scrapy.http import Response
 from crawler.items import MovieItem
 from crawler.pipelines import sized_poster_url
 from crawler.state import crawl_state
-from tests.helpers.components import open_writer
+from tests.helpers.components import open_writer, writer_crawler
 
 
 def test_sized_poster_urls() -> None:
@@ -43,7 +43,7 @@ def test_writer_resumes_after_a_kill(tmp_path: Path, gz: bool) -> None:
     for n in (1, 2):
         writer.process_item(MovieItem(imdb_id=f"tt000000{n}", title=f"T{n}"))
     writer.handle.flush()
-    path = writer.config.items_path
+    path = writer.path
     if gz:  # a killed gzip writer leaves no trailer: cut the stream inside its last block
         writer.handle.fileobj.flush()
         data = path.read_bytes()
@@ -51,8 +51,9 @@ def test_writer_resumes_after_a_kill(tmp_path: Path, gz: bool) -> None:
     else:
         with path.open("ab") as handle:
             handle.write(b'{"imdb_id": "tt00000')
-    again = open_writer(tmp_path, gz)
-    assert again.ids == {"tt0000001", "tt0000002"} and crawl_state(again.crawler).collected_ids is again.ids
+    crawler = writer_crawler(tmp_path, gz)
+    again = open_writer(tmp_path, gz, crawler)
+    assert again.ids == {"tt0000001", "tt0000002"} and crawl_state(crawler).collected_ids is again.ids
     with pytest.raises(DropItem):
         again.process_item(MovieItem(imdb_id="tt0000002"))
     again.process_item(MovieItem(imdb_id="tt0000003"))

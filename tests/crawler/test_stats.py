@@ -11,14 +11,15 @@ def test_drift_names_fields_well_below_expectation() -> None:
 
 
 def test_stop_crawl_closes_once_and_keeps_the_first_reason(monkeypatch, caplog) -> None:
-    """Four stops share `stop_crawl` (unreachable, WAF, browser, Redis): the first one wins, later ones neither
-    log nor close again, and `error=True` keeps the sentence for stats.json."""
+    """Four components stop through `control.stopper` (unreachable, WAF, browser, Redis): the first stop wins,
+    later ones neither log nor close again, and `error=True` keeps the sentence for stats.json."""
     from crawler import control
 
     crawler, closed = crawler_closing_into_a_list(monkeypatch)
+    stop_waf, stop_retry = control.stopper(crawler), control.stopper(crawler)  # two components, one crawl
     with caplog.at_level("ERROR"):
-        assert control.stop_crawl(crawler, "waf_challenge", "first sentence", error=True) is True
-        assert control.stop_crawl(crawler, "unreachable", "second sentence") is False
+        assert stop_waf("waf_challenge", "first sentence", error=True) is True
+        assert stop_retry("unreachable", "second sentence") is False
     assert closed == ["waf_challenge"]
     assert crawler.stats.get_value("imdb/stopped_by") == "waf_challenge"
     assert crawler.stats.get_value("imdb/error") == "first sentence"

@@ -3,13 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 
 from crawler.pipelines import JsonlWriterPipeline
 
 
-def open_writer(tmp_path: Path, gz: bool) -> JsonlWriterPipeline:
-    crawler = get_crawler(settings_dict={"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_JSONL_GZIP": gz})
+def writer_crawler(tmp_path: Path, gz: bool) -> Crawler:
+    return get_crawler(settings_dict={"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_JSONL_GZIP": gz})
+
+
+def open_writer(tmp_path: Path, gz: bool, crawler: Crawler | None = None) -> JsonlWriterPipeline:
+    """The JSONL writer as a crawl wires it (``from_crawler``), opened on ``tmp_path``."""
+    crawler = crawler or writer_crawler(tmp_path, gz)
     writer = JsonlWriterPipeline.from_crawler(crawler)
     writer.open_spider()
     return writer
