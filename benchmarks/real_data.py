@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "data"
 sys.path.insert(0, str(REPO))
 
-from baselines import leaderboard  # noqa: E402
+from baselines import leaderboard, leaderboard_cli  # noqa: E402
 
 # The reference put 6.5 in the middle class ((5, 6.5] bins, majority 0.506); ratings carry one decimal,
 # so these edges reproduce its right-closed bins with the dataset's left-closed binning.
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         if "overrides" in spec:
             run_with_overrides(ds, lb, spec, args.seed, args.budget_minutes)
-        elif code := leaderboard.main(argv_lb):
+        elif code := leaderboard_cli.main(argv_lb):
             raise SystemExit(f"leaderboard on {ds} exited {code}")
         timings["leaderboard_s"] = time.perf_counter() - start
         result = json.loads((lb / "leaderboard.json").read_text())

@@ -43,7 +43,7 @@ OVERRIDES = {"lightgbm": {"n_trials": 4}, "xgboost": {"n_trials": 4}}
 
 
 def _encoder_installed() -> bool:
-    from baselines.encoders import EncoderMissing, weights_path
+    from dataset.encoders import EncoderMissing, weights_path
 
     try:
         weights_path(FRAME_ENCODER)

@@ -14,7 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks as ec
 from sklearn.utils.validation import check_is_fitted
 
-from baselines import leaderboard, registry
+from baselines import leaderboard, leaderboard_cli, registry
 from baselines.registry import BASELINES, MODELS, REFERENCE, REGISTRY, make
 from baselines.tasks import TASKS
 from tests.helpers.synthetic import make_splits
@@ -140,12 +140,12 @@ def test_a_new_baseline_is_one_file_and_one_list_entry(tmp_path, monkeypatch, ca
     (tmp_path / "toy_median.py").write_text(textwrap.dedent(TOY))  # the one new file
     monkeypatch.syspath_prepend(str(tmp_path))
     toy = importlib.import_module("toy_median")
-    assert leaderboard.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "o"), "--models", "toy_median"]) == 2
+    assert leaderboard_cli.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "o"), "--models", "toy_median"]) == 2
     assert "unknown model toy_median" in capsys.readouterr().err
     monkeypatch.setattr(registry, "BASELINES", [*registry.BASELINES, toy.Median])  # the one list entry
 
     assert REGISTRY["rating"][-1] == "toy_median" and "toy_median" in REGISTRY["rating_trailer"]
-    assert leaderboard.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "o"), "--models", "toy_median"]) == 2
+    assert leaderboard_cli.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "o"), "--models", "toy_median"]) == 2
     err = capsys.readouterr().err
     assert "unknown model" not in err and "not a built dataset" in err  # the name is a leaderboard choice
     result = leaderboard.run(make_splits(n_train=40, n_eval=20), tmp_path / "run", tasks=["rating"],
