@@ -3,6 +3,7 @@ feature sets, and the models follow scikit-learn's estimator contract (the check
 that apply to estimators over `SplitData`, plus SplitData versions of its fit checks)."""
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import textwrap
 import warnings
@@ -105,6 +106,20 @@ def test_the_task_is_bound_in_fit_not_patched_onto_the_model():
         make("rating", "mean").fit(SPLITS["train"], task=TASKS["rating_class"])
     with pytest.raises(ValueError, match="needs a task"):
         MODELS["mean"]().fit(SPLITS["train"])
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_config_is_read_only_and_names_set_params(model):
+    """`model.config` is rebuilt from the parameters on every read: assigning to it raises, naming the way that works."""
+    est = MODELS[model]()
+    with pytest.raises(dataclasses.FrozenInstanceError, match=r"model\.set_params\(budget_seconds=\.\.\.\)"):
+        est.config.budget_seconds = 5.0
+    assert est.config.budget_seconds is None
+    assert est.set_params(budget_seconds=5.0).config.budget_seconds == 5.0
+    assert clone(est).config == est.config
+    fresh = MODELS[model].Config()
+    fresh.budget_seconds = 5.0  # a config built by hand is the caller's own
+    assert fresh.budget_seconds == 5.0
 
 
 def test_the_registry_is_derived_from_the_declarations():
