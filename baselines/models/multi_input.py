@@ -52,7 +52,6 @@ class MultiInputConfig(TorchConfig):
     input_size: str = "336x224"
     epochs: int = 30
     batch_size: int = 64
-    lr: float = 1e-3
     class_weighted: bool = False
 
 

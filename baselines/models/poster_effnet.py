@@ -104,8 +104,6 @@ class PosterEffNetConfig(TorchConfig):
     flip_test: bool = False
     epochs: int = 60
     batch_size: int = 128
-    lr: float = 1e-3
-    weight_decay: float = 1e-4
     patience: int = 10
 
 
