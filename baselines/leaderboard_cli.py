@@ -23,7 +23,7 @@ from pathlib import Path
 from rich.console import Console
 
 from baselines.choices import selection, settings_by_model, weights_by_model
-from baselines.data import SplitData, dataset_columns
+from baselines.data import dataset_splits
 from baselines.leaderboard import REPORT, fingerprint, run
 from baselines.params import LeaderboardParams
 from baselines.registry import MODELS, REGISTRY
@@ -32,7 +32,6 @@ from baselines.tables import print_table
 from cli.common import CliError, Parser
 from cli.errors import Guard
 from cli.options import add_options, from_args
-from dataset.split import SPLITS
 from dataset.torch_env import no_progress
 
 EXAMPLE = """example:
@@ -89,7 +88,7 @@ def execute(args: argparse.Namespace) -> int:
         import dataset
 
         info = dataset.info(str(path))
-        splits = {s: SplitData.from_dataset(path, s) for s in SPLITS if dataset_columns(path, s)}
+        splits = dataset_splits(path)
     except Exception as exc:  # noqa: BLE001 - dataset.DatasetError and I/O errors: one sentence, exit 1
         if args.verbose:
             traceback.print_exc()

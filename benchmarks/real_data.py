@@ -99,10 +99,9 @@ def given_split(source: Path, out: Path) -> Path:
 
 def reference_lightgbm(dataset: Path, out: Path, seed: int) -> dict:
     """LightGBM with its defaults (n_trials=1), all metadata: the model behind the 0.728 anchor."""
-    from baselines.data import SplitData, dataset_columns
-    from dataset.split import SPLITS
+    from baselines.data import dataset_splits
 
-    splits = {s: SplitData.from_dataset(dataset, s) for s in SPLITS if dataset_columns(dataset, s)}
+    splits = dataset_splits(dataset)
     res = leaderboard.run(splits, out, tasks=["rating_class", "rating"], models=["lightgbm"], seed=seed, n_boot=200,
                           budget_minutes=None, overrides={"lightgbm": {"n_trials": 1}})  # defaults, early-stopped
     return {(r["task"], r["feature_set"]): r["metrics"] for r in res["rows"]}
@@ -111,10 +110,9 @@ def reference_lightgbm(dataset: Path, out: Path, seed: int) -> dict:
 def run_with_overrides(dataset: Path, out: Path, spec: dict, seed: int, budget_minutes: float | None) -> None:
     """The leaderboard on `dataset` with per-model settings (`spec["overrides"]`), which its flags do not carry."""
     import dataset as ds_api
-    from baselines.data import SplitData, dataset_columns
-    from dataset.split import SPLITS
+    from baselines.data import dataset_splits
 
-    splits = {s: SplitData.from_dataset(dataset, s) for s in SPLITS if dataset_columns(dataset, s)}
+    splits = dataset_splits(dataset)
     info = ds_api.info(str(dataset))
     leaderboard.run(splits, out, spec["tasks"].split(","), spec["models"].split(","), budget_minutes, seed,
                     dataset_fingerprint=leaderboard.fingerprint(info, dataset), dataset_info=info,
