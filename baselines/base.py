@@ -4,7 +4,7 @@ A model file declares its registry `name`, the leaderboard `tasks` it runs on, t
 fit and the feature sets it accepts (`feature_sets`); `baselines/registry.py` lists the class once.
 Hyper-parameters are the fields of the model's `Config` dataclass: `__init__` (generated from them) only
 stores them as attributes, so `get_params`/`set_params`/`clone` work as in scikit-learn, and `config`
-rebuilds the dataclass the leaderboard saves beside each row. `fit(train, val, task=...)` binds the task
+rebuilds the dataclass the leaderboard saves beside each row (read-only: change a model with `set_params`). `fit(train, val, task=...)` binds the task
 and learns attributes whose names end in `_`; `predict` gives labels / scores / 0-1 label matrices and
 `predict_proba` class or label probabilities.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import inspect
 import time
-from dataclasses import MISSING, asdict, dataclass, fields
+from dataclasses import MISSING, FrozenInstanceError, asdict, dataclass, fields
 from typing import Any, ClassVar
 
 import numpy as np
@@ -30,6 +30,13 @@ class BaseConfig:
     feature_set: str = "default"
     budget_seconds: float | None = None  # optional wall-clock cap on fit (off by default: rows must not move with load)
     weights: str | None = None  # user-supplied initial weights (torch models only)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("_read_only"):  # `model.config`: a copy, so an assignment would change nothing
+            raise FrozenInstanceError(f"{type(self).__name__} from model.config is rebuilt from the model's parameters "
+                                      f"on every read, so setting {name} here changes nothing; use "
+                                      f"model.set_params({name}=...)")
+        super().__setattr__(name, value)
 
 
 class NotFittedError(SklearnNotFittedError):
@@ -86,8 +93,11 @@ class Baseline(BaseEstimator):
 
     @property
     def config(self) -> BaseConfig:
-        """The hyper-parameters as the model's typed config dataclass (what the leaderboard saves)."""
-        return self.Config(**{f.name: getattr(self, f.name) for f in fields(self.Config)})
+        """The hyper-parameters as the model's typed config dataclass (what the leaderboard saves), read-only:
+        it is rebuilt from the parameters on every read, so `model.config.x = 1` raises instead of doing nothing."""
+        config = self.Config(**{f.name: getattr(self, f.name) for f in fields(self.Config)})
+        object.__setattr__(config, "_read_only", True)
+        return config
 
     # -- what subclasses implement ------------------------------------------------------------
     def _fit(self, train: SplitData, val: SplitData | None) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from baselines.registry import MODELS, REGISTRY
 from baselines.torch_base import TorchBaseline
-from cli.lists import split_list
+from dataset.values import split_list
 
 
 def selection(value: str | list[str] | None, valid: list[str], what: str) -> list[str] | None:

@@ -148,6 +148,13 @@ def largest_poster(columns: set[str]) -> tuple[str | None, str | None]:
     return (posters[-1], None) if posters else (None, NO_POSTER)
 
 
+def dataset_splits(path: str | Path) -> dict[str, SplitData]:
+    """Every split a published dataset has columns for, by name (train, validation, test in that order)."""
+    from dataset.split import SPLITS
+
+    return {s: SplitData.from_dataset(path, s) for s in SPLITS if dataset_columns(path, s)}
+
+
 def dataset_columns(path: str | Path, split: str) -> list[str]:
     """Column names of a split, read from the parquet schema (no data is read)."""
     import pyarrow.parquet as pq

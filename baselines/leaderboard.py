@@ -2,8 +2,8 @@
 each task's rows by paired bootstrap and writes leaderboard.{md,csv,json}, report.html and configs/.
 
 One row is `baselines/row.py`; the command line (`python -m baselines.leaderboard`, `imdbkit
-leaderboard`) is `baselines/leaderboard_cli.py`, whose `main`, `add_arguments` and `execute` are
-re-exported here so that both entry points and older imports keep working.
+leaderboard`) is `baselines/leaderboard_cli.py`, which sits on top of `cli/`; this module does not
+import it (a library user of `run` never loads a command line), except to run it as `__main__`.
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from rich.console import Console
 from baselines.choices import selection, settings_by_model, weights_by_model
 from baselines.data import SplitData
 from baselines.environment import environment
-from baselines.leaderboard_cli import add_arguments, execute, main
 from baselines.metrics import N_BOOT
 from baselines.params import LeaderboardParams
 from baselines.ranking import MIN_TEST_ROWS, rank_task
@@ -30,10 +29,9 @@ from baselines.row import RowSpec, run_row
 from baselines.tables import write_tables
 from baselines.tasks import TASKS
 
-__all__ = ["REPORT", "add_arguments", "execute", "fingerprint", "main", "run", "selection"]
+__all__ = ["REPORT", "fingerprint", "run", "selection"]
 
 REPORT = "report.html"  # inside the leaderboard's own folder; `imdbkit demo` writes demo-report.html beside it
-_weights = weights_by_model  # its name here before the command line moved out; tests call it so
 
 
 def fingerprint(info: dict[str, Any] | None, path: Path | None = None) -> str:
@@ -164,5 +162,7 @@ def _key(row: dict[str, Any]) -> str:
     return f"{row['task']}/{row['model']}/{row['feature_set']}"
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # `python -m baselines.leaderboard`: the command line is the module above this one
+    from baselines.leaderboard_cli import main
+
     sys.exit(main())

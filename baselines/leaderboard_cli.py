@@ -10,7 +10,7 @@ default, so the same seed gives the same rows on an idle or a busy machine (timi
 A row is marked best only when its paired-bootstrap difference to every other row excludes 0.
 
 This module is the command-line side (flags, their checks, the printed table and paths line);
-`baselines/leaderboard.py` runs the rows and re-exports `main`, `add_arguments` and `execute`.
+`baselines/leaderboard.py` runs the rows (and runs this module's `main` as `python -m baselines.leaderboard`).
 """
 from __future__ import annotations
 
@@ -23,16 +23,16 @@ from pathlib import Path
 from rich.console import Console
 
 from baselines.choices import selection, settings_by_model, weights_by_model
-from baselines.data import SplitData, dataset_columns
+from baselines.data import dataset_splits
+from baselines.leaderboard import REPORT, fingerprint, run
 from baselines.params import LeaderboardParams
 from baselines.registry import MODELS, REGISTRY
 from baselines.row import config_path
 from baselines.tables import print_table
-from baselines.torch_env import no_progress
 from cli.common import CliError, Parser
 from cli.errors import Guard
 from cli.options import add_options, from_args
-from dataset.split import SPLITS
+from dataset.torch_env import no_progress
 
 EXAMPLE = """example:
   python -m baselines.leaderboard --dataset imdbkit-data/datasets/imdb --out imdbkit-data/reports/imdb
@@ -84,14 +84,11 @@ def execute(args: argparse.Namespace) -> int:
     if not (path / "data").is_dir() or not list((path / "data").glob("train-*.parquet")):
         raise CliError(f"{path} is not a built dataset (no data/train-*.parquet); run `imdbkit build`.", 2)
     console = Console(stderr=True, quiet=args.quiet)
-    # imported here, not at the top: baselines.leaderboard imports this module to re-export its commands
-    from baselines.leaderboard import REPORT, fingerprint, run
-
     try:
         import dataset
 
         info = dataset.info(str(path))
-        splits = {s: SplitData.from_dataset(path, s) for s in SPLITS if dataset_columns(path, s)}
+        splits = dataset_splits(path)
     except Exception as exc:  # noqa: BLE001 - dataset.DatasetError and I/O errors: one sentence, exit 1
         if args.verbose:
             traceback.print_exc()

@@ -89,6 +89,13 @@ class GBMConfig(TabularConfig):
     n_jobs: int = 1  # OpenMP threads spin badly when the 2 cores are shared; 1 thread was faster here
 
 
+# What both GBMs search and start from alike; their tree-shape knobs and regularisation differ. Each model
+# splices these in at the same place in its SPACE, since `random_search` draws the keys in order.
+LEARNING_RATES = [0.02, 0.03, 0.05, 0.1]
+ROW_COLUMN_SAMPLING = {"subsample": [0.7, 0.8, 1.0], "colsample_bytree": [0.4, 0.6, 0.8, 1.0]}
+NO_SAMPLING = {"subsample": 1.0, "colsample_bytree": 1.0}
+
+
 class GBMBaseline(TabularBaseline):
     """Gradient boosting: trial 0 = library defaults, then a seeded search, each trial early-stopped on val."""
 
@@ -103,9 +110,14 @@ class GBMBaseline(TabularBaseline):
                    weight: np.ndarray | None) -> None:
         raise NotImplementedError
 
+    def _evals(self, model: Any) -> dict[str, dict[str, list[float]]]:
+        """The library's record of the kept model on val: {eval set: {metric: value per round}} ({} if none)."""
+        raise NotImplementedError
+
     def _rounds(self, model: Any) -> dict[str, list[float]]:
         """The kept model's eval metric on val per boosting round, as `{"val_<metric>_by_round": [...]}`."""
-        raise NotImplementedError
+        return {f"val_{metric}_by_round": [float(v) for v in values]
+                for per_set in self._evals(model).values() for metric, values in per_set.items()}
 
     def _fit(self, train: SplitData, val: SplitData | None) -> None:
         cfg: GBMConfig = self.config  # type: ignore[assignment]

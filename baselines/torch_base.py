@@ -14,8 +14,8 @@ from torch import nn
 from baselines import metrics as M
 from baselines.base import BaseConfig, Baseline, inverse_frequency
 from baselines.data import SplitData
-from baselines.torch_env import progress_disabled, seed_everything
 from baselines.torch_loop import LoopConfig, fit_loop, predict
+from dataset.torch_env import progress_disabled, seed_everything
 
 
 def class_weights(y: np.ndarray, n_classes: int) -> torch.Tensor:

@@ -17,7 +17,7 @@ from torch import nn
 from torch.optim.swa_utils import AveragedModel
 from tqdm.auto import tqdm
 
-from baselines.torch_env import device
+from dataset.torch_env import device
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """The torch toolkit the baselines import from one place: settings, the training loop, the base class.
 
-Each part has its own module — `torch_env.py` (the `--quiet` switch, device, seeds), `torch_loop.py`
-(`fit_loop`, `predict`, the EMA), `torch_base.py` (`TorchBaseline`, loss weights, images as tensors) —
-and is re-exported here, so a model file keeps one import line.
+Each part has its own module — `dataset/torch_env.py` (the `--quiet` switch, device, seeds; shared
+with the encoders), `torch_loop.py` (`fit_loop`, `predict`, the EMA), `torch_base.py` (`TorchBaseline`,
+loss weights, images as tensors) — and is re-exported here, so a model file keeps one import line.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from baselines.torch_base import (
     load_weights,
     pos_weights,
 )
-from baselines.torch_env import device, no_progress, progress_disabled, seed_everything
 from baselines.torch_loop import History, LoopConfig, ema_update, fit_loop, predict
+from dataset.torch_env import device, no_progress, progress_disabled, seed_everything
 
 __all__ = [
     "History", "LoopConfig", "TorchBaseline", "TorchConfig", "class_weights", "device", "ema_update", "fit_loop",

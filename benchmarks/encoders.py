@@ -1,7 +1,7 @@
 """Benchmark: EfficientNet-Lite0 poster embeddings, posters/s per core, against a naive reference, one process.
 
 On the same N real posters of ../shared/data/posters (decoded once, 268×182 RGB), resized to 336×224:
-  ours    `baselines.encoders.embed` without its cache: batches of 32, channels-last, every core
+  ours    `dataset.encoders.embed` without its cache: batches of 32, channels-last, every core
   naive   PIL resize per poster, default (NCHW) layout, one image per forward pass, same threads
 Both compute the same features (checked); CPU time is reported beside wall time because the sandbox is
 shared.
@@ -37,7 +37,7 @@ def naive(images: np.ndarray, size: tuple[int, int]) -> np.ndarray:
     import torch
     from PIL import Image
 
-    from baselines import encoders
+    from dataset import encoders
 
     model = encoders.Encoder(encoders.DEFAULT)  # default memory layout
     out = []
@@ -65,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import torch
 
-    from baselines import encoders
+    from dataset import encoders
 
     size = tuple(int(v) for v in args.size.split("x"))
     images = load_posters(args.n)

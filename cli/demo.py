@@ -8,8 +8,9 @@ build`'s `main`, `baselines.leaderboard.run`) and records what it consumed in `d
 rerun skips a phase whose inputs are unchanged and whose outputs exist, and a crawl that was cut
 short resumes (the spider skips titles already in items.jsonl).
 
-This module is the command (its flags and help); the phases are `cli/demo_phases.py`, the data steps
-between them `cli/demo_data.py` and the closing summary `cli/demo_summary.py`.
+This module is the command (its flags and help); the phases are `cli/demo_phases.py` (the crawl and
+the trailer downloads `cli/demo_fetch.py`), the data steps between them `cli/demo_data.py` and the
+closing summary `cli/demo_summary.py`.
 """
 from __future__ import annotations
 

@@ -3,7 +3,8 @@
 Each phase runs the stage's own entry point (a real `scrapy crawl imdb` subprocess, `python -m dataset
 build`'s `main`, `baselines.leaderboard.run`) and records what it consumed in `demo-state.json`; a
 rerun skips a phase whose inputs are unchanged and whose outputs exist, and a crawl that was cut
-short resumes (the spider skips titles already in items.jsonl). The flags are `cli/demo.py`.
+short resumes (the spider skips titles already in items.jsonl). The flags are `cli/demo.py`; the two
+phases that talk to the mirror (the crawl subprocess, the trailer downloads) are `cli/demo_fetch.py`.
 """
 from __future__ import annotations
 
@@ -13,12 +14,8 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import time
-import urllib.request
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import urlsplit
 
 from rich.console import Console
 from rich.progress import (
@@ -32,28 +29,24 @@ from rich.progress import (
 
 from cli.common import CliError
 from cli.demo_data import read_items, write_splits
+from cli.demo_fetch import SEED, crawl, trailers
 from cli.demo_summary import summary
 
 IMAGE_SIZES = ("32x32", "150x101")
 FRAME_ENCODER = "efficientnet-lite0"
 DEMO_REPORT = "demo-report.html"  # beside leaderboard/, whose own report.html the demo never touches
-SEED = 0
 # The leaderboard's GBMs search 10 settings by default; on a 500-title demo 4 keep every row inside the budget.
 OVERRIDES = {"lightgbm": {"n_trials": 4}, "xgboost": {"n_trials": 4}}
 
 
 def _encoder_installed() -> bool:
-    from baselines.encoders import EncoderMissing, weights_path
+    from dataset.encoders import EncoderMissing, weights_path
 
     try:
         weights_path(FRAME_ENCODER)
     except EncoderMissing:
         return False
     return True
-
-
-def key_of(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 class Demo:
@@ -76,6 +69,11 @@ class Demo:
         self.console = Console(stderr=True, quiet=args.quiet)
 
     # -- bookkeeping ---------------------------------------------------------------------------------
+    @staticmethod
+    def key(*parts: Any) -> str:
+        """16 hex digits naming what a phase consumed: the same key on a rerun means its outputs still hold."""
+        return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
     def state(self) -> dict[str, Any]:
         try:
             return json.loads(self.state_file.read_text())
@@ -114,85 +112,10 @@ class Demo:
 
     # -- phases ----------------------------------------------------------------------------------------
     def phase_crawl(self, progress: Progress) -> None:
-        from mirror.catalog import load_catalog
-
-        ids = list(load_catalog(self.catalog, seed=SEED).ids())
-        key = key_of(self.catalog, SEED, "posters+keywords")
-        items_path = self.crawl / "items.jsonl"
-        if self.done("crawl", key) and items_path.is_file():
-            self.timings["crawl"] = "reused"
-            return
-        if self.state().get("crawl", {}).get("key") not in (None, key) or self.args.force:
-            shutil.rmtree(self.crawl, ignore_errors=True)  # another catalog: its titles would mix in
-        self.crawl.mkdir(parents=True, exist_ok=True)
-        ids_file = self.work / "ids.txt"
-        ids_file.write_text("\n".join(ids) + "\n")
-        already = len({i.get("imdb_id") for i in read_items(items_path)})
-        base_url = self.base_url()
-        task = progress.add_task("crawl", total=len(ids), completed=already)
-        from cli.crawl import LOCAL_FAST, scrapy_command, scrapy_env
-
-        settings = {**LOCAL_FAST, "IMDB_OUTPUT_DIR": str(self.crawl), "IMDB_POSTER_WIDTH": "300",
-                    "IMDB_DOWNLOAD_POSTERS": "1", "IMDB_FOLLOW_KEYWORDS": "1", "LOG_LEVEL": "INFO",
-                    "LOG_FILE": str(self.logs / "crawl.log")}
-        cmd = scrapy_command({"base_url": base_url, "ids_file": str(ids_file)}, settings)
-        start = time.perf_counter()
-        with open(self.logs / "crawl.out", "ab") as out:
-            proc = subprocess.Popen(cmd, env=scrapy_env(), stdout=out, stderr=subprocess.STDOUT)
-            try:
-                while proc.poll() is None:
-                    time.sleep(0.3)
-                    if items_path.is_file():
-                        progress.update(task, completed=items_path.read_bytes().count(b"\n"))
-            finally:
-                if proc.poll() is None:
-                    proc.terminate()
-                    proc.wait(30)
-        items = read_items(items_path)
-        progress.update(task, completed=len(items))
-        if proc.returncode != 0:
-            raise CliError(f"the crawl stopped with exit status {proc.returncode} after {len(items)} titles; see "
-                           f"{self.logs / 'crawl.log'} and rerun `imdbkit demo` to resume it.", 1)
-        missing = len(set(ids) - {i["imdb_id"] for i in items})
-        if missing:
-            raise CliError(f"the crawl finished without {missing} of {len(ids)} titles; see "
-                           f"{self.logs / 'crawl.log'} and rerun `imdbkit demo` to resume it.", 1)
-        self.timings["crawl"] = f"{time.perf_counter() - start:.1f}s"
-        self.mark("crawl", key, items=len(items))
+        crawl(self, progress)
 
     def phase_trailers(self, progress: Progress) -> None:
-        """The spider records trailer playback URLs; the build reads `trailers/<imdb_id>.mp4` from the crawl folder."""
-        items = read_items(self.crawl / "items.jsonl")
-        wanted = {i["imdb_id"]: i["trailer_urls"][0] for i in items if i.get("trailer_urls")}
-        folder = self.crawl / "trailers"
-        key = key_of(sorted(wanted))
-        if self.done("trailers", key) and all((folder / f"{t}.mp4").is_file() for t in wanted):
-            self.timings["trailers"] = "reused"
-            return
-        folder.mkdir(exist_ok=True)
-        todo = {t: u for t, u in wanted.items() if not (folder / f"{t}.mp4").is_file()}
-        task = progress.add_task("trailers", total=len(wanted), completed=len(wanted) - len(todo))
-        start = time.perf_counter()
-        base = self.base_url() if todo else ""
-
-        def fetch(pair: tuple[str, str]) -> None:
-            imdb_id, url = pair
-            parts = urlsplit(url)  # the URL names the port of the run that crawled it: ask today's mirror
-            with urllib.request.urlopen(base + parts.path, timeout=60) as resp:
-                data = resp.read()
-            part = folder / f"{imdb_id}.mp4.part"
-            part.write_bytes(data)
-            os.replace(part, folder / f"{imdb_id}.mp4")
-            progress.advance(task)
-
-        try:
-            with ThreadPoolExecutor(4) as pool:
-                list(pool.map(fetch, todo.items()))
-        except OSError as exc:
-            raise CliError(f"could not download a trailer from the mirror ({exc}); rerun `imdbkit demo` to "
-                           "fetch the rest.", 1) from None
-        self.timings["trailers"] = f"{time.perf_counter() - start:.1f}s"
-        self.mark("trailers", key, trailers=len(wanted))
+        trailers(self, progress)
 
     def phase_build(self, progress: Progress) -> dict[str, Any]:
         from dataset.build import describe_inputs, sha256_file
@@ -209,7 +132,7 @@ class Demo:
         inputs = describe_inputs([self.crawl])
         for entry in inputs:
             entry.pop("path", None)
-        key = key_of(argv[3:], inputs, trailers)
+        key = self.key(argv[3:], inputs, trailers)
         if self.done("build", key) and (self.dataset / "build.json").is_file():
             self.timings["build"] = "reused"
             return json.loads((self.dataset / "build.json").read_text())
@@ -235,7 +158,7 @@ class Demo:
         from dataset.build import sha256_file
 
         models = self.models()
-        key = key_of(sha256_file(self.dataset / "build.json"), self.args.budget_minutes, SEED, OVERRIDES, models,
+        key = self.key(sha256_file(self.dataset / "build.json"), self.args.budget_minutes, SEED, OVERRIDES, models,
                      self.args.bootstrap)
         result_file = self.board / "leaderboard.json"
         if self.done("leaderboard", key) and result_file.is_file() and self.report.is_file():

@@ -9,13 +9,7 @@ import argparse
 from collections.abc import Callable, Sequence
 from typing import Any
 
-
-def split_list(values: str | Sequence[str] | None) -> list[str]:
-    """'a,b' or ['a', 'b,c'] -> ['a', 'b', 'c']: commas split, blanks dropped, order kept."""
-    if values is None:
-        return []
-    texts = [values] if isinstance(values, str) else list(values)
-    return [part.strip() for text in texts for part in str(text).split(",") if part.strip()]
+from dataset.values import split_list
 
 
 class ListAction(argparse.Action):
@@ -46,4 +40,4 @@ class ListAction(argparse.Action):
         setattr(namespace, self.dest, items)
 
 
-__all__ = ["ListAction", "split_list"]
+__all__ = ["ListAction"]

@@ -38,7 +38,7 @@ LEADERBOARD_EXAMPLE = f"""  imdbkit leaderboard --dataset {DEFAULT_DATASET} --ou
 
 
 def add_arguments(groups: argparse._SubParsersAction) -> None:
-    from baselines import leaderboard
+    from baselines import leaderboard_cli
     from dataset import cli as dataset_cli
 
     p = command(groups, "import", "turn a third-party table into a raw folder (python -m dataset import)",
@@ -56,7 +56,7 @@ def add_arguments(groups: argparse._SubParsersAction) -> None:
     p = command(groups, "leaderboard", "train and score every baseline (python -m baselines.leaderboard)",
                 "Train every registered baseline on a dataset and write leaderboard.{md,csv,json} and report.html.",
                 LEADERBOARD_EXAMPLE)
-    leaderboard.add_arguments(p, dataset=DEFAULT_DATASET, out=DEFAULT_REPORT)
+    leaderboard_cli.add_arguments(p, dataset=DEFAULT_DATASET, out=DEFAULT_REPORT)
     p.set_defaults(func=run_leaderboard)
 
 
@@ -78,7 +78,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_leaderboard(args: argparse.Namespace) -> int:
-    from baselines.leaderboard import execute
+    from baselines.leaderboard_cli import execute
 
     existing_dataset(args.dataset)
     return execute(args)

@@ -29,13 +29,21 @@ from dataset.clean_rules import (
 from dataset.report import Report, objects
 
 
-def _reported(cleaned: Cleaned, report: Report, ids: list) -> list | np.ndarray:
-    """The values; each one set to null counted under its counter and quarantined, column by column in row order."""
+def _reported(cleaned: Cleaned, report: Report, columns: list[Cleaned]) -> list | np.ndarray:
+    """The values; each one set to null is counted under its counter now and quarantined by `_quarantine`
+    once every column is clean (`columns` keeps them in column order)."""
     for counter, n in Counter(counter for _, counter, _ in cleaned.bad).items():
         report.note(STAGE, counter, n)
-    for row, _, reason in sorted(cleaned.bad, key=itemgetter(0)):
-        report.quarantine(STAGE, ids[row], reason)
+    columns.append(cleaned)
     return cleaned.values
+
+
+def _quarantine(columns: list[Cleaned], report: Report, ids: list) -> None:
+    """Quarantine in row order, then column order within a row: the one rule, so the whole table and the
+    streamed build (the same rows, batch by batch) write the same quarantine.jsonl, line for line."""
+    bad = [(row, col, reason) for col, cleaned in enumerate(columns) for row, _, reason in cleaned.bad]
+    for row, _, reason in sorted(bad, key=itemgetter(0, 1)):
+        report.quarantine(STAGE, ids[row], reason)
 
 def _text(series: pd.Series, name: str) -> Cleaned:
     return fast.text(series, name) or slow.text(fast.pylist(series), name)
@@ -66,30 +74,31 @@ def clean_fields(df: pd.DataFrame, report: Report, quiet: bool = True) -> pd.Dat
     bar = tqdm(total=4, desc="clean", unit="group", disable=quiet)
     idx = df.index
     out = pd.DataFrame({"imdb_id": objects(fast.pylist(df["imdb_id"]), idx)}, index=idx)
-    ids = out["imdb_id"].tolist()
+    columns: list[Cleaned] = []
     for name in TEXT_FIELDS:
-        out[name] = objects(_reported(_text(df[name], name), report, ids), idx)
-    year = _reported(_number(df["year"], "year"), report, ids)
+        out[name] = objects(_reported(_text(df[name], name), report, columns), idx)
+    year = _reported(_number(df["year"], "year"), report, columns)
     out["year"] = pd.Series(_nullable_int(year, "Int32"), index=idx)
     for name in ("runtime_min", "rating", "metascore"):
-        out[name] = _reported(_number(df[name], name), report, ids).astype("float32")
-    votes = _reported(_number(df["votes"], "votes"), report, ids)
+        out[name] = _reported(_number(df[name], name), report, columns).astype("float32")
+    votes = _reported(_number(df["votes"], "votes"), report, columns)
     out["votes"] = pd.Series(_nullable_int(votes, "Int64"), index=idx)
     bar.update()
-    out["content_rating"] = objects(_reported(_text(df["content_rating"], "content_rating"), report, ids), idx)
+    out["content_rating"] = objects(_reported(_text(df["content_rating"], "content_rating"), report, columns), idx)
     out["age_band"] = objects(slow.map_unique(out["content_rating"].tolist(), age_band), idx)
-    color = _reported(_text(df["color"], "color"), report, ids)
+    color = _reported(_text(df["color"], "color"), report, columns)
     out["color"] = objects(slow.map_unique(list(color), normalise_color), idx)
     bar.update()
     memo: dict = {}
     for name in LIST_FIELDS:
-        out[name] = objects(_reported(_names(df[name], name, memo), report, ids), idx)
+        out[name] = objects(_reported(_names(df[name], name, memo), report, columns), idx)
     bar.update()
-    out["budget_usd"] = _reported(_money(df["budget"], "budget"), report, ids)
-    out["gross_usd"] = _reported(_money(df["gross_worldwide"], "gross"), report, ids)
+    out["budget_usd"] = _reported(_money(df["budget"], "budget"), report, columns)
+    out["gross_usd"] = _reported(_money(df["gross_worldwide"], "gross"), report, columns)
     for name in ["poster_path", "poster_sha1", "frame_embeddings_index"]:
         out[name] = objects(fast.pylist(df[name]), idx)
     out["_raw"] = df["_raw"].to_numpy()
+    _quarantine(columns, report, out["imdb_id"].tolist())
     bar.update()
     bar.close()
     report.stage_rows(STAGE, len(df), len(out))

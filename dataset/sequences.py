@@ -23,7 +23,7 @@ class SequenceParams:
     mode: str = field(default="uniform", metadata={
         "flag": "--sequence-mode", "choices": ("uniform", "pad"), "example": "pad",
         "help": "uniform: resample over the whole sequence; pad: trim or zero-pad the end"})
-    encoder: str | None = field(default=None, metadata={  # embed each title's trailer frames (baselines/encoders.py)
+    encoder: str | None = field(default=None, metadata={  # embed each title's trailer frames (dataset/encoders.py)
         "flag": "--frame-embeddings", "example": "efficientnet-lite0",
         "choices": ("efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2"),
         "help": "embed each trailer's frames with this pretrained encoder into a [T, D] frame_embeddings column"})
@@ -75,7 +75,7 @@ def embed_trailer_frames(df: pd.DataFrame, params: SequenceParams, report: Repor
     rows without frames get none. Features are cached on disk by frame content, so a rebuild is cheap."""
     if not params.encoder or "trailer_frames" not in df:
         return df
-    from baselines import encoders
+    from dataset import encoders
     from dataset.imaging import decode
 
     encoders.check_name(params.encoder)

@@ -2,11 +2,13 @@
 
 Why here: the stage modules declare their own options (`cli/options.py` turns the fields into flags),
 so the readers must be importable by them without importing a command line. Each raises
-`argparse.ArgumentTypeError` with one sentence that shows a valid value.
+`argparse.ArgumentTypeError` with one sentence that shows a valid value. `split_list` is the one way
+a list option's text splits, shared by `cli/lists.py` and the baselines' `--tasks`/`--models` checks.
 """
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 
 
 def size(text: str) -> tuple[int, int]:
@@ -62,3 +64,11 @@ def every_type_if_all(given: tuple[str, ...]) -> tuple[str, ...]:
 def unique(given: tuple[object, ...]) -> tuple[object, ...]:
     """A repeated value counts once (`--image-size 32x32,32x32` makes one column), order kept."""
     return tuple(dict.fromkeys(given))
+
+
+def split_list(values: str | Sequence[str] | None) -> list[str]:
+    """'a,b' or ['a', 'b,c'] -> ['a', 'b', 'c']: commas split, blanks dropped, order kept."""
+    if values is None:
+        return []
+    texts = [values] if isinstance(values, str) else list(values)
+    return [part.strip() for text in texts for part in str(text).split(",") if part.strip()]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -21,27 +22,21 @@ MIRROR_TITLES = 1000
 def mirror():
     from mirror import MirrorServer
 
-    server = MirrorServer(f"synthetic:{MIRROR_TITLES}", seed=0)
-    server.start()
-    yield server
-    server.stop()
+    with MirrorServer(f"synthetic:{MIRROR_TITLES}", seed=0) as server:
+        yield server
 
 
 @pytest.fixture
 def mirror_factory():
     from mirror import MirrorServer
 
-    started: list = []
+    with ExitStack() as started:  # every server this test started stops when it ends
 
-    def start(catalog_spec: str = "synthetic:300", faults=None, seed: int = 0, posters_dir=None, **kwargs):
-        server = MirrorServer(catalog_spec, faults=faults, seed=seed, posters_dir=posters_dir, **kwargs)
-        server.start()
-        started.append(server)
-        return server
+        def start(catalog_spec: str = "synthetic:300", faults=None, seed: int = 0, posters_dir=None, **kwargs):
+            return started.enter_context(MirrorServer(catalog_spec, faults=faults, seed=seed, posters_dir=posters_dir,
+                                                      **kwargs))
 
-    yield start
-    for server in started:
-        server.stop()
+        yield start
 
 
 @pytest.fixture

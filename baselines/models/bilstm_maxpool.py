@@ -36,8 +36,6 @@ class BiLSTMConfig(TorchConfig):
     project: int = 128  # 0 feeds the embeddings to the LSTM as they are
     epochs: int = 40
     batch_size: int = 32
-    lr: float = 1e-3
-    weight_decay: float = 1e-4
     patience: int = 8
 
 

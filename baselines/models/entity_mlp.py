@@ -80,8 +80,6 @@ class EntityMLPConfig(TorchConfig):
     feature_set: str = "seed000"
     epochs: int = 40
     batch_size: int = 128
-    lr: float = 1e-3
-    weight_decay: float = 1e-4
     hidden: int = 128
     class_weighted: bool = False  # accuracy is the headline metric; set True to trade it for macro-F1
 

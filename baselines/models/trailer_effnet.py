@@ -14,10 +14,10 @@ from sklearn.linear_model import Ridge
 from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
-from baselines import encoders
 from baselines.base import BaseConfig, Baseline
 from baselines.data import SplitData
 from baselines.models.poster_effnet import parse_size
+from dataset import encoders
 
 ALPHAS = (1.0, 10.0, 100.0, 1000.0, 10000.0)
 

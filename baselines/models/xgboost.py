@@ -6,23 +6,16 @@ from typing import Any
 import numpy as np
 import xgboost as xgb
 
-from baselines.tabular import GBMBaseline, GBMConfig
+from baselines.tabular import LEARNING_RATES, NO_SAMPLING, ROW_COLUMN_SAMPLING, GBMBaseline, GBMConfig
 
 
 class XGBoost(GBMBaseline):
     name = "xgboost"
     tasks = ("rating_class", "rating")
     Config = GBMConfig
-    SPACE = {
-        "learning_rate": [0.02, 0.03, 0.05, 0.1],
-        "max_depth": [3, 4, 5, 6, 8],
-        "min_child_weight": [1, 3, 5, 10],
-        "subsample": [0.7, 0.8, 1.0],
-        "colsample_bytree": [0.4, 0.6, 0.8, 1.0],
-        "reg_lambda": [0.5, 1.0, 5.0, 20.0],
-    }
-    DEFAULTS = {"learning_rate": 0.3, "max_depth": 6, "min_child_weight": 1, "subsample": 1.0,
-                "colsample_bytree": 1.0, "reg_lambda": 1.0}
+    SPACE = {"learning_rate": LEARNING_RATES, "max_depth": [3, 4, 5, 6, 8], "min_child_weight": [1, 3, 5, 10],
+             **ROW_COLUMN_SAMPLING, "reg_lambda": [0.5, 1.0, 5.0, 20.0]}
+    DEFAULTS = {"learning_rate": 0.3, "max_depth": 6, "min_child_weight": 1, **NO_SAMPLING, "reg_lambda": 1.0}
 
     def _model(self, params: dict[str, Any], has_val: bool) -> Any:
         common = {"n_estimators": self.config.max_estimators if has_val else 100, "tree_method": "hist",
@@ -37,10 +30,8 @@ class XGBoost(GBMBaseline):
                    weight: np.ndarray | None) -> None:
         model.fit(x, y, sample_weight=weight, eval_set=[(xv, yv)], verbose=False)
 
-    def _rounds(self, model: Any) -> dict[str, list[float]]:
+    def _evals(self, model: Any) -> dict[str, dict[str, list[float]]]:
         try:
-            evals = model.evals_result()
+            return model.evals_result()
         except xgb.core.XGBoostError:  # fitted without an eval set
             return {}
-        return {f"val_{metric}_by_round": [float(v) for v in values]
-                for per_set in evals.values() for metric, values in per_set.items()}

@@ -152,6 +152,19 @@ class RawWriter:
                 self.examples.append({"where": where, "reason": "bytes not UTF-8, replaced by U+FFFD (row kept)"})
             yield where, row
 
+    def titles(self, path: Path, fh: IO[str], required: set[str], hint: str,
+               limit: int | None) -> Iterator[tuple[str, dict, str]]:
+        """(``file:line``, row, imdb id) for the rows of a table keyed by an ``imdb_id`` column, up to ``limit``
+        items written; a row whose id is not an IMDb id is a counted skip (it may name files: "../x")."""
+        for where, row in self.rows(path, fh, required, hint):
+            if limit is not None and self.items >= limit:
+                return
+            imdb_id = imdb_id_of(row["imdb_id"])
+            if imdb_id is None:
+                self.skip(BAD_ID, where)
+                continue
+            yield where, row, imdb_id
+
     def skip(self, reason: str, where: str) -> None:
         self.skipped[reason] += 1
         if len(self.examples) < 1000:

@@ -9,7 +9,7 @@ import csv
 from pathlib import Path
 
 from dataset.imaging import ImageProblem
-from dataset.importers.common import BAD_ID, RawWriter, imdb_id_of, item, open_text, require_file
+from dataset.importers.common import RawWriter, item, open_text, require_file
 from dataset.report import DatasetError
 
 SOURCE = "posters"
@@ -23,13 +23,9 @@ def import_posters(labels: Path, images: Path, out: Path, limit: int | None = No
     splits: list[tuple[str, str]] = []
     try:
         with open_text(labels) as fh:
-            for where, row in writer.rows(labels, fh, {"imdb_id", "genres"}, "needs columns imdb_id,genres"):
-                if limit is not None and writer.items >= limit:
-                    break
-                imdb_id = imdb_id_of(row["imdb_id"])
-                if imdb_id is None:  # it names images/<imdb_id>.jpg: "../x" must never be read
-                    writer.skip(BAD_ID, where)
-                    continue
+            # the id names images/<imdb_id>.jpg: `titles` skips any that is not an IMDb id ("../x")
+            for _, row, imdb_id in writer.titles(labels, fh, {"imdb_id", "genres"}, "needs columns imdb_id,genres",
+                                                 limit):
                 genres = [g.strip() for g in row["genres"].split("|") if g.strip() and g.strip() != "N/A"]
                 image = images / f"{imdb_id}.jpg"
                 poster_path = sha1 = None

@@ -5,16 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from dataset.importers.common import (
-    BAD_ID,
-    RawWriter,
-    copy_media,
-    imdb_id_of,
-    inside,
-    item,
-    open_text,
-    require_file,
-)
+from dataset.importers.common import RawWriter, copy_media, inside, item, open_text, require_file
 from dataset.trailers import FRAME_EXT
 
 SOURCE = "trailer-frames"
@@ -33,14 +24,9 @@ def import_trailer_frames(folder: Path, out: Path, limit: int | None = None) -> 
     writer = RawWriter(out, SOURCE, index)
     try:
         with open_text(index) as fh:
-            for where, row in writer.rows(index, fh, {"folder", "imdb_id"}, "needs columns folder,imdb_id"):
-                if limit is not None and writer.items >= limit:
-                    break
-                imdb_id = imdb_id_of(row["imdb_id"])
+            for where, row, imdb_id in writer.titles(index, fh, {"folder", "imdb_id"}, "needs columns folder,imdb_id",
+                                                     limit):
                 frames_dir = inside(folder, row["folder"].strip())
-                if imdb_id is None:
-                    writer.skip(BAD_ID, where)
-                    continue
                 if frames_dir is None:  # a `folder` like ../../home would copy files from outside the source
                     writer.skip("frame folder is empty or outside the source folder", where)
                     continue

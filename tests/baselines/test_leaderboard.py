@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from baselines import leaderboard
+from baselines import leaderboard, leaderboard_cli
+from baselines.choices import weights_by_model
 from baselines.report import render_report
 from tests.helpers.synthetic import make_splits, write_raw_crawl
 
@@ -64,7 +65,7 @@ def test_report_escapes_every_string():
 ])
 def test_bad_flags_give_one_sentence_and_exit_2(argv, capsys):
     with pytest.raises(SystemExit) as exc:
-        raise SystemExit(leaderboard.main(argv))
+        raise SystemExit(leaderboard_cli.main(argv))
     assert exc.value.code == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("imdbkit leaderboard: error: ") and len(err.splitlines()) == 1 and "Traceback" not in err
@@ -81,8 +82,8 @@ def test_end_to_end_on_a_dataset_built_by_python_m_dataset(tmp_path):
     assert build.returncode == 0, build.stderr
     argv = ["--dataset", str(ds), "--models", "majority,lightgbm,poster_cnn,label_prior,mean,tfidf_linear",
             "--bootstrap", "30", "--seed", "3"]  # no wall-clock budget: a cut would differ between the two runs
-    assert leaderboard.main([*argv, "--out", str(tmp_path / "a")]) == 0
-    assert leaderboard.main([*argv, "--out", str(tmp_path / "b")]) == 0
+    assert leaderboard_cli.main([*argv, "--out", str(tmp_path / "a")]) == 0
+    assert leaderboard_cli.main([*argv, "--out", str(tmp_path / "b")]) == 0
     a = json.loads((tmp_path / "a" / "leaderboard.json").read_text())
     b = json.loads((tmp_path / "b" / "leaderboard.json").read_text())
     assert [r["metrics"] for r in a["rows"]] == [r["metrics"] for r in b["rows"]]  # same seed, same numbers
@@ -138,7 +139,7 @@ def test_a_failing_row_is_recorded_and_the_others_still_run(tmp_path):
 def test_an_unreadable_dataset_is_one_sentence_exit_1(tmp_path, capsys):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "train-00000-of-00001.parquet").write_bytes(b"not parquet")
-    code = leaderboard.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "out")])
+    code = leaderboard_cli.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err.strip()
     assert code in (1, 2) and err.startswith("imdbkit leaderboard: error: ") and len(err.splitlines()) == 1
 
@@ -199,13 +200,13 @@ def test_class_names_come_from_the_rating_bins():
 def test_quiet_prints_only_the_paths_line(tiny_dataset, tmp_path, capsys):
     argv = ["--dataset", str(tiny_dataset), "--out", str(tmp_path / "q"), "--tasks", "rating_class",
             "--models", "majority,entity_mlp", "--bootstrap", "10", "--budget-minutes", "0.05"]
-    assert leaderboard.main([*argv, "--quiet"]) == 0
+    assert leaderboard_cli.main([*argv, "--quiet"]) == 0
     out, err = capsys.readouterr()
     assert out == "" and err.strip().splitlines() == [f"wrote {tmp_path / 'q'}/leaderboard.md, .csv, .json and "
                                                       "report.html"]
     row = json.loads((tmp_path / "q" / "leaderboard.json").read_text())["rows"][0]
     assert list(row["per_class"]) == ["0-5", "5-6.5", "6.5-10"]  # the dataset's rating bins
-    assert leaderboard.main(argv + ["--out", str(tmp_path / "loud")]) == 0
+    assert leaderboard_cli.main(argv + ["--out", str(tmp_path / "loud")]) == 0
     out, err = capsys.readouterr()
     assert "imdbkit leaderboard" in out and "done" in err
 
@@ -217,21 +218,21 @@ def test_weights_without_a_model_name_need_exactly_one_torch_model(tmp_path, mod
     w.write_bytes(b"x")
     selected = models.split(",") if models else None
     if ok:
-        assert leaderboard._weights([str(w)], ["rating_class"], selected) == {"poster_cnn": str(w)}
+        assert weights_by_model([str(w)], ["rating_class"], selected) == {"poster_cnn": str(w)}
     else:
         with pytest.raises(ValueError, match=f"name one, e.g. --weights poster_cnn={w}"):
-            leaderboard._weights([str(w)], ["rating_class"], selected)
+            weights_by_model([str(w)], ["rating_class"], selected)
 
 
 def test_bare_weights_with_several_torch_models_is_one_sentence_exit_2(tmp_path, capsys):
     w = tmp_path / "w.pt"
     w.write_bytes(b"x")
-    code = leaderboard.main(["--dataset", "nowhere", "--out", "x", "--models", "poster_cnn,entity_mlp",
+    code = leaderboard_cli.main(["--dataset", "nowhere", "--out", "x", "--models", "poster_cnn,entity_mlp",
                              "--weights", str(w)])
     err = capsys.readouterr().err.strip()
     assert code == 2 and len(err.splitlines()) == 1
     assert "--weights" in err and f"--weights poster_cnn={w}" in err and "entity_mlp" in err
-    assert leaderboard.main(["--dataset", "nowhere", "--out", "x", "--weights", f"lightgbm={w}"]) == 2
+    assert leaderboard_cli.main(["--dataset", "nowhere", "--out", "x", "--weights", f"lightgbm={w}"]) == 2
     assert "loads no weights" in capsys.readouterr().err
 
 

@@ -175,7 +175,7 @@ def test_poster_flip_tta_scores_a_poster_and_its_mirror_alike(tta):
 
 
 def test_poster_effnet_fine_tunes_its_last_block_from_cached_activations():
-    from baselines import encoders
+    from dataset import encoders
 
     est, task = fit_score("genres_poster", "poster_effnet", "poster_32x32_mlp", epochs=4, input_size="64x64",
                           finetune_blocks=1, finetune_lr=1e-3)
@@ -194,7 +194,7 @@ def test_poster_effnet_fine_tunes_its_last_block_from_cached_activations():
 
 def test_poster_effnet_pools_several_layers_from_the_cached_activations():
     """`pooled_blocks=1`: the last block's pooled input and output beside the head's pooled features."""
-    from baselines import encoders
+    from dataset import encoders
 
     est, _ = fit_score("genres_poster", "poster_effnet", "poster_32x32_mlp", epochs=2, input_size="64x64",
                        pooled_blocks=1)

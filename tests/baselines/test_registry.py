@@ -3,6 +3,7 @@ feature sets, and the models follow scikit-learn's estimator contract (the check
 that apply to estimators over `SplitData`, plus SplitData versions of its fit checks)."""
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import textwrap
 import warnings
@@ -14,7 +15,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import estimator_checks as ec
 from sklearn.utils.validation import check_is_fitted
 
-from baselines import leaderboard, registry
+from baselines import leaderboard, leaderboard_cli, registry
 from baselines.registry import BASELINES, MODELS, REFERENCE, REGISTRY, make
 from baselines.tasks import TASKS
 from tests.helpers.synthetic import make_splits
@@ -107,6 +108,20 @@ def test_the_task_is_bound_in_fit_not_patched_onto_the_model():
         MODELS["mean"]().fit(SPLITS["train"])
 
 
+@pytest.mark.parametrize("model", MODELS)
+def test_config_is_read_only_and_names_set_params(model):
+    """`model.config` is rebuilt from the parameters on every read: assigning to it raises, naming the way that works."""
+    est = MODELS[model]()
+    with pytest.raises(dataclasses.FrozenInstanceError, match=r"model\.set_params\(budget_seconds=\.\.\.\)"):
+        est.config.budget_seconds = 5.0
+    assert est.config.budget_seconds is None
+    assert est.set_params(budget_seconds=5.0).config.budget_seconds == 5.0
+    assert clone(est).config == est.config
+    fresh = MODELS[model].Config()
+    fresh.budget_seconds = 5.0  # a config built by hand is the caller's own
+    assert fresh.budget_seconds == 5.0
+
+
 def test_the_registry_is_derived_from_the_declarations():
     assert list(MODELS) == [cls.name for cls in BASELINES]
     for task, names in REGISTRY.items():
@@ -140,12 +155,12 @@ def test_a_new_baseline_is_one_file_and_one_list_entry(tmp_path, monkeypatch, ca
     (tmp_path / "toy_median.py").write_text(textwrap.dedent(TOY))  # the one new file
     monkeypatch.syspath_prepend(str(tmp_path))
     toy = importlib.import_module("toy_median")
-    assert leaderboard.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "o"), "--models", "toy_median"]) == 2
+    assert leaderboard_cli.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "o"), "--models", "toy_median"]) == 2
     assert "unknown model toy_median" in capsys.readouterr().err
     monkeypatch.setattr(registry, "BASELINES", [*registry.BASELINES, toy.Median])  # the one list entry
 
     assert REGISTRY["rating"][-1] == "toy_median" and "toy_median" in REGISTRY["rating_trailer"]
-    assert leaderboard.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "o"), "--models", "toy_median"]) == 2
+    assert leaderboard_cli.main(["--dataset", str(tmp_path), "--out", str(tmp_path / "o"), "--models", "toy_median"]) == 2
     err = capsys.readouterr().err
     assert "unknown model" not in err and "not a built dataset" in err  # the name is a leaderboard choice
     result = leaderboard.run(make_splits(n_train=40, n_eval=20), tmp_path / "run", tasks=["rating"],

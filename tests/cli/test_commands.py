@@ -119,10 +119,10 @@ def test_import_wrapper_defaults_out_under_imdbkit_data(tmp_path):
 
 
 def test_leaderboard_forwards_quiet_and_verbose(tmp_path, monkeypatch):
-    import baselines.leaderboard
+    import baselines.leaderboard_cli
 
     seen: list[tuple[bool, bool]] = []
-    monkeypatch.setattr(baselines.leaderboard, "execute", lambda args: seen.append((args.quiet, args.verbose)) or 0)
+    monkeypatch.setattr(baselines.leaderboard_cli, "execute", lambda args: seen.append((args.quiet, args.verbose)) or 0)
     (tmp_path / "ds").mkdir()
     (tmp_path / "ds" / "build.json").write_text("{}")
     base = ["leaderboard", "--dataset", str(tmp_path / "ds"), "--out", str(tmp_path / "out")]

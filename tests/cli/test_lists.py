@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cli.lists import ListAction, split_list
+from cli.lists import ListAction
 from cli.main import build_parser
+from dataset.values import split_list
 from tests.helpers.cli import cli
 from tests.helpers.inputs import make_item, write_items
 
@@ -105,7 +106,7 @@ def test_no_titles_left_names_what_removed_them_and_no_dry_run(tmp_path):
                                                 ("--tasks", ["nope", "rating"], "nope")])
 def test_leaderboard_reads_every_repeat(tmp_path, capsys, flag, values, bad):
     """Repeats are combined and each value checked (argparse once kept only the last one)."""
-    from baselines.leaderboard import main
+    from baselines.leaderboard_cli import main
 
     argv = ["--dataset", str(tmp_path), "--out", str(tmp_path / "out")]
     for value in values:

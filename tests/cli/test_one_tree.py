@@ -109,7 +109,7 @@ def options(parser: argparse.ArgumentParser) -> set[str]:
 
 
 def test_build_and_leaderboard_help_list_the_stage_flags():
-    from baselines.leaderboard import add_arguments as leaderboard_arguments
+    from baselines.leaderboard_cli import add_arguments as leaderboard_arguments
     from dataset.cli import parser as dataset_parser
 
     stage = dict(parsers(dataset_parser(), "dataset"))["dataset build"]

@@ -21,10 +21,8 @@ WORKERS = 3
 
 @pytest.fixture(scope="module")
 def site():
-    server = MirrorServer(f"synthetic:{TITLES}", seed=7)
-    server.start()
-    yield server
-    server.stop()
+    with MirrorServer(f"synthetic:{TITLES}", seed=7) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

@@ -99,6 +99,15 @@ def test_cli_push_status_reset(redis_url: str, tmp_path, capsys) -> None:
     assert "cannot reach Redis" in capsys.readouterr().err
 
 
+def race(target, arguments: list[tuple]) -> None:
+    """Call `target` once per arguments tuple, all at once in threads, and wait for every call."""
+    threads = [threading.Thread(target=target, args=args) for args in arguments]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
 def test_pop_and_lease_is_atomic_across_workers(redis_url: str) -> None:
     """Ten workers racing for 2,000 ids: every id leased exactly once, to the worker that popped it."""
     push_ids(redis_url, (f"tt{i:07d}" for i in range(2000)))
@@ -111,11 +120,7 @@ def test_pop_and_lease_is_atomic_across_workers(redis_url: str) -> None:
         while ids := pop(keys=[keys.ids, keys.leases], args=[7, name]):
             mine.extend(ids)
 
-    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(10)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(worker, [(f"w{i}",) for i in range(10)])
     popped = [i for ids in got.values() for i in ids]
     assert len(popped) == 2000 and len(set(popped)) == 2000
     leases = redis.Redis.from_url(redis_url, decode_responses=True).hgetall(keys.leases)
@@ -135,12 +140,8 @@ def test_shared_token_bucket_caps_all_workers_together(redis_url: str) -> None:
             else:
                 time.sleep(wait / 1000)
 
-    threads = [threading.Thread(target=worker) for _ in range(3)]
     start = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(worker, [()] * 3)
     elapsed = time.monotonic() - start
     assert len(granted) <= 20 * elapsed + 2 + 1
     assert len(granted) >= 20 * 1.5 * 0.6  # and the bucket does let traffic through
@@ -172,11 +173,7 @@ def test_two_idle_workers_never_both_requeue_an_orphan(redis_url: str) -> None:
         won[name] = [i for i in orphans if int(claim(keys=[keys.leases, keys.attempts],
                                                      args=[i, "dead-worker" if i in orphans[:250] else "", name])) > 0]
 
-    threads = [threading.Thread(target=survivor, args=(f"w{n}",)) for n in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    race(survivor, [(f"w{n}",) for n in range(4)])
     claimed = [i for ids in won.values() for i in ids]
     assert sorted(claimed) == orphans  # each orphan requeued by exactly one survivor
     assert set(client.hvals(keys.attempts)) == {"1"}

@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 import torch
 
-from baselines import encoders
+from dataset import encoders
+
+
+@pytest.fixture(autouse=True)
+def _embedding_cache(tmp_path_factory, monkeypatch):
+    """An embedding cache of this session's own, never the user's."""
+    monkeypatch.setenv("IMDBKIT_CACHE", str(tmp_path_factory.getbasetemp() / "imdbkit-cache"))
 
 
 def images(n, seed=0, h=64, w=48):

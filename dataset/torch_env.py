@@ -1,7 +1,8 @@
 """The process-wide torch settings: the `--quiet` switch for progress bars, the device, the seeds.
 
-Apart from the training loop and the models so that the encoders and the text models, which train
-nothing, read the same switch and device without importing the loop.
+Here, below the baselines, so that the image encoders (`dataset/encoders.py`, used by the build's
+`--frame-embeddings` as well as by the models) and the text models, which train nothing, read the
+same switch and device without importing the training loop.
 """
 from __future__ import annotations
 

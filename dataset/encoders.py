@@ -123,7 +123,7 @@ class Encoder(nn.Module):
 def load(name: str = DEFAULT) -> Encoder:
     """The frozen encoder, loaded once per process, channels-last, on the GPU when torch sees one."""
     if name not in _LOADED:
-        from baselines.torch_utils import device
+        from dataset.torch_env import device
 
         _LOADED[name] = Encoder(name).to(device(), memory_format=torch.channels_last).requires_grad_(False)
     return _LOADED[name]  # type: ignore[return-value]
@@ -207,7 +207,7 @@ def embed(images: np.ndarray, name: str = DEFAULT, size: tuple[int, int] | None 
         dev = next(model.parameters()).device
         from tqdm.auto import tqdm
 
-        from baselines.torch_utils import progress_disabled
+        from dataset.torch_env import progress_disabled
 
         bar = tqdm(total=len(todo), desc=f"embed {name}", leave=False, disable=None if progress else True)
         if progress_disabled():
