@@ -67,12 +67,13 @@ def read_splits_file(path: Path) -> dict[str, str]:
     return out
 
 
-def _by_ratio(u: np.ndarray, ratios: tuple[float, float, float]) -> np.ndarray:
+def split_by_ratio(u: np.ndarray, ratios: tuple[float, float, float]) -> np.ndarray:
+    """Cut the hash units at the ratios (both build engines split this way, so a row lands alike)."""
     cut1, cut2 = ratios[0], ratios[0] + ratios[1]
     return np.where(u < cut1, "train", np.where(u < cut2, "validation", "test")).astype(object)
 
 
-def _stratified(u: np.ndarray, strata: np.ndarray, ratios: tuple[float, float, float]) -> np.ndarray:
+def split_stratified(u: np.ndarray, strata: np.ndarray, ratios: tuple[float, float, float]) -> np.ndarray:
     """Within each stratum, order by hash and cut at the ratios so each split gets its share."""
     out = np.empty(len(u), dtype=object)
     for key in pd.unique(strata):
@@ -113,12 +114,12 @@ def assign_splits(df: pd.DataFrame, params: SplitParams, report: Report, quiet: 
     else:
         u = hash_unit(ids, params.seed)
         if params.stratify is None:
-            df["split"] = _by_ratio(u, params.ratios)
+            df["split"] = split_by_ratio(u, params.ratios)
         else:
             if params.stratify == "genre":
                 strata = df["genres"].map(lambda g: g[0] if g else "").to_numpy()
             else:
                 strata = df[params.stratify].astype("string").fillna("").to_numpy()
-            df["split"] = _stratified(u, strata, params.ratios)
+            df["split"] = split_stratified(u, strata, params.ratios)
     report.stage_rows(STAGE, len(ids), len(df))
     return df

@@ -20,7 +20,7 @@ from dataset.features import rating_classes
 from dataset.filter import VOTES_SKIPPED, filter_titles, nothing_left
 from dataset.publish import frame_table
 from dataset.report import DatasetError, Report, objects
-from dataset.split import _by_ratio, _stratified, hash_unit, read_splits_file, report_unknown_ids
+from dataset.split import hash_unit, read_splits_file, report_unknown_ids, split_by_ratio, split_stratified
 from dataset.stream_spill import newest_in_id_order, raw_frame, spill_writer
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def _batches(batches: Iterator[pa.RecordBatch], target: Path, fparams, votes_kno
                 else:
                     u = hash_unit(ids, split.seed)
                     if split.stratify is None:
-                        codes.append(_codes(_by_ratio(u, split.ratios)))
+                        codes.append(_codes(split_by_ratio(u, split.ratios)))
                     else:
                         hashes.append(u)
                         strata.append(np.array([strata_codes.setdefault(s, len(strata_codes))
@@ -117,7 +117,7 @@ def _batches(batches: Iterator[pa.RecordBatch], target: Path, fparams, votes_kno
         report_unknown_ids(sorted(set(given) - found), split, report)
     if split.stratify is not None and given is None:
         u = np.concatenate(hashes) if hashes else np.zeros(0)
-        codes = [_codes(_stratified(u, np.concatenate(strata) if strata else np.zeros(0, np.int32), split.ratios))]
+        codes = [_codes(split_stratified(u, np.concatenate(strata) if strata else np.zeros(0, np.int32), split.ratios))]
     report.stage_rows("split", rows_in, pos)
     return (np.concatenate(codes) if codes else np.zeros(0, np.int8)), any_votes, rows_in
 
