@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import orjson
 from lxml import etree
 
@@ -42,6 +43,7 @@ class Blocks:
     # of title objects decoded only in part: their keys, or their text to list them from when asked
     _object_keys: dict[str, list[str] | bytes] = field(default_factory=dict)
     _text: str | None = None
+    _state: bytes | memoryview | None = None  # the page state's text, decoded in one typed pass: keys listed from it
 
     @property
     def html(self) -> str:
@@ -52,6 +54,8 @@ class Blocks:
 
     def keys_of(self, name: str) -> list[str]:
         """The keys of the page state's title object ``name`` in page order, also those a typed decode skipped."""
+        if name not in self._object_keys and self._state is not None and name in _TITLE_OBJECTS:
+            self._object_keys.update(state_schema.title_keys(self._state, tuple(sorted(_TITLE_OBJECTS))))
         if name in self._object_keys:
             listed = self._object_keys[name] = state_schema.keys(self._object_keys[name])
             return listed
@@ -121,7 +125,7 @@ def _script_starts(html: Page, word: str, backwards: bool = False,
     word, script, gt = _as(html, word), _as(html, "<script"), _as(html, ">")
     while True:
         if backwards:
-            at = html.rfind(word, 0, pos)
+            at = _tag_back(html, word, pos)
         elif pos < skip[0]:
             at = html.find(word, pos, skip[0])
             if at == -1:
@@ -138,6 +142,28 @@ def _script_starts(html: Page, word: str, backwards: bool = False,
             pos = tag if backwards else close + 1
         else:
             pos = at if backwards else at + len(word)
+
+
+_TAGS_BACK = 1024  # tags walked back from the end before searching for the word itself
+
+
+def _tag_back(html: Page, word: Any, pos: int) -> int:
+    """Where ``word`` last occurs in an opening ``<script`` tag before ``pos``, found by walking back tag by tag
+    (one ``memrchr`` for "<" each): Next.js escapes every "<" in the page state, so from the end of a page the
+    walk meets only the few tags after the state's script, then its opening tag, instead of searching
+    through its 0.5–1 MB. Past ``_TAGS_BACK`` tags (or where the tag has no "<script"), ``rfind`` of the word."""
+    lt, script, gt = _as(html, "<"), _as(html, "<script"), _as(html, ">")
+    at = pos
+    for _ in range(_TAGS_BACK):
+        at = html.rfind(lt, 0, at)
+        if at == -1:
+            return -1
+        if html.startswith(script, at):
+            close = html.find(gt, at, pos)
+            found = html.find(word, at, pos if close == -1 else close)
+            if found != -1:
+                return found
+    return html.rfind(word, 0, at)
 
 
 def _scripts(html: Page, word: str, backwards: bool = False, skip: tuple[int, int] = (0, 0)) -> Iterator[Any]:
@@ -202,18 +228,22 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
     next_bodies: Iterator[Any] = _scripts(html, _NEXT_WORD, backwards=True)
     loads: Callable[[Any], Any] = orjson.loads
     object_keys: dict[str, list[str] | bytes] = {}
-    state = (0, 0)
+    state, state_text = (0, 0), None
     if state_keys and (start := next(_script_starts(html, _NEXT_WORD, backwards=True), None)) is not None:
         state = (start, _script_end(html, start))
-        try:
-            subset = _state_subset(html, start, state_keys, decoders or {}, object_keys, state[1])
-        except (orjson.JSONDecodeError, ValueError):
-            subset = None  # decoded whole below, which names the problem
+        text = memoryview(html)[start:state[1]] if isinstance(html, bytes) else html[start:state[1]].encode()
+        try:  # one typed pass over the whole state: what no path reads is skipped, not built, and nothing searched
+            subset, state_text = state_schema.state_decoder(state_keys, decoders or {}).decode(text), text
+        except msgspec.MsgspecError:  # a value of a shape the types miss, or not JSON: key by key, then whole
+            try:
+                subset = _state_subset(html, start, state_keys, decoders or {}, object_keys, state[1])
+            except (orjson.JSONDecodeError, ValueError):
+                subset = None  # decoded whole below, which names the problem
         if subset is not None:
             next_bodies, loads = iter([subset]), _as_is
     blocks = _decode(_scripts(html, _LD_WORD, skip=state), next_bodies, loads, html, ld_loads=orjson.loads)
     if blocks.next is not None:
-        blocks._object_keys = object_keys
+        blocks._object_keys, blocks._state = object_keys, state_text
     return blocks
 
 

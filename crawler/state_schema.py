@@ -10,7 +10,7 @@ pass (msgspec ``Raw`` values: located, not decoded), so the look-alike warning s
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict, Union
 
 import msgspec
@@ -53,6 +53,7 @@ class ObjectDecoder:
 
     def __init__(self, paths: list[Steps]) -> None:
         children = _children(paths)
+        self.paths = tuple(paths)
         self.values = {key: msgspec.json.Decoder(_node(rest)) for key, rest in children.items()}
         global _count
         _count += 1
@@ -86,6 +87,44 @@ def keys(listed: list[str] | bytes) -> list[str]:
 
 
 _FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_STATE_DECODERS: dict[Any, msgspec.json.Decoder] = {}
+_LISTERS: dict[tuple[str, ...], msgspec.json.Decoder] = {}
+
+
+def _record(name: str, fields: dict[str, Any]) -> Any:
+    """A JSON object type with only ``fields`` (each optional): msgspec skips every other key."""
+    global _count
+    _count += 1
+    return TypedDict(f"{name}{_count}", fields, total=False)  # type: ignore[operator]
+
+
+def state_decoder(keys: tuple[str, ...], objects: Mapping[str, ObjectDecoder]) -> msgspec.json.Decoder:
+    """One typed decoder of a whole page state: of ``props.pageProps`` only ``keys`` (each title object of
+    ``objects`` against the types its paths give, any other key whole) and the 2021 ``urqlState`` (under ``props``
+    or ``props.pageProps``), whole; every other key of the state is skipped by msgspec, not built. Built once per
+    set of keys and paths."""
+    cache_key = tuple((key, objects[key].paths if key in objects else None) for key in keys)
+    if (decoder := _STATE_DECODERS.get(cache_key)) is None:
+        page_props = {key: _node(list(objects[key].paths)) if key in objects else Any for key in keys}
+        props = {"pageProps": _record("_PageProps", {**page_props, "urqlState": Any}), "urqlState": Any}
+        state = _record("_State", {"props": _record("_Props", props)})
+        decoder = _STATE_DECODERS[cache_key] = msgspec.json.Decoder(state)
+    return decoder
+
+
+def title_keys(state: bytes | memoryview, names: tuple[str, ...]) -> dict[str, list[str]]:
+    """The keys of the title objects ``names`` of a page state's text (their values located, not decoded), in page
+    order: one pass over the state, made only when the look-alike warning asks. Empty where one of them is not an
+    object (then the caller lists what it kept)."""
+    if (lister := _LISTERS.get(names)) is None:
+        objects = _record("_Objects", {name: dict[str, msgspec.Raw] for name in names})
+        shape = _record("_RawState", {"props": _record("_RawProps", {"pageProps": objects})})
+        lister = _LISTERS[names] = msgspec.json.Decoder(shape)
+    try:
+        found = lister.decode(state).get("props", {}).get("pageProps", {})
+    except msgspec.MsgspecError:
+        return {}
+    return {name: list(fields) for name, fields in found.items()}
 
 
 def decoders(paths: Iterable[Steps]) -> dict[str, ObjectDecoder]:
