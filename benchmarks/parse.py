@@ -82,8 +82,10 @@ def main() -> None:
     from crawler import extract
 
     groups = load_pages(args.pages)
-    fast = lambda page: extract.parse_title_page(page, URL)  # noqa: E731 - two one-line paths side by side
-    dom = lambda page: extract.parse_title_page(page, URL, dom=True)  # noqa: E731
+    # each path with its own look-alike check, as a crawl has one (a field's first miss, then every 100th)
+    checks = extract.LookalikeCheck(), extract.LookalikeCheck()
+    fast = lambda page: extract.parse_title_page(page, URL, lookalikes=checks[0])  # noqa: E731 - side by side
+    dom = lambda page: extract.parse_title_page(page, URL, dom=True, lookalikes=checks[1])  # noqa: E731
     print(f"real title pages in {args.pages}: " + ", ".join(f"{len(p)} {name}" for name, p in groups.items()))
     for name, pages in groups.items():
         if not pages:

@@ -68,6 +68,7 @@ class ImdbSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.base_url = base_url.rstrip("/")
         self.collected: set[str] = set()  # the crawl state's ids already written (from_crawler), filled by the writer
+        self.lookalikes = extract.LookalikeCheck()  # the look-alike warning: a field's first miss, then every 100th
         self.arg_error: str | None = None
         self.config: CrawlConfig | None = None
         self.args = {"ids": ids, "ids_file": ids_file, "dumps": dumps, "search": search}
@@ -190,7 +191,7 @@ class ImdbSpider(scrapy.Spider):
             return
         requested = response.meta["imdb_id"]
         try:
-            fields, warnings = extract.parse_title_page(page_body(response), response.url)
+            fields, warnings = extract.parse_title_page(page_body(response), response.url, lookalikes=self.lookalikes)
         except Exception as exc:  # noqa: BLE001 - a bug or a page beyond imagining must not lose the title
             logger.exception("extraction failed on %s; writing the item with a warning", response.url)
             self.crawler.stats.inc_value("imdb/extraction_errors")
