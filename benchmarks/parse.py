@@ -71,10 +71,61 @@ def rate(parse: Callable[[bytes], object], pages: list[bytes], seconds: float) -
     return done / (time.process_time() - start)
 
 
+def alternating(parsers: dict[str, Callable[[bytes], object]], pages: list[bytes], seconds: float,
+                rounds: int = 6) -> dict[str, float]:
+    """Pages per CPU-second of each parser, measured in ``rounds`` turns that alternate between them (each turn
+    ``seconds / rounds``), so a change in the machine's load weighs on all of them alike."""
+    done, spent = dict.fromkeys(parsers, 0), dict.fromkeys(parsers, 0.0)
+    for parse in parsers.values():  # warm-up
+        for page in pages:
+            parse(page)
+    for _ in range(rounds):
+        for name, parse in parsers.items():
+            start = time.process_time()
+            while time.process_time() - start < seconds / rounds:
+                for page in pages:
+                    parse(page)
+                done[name] += len(pages)
+            spent[name] += time.process_time() - start
+    return {name: done[name] / spent[name] for name in parsers}
+
+
+def baseline_parser(revision: str) -> Callable[[bytes], object]:
+    """The crawl path of ``crawler/`` at git ``revision``, imported beside this one (its modules under their own
+    names only while it is imported), for a before/after in one process."""
+    import inspect
+    import io
+    import subprocess
+    import tarfile
+    import tempfile
+
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", revision, "crawler"],
+                             capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise SystemExit(f"--baseline {revision}: git archive failed: {archive.stderr.decode().strip()}")
+    folder = tempfile.mkdtemp(prefix="parse-baseline-")
+    tarfile.open(fileobj=io.BytesIO(archive.stdout)).extractall(folder)  # noqa: S202 - our own repository
+    ours = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "crawler"}
+    sys.path.insert(0, folder)
+    try:
+        from crawler import extract as theirs
+    finally:
+        sys.path.remove(folder)
+        for name in [name for name in sys.modules if name.split(".")[0] == "crawler"]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+    if "lookalikes" in inspect.signature(theirs.parse_title_page).parameters:
+        check = theirs.LookalikeCheck()
+        return lambda page: theirs.parse_title_page(page, URL, lookalikes=check)
+    return lambda page: theirs.parse_title_page(page, URL)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0, help="CPU seconds per measured run")
     parser.add_argument("--pages", type=Path, default=REPO.parent / "shared" / "data" / "realpages")
+    parser.add_argument("--baseline", metavar="REV", help="also the crawl path of crawler/ at git revision REV, in "
+                        "this process, rounds alternating with this one's (a before/after under one load)")
     args = parser.parse_args()
     if not args.pages.is_dir():
         raise SystemExit(f"{args.pages} is not a folder: the real pages live in ../shared/data/realpages.")
@@ -86,14 +137,20 @@ def main() -> None:
     checks = extract.LookalikeCheck(), extract.LookalikeCheck()
     fast = lambda page: extract.parse_title_page(page, URL, lookalikes=checks[0])  # noqa: E731 - side by side
     dom = lambda page: extract.parse_title_page(page, URL, dom=True, lookalikes=checks[1])  # noqa: E731
+    before = baseline_parser(args.baseline) if args.baseline else None
     print(f"real title pages in {args.pages}: " + ", ".join(f"{len(p)} {name}" for name, p in groups.items()))
     for name, pages in groups.items():
         if not pages:
             continue
         kb = sum(map(len, pages)) / len(pages) / 1024
-        reference, measured = rate(dom, pages, args.seconds), rate(fast, pages, args.seconds)
+        paths = {"fast": fast, "dom": dom, **({"before": before} if before else {})}
+        rates = alternating(paths, pages, args.seconds * len(paths))
+        measured, reference = rates["fast"], rates["dom"]
         print(f"{name:24} ({kb:5.0f} KB/page, {len(pages):2}): crawl path {measured:7.0f} pages/CPU-s, "
               f"DOM path (reference) {reference:6.0f} pages/CPU-s, {measured / reference:4.1f}x")
+        if before:
+            print(f"{'':24} crawl path at {args.baseline}: {rates['before']:7.0f} pages/CPU-s "
+                  f"(now {measured / rates['before']:4.2f}x that)")
         if name != LEGACY:
             print(f"{'':24} goal >= 1000 pages/CPU-s: {'OK' if measured >= 1000 else 'BELOW GOAL'}")
     print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")

@@ -144,7 +144,7 @@ def _script_starts(html: Page, word: str, backwards: bool = False,
             pos = at if backwards else at + len(word)
 
 
-_TAGS_BACK = 1024  # tags walked back from the end before searching for the word itself
+_TAGS_BACK = 96  # tags walked back before searching for the word: a page without a state pays no more than before
 
 
 def _tag_back(html: Page, word: Any, pos: int) -> int:
@@ -225,11 +225,13 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
     """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``find`` + orjson), so parsing stays
     fast; ``html`` may be the response's bytes (then nothing of a page-state page is decoded to text); with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``), those
     with one of ``decoders`` only in the parts it keeps."""
-    next_bodies: Iterator[Any] = _scripts(html, _NEXT_WORD, backwards=True)
+    start = next(_script_starts(html, _NEXT_WORD, backwards=True), None) if state_keys else None
+    # searched for once: a page without one (2014-21 markup) is not walked through a second time
+    next_bodies: Iterator[Any] = iter(()) if state_keys and start is None else _scripts(html, _NEXT_WORD, True)
     loads: Callable[[Any], Any] = orjson.loads
     object_keys: dict[str, list[str] | bytes] = {}
     state, state_text = (0, 0), None
-    if state_keys and (start := next(_script_starts(html, _NEXT_WORD, backwards=True), None)) is not None:
+    if start is not None and state_keys:
         state = (start, _script_end(html, start))
         text = memoryview(html)[start:state[1]] if isinstance(html, bytes) else html[start:state[1]].encode()
         try:  # one typed pass over the whole state: what no path reads is skipped, not built, and nothing searched
