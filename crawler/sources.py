@@ -83,6 +83,22 @@ def _attr(item: Any, dotted: str) -> Any:
     return item
 
 
+_FILTERS: dict[str, tuple[tuple[str, ...], str]] = {}
+
+
+def _filter(selector: str) -> tuple[tuple[str, ...], str]:
+    """``grouping.groupingId=X`` → (("grouping", "groupingId"), "X"), parsed once per selector."""
+    attr, _, wanted = selector.partition("=")
+    _FILTERS[selector] = parsed = (tuple(attr.strip().split(".")), wanted.strip())
+    return parsed
+
+
+def _get(item: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        item = item.get(key) if isinstance(item, dict) else None
+    return item
+
+
 def resolve(data: Any, steps: tuple[tuple[str, str | None], ...]) -> Any:
     """Follow compiled steps; iterating steps flatten into one list. Missing → None."""
     values, many = [data], False
@@ -98,9 +114,8 @@ def resolve(data: Any, steps: tuple[tuple[str, str | None], ...]) -> Any:
             many = True
             items = child if isinstance(child, list) else [child]
             if selector:
-                attr, _, wanted = selector.partition("=")
-                attr, wanted = attr.strip(), wanted.strip()
-                items = [i for i in items if _attr(i, attr) == wanted]
+                keys, wanted = _FILTERS.get(selector) or _filter(selector)
+                items = [i for i in items if _get(i, keys) == wanted]
             nxt.extend(items)
         values = nxt
         if not values:
