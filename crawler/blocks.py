@@ -249,13 +249,22 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
     return blocks
 
 
+_LT_STEPS = 256  # "<" tried one by one inside a state that does not escape them, before searching for </script>
+
+
 def _script_end(html: Page, start: int) -> int:
     """Where the script whose text starts at ``start`` ends: Next.js escapes every "<" in the page state, so
-    its first "<" is its ``</script>``, found with one ``memchr``; else ``</script>`` is searched for."""
-    lt = html.find(_as(html, "<"), start)
-    if lt == -1 or html.startswith(_as(html, "</script"), lt):
-        return lt if lt != -1 else len(html)
-    end = html.find(_as(html, "</script>"), start)
+    its first "<" is its ``</script>``, found with one ``memchr``; a state saved with a few "<" unescaped is
+    stepped through "<" by "<" (``memchr`` each, not a search for ``</script>`` over 1-3 MB); past
+    ``_LT_STEPS`` of them, ``</script>`` is searched for."""
+    lt, end_tag = _as(html, "<"), _as(html, "</script")
+    at = start
+    for _ in range(_LT_STEPS):
+        at = html.find(lt, at)
+        if at == -1 or html.startswith(end_tag, at):
+            return at if at != -1 else len(html)
+        at += 1
+    end = html.find(_as(html, "</script>"), at)
     return end if end != -1 else len(html)
 
 

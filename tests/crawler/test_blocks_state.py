@@ -56,11 +56,14 @@ def test_each_state_value_is_decoded_from_one_slice(monkeypatch, last: str | Non
     assert len(big) <= (1 if last else 2), calls
 
 
+@pytest.mark.parametrize("lt_steps", [256, 1])
 @pytest.mark.parametrize("escaped", [True, False])
-def test_json_ld_is_found_around_the_page_state_but_never_inside_it(escaped: bool) -> None:
+def test_json_ld_is_found_around_the_page_state_but_never_inside_it(monkeypatch, escaped: bool,
+                                                                    lt_steps: int) -> None:
     """The JSON-LD search skips the page state's text (found to its end with one memchr for "<", which Next.js
-    escapes); a state saved with its "<" unescaped ends at its </script> all the same, and a JSON-LD script
-    after the state is still found, as the DOM finds it."""
+    escapes); a state saved with its "<" unescaped ends at its </script> all the same ("<" by "<", or past
+    ``_LT_STEPS`` of them by a search), and a JSON-LD script after the state is still found, as the DOM finds it."""
+    monkeypatch.setattr(blocks, "_LT_STEPS", lt_steps)
     plot = '<script type="application/ld+json">{"@type": "Movie", "name": "Inside"}</script>'
     props = {"tconst": "tt0000001", "aboveTheFoldData": {"id": "tt0000001", "plot": plot}, "fetchState": None}
     state = json.dumps({"props": {"pageProps": props}}, separators=(",", ":"))
