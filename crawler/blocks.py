@@ -27,6 +27,7 @@ __all__ = ["HTML", "JSONLD", "NEXT", "TITLE_STATE_KEYS", "URQL", "Blocks", "Page
 NEXT, URQL, JSONLD, HTML = "next", "urql", "jsonld", "html"
 _LD_WORD, _NEXT_WORD = "application/ld+json", "__NEXT_DATA__"
 Page = str | bytes  # a page's text, or a response's body (UTF-8) as received
+_BLOCK_FIELDS = {NEXT: "next", URQL: "urql", JSONLD: "jsonld"}
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Blocks:
     # of title objects decoded only in part: their keys, or their text to list them from when asked
     _object_keys: dict[str, list[str] | bytes] = field(default_factory=dict)
     _text: str | None = None
+    _has_state: bool | None = None  # worked out on first use (the blocks are not changed once read)
     _state: bytes | memoryview | None = None  # the page state's text, decoded in one typed pass: keys listed from it
 
     @property
@@ -65,12 +67,15 @@ class Blocks:
     @property
     def has_state(self) -> bool:
         """A page state with title data (2021–25): then the HTML is not read (it renders the same data)."""
-        nxt = self.next or {}
-        return bool(self.urql) or isinstance(nxt.get("aboveTheFoldData"), dict) or isinstance(
-            nxt.get("mainColumnData"), dict)
+        if self._has_state is None:
+            nxt = self.next or {}
+            self._has_state = bool(self.urql) or isinstance(nxt.get("aboveTheFoldData"), dict) or isinstance(
+                nxt.get("mainColumnData"), dict)
+        return self._has_state
 
     def block(self, name: str) -> dict[str, Any] | None:
-        return {NEXT: self.next, URQL: self.urql, JSONLD: self.jsonld}[name]
+        """The decoded block ``name`` (``next``, ``urql``, ``jsonld``)."""
+        return getattr(self, _BLOCK_FIELDS[name])
 
     def xpath(self, query: str) -> list[str]:
         """The non-blank strings (text nodes, attribute values) ``query`` selects, in document order.
