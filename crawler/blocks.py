@@ -2,9 +2,10 @@
 
 The crawl's path finds the JSON-LD and ``__NEXT_DATA__`` script elements with ``find`` (no DOM, no regex over
 a 0.5–1 MB page; over the response's bytes where the spider has them, so a page-state page is never decoded to
-text) and decodes, with orjson, only the page-state keys the field table reads, the title objects
-with msgspec against types built from the table (``crawler/state_schema.py``: the parts no path reads are skipped,
-not built); the HTML tree is built only for pages without a page state. ``read_blocks_dom`` is the reference path (a DOM of the whole page, every
+text; the page-state script walked back to tag by tag from the page's end, its end one ``memchr`` for "<") and
+decodes the page state in one msgspec pass against types built from the table (``crawler/state_schema.py``: what
+no path reads is skipped, not built), JSON-LD with orjson; the HTML tree is built only for pages without a page
+state. ``read_blocks_dom`` is the reference path (a DOM of the whole page, every
 block decoded whole with ``json``); the tests hold both to the same items on the shared real pages.
 """
 from __future__ import annotations
@@ -228,8 +229,10 @@ def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] 
 def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
                 decoders: Mapping[str, ObjectDecoder] | None = None) -> Blocks:
     """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``find`` + orjson), so parsing stays
-    fast; ``html`` may be the response's bytes (then nothing of a page-state page is decoded to text); with ``state_keys`` only those keys of ``props.pageProps`` are decoded (see ``_state_subset``), those
-    with one of ``decoders`` only in the parts it keeps."""
+    fast; ``html`` may be the response's bytes (then nothing of a page-state page is decoded to text). With
+    ``state_keys`` the page state is decoded in one typed msgspec pass keeping only those keys of
+    ``props.pageProps`` (those with one of ``decoders`` only in the parts it keeps) and ``urqlState``; where a
+    value's shape misses the types, key by key (``_state_subset``)."""
     start = next(_script_starts(html, _NEXT_WORD, backwards=True), None) if state_keys else None
     # searched for once: a page without one (2014-21 markup) is not walked through a second time
     next_bodies: Iterator[Any] = iter(()) if state_keys and start is None else _scripts(html, _NEXT_WORD, True)

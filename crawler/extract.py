@@ -1,7 +1,8 @@
 """Title-page extraction: the field table (``crawler/fields.py``) applied to one page's blocks
 (``crawler/blocks.py``): the first source that parses wins and is recorded in ``field_sources``, a source that
 fails to parse becomes a warning, a missed field whose look-alike key sits unread in the page state a layout
-warning; then the id, absolute URLs and the keyword total make the item."""
+warning (in a crawl at a field's first miss and every 100th: ``LookalikeCheck``); then the id, absolute URLs and
+the keyword total make the item."""
 from __future__ import annotations
 
 import re

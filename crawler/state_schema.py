@@ -1,12 +1,14 @@
-"""Typed decoders for the page state's title objects, built from the field table's paths.
+"""Typed decoders for the page state and its title objects, built from the field table's paths.
 
 A 2025 ``/reference`` page state carries 0.5–0.8 MB under ``mainColumnData`` (the full credits alone are
 ~0.4 MB), of which the table reads a few strings per credit. msgspec decodes an object against a
 ``TypedDict`` whose keys are only the ones some path reads: every other key is skipped without building a
 Python object, so the decoded dict is what ``resolve`` would see in the whole object, less what no path
 visits. A value of an unexpected shape stays what it is (each level also accepts a list, a string, a number,
-a boolean or null); a value msgspec cannot fit is decoded whole. The object's own keys are listed in the same
-pass (msgspec ``Raw`` values: located, not decoded), so the look-alike warning still sees the unread ones.
+a boolean or null); a value msgspec cannot fit is decoded whole. ``state_decoder`` reads a whole page state in
+one such pass (the title objects typed, every key around them skipped: nothing is searched for, so key order and
+the keys present do not matter); ``title_keys`` lists the title objects' own keys from the same text (msgspec
+``Raw`` values: located, not decoded) when the look-alike warning asks for the unread ones.
 """
 from __future__ import annotations
 
