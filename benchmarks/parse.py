@@ -1,8 +1,9 @@
 """Title-page parsing speed on the real IMDb pages in ../shared/data/realpages, against the DOM path.
 
-`crawler.extract.parse_title_page` (the crawl's path: the JSON-LD and page-state blocks found with find over the bytes and
-decoded key by key, the title objects with msgspec against types built from the field table, which skip what no
-path reads; an HTML tree only for pages without a page state) and, as the reference in the
+`crawler.extract.parse_title_page` (the crawl's path: the JSON-LD and page-state blocks found with find over the bytes,
+the page state decoded in one msgspec pass against types built from the field table, which skip what no path reads;
+an HTML tree only for pages without a page state; a look-alike check per path as a crawl has one) and, as the
+reference in the
 same process, the same function with `dom=True` (the page decoded to text, the blocks found through a DOM of the whole page,
 decoded with `json`; the tests hold both to identical items). Both start from the page's bytes, as Scrapy's
 `response.body` holds it. Pages per CPU-second (`time.process_time`, one core), for the
@@ -10,9 +11,11 @@ HTML title pages that carry a page state (2021-23), for the two 2025 page states
 the legacy pages (2014-21 markup), each for --seconds of CPU time per run.
 
 Goal (issue 19): >= 1,000 page-state title pages per CPU-second (every era that carries one, the 2025 /reference
-states included); legacy pages no slower than before. Figures, dated with machine and load: docs/benchmarks.md.
+states included); legacy pages no slower than before. The paths are measured in turns that alternate (a change of
+the machine's load weighs on each alike); ``--baseline REV`` adds the crawl path of ``crawler/`` at git revision
+REV to the turns, for a before/after in one process. Figures, dated with machine and load: docs/benchmarks.md.
 
-    python benchmarks/parse.py [--seconds 3] [--pages ../shared/data/realpages]
+    python benchmarks/parse.py [--seconds 3] [--pages ../shared/data/realpages] [--baseline REV]
 """
 from __future__ import annotations
 
@@ -73,8 +76,8 @@ def rate(parse: Callable[[bytes], object], pages: list[bytes], seconds: float) -
 
 def alternating(parsers: dict[str, Callable[[bytes], object]], pages: list[bytes], seconds: float,
                 rounds: int = 6) -> dict[str, float]:
-    """Pages per CPU-second of each parser, measured in ``rounds`` turns that alternate between them (each turn
-    ``seconds / rounds``), so a change in the machine's load weighs on all of them alike."""
+    """Pages per CPU-second of each parser, ``seconds`` of CPU each, in ``rounds`` turns that alternate between
+    them, so a change in the machine's load weighs on all of them alike."""
     done, spent = dict.fromkeys(parsers, 0), dict.fromkeys(parsers, 0.0)
     for parse in parsers.values():  # warm-up
         for page in pages:
@@ -122,7 +125,7 @@ def baseline_parser(revision: str) -> Callable[[bytes], object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=3.0, help="CPU seconds per measured run")
+    parser.add_argument("--seconds", type=float, default=3.0, help="CPU seconds per path and group")
     parser.add_argument("--pages", type=Path, default=REPO.parent / "shared" / "data" / "realpages")
     parser.add_argument("--baseline", metavar="REV", help="also the crawl path of crawler/ at git revision REV, in "
                         "this process, rounds alternating with this one's (a before/after under one load)")
@@ -144,7 +147,7 @@ def main() -> None:
             continue
         kb = sum(map(len, pages)) / len(pages) / 1024
         paths = {"fast": fast, "dom": dom, **({"before": before} if before else {})}
-        rates = alternating(paths, pages, args.seconds * len(paths))
+        rates = alternating(paths, pages, args.seconds)
         measured, reference = rates["fast"], rates["dom"]
         print(f"{name:24} ({kb:5.0f} KB/page, {len(pages):2}): crawl path {measured:7.0f} pages/CPU-s, "
               f"DOM path (reference) {reference:6.0f} pages/CPU-s, {measured / reference:4.1f}x")
