@@ -101,6 +101,17 @@ def _get(item: Any, keys: tuple[str, ...]) -> Any:
 
 def resolve(data: Any, steps: tuple[tuple[str, str | None], ...]) -> Any:
     """Follow compiled steps; iterating steps flatten into one list. Missing → None."""
+    for at, (key, selector) in enumerate(steps):  # one value down to the first iterating step (most paths: all)
+        if selector is not None:
+            return _resolve_many(data, steps[at:])
+        data = data.get(key) if isinstance(data, dict) else None
+        if data is None:
+            return None
+    return data
+
+
+def _resolve_many(data: Any, steps: tuple[tuple[str, str | None], ...]) -> list[Any] | None:
+    """``resolve`` from the first iterating step on: a list of what every branch reaches."""
     values, many = [data], False
     for key, selector in steps:
         nxt: list[Any] = []
