@@ -104,8 +104,8 @@ def state_decoder(keys: tuple[str, ...], objects: Mapping[str, ObjectDecoder]) -
     """One typed decoder of a whole page state: of ``props.pageProps`` only ``keys`` (each title object of
     ``objects`` against the types its paths give, any other key whole) and the 2021 ``urqlState`` (under ``props``
     or ``props.pageProps``), whole; every other key of the state is skipped by msgspec, not built. Built once per
-    set of keys and paths."""
-    cache_key = tuple((key, objects[key].paths if key in objects else None) for key in keys)
+    set of keys and object decoders."""
+    cache_key = (keys, *(objects.get(key) for key in keys))  # the decoders themselves (hashed by identity, kept)
     if (decoder := _STATE_DECODERS.get(cache_key)) is None:
         page_props = {key: _node(list(objects[key].paths)) if key in objects else Any for key in keys}
         props = {"pageProps": _record("_PageProps", {**page_props, "urqlState": Any}), "urqlState": Any}
