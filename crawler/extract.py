@@ -95,6 +95,7 @@ def extract_fields(blocks: Blocks, lookalikes: LookalikeCheck | None = None) -> 
     unread: str | None = None
     for spec in FIELDS:
         value: Any = None  # missing is null, lists included (Contract 1)
+        won: str | None = None  # the block of the source that gave it
         for source in spec.sources:
             raw = _lookup(blocks, source)
             if raw is None or raw == [] or raw == "":
@@ -105,12 +106,12 @@ def extract_fields(blocks: Blocks, lookalikes: LookalikeCheck | None = None) -> 
                 warnings.append(f"{spec.name}: {source.block} {source.path}: {exc}")
                 continue
             if parsed is not None and parsed != []:
-                value = parsed
+                value, won = parsed, source.block
                 sources[spec.name] = source.label
                 break
         # a field the page state should hold but no known path found: JSON-LD's capped stand-in is no reason to
         # stay quiet about a page-state key that looks like it (the first sign of a layout change)
-        if (blocks.has_state and spec.hints and sources.get(spec.name, "").split(":")[0] not in STATE_BLOCKS
+        if (blocks.has_state and spec.hints and won not in STATE_BLOCKS
                 and (lookalikes is None or lookalikes.due(spec.name))):
             unread = _unread_keys(blocks) if unread is None else unread
             for key in _unread_lookalikes(unread, spec):

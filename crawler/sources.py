@@ -126,7 +126,11 @@ def _resolve_many(data: Any, steps: tuple[tuple[str, str | None], ...]) -> list[
             items = child if isinstance(child, list) else [child]
             if selector:
                 keys, wanted = _FILTERS.get(selector) or _filter(selector)
-                items = [i for i in items if _get(i, keys) == wanted]
+                if len(keys) == 1:  # id=director: a plain key, read in place (the table's filters run over ~20 items)
+                    key1 = keys[0]
+                    items = [i for i in items if isinstance(i, dict) and i.get(key1) == wanted]
+                else:
+                    items = [i for i in items if _get(i, keys) == wanted]
             nxt.extend(items)
         values = nxt
         if not values:
