@@ -121,17 +121,18 @@ def _as(page: Page, text: str) -> Any:
     return text.encode() if isinstance(page, bytes) else text
 
 
-def _script_starts(html: Page, word: str, backwards: bool = False,
-                   skip: tuple[int, int] = (0, 0)) -> Iterator[int]:
+def _script_starts(html: Page, word: str, backwards: bool = False, skip: tuple[int, int] = (0, 0),
+                   after: list[int] | None = None) -> Iterator[int]:
     """Where the text of each script element whose opening tag holds ``word`` starts, found with ``find``
     (no DOM, no regex over the page); hits of ``word`` elsewhere (in a script's text) are skipped, and
     forwards the text ``html[skip[0]:skip[1]]`` (the page state's: 0.5–1 MB no other element can sit in) is
-    not searched. ``backwards`` searches from the end (the page state is near the end of the page)."""
+    not searched. ``backwards`` searches from the end (the page state is near the end of the page); ``after``
+    then holds the first "<" after the tag last found, where the walk met it (for ``_script_end``)."""
     pos = len(html) if backwards else 0
     word, script, gt = _as(html, word), _as(html, "<script"), _as(html, ">")
     while True:
         if backwards:
-            at = _tag_back(html, word, pos)
+            at = _tag_back(html, word, pos, after)
         elif pos < skip[0]:
             at = html.find(word, pos, skip[0])
             if at == -1:
@@ -154,23 +155,31 @@ _TAGS_BACK = 256  # tags walked back before searching for the word (real pages: 
 # without a state pays ~40 µs for the walk, 0.3% of its parse)
 
 
-def _tag_back(html: Page, word: Any, pos: int) -> int:
+def _tag_back(html: Page, word: Any, pos: int, after: list[int] | None = None) -> int:
     """Where ``word`` last occurs in an opening ``<script`` tag before ``pos``, found by walking back tag by tag
     (one ``memrchr`` for "<" each): Next.js escapes every "<" in the page state, so from the end of a page the
     walk meets only the few tags after the state's script, then its opening tag, instead of searching
-    through its 0.5–1 MB. Past ``_TAGS_BACK`` tags (or where the tag has no "<script"), ``rfind`` of the word."""
+    through its 0.5–1 MB. Past ``_TAGS_BACK`` tags (or where the tag has no "<script"), ``rfind`` of the word.
+    ``after`` (if given) is set to the "<" met just before the tag (the first one after it), or emptied."""
     lt, script, gt = _as(html, "<"), _as(html, "<script"), _as(html, ">")
-    at = pos
+    at, met = pos, []
     for _ in range(_TAGS_BACK):
         at = html.rfind(lt, 0, at)
         if at == -1:
-            return -1
+            break
         if html.startswith(script, at):
             close = html.find(gt, at, pos)
             found = html.find(word, at, pos if close == -1 else close)
             if found != -1:
+                if after is not None:
+                    after[:] = met
                 return found
-    return html.rfind(word, 0, at)
+        met = [at]
+    else:
+        at = html.rfind(word, 0, at)
+    if after is not None:
+        after.clear()
+    return at
 
 
 def _scripts(html: Page, word: str, backwards: bool = False, skip: tuple[int, int] = (0, 0)) -> Iterator[Any]:
@@ -234,14 +243,15 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
     ``state_keys`` the page state is decoded in one typed msgspec pass keeping only those keys of
     ``props.pageProps`` (those with one of ``decoders`` only in the parts it keeps) and ``urqlState``; where a
     value's shape misses the types, key by key (``_state_subset``)."""
-    start = next(_script_starts(html, _NEXT_WORD, backwards=True), None) if state_keys else None
+    first_lt: list[int] = []  # the first "<" after the state script's tag, met on the walk back to it
+    start = next(_script_starts(html, _NEXT_WORD, backwards=True, after=first_lt), None) if state_keys else None
     # searched for once: a page without one (2014-21 markup) is not walked through a second time
     next_bodies: Iterator[Any] = iter(()) if state_keys and start is None else _scripts(html, _NEXT_WORD, True)
     loads: Callable[[Any], Any] = orjson.loads
     object_keys: dict[str, list[str] | bytes] = {}
     state, state_text = (0, 0), None
     if start is not None and state_keys:
-        state = (start, _script_end(html, start))
+        state = (start, _script_end(html, start, first_lt[0] if first_lt else -1))
         text = memoryview(html)[start:state[1]] if isinstance(html, bytes) else html[start:state[1]].encode()
         try:  # one typed pass over the whole state: what no path reads is skipped, not built, and nothing searched
             subset, state_text = state_schema.state_decoder(state_keys, decoders or {}).decode(text), text
@@ -261,19 +271,20 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
 _LT_STEPS = 256  # "<" tried one by one inside a state that does not escape them, before searching for </script>
 
 
-def _script_end(html: Page, start: int) -> int:
+def _script_end(html: Page, start: int, first_lt: int = -1) -> int:
     """Where the script whose text starts at ``start`` ends: Next.js escapes every "<" in the page state, so
-    its first "<" is its ``</script>``, found with one ``memchr``; a state saved with a few "<" unescaped is
-    stepped through "<" by "<" (``memchr`` each, not a search for ``</script>`` over 1-3 MB); past
-    ``_LT_STEPS`` of them, ``</script>`` is searched for."""
+    its first "<" is its ``</script>``, found with one ``memchr`` (or ``first_lt``, where the caller met it
+    already); a state saved with a few "<" unescaped is stepped through "<" by "<" (``memchr`` each, not a
+    search for ``</script>`` over 1-3 MB); past ``_LT_STEPS`` of them, ``</script>`` is searched for."""
     lt, end_tag = _as(html, "<"), _as(html, "</script")
-    at = start
+    at = first_lt if first_lt >= start else html.find(lt, start)
     for _ in range(_LT_STEPS):
-        at = html.find(lt, at)
-        if at == -1 or html.startswith(end_tag, at):
-            return at if at != -1 else len(html)
-        at += 1
-    end = html.find(_as(html, "</script>"), at)
+        if at == -1:
+            return len(html)
+        if html.startswith(end_tag, at):
+            return at
+        at = html.find(lt, at + 1)
+    end = html.find(_as(html, "</script>"), at) if at != -1 else -1
     return end if end != -1 else len(html)
 
 

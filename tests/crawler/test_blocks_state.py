@@ -109,3 +109,18 @@ def test_the_page_state_script_is_found_walking_back_tag_by_tag(monkeypatch, tag
         found = blocks.read_blocks(given, blocks.TITLE_STATE_KEYS)
         assert found.next == {key: props[key] for key in ("tconst", "aboveTheFoldData")}
         assert blocks.read_blocks_dom(given).next == props
+
+
+@pytest.mark.parametrize("state_text", ['{"props":{"pageProps":{"a":"\\u003cb\\u003e"}}}',
+                                        '{"props":{"pageProps":{"a":"<b>x</b>"}}}'])
+@pytest.mark.parametrize("tail", ["", "<script>var x = 1;</script><div>after</div>"])
+def test_the_walk_back_hands_the_script_end_the_first_lt_it_met(state_text: str, tail: str) -> None:
+    """The "<" met just before the page-state script's tag on the walk back is the first one inside the script:
+    the end found from it is the one a memchr from the script's start finds."""
+    page = f'<html><body><p>x</p><script id="__NEXT_DATA__" type="application/json">{state_text}</script>{tail}</body></html>'
+    for given in (page, page.encode()):
+        after: list[int] = []
+        start = next(blocks._script_starts(given, blocks._NEXT_WORD, backwards=True, after=after))
+        assert after and after[0] == given.find(blocks._as(given, "<"), start)
+        end = blocks._script_end(given, start, after[0])
+        assert end == blocks._script_end(given, start) == given.find(blocks._as(given, "</script>"), start)
