@@ -1,8 +1,9 @@
 """Title-page parsing speed on the real IMDb pages in ../shared/data/realpages, against the DOM path.
 
-`crawler.extract.parse_title_page` (the crawl's path: the JSON-LD and page-state blocks found with find over the bytes and
-decoded key by key, the title objects with msgspec against types built from the field table, which skip what no
-path reads; an HTML tree only for pages without a page state) and, as the reference in the
+`crawler.extract.parse_title_page` (the crawl's path: the JSON-LD and page-state blocks found with find over the bytes,
+the page state decoded in one msgspec pass against types built from the field table, which skip what no path reads;
+an HTML tree only for pages without a page state; a look-alike check per path as a crawl has one) and, as the
+reference in the
 same process, the same function with `dom=True` (the page decoded to text, the blocks found through a DOM of the whole page,
 decoded with `json`; the tests hold both to identical items). Both start from the page's bytes, as Scrapy's
 `response.body` holds it. Pages per CPU-second (`time.process_time`, one core), for the
@@ -10,9 +11,11 @@ HTML title pages that carry a page state (2021-23), for the two 2025 page states
 the legacy pages (2014-21 markup), each for --seconds of CPU time per run.
 
 Goal (issue 19): >= 1,000 page-state title pages per CPU-second (every era that carries one, the 2025 /reference
-states included); legacy pages no slower than before. Figures, dated with machine and load: docs/benchmarks.md.
+states included); legacy pages no slower than before. The paths are measured in turns that alternate (a change of
+the machine's load weighs on each alike); ``--baseline REV`` adds the crawl path of ``crawler/`` at git revision
+REV to the turns, for a before/after in one process. Figures, dated with machine and load: docs/benchmarks.md.
 
-    python benchmarks/parse.py [--seconds 3] [--pages ../shared/data/realpages]
+    python benchmarks/parse.py [--seconds 3] [--pages ../shared/data/realpages] [--baseline REV]
 """
 from __future__ import annotations
 
@@ -71,10 +74,61 @@ def rate(parse: Callable[[bytes], object], pages: list[bytes], seconds: float) -
     return done / (time.process_time() - start)
 
 
+def alternating(parsers: dict[str, Callable[[bytes], object]], pages: list[bytes], seconds: float,
+                rounds: int = 6) -> dict[str, float]:
+    """Pages per CPU-second of each parser, ``seconds`` of CPU each, in ``rounds`` turns that alternate between
+    them, so a change in the machine's load weighs on all of them alike."""
+    done, spent = dict.fromkeys(parsers, 0), dict.fromkeys(parsers, 0.0)
+    for parse in parsers.values():  # warm-up
+        for page in pages:
+            parse(page)
+    for _ in range(rounds):
+        for name, parse in parsers.items():
+            start = time.process_time()
+            while time.process_time() - start < seconds / rounds:
+                for page in pages:
+                    parse(page)
+                done[name] += len(pages)
+            spent[name] += time.process_time() - start
+    return {name: done[name] / spent[name] for name in parsers}
+
+
+def baseline_parser(revision: str) -> Callable[[bytes], object]:
+    """The crawl path of ``crawler/`` at git ``revision``, imported beside this one (its modules under their own
+    names only while it is imported), for a before/after in one process."""
+    import inspect
+    import io
+    import subprocess
+    import tarfile
+    import tempfile
+
+    archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", revision, "crawler"],
+                             capture_output=True, check=False)
+    if archive.returncode != 0:
+        raise SystemExit(f"--baseline {revision}: git archive failed: {archive.stderr.decode().strip()}")
+    folder = tempfile.mkdtemp(prefix="parse-baseline-")
+    tarfile.open(fileobj=io.BytesIO(archive.stdout)).extractall(folder)  # noqa: S202 - our own repository
+    ours = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "crawler"}
+    sys.path.insert(0, folder)
+    try:
+        from crawler import extract as theirs
+    finally:
+        sys.path.remove(folder)
+        for name in [name for name in sys.modules if name.split(".")[0] == "crawler"]:
+            del sys.modules[name]
+        sys.modules.update(ours)
+    if "lookalikes" in inspect.signature(theirs.parse_title_page).parameters:
+        check = theirs.LookalikeCheck()
+        return lambda page: theirs.parse_title_page(page, URL, lookalikes=check)
+    return lambda page: theirs.parse_title_page(page, URL)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=3.0, help="CPU seconds per measured run")
+    parser.add_argument("--seconds", type=float, default=3.0, help="CPU seconds per path and group")
     parser.add_argument("--pages", type=Path, default=REPO.parent / "shared" / "data" / "realpages")
+    parser.add_argument("--baseline", metavar="REV", help="also the crawl path of crawler/ at git revision REV, in "
+                        "this process, rounds alternating with this one's (a before/after under one load)")
     args = parser.parse_args()
     if not args.pages.is_dir():
         raise SystemExit(f"{args.pages} is not a folder: the real pages live in ../shared/data/realpages.")
@@ -82,16 +136,24 @@ def main() -> None:
     from crawler import extract
 
     groups = load_pages(args.pages)
-    fast = lambda page: extract.parse_title_page(page, URL)  # noqa: E731 - two one-line paths side by side
-    dom = lambda page: extract.parse_title_page(page, URL, dom=True)  # noqa: E731
+    # each path with its own look-alike check, as a crawl has one (a field's first miss, then every 100th)
+    checks = extract.LookalikeCheck(), extract.LookalikeCheck()
+    fast = lambda page: extract.parse_title_page(page, URL, lookalikes=checks[0])  # noqa: E731 - side by side
+    dom = lambda page: extract.parse_title_page(page, URL, dom=True, lookalikes=checks[1])  # noqa: E731
+    before = baseline_parser(args.baseline) if args.baseline else None
     print(f"real title pages in {args.pages}: " + ", ".join(f"{len(p)} {name}" for name, p in groups.items()))
     for name, pages in groups.items():
         if not pages:
             continue
         kb = sum(map(len, pages)) / len(pages) / 1024
-        reference, measured = rate(dom, pages, args.seconds), rate(fast, pages, args.seconds)
+        paths = {"fast": fast, "dom": dom, **({"before": before} if before else {})}
+        rates = alternating(paths, pages, args.seconds)
+        measured, reference = rates["fast"], rates["dom"]
         print(f"{name:24} ({kb:5.0f} KB/page, {len(pages):2}): crawl path {measured:7.0f} pages/CPU-s, "
               f"DOM path (reference) {reference:6.0f} pages/CPU-s, {measured / reference:4.1f}x")
+        if before:
+            print(f"{'':24} crawl path at {args.baseline}: {rates['before']:7.0f} pages/CPU-s "
+                  f"(now {measured / rates['before']:4.2f}x that)")
         if name != LEGACY:
             print(f"{'':24} goal >= 1000 pages/CPU-s: {'OK' if measured >= 1000 else 'BELOW GOAL'}")
     print(f"load average (1, 5, 15 min) at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")

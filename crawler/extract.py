@@ -1,7 +1,8 @@
 """Title-page extraction: the field table (``crawler/fields.py``) applied to one page's blocks
 (``crawler/blocks.py``): the first source that parses wins and is recorded in ``field_sources``, a source that
 fails to parse becomes a warning, a missed field whose look-alike key sits unread in the page state a layout
-warning; then the id, absolute URLs and the keyword total make the item."""
+warning (in a crawl at a field's first miss and every 100th: ``LookalikeCheck``); then the id, absolute URLs and
+the keyword total make the item."""
 from __future__ import annotations
 
 import re
@@ -15,8 +16,8 @@ from crawler.items import IMDB_ID
 from crawler.list_pages import _ID_RE, parse_keywords_page, parse_search_page
 from crawler.sources import STATE_BLOCKS, Field, Source, _as_list, _attr, _compile, resolve
 
-__all__ = ["EXPECTED_FILL", "FIELDS", "FIELD_NAMES", "TITLE_STATE_KEYS", "Blocks", "Field", "Source", "_ID_RE",
-           "_compile", "parse_keywords_page", "parse_search_page", "parse_title_page", "read_blocks",
+__all__ = ["EXPECTED_FILL", "FIELDS", "FIELD_NAMES", "TITLE_STATE_KEYS", "Blocks", "Field", "LookalikeCheck", "Source",
+           "_ID_RE", "_compile", "parse_keywords_page", "parse_search_page", "parse_title_page", "read_blocks",
            "read_blocks_dom", "resolve"]
 
 
@@ -62,14 +63,39 @@ def _unread_lookalikes(unread: str, spec: Field) -> list[str]:
 
 
 
-def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
-    """Every table field: the first source that parses wins (named in ``field_sources``); problems become warnings."""
+# How often a crawl looks for look-alike keys of a field it keeps missing: its first miss, then every this many.
+LOOKALIKE_EVERY = 100
+
+
+class LookalikeCheck:
+    """Which misses of a field the look-alike warning looks at. The warning is a diagnostic of the site's layout,
+    not of one page, and listing a title object's keys is one more pass over a 0.5–1 MB page state (a typed decode
+    skips the unread keys without naming them); a field with hints misses on most live pages (budget, gross,
+    metascore). So a crawl looks at a field's first miss and then every ``every``-th: a layout change that moves
+    a field shows within ``every`` pages that miss it. Without one, every page is looked at (the reference)."""
+
+    def __init__(self, every: int = LOOKALIKE_EVERY) -> None:
+        if every < 1:
+            raise ValueError(f"every={every!r}: the look-alike check needs a whole number of misses >= 1.")
+        self.every = every
+        self.misses: dict[str, int] = {}
+
+    def due(self, name: str) -> bool:
+        """Count one miss of field ``name``; whether this one is looked at."""
+        seen = self.misses[name] = self.misses.get(name, 0) + 1
+        return (seen - 1) % self.every == 0
+
+
+def extract_fields(blocks: Blocks, lookalikes: LookalikeCheck | None = None) -> tuple[dict[str, Any], list[str]]:
+    """Every table field: the first source that parses wins (named in ``field_sources``); problems become warnings.
+    ``lookalikes``: which misses the look-alike warning looks at (default: all)."""
     out: dict[str, Any] = {}
     sources: dict[str, str] = {}
     warnings = list(blocks.problems)
     unread: str | None = None
     for spec in FIELDS:
         value: Any = None  # missing is null, lists included (Contract 1)
+        won: str | None = None  # the block of the source that gave it
         for source in spec.sources:
             raw = _lookup(blocks, source)
             if raw is None or raw == [] or raw == "":
@@ -80,12 +106,13 @@ def extract_fields(blocks: Blocks) -> tuple[dict[str, Any], list[str]]:
                 warnings.append(f"{spec.name}: {source.block} {source.path}: {exc}")
                 continue
             if parsed is not None and parsed != []:
-                value = parsed
+                value, won = parsed, source.block
                 sources[spec.name] = source.label
                 break
         # a field the page state should hold but no known path found: JSON-LD's capped stand-in is no reason to
         # stay quiet about a page-state key that looks like it (the first sign of a layout change)
-        if blocks.has_state and spec.hints and sources.get(spec.name, "").split(":")[0] not in STATE_BLOCKS:
+        if (blocks.has_state and spec.hints and won not in STATE_BLOCKS
+                and (lookalikes is None or lookalikes.due(spec.name))):
             unread = _unread_keys(blocks) if unread is None else unread
             for key in _unread_lookalikes(unread, spec):
                 warnings.append(f"{spec.name}: no known page-state path holds it, but the page state has an "
@@ -141,15 +168,17 @@ def keyword_total(blocks: Blocks, shown: int) -> int | None:
     return None
 
 
-def parse_title_page(html: str | bytes, url: str, *, dom: bool = False) -> tuple[dict[str, Any], list[str]]:
+def parse_title_page(html: str | bytes, url: str, *, dom: bool = False,
+                     lookalikes: LookalikeCheck | None = None) -> tuple[dict[str, Any], list[str]]:
     """All Contract-1 page fields of one title page (with ``field_sources``), plus the warnings met on the way.
 
     ``html`` is the page's text or the response's UTF-8 body: from bytes a page-state page is read without
     decoding the 0.5–1 MB page to text (nor encoding its title objects back for msgspec).
 
-    ``dom=True`` takes the reference path (``read_blocks_dom``); the items are the same, only slower."""
+    ``dom=True`` takes the reference path (``read_blocks_dom``); the items are the same, only slower.
+    ``lookalikes``: a crawl's ``LookalikeCheck`` (which misses the look-alike warning looks at); without one, all."""
     blocks = read_blocks_dom(html) if dom else read_blocks(html, TITLE_STATE_KEYS, STATE_DECODERS)
-    fields, warnings = extract_fields(blocks)
+    fields, warnings = extract_fields(blocks, lookalikes)
     fields["imdb_id"] = imdb_id_of(blocks, url)
     if fields["trailer_urls"]:  # JSON-LD and legacy links are site-relative (/video/imdb/vi…)
         fields["trailer_urls"] = parsers.dedupe(urljoin(url, u) for u in fields["trailer_urls"])

@@ -101,8 +101,9 @@ def _original(value: Any) -> str | None:
 
 
 def _names(value: Any) -> list[str]:
-    """A list of names in page order, each once (a name billed in two lists stays where it first appears)."""
-    return parsers.dedupe(parsers.text_list(value))
+    """A list of names in page order, each once (a name billed in two lists stays where it first appears:
+    ``text_list`` keeps the first of each)."""
+    return parsers.text_list(value)
 
 
 def _keywords(value: Any) -> list[str]:

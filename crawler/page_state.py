@@ -1,6 +1,7 @@
-"""The page state decoded in part: only the ``props.pageProps`` keys the field table reads, each from its own slice
-of the page (located with ``find``), the title objects against typed decoders; and the 2021 ``urqlState``
-title objects merged into one."""
+"""The page state decoded key by key, where its one typed pass (``state_schema.state_decoder``) gives up on a value of
+a shape its types miss: only the ``props.pageProps`` keys the field table reads, each from its own slice of the page
+(located with ``find``), the title objects against typed decoders; and the 2021 ``urqlState`` title objects merged
+into one."""
 from __future__ import annotations
 
 from collections.abc import Mapping

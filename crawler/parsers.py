@@ -32,7 +32,7 @@ def text(value: Any) -> str | None:
     if not isinstance(value, str):
         raise ValueError(f"expected text, got {type(value).__name__}")
     out = value
-    for _ in range(3):  # names are sometimes escaped twice (&amp;apos;)
+    for _ in range(3 if "&" in value else 0):  # names are sometimes escaped twice (&amp;apos;)
         unescaped = html.unescape(out)
         if unescaped == out:
             break

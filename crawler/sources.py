@@ -83,8 +83,35 @@ def _attr(item: Any, dotted: str) -> Any:
     return item
 
 
+_FILTERS: dict[str, tuple[tuple[str, ...], str]] = {}
+
+
+def _filter(selector: str) -> tuple[tuple[str, ...], str]:
+    """``grouping.groupingId=X`` → (("grouping", "groupingId"), "X"), parsed once per selector."""
+    attr, _, wanted = selector.partition("=")
+    _FILTERS[selector] = parsed = (tuple(attr.strip().split(".")), wanted.strip())
+    return parsed
+
+
+def _get(item: Any, keys: tuple[str, ...]) -> Any:
+    for key in keys:
+        item = item.get(key) if isinstance(item, dict) else None
+    return item
+
+
 def resolve(data: Any, steps: tuple[tuple[str, str | None], ...]) -> Any:
     """Follow compiled steps; iterating steps flatten into one list. Missing → None."""
+    for at, (key, selector) in enumerate(steps):  # one value down to the first iterating step (most paths: all)
+        if selector is not None:
+            return _resolve_many(data, steps[at:])
+        data = data.get(key) if isinstance(data, dict) else None
+        if data is None:
+            return None
+    return data
+
+
+def _resolve_many(data: Any, steps: tuple[tuple[str, str | None], ...]) -> list[Any] | None:
+    """``resolve`` from the first iterating step on: a list of what every branch reaches."""
     values, many = [data], False
     for key, selector in steps:
         nxt: list[Any] = []
@@ -98,9 +125,12 @@ def resolve(data: Any, steps: tuple[tuple[str, str | None], ...]) -> Any:
             many = True
             items = child if isinstance(child, list) else [child]
             if selector:
-                attr, _, wanted = selector.partition("=")
-                attr, wanted = attr.strip(), wanted.strip()
-                items = [i for i in items if _attr(i, attr) == wanted]
+                keys, wanted = _FILTERS.get(selector) or _filter(selector)
+                if len(keys) == 1:  # id=director: a plain key, read in place (the table's filters run over ~20 items)
+                    key1 = keys[0]
+                    items = [i for i in items if isinstance(i, dict) and i.get(key1) == wanted]
+                else:
+                    items = [i for i in items if _get(i, keys) == wanted]
             nxt.extend(items)
         values = nxt
         if not values:

@@ -1,16 +1,18 @@
-"""Typed decoders for the page state's title objects, built from the field table's paths.
+"""Typed decoders for the page state and its title objects, built from the field table's paths.
 
 A 2025 ``/reference`` page state carries 0.5–0.8 MB under ``mainColumnData`` (the full credits alone are
 ~0.4 MB), of which the table reads a few strings per credit. msgspec decodes an object against a
 ``TypedDict`` whose keys are only the ones some path reads: every other key is skipped without building a
 Python object, so the decoded dict is what ``resolve`` would see in the whole object, less what no path
 visits. A value of an unexpected shape stays what it is (each level also accepts a list, a string, a number,
-a boolean or null); a value msgspec cannot fit is decoded whole. The object's own keys are listed in the same
-pass (msgspec ``Raw`` values: located, not decoded), so the look-alike warning still sees the unread ones.
+a boolean or null); a value msgspec cannot fit is decoded whole. ``state_decoder`` reads a whole page state in
+one such pass (the title objects typed, every key around them skipped: nothing is searched for, so key order and
+the keys present do not matter); ``title_keys`` lists the title objects' own keys from the same text (msgspec
+``Raw`` values: located, not decoded) when the look-alike warning asks for the unread ones.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TypedDict, Union
 
 import msgspec
@@ -53,6 +55,7 @@ class ObjectDecoder:
 
     def __init__(self, paths: list[Steps]) -> None:
         children = _children(paths)
+        self.paths = tuple(paths)
         self.values = {key: msgspec.json.Decoder(_node(rest)) for key, rest in children.items()}
         global _count
         _count += 1
@@ -86,6 +89,44 @@ def keys(listed: list[str] | bytes) -> list[str]:
 
 
 _FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_STATE_DECODERS: dict[Any, msgspec.json.Decoder] = {}
+_LISTERS: dict[tuple[str, ...], msgspec.json.Decoder] = {}
+
+
+def _record(name: str, fields: dict[str, Any]) -> Any:
+    """A JSON object type with only ``fields`` (each optional): msgspec skips every other key."""
+    global _count
+    _count += 1
+    return TypedDict(f"{name}{_count}", fields, total=False)  # type: ignore[operator]
+
+
+def state_decoder(keys: tuple[str, ...], objects: Mapping[str, ObjectDecoder]) -> msgspec.json.Decoder:
+    """One typed decoder of a whole page state: of ``props.pageProps`` only ``keys`` (each title object of
+    ``objects`` against the types its paths give, any other key whole) and the 2021 ``urqlState`` (under ``props``
+    or ``props.pageProps``), whole; every other key of the state is skipped by msgspec, not built. Built once per
+    set of keys and object decoders."""
+    cache_key = (keys, *(objects.get(key) for key in keys))  # the decoders themselves (hashed by identity, kept)
+    if (decoder := _STATE_DECODERS.get(cache_key)) is None:
+        page_props = {key: _node(list(objects[key].paths)) if key in objects else Any for key in keys}
+        props = {"pageProps": _record("_PageProps", {**page_props, "urqlState": Any}), "urqlState": Any}
+        state = _record("_State", {"props": _record("_Props", props)})
+        decoder = _STATE_DECODERS[cache_key] = msgspec.json.Decoder(state)
+    return decoder
+
+
+def title_keys(state: bytes | memoryview, names: tuple[str, ...]) -> dict[str, list[str]]:
+    """The keys of the title objects ``names`` of a page state's text (their values located, not decoded), in page
+    order: one pass over the state, made only when the look-alike warning asks. Empty where one of them is not an
+    object (then the caller lists what it kept)."""
+    if (lister := _LISTERS.get(names)) is None:
+        objects = _record("_Objects", {name: dict[str, msgspec.Raw] for name in names})
+        shape = _record("_RawState", {"props": _record("_RawProps", {"pageProps": objects})})
+        lister = _LISTERS[names] = msgspec.json.Decoder(shape)
+    try:
+        found = lister.decode(state).get("props", {}).get("pageProps", {})
+    except msgspec.MsgspecError:
+        return {}
+    return {name: list(fields) for name, fields in found.items()}
 
 
 def decoders(paths: Iterable[Steps]) -> dict[str, ObjectDecoder]:

@@ -41,6 +41,7 @@ class ImdbSpider(scrapy.Spider):
     arg_error: str | None  # the one sentence a bad argument or setting stops the crawl with
     config: CrawlConfig | None  # the crawl state's (from_crawler); None when the settings were wrong
     collected: set[str]  # the crawl state's ids already written, filled live by the JSONL writer
+    lookalikes: extract.LookalikeCheck  # one per crawl: the look-alike warning's sampling of misses
 
     @classmethod
     def update_settings(cls, settings: BaseSettings) -> None:
@@ -74,6 +75,7 @@ class ImdbSpider(scrapy.Spider):
         self.base_url = base_url.rstrip("/")
         self.source = f"imdb:{urlsplit(self.base_url).netloc}"
         self.collected = set()
+        self.lookalikes = extract.LookalikeCheck()  # the look-alike warning: a field's first miss, then every 100th
         self.arg_error = None
         self.config = None
         self.args = {"ids": ids, "ids_file": ids_file, "dumps": dumps, "search": search}
@@ -202,7 +204,7 @@ class ImdbSpider(scrapy.Spider):
             return
         requested = response.meta["imdb_id"]
         try:
-            fields, warnings = extract.parse_title_page(page_body(response), response.url)
+            fields, warnings = extract.parse_title_page(page_body(response), response.url, lookalikes=self.lookalikes)
         except Exception as exc:  # noqa: BLE001 - a bug or a page beyond imagining must not lose the title
             logger.exception("extraction failed on %s; writing the item with a warning", response.url)
             self.crawler.stats.inc_value("imdb/extraction_errors")

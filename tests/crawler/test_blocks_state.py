@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
+import msgspec
 import orjson
 import pytest
 
@@ -23,15 +24,25 @@ def _big_main() -> dict:
     return {"id": "tt0000001", "categories": [{"id": "cast", "section": {"items": credits}}]}
 
 
+def _no_typed_pass(monkeypatch) -> None:  # noqa: ANN001 - pytest's fixture
+    """The whole-state typed pass refused (as for a value of a shape its types miss): the key-by-key path runs."""
+    def refuse(text):  # noqa: ANN001, ANN202
+        raise msgspec.ValidationError("a shape the types miss")
+
+    monkeypatch.setattr(blocks.state_schema, "state_decoder", lambda keys, objects: SimpleNamespace(decode=refuse))
+
+
 @pytest.mark.parametrize("last", [None, "fetchState", "requestContext"])
 def test_each_state_value_is_decoded_from_one_slice(monkeypatch, last: str | None) -> None:
-    """Old code grew 64 KB windows after the last key it read (three failed decodes of a 0.5 MB value); now the
-    value ends at the next known key, else where orjson stops inside the script: at most two decodes."""
+    """Where the typed pass over the whole state gives up, the key-by-key path: old code grew 64 KB windows after
+    the last key it read (three failed decodes of a 0.5 MB value); now the value ends at the next known key, else
+    where orjson stops inside the script: at most two decodes."""
     props = {"tconst": "tt0000001", "aboveTheFoldData": {"id": "tt0000001"}, "mainColumnData": _big_main()}
     if last:
         props[last] = {"pageType": "title"} if last == "requestContext" else None
     page = _page(props)
     assert len(page) > 400_000
+    _no_typed_pass(monkeypatch)
     calls: list[int] = []
 
     def loads(text):  # noqa: ANN001, ANN202 - orjson.loads' own signature
@@ -45,11 +56,14 @@ def test_each_state_value_is_decoded_from_one_slice(monkeypatch, last: str | Non
     assert len(big) <= (1 if last else 2), calls
 
 
+@pytest.mark.parametrize("lt_steps", [256, 1])
 @pytest.mark.parametrize("escaped", [True, False])
-def test_json_ld_is_found_around_the_page_state_but_never_inside_it(escaped: bool) -> None:
+def test_json_ld_is_found_around_the_page_state_but_never_inside_it(monkeypatch, escaped: bool,
+                                                                    lt_steps: int) -> None:
     """The JSON-LD search skips the page state's text (found to its end with one memchr for "<", which Next.js
-    escapes); a state saved with its "<" unescaped ends at its </script> all the same, and a JSON-LD script
-    after the state is still found, as the DOM finds it."""
+    escapes); a state saved with its "<" unescaped ends at its </script> all the same ("<" by "<", or past
+    ``_LT_STEPS`` of them by a search), and a JSON-LD script after the state is still found, as the DOM finds it."""
+    monkeypatch.setattr(blocks, "_LT_STEPS", lt_steps)
     plot = '<script type="application/ld+json">{"@type": "Movie", "name": "Inside"}</script>'
     props = {"tconst": "tt0000001", "aboveTheFoldData": {"id": "tt0000001", "plot": plot}, "fetchState": None}
     state = json.dumps({"props": {"pageProps": props}}, separators=(",", ":"))
@@ -62,3 +76,51 @@ def test_json_ld_is_found_around_the_page_state_but_never_inside_it(escaped: boo
         assert found.jsonld == dom.jsonld == {"@type": "Movie", "name": "After"}
         assert found.problems == dom.problems == []  # the look-alike inside the state is not a broken JSON-LD
         assert found.next["aboveTheFoldData"]["plot"] == json.loads(state)["props"]["pageProps"]["aboveTheFoldData"]["plot"]
+
+
+@pytest.mark.parametrize("order", ["served", "shuffled"])
+def test_the_page_state_is_read_in_one_typed_pass_whatever_its_key_order(monkeypatch, order: str) -> None:
+    """The state is decoded in one msgspec pass against types of what the table reads: no key is searched for,
+    none decoded with orjson, a 0.5 MB unread key (translationContext) after or before the title objects is
+    skipped, and the blocks are the DOM path's."""
+    props = {"tconst": "tt0000001", "aboveTheFoldData": {"id": "tt0000001", "titleText": {"text": "A"}},
+             "mainColumnData": _big_main(), "requestContext": {"pageType": "title"},
+             "translationContext": {f"k{i}": "x" * 80 for i in range(6000)}, "urqlState": {}, "fetchState": None}
+    if order == "shuffled":
+        props = {key: props[key] for key in ("translationContext", "mainColumnData", "fetchState", "aboveTheFoldData",
+                                             "tconst", "requestContext", "urqlState")}
+    page = _page(props).encode()
+    monkeypatch.setattr(page_state, "orjson", None)  # the key-by-key path would fail on its first decode
+    found = blocks.read_blocks(page, blocks.TITLE_STATE_KEYS)
+    assert found.next == {k: v for k, v in props.items() if k in (*blocks.TITLE_STATE_KEYS, "urqlState")}
+    assert found.problems == []
+    assert found.keys_of("mainColumnData") == list(props["mainColumnData"])
+
+
+@pytest.mark.parametrize("tags_back", [1024, 2])
+def test_the_page_state_script_is_found_walking_back_tag_by_tag(monkeypatch, tags_back: int) -> None:
+    """From the end of the page, tag by tag ("<" does not occur in the state): scripts after it, one naming
+    __NEXT_DATA__ in its text, do not hide it; past the walk's limit the word itself is searched for."""
+    props = {"tconst": "tt0000001", "aboveTheFoldData": {"id": "tt0000001"}, "fetchState": None}
+    after = '<script>window.x = "__NEXT_DATA__";</script>' + "<div><span>more</span></div>" * 50
+    page = _page(props).replace("</body>", after + "</body>")
+    monkeypatch.setattr(blocks, "_TAGS_BACK", tags_back)
+    for given in (page, page.encode()):
+        found = blocks.read_blocks(given, blocks.TITLE_STATE_KEYS)
+        assert found.next == {key: props[key] for key in ("tconst", "aboveTheFoldData")}
+        assert blocks.read_blocks_dom(given).next == props
+
+
+@pytest.mark.parametrize("state_text", ['{"props":{"pageProps":{"a":"\\u003cb\\u003e"}}}',
+                                        '{"props":{"pageProps":{"a":"<b>x</b>"}}}'])
+@pytest.mark.parametrize("tail", ["", "<script>var x = 1;</script><div>after</div>"])
+def test_the_walk_back_hands_the_script_end_the_first_lt_it_met(state_text: str, tail: str) -> None:
+    """The "<" met just before the page-state script's tag on the walk back is the first one inside the script:
+    the end found from it is the one a memchr from the script's start finds."""
+    page = f'<html><body><p>x</p><script id="__NEXT_DATA__" type="application/json">{state_text}</script>{tail}</body></html>'
+    for given in (page, page.encode()):
+        after: list[int] = []
+        start = next(blocks._script_starts(given, blocks._NEXT_WORD, backwards=True, after=after))
+        assert after and after[0] == given.find(blocks._as(given, "<"), start)
+        end = blocks._script_end(given, start, after[0])
+        assert end == blocks._script_end(given, start) == given.find(blocks._as(given, "</script>"), start)

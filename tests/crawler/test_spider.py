@@ -1,6 +1,7 @@
 """The spider's callbacks on their own: odd responses still give one item per title."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def test_an_extraction_bug_is_retried_then_a_counted_failure_never_an_empty_item
                                                                                   monkeypatch) -> None:
     """A page that yields no field is never written (an all-null item would count the title as done and
     a resume would skip it): retried like a failed download, then counted in stats.json (issue 15, #7)."""
-    def broken(html: str, url: str):
+    def broken(html: str, url: str, **options: object):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(extract, "parse_title_page", broken)
@@ -85,3 +86,15 @@ def test_a_utf8_title_page_reaches_the_parser_as_its_bytes_and_another_charset_a
     for response in (utf8, latin, marked):  # the same item either way
         assert extract.parse_title_page(page_body(response), response.url) == extract.parse_title_page(
             response.text, response.url)
+
+
+def test_the_crawl_looks_for_look_alike_keys_at_a_fields_first_miss_not_on_every_page(spider: ImdbSpider) -> None:
+    """Listing a title object's keys is one more pass over a 0.5-1 MB page state: the spider's LookalikeCheck
+    names the unread look-alike key on the first page missing the field, not on the next ones."""
+    props = {"tconst": "tt0133093", "aboveTheFoldData": {"id": "tt0133093", "titleText": {"text": "The Matrix"}},
+             "mainColumnData": {"boxOfficeBudgetV9": {"amount": 1}}}
+    state = json.dumps({"props": {"pageProps": props}})
+    body = f'<html><body><script id="__NEXT_DATA__" type="application/json">{state}</script></body></html>'.encode()
+    request = _request(spider)
+    items = [next(iter(spider.parse_title(HtmlResponse(request.url, body=body, request=request)))) for _ in range(3)]
+    assert [any("mainColumnData.boxOfficeBudgetV9" in w for w in item.warnings) for item in items] == [True, False, False]

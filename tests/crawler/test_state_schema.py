@@ -73,3 +73,19 @@ def test_a_shape_the_types_miss_gives_the_items_of_the_dom_path(categories: obje
     fields, warnings = extract.parse_title_page(page, url)
     assert fields["genres"] == ["Drama"]
     assert (fields, warnings) == extract.parse_title_page(page, url, dom=True)
+
+
+def test_a_crawl_looks_for_look_alikes_at_a_fields_first_miss_then_every_nth() -> None:
+    """A crawl's LookalikeCheck: the warning (a real one, naming the skipped key) on the first page missing the
+    field and then every ``every``-th; without a check, on every page; a bad ``every`` is refused in one sentence."""
+    main = {"genres": {"genres": [{"text": "Drama"}]}, "boxOfficeBudgetV9": {"amount": 1}}
+    page, url = _page(main).encode(), "https://www.imdb.com/title/tt0000001/"
+    check = extract.LookalikeCheck(every=3)
+    warned = [any("mainColumnData.boxOfficeBudgetV9" in w for w in extract.parse_title_page(page, url,
+                                                                                           lookalikes=check)[1])
+              for _ in range(7)]
+    assert warned == [True, False, False, True, False, False, True]
+    assert check.misses["budget"] == 7
+    assert all(any("boxOfficeBudgetV9" in w for w in extract.parse_title_page(page, url)[1]) for _ in range(3))
+    with pytest.raises(ValueError, match="every=0"):
+        extract.LookalikeCheck(every=0)
