@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from rich.console import Console
 
-from baselines.choices import selection, settings_by_model, weights_by_model
+from baselines.choices import settings_by_model, weights_by_model
 from baselines.data import SplitData
 from baselines.environment import environment
 from baselines.metrics import N_BOOT
@@ -29,7 +29,7 @@ from baselines.row import RowSpec, run_row
 from baselines.tables import write_tables
 from baselines.tasks import TASKS
 
-__all__ = ["REPORT", "fingerprint", "run", "selection"]
+__all__ = ["REPORT", "fingerprint", "run"]
 
 REPORT = "report.html"  # inside the leaderboard's own folder; `imdbkit demo` writes demo-report.html beside it
 

@@ -114,7 +114,8 @@ class TorchBaseline(Baseline):
             e = np.exp(raw - raw.max(axis=1, keepdims=True))
             return e / e.sum(axis=1, keepdims=True)
         if self.task_.kind == "multilabel":
-            return np.exp(-np.logaddexp(0.0, -raw))  # the logistic, without exp overflowing on large negative logits
+            with np.errstate(over="ignore"):  # exp(-raw) overflows to inf for very negative logits: 1/(1+inf) is 0
+                return 1 / (1 + np.exp(-raw))
         return raw.reshape(-1) * self.y_std_ + self.y_mean_
 
     def _scores(self, data: SplitData) -> np.ndarray:

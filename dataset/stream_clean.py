@@ -46,8 +46,8 @@ def _spill_frame(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def clean_filter_split(con, files: list[Path], rising: bool, target: Path, params: BuildParams, report: Report, stage: Callable,
-           quiet: bool) -> tuple[Path, np.ndarray]:
+def clean_filter_split(con, files: list[Path], rising: bool, target: Path, params: BuildParams, report: Report,
+                       stage: Callable, quiet: bool) -> tuple[Path, np.ndarray]:
     """Clean, filter and split every batch; returns the spill of kept rows and their split codes (0/1/2).
 
     Whether the inputs carry vote counts at all is known only at the end: the pass assumes they do
@@ -56,8 +56,7 @@ def clean_filter_split(con, files: list[Path], rising: bool, target: Path, param
         part_report = Report(max_quarantine=report.room())
         fparams = params.filter if votes_known else replace(params.filter, min_votes=None)
         reader = newest_in_id_order(con, files, rising, part_report, params.batch_rows)
-        codes, any_votes, filtered = _batches(reader, target, fparams, votes_known, params, part_report,
-                                                         stage, quiet)
+        codes, any_votes, filtered = _batches(reader, target, fparams, votes_known, params, part_report, stage, quiet)
         if any_votes or params.filter.min_votes is None or not votes_known:
             break
     if not votes_known:
@@ -69,7 +68,7 @@ def clean_filter_split(con, files: list[Path], rising: bool, target: Path, param
 
 
 def _batches(batches: Iterator[pa.RecordBatch], target: Path, fparams, votes_known: bool, params: BuildParams,
-                        report: Report, stage: Callable, quiet: bool) -> tuple[np.ndarray, bool, int]:
+             report: Report, stage: Callable, quiet: bool) -> tuple[np.ndarray, bool, int]:
     """(split code per kept row, whether any row had a vote count, rows left by the filter)."""
     split = params.split
     given = read_splits_file(Path(split.splits_file)) if split.splits_file is not None else None

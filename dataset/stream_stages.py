@@ -69,7 +69,7 @@ def _output(df: pd.DataFrame, table: pa.Table, mask: np.ndarray, superset: pa.Sc
 
 
 def later_stages(kept: Path, codes: np.ndarray, labels: dict, has_rating: bool, raw_dirs: list[Path], spill: Path,
-           params: BuildParams, report: Report, stage: Callable, quiet: bool):
+                 params: BuildParams, report: Report, stage: Callable, quiet: bool):
     """Every later stage per batch → one spill per split; what build.json and the card need is summed on the way."""
     superset = pa.schema([pa.field(n, t) for n, t in COLUMNS])
     paths = {s: spill / f"split-{s}.parquet" for s in SPLITS}
