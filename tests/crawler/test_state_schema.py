@@ -110,5 +110,6 @@ def test_a_crawl_looks_for_look_alikes_at_a_fields_first_miss_then_every_nth() -
     assert warned == [True, False, False, True, False, False, True]
     assert check.misses["budget"] == 7
     assert all(any("boxOfficeBudgetV9" in w for w in extract.parse_title_page(page, url)[1]) for _ in range(3))
-    with pytest.raises(ValueError, match="every=0"):
-        extract.LookalikeCheck(every=0)
+    for bad in (0, -1, True, 2.0, "3"):
+        with pytest.raises(ValueError, match=rf"^every={bad!r} is not a whole number >= 1 \("):
+            extract.LookalikeCheck(every=bad)  # type: ignore[arg-type]
