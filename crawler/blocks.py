@@ -58,7 +58,9 @@ class Blocks:
     def keys_of(self, name: str) -> list[str]:
         """The keys of the page state's title object ``name`` in page order, also those a typed decode skipped."""
         if name not in self._object_keys and self._state is not None and name in _TITLE_OBJECTS:
-            self._object_keys.update(state_schema.title_keys(self._state, tuple(sorted(_TITLE_OBJECTS))))
+            listed = state_schema.title_keys(self._state, tuple(sorted(_TITLE_OBJECTS)))
+            self._state = None  # listed once: an object that is not one is not looked for again
+            self._object_keys.update({key: keys for key, keys in listed.items() if keys is not None})
         if name in self._object_keys:
             listed = self._object_keys[name] = state_schema.keys(self._object_keys[name])
             return listed

@@ -141,6 +141,9 @@ class CrawlConfig:
     jobdir: Path | None = None  # JOBDIR (crawler.extensions.CrashSafeJobdir)
     progress_interval: float = 1.0  # IMDB_PROGRESS_INTERVAL: seconds between progress.json writes (0 = off)
     expected_fill: dict[str, float] = field(default_factory=dict)  # IMDB_EXPECTED_FILL: per-field overrides
+    # IMDB_LOOKALIKE_EVERY: the look-alike warning looks at a field's first miss, then every this many (1 = every
+    # page); the default is crawler.extract.LOOKALIKE_EVERY (not imported: the config stays free of the parser)
+    lookalike_every: int = 100
     redis: RedisConfig = field(default_factory=RedisConfig)
     selenium: SeleniumConfig = field(default_factory=SeleniumConfig)
     playwright: PlaywrightConfig = field(default_factory=PlaywrightConfig)
@@ -182,6 +185,14 @@ class CrawlConfig:
         except (TypeError, ValueError):
             raise ConfigError("IMDB_EXPECTED_FILL must map field names to rates between 0 and 1.") from None
         mode, render = scheduler(), choice("IMDB_RENDER", RENDER_MODES, "none")
+        raw_every = settings.get("IMDB_LOOKALIKE_EVERY", cls.lookalike_every)
+        try:
+            lookalike_every = int(str(raw_every).strip())
+        except ValueError:
+            lookalike_every = 0
+        if isinstance(raw_every, (bool, float)) or lookalike_every < 1:
+            raise ConfigError(f"IMDB_LOOKALIKE_EVERY={raw_every!r} is not a whole number >= 1 (1 warns about "
+                              "look-alike keys on every page).")
         config = cls(
             output_dir=Path(settings.get("IMDB_OUTPUT_DIR") or "imdbkit-data/crawl"),
             poster_width=int(number("IMDB_POSTER_WIDTH", 300, int)),
@@ -202,6 +213,7 @@ class CrawlConfig:
             jobdir=Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None,
             progress_interval=max(0.0, number("IMDB_PROGRESS_INTERVAL", 1.0, signed=True)),  # <= 0: off
             expected_fill=expected_fill,
+            lookalike_every=lookalike_every,
             redis=RedisConfig.from_settings(settings, number) if mode == "redis" else RedisConfig(),
             # each group parsed only when its part runs: a stray setting of an unused part stops nothing
             selenium=SeleniumConfig.from_settings(settings, number) if render == "selenium" else SeleniumConfig(),

@@ -72,11 +72,14 @@ class LookalikeCheck:
     not of one page, and listing a title object's keys is one more pass over a 0.5–1 MB page state (a typed decode
     skips the unread keys without naming them); a field with hints misses on most live pages (budget, gross,
     metascore). So a crawl looks at a field's first miss and then every ``every``-th: a layout change that moves
-    a field shows within ``every`` pages that miss it. Without one, every page is looked at (the reference)."""
+    a field shows within ``every`` pages that miss it (``every=1``: every page, ``-s IMDB_LOOKALIKE_EVERY=1``).
+    Without one, every page is looked at (the reference). ``misses`` counts, per field, the pages that missed it
+    (``lookalike_misses`` in ``stats.json``): what the sampling did not look at."""
 
     def __init__(self, every: int = LOOKALIKE_EVERY) -> None:
-        if every < 1:
-            raise ValueError(f"every={every!r}: the look-alike check needs a whole number of misses >= 1.")
+        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
+            raise ValueError(f"every={every!r} is not a whole number >= 1 (the look-alike check looks at a field's "
+                             "first miss, then every this many).")
         self.every = every
         self.misses: dict[str, int] = {}
 

@@ -114,19 +114,26 @@ def state_decoder(keys: tuple[str, ...], objects: Mapping[str, ObjectDecoder]) -
     return decoder
 
 
-def title_keys(state: bytes | memoryview, names: tuple[str, ...]) -> dict[str, list[str]]:
+def title_keys(state: bytes | memoryview, names: tuple[str, ...]) -> dict[str, list[str] | None]:
     """The keys of the title objects ``names`` of a page state's text (their values located, not decoded), in page
-    order: one pass over the state, made only when the look-alike warning asks. Empty where one of them is not an
-    object (then the caller lists what it kept)."""
+    order: one pass over the state, made only when the look-alike warning asks. Each object is located as raw text
+    and listed on its own, so one that is null, a string or a list (None here: the caller lists what it kept) does
+    not hide the other's keys."""
     if (lister := _LISTERS.get(names)) is None:
-        objects = _record("_Objects", {name: dict[str, msgspec.Raw] for name in names})
+        objects = _record("_Objects", dict.fromkeys(names, msgspec.Raw))
         shape = _record("_RawState", {"props": _record("_RawProps", {"pageProps": objects})})
         lister = _LISTERS[names] = msgspec.json.Decoder(shape)
     try:
         found = lister.decode(state).get("props", {}).get("pageProps", {})
     except msgspec.MsgspecError:
-        return {}
-    return {name: list(fields) for name, fields in found.items()}
+        return dict.fromkeys(names)
+    listed: dict[str, list[str] | None] = {}
+    for name in names:
+        try:
+            listed[name] = list(_FIELDS.decode(found[name])) if name in found else None
+        except msgspec.MsgspecError:  # not an object
+            listed[name] = None
+    return listed
 
 
 def decoders(paths: Iterable[Steps]) -> dict[str, ObjectDecoder]:

@@ -80,6 +80,7 @@ class CrawlStatsExtension:
     def __init__(self, stats: StatsCollector, state: CrawlState) -> None:
         self.stats, self.state, self.config = stats, state, state.config  # state.fill: the writer's, read at the end
         self.started = time.monotonic()
+        self.lookalike_misses: dict[str, int] = {}  # the spider's LookalikeCheck.misses (live), from spider_opened
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlStatsExtension:
@@ -88,8 +89,10 @@ class CrawlStatsExtension:
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
-    def spider_opened(self) -> None:
+    def spider_opened(self, spider: Any) -> None:
         self.started = time.monotonic()
+        check = getattr(spider, "lookalikes", None)
+        self.lookalike_misses = check.misses if check is not None else {}
 
     def spider_closed(self, reason: str) -> None:
         data = self.summary(reason)
@@ -152,6 +155,9 @@ class CrawlStatsExtension:
                               if fill and name in fill.sources},
             "expected_fill_rates": fill.expected if fill else {},
             "drift_fields": fill.publish(final=True) if fill else [],
+            # per field, the pages with a page state that missed it: the look-alike warning looked at the first and
+            # every IMDB_LOOKALIKE_EVERY-th of them (what its sampling hid)
+            "lookalike_misses": dict(sorted(self.lookalike_misses.items())),
             "settings": {"render": self.config.render, "poster_width": self.config.poster_width,
                          "download_posters": self.config.download_posters,
                          "follow_keywords": self.config.follow_keywords, "gzip": self.config.jsonl_gzip,

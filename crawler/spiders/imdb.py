@@ -75,7 +75,7 @@ class ImdbSpider(scrapy.Spider):
         self.base_url = base_url.rstrip("/")
         self.source = f"imdb:{urlsplit(self.base_url).netloc}"
         self.collected = set()
-        self.lookalikes = extract.LookalikeCheck()  # the look-alike warning: a field's first miss, then every 100th
+        self.lookalikes = extract.LookalikeCheck()  # a field's first miss, then every 100th (until use_state)
         self.arg_error = None
         self.config = None
         self.args = {"ids": ids, "ids_file": ids_file, "dumps": dumps, "search": search}
@@ -105,8 +105,10 @@ class ImdbSpider(scrapy.Spider):
         return spider
 
     def use_state(self, state: CrawlState) -> None:
-        """Read the crawl's config and the live set of ids already written from its shared state."""
+        """Read the crawl's config (and its look-alike sampling) and the live set of ids already written from its
+        shared state."""
         self.config, self.collected = state.config, state.collected_ids
+        self.lookalikes = extract.LookalikeCheck(state.config.lookalike_every)  # IMDB_LOOKALIKE_EVERY
         if not self.dont_filter and (self.arg_error or "").startswith("nothing to crawl"):
             self.arg_error = None  # a shared-crawl worker takes its ids from Redis (crawler.distributed push)
 

@@ -38,3 +38,17 @@ def test_a_crawl_parses_its_settings_once(monkeypatch):
     config = crawl_state(crawler).config
     assert config.poster_width == 200 and crawl_state(crawler).config is config
     assert crawler.settings.get("IMDB_CRAWL_CONFIG") is config and len(calls) == 1
+
+
+@pytest.mark.parametrize("raw", ["0", "-3", "1.5", "every", "", 2.0, True])
+def test_a_bad_lookalike_every_is_one_sentence(raw: object) -> None:
+    with pytest.raises(ConfigError, match=r"^IMDB_LOOKALIKE_EVERY=.* is not a whole number >= 1 \(1 warns about "
+                                          r"look-alike keys on every page\)\.$"):
+        CrawlConfig.from_settings(Settings({"IMDB_LOOKALIKE_EVERY": raw}))
+
+
+def test_lookalike_every_defaults_to_the_extractors_sampling() -> None:
+    from crawler import extract
+
+    assert CrawlConfig.from_settings(Settings()).lookalike_every == extract.LOOKALIKE_EVERY
+    assert CrawlConfig.from_settings(Settings({"IMDB_LOOKALIKE_EVERY": " 1 "})).lookalike_every == 1

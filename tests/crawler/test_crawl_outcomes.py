@@ -178,3 +178,6 @@ def test_stats_json_lists_no_failures_on_a_clean_crawl(mirror, tmp_path) -> None
     report = stats(tmp_path / "out")
     assert done.returncode == 0 and report["titles_failed"] == 0 and report["titles_failed_by_reason"] == {}
     assert json.loads(json.dumps(report["resume"])) == {}
+    # the spider's look-alike sampling, reached through spider_opened: per field, the pages that missed it
+    misses = report["lookalike_misses"]
+    assert misses and all(isinstance(n, int) and 1 <= n <= 5 for n in misses.values()), misses

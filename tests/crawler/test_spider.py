@@ -98,3 +98,34 @@ def test_the_crawl_looks_for_look_alike_keys_at_a_fields_first_miss_not_on_every
     request = _request(spider)
     items = [next(iter(spider.parse_title(HtmlResponse(request.url, body=body, request=request)))) for _ in range(3)]
     assert [any("mainColumnData.boxOfficeBudgetV9" in w for w in item.warnings) for item in items] == [True, False, False]
+
+
+def _budget_lookalike_page() -> bytes:
+    """A page-state page whose budget sits under a key no path reads (a layout change)."""
+    props = {"tconst": "tt0133093", "aboveTheFoldData": {"id": "tt0133093", "titleText": {"text": "The Matrix"}},
+             "mainColumnData": {"boxOfficeBudgetV9": {"amount": 1}}}
+    state = json.dumps({"props": {"pageProps": props}})
+    return f'<html><body><script id="__NEXT_DATA__" type="application/json">{state}</script></body></html>'.encode()
+
+
+@pytest.mark.parametrize(("settings", "warned"), [({}, [True, False, False]),
+                                                   ({"IMDB_LOOKALIKE_EVERY": "1"}, [True, True, True]),
+                                                   ({"IMDB_LOOKALIKE_EVERY": "2"}, [True, False, True])])
+def test_imdb_lookalike_every_sets_which_pages_carry_the_look_alike_warning(tmp_path: Path, settings: dict,
+                                                                           warned: list[bool]) -> None:
+    """The crawl samples the look-alike warning (a field's first miss, then every 100th); ``-s
+    IMDB_LOOKALIKE_EVERY=1`` puts it on every page; stats.json counts every page that missed the field."""
+    from crawler.state import crawl_state
+    from crawler.stats import CrawlStatsExtension
+
+    crawler = get_crawler(ImdbSpider, {"IMDB_OUTPUT_DIR": str(tmp_path), "IMDB_FOLLOW_KEYWORDS": False, **settings})
+    spider = ImdbSpider.from_crawler(crawler, ids="tt0133093")
+    stats = CrawlStatsExtension(crawler.stats, crawl_state(crawler))
+    stats.spider_opened(spider)
+    got = []
+    for _ in warned:
+        request = _request(spider)
+        (item,) = list(spider.parse_title(HtmlResponse(request.url, body=_budget_lookalike_page(), request=request)))
+        got.append(any("unread key mainColumnData.boxOfficeBudgetV9" in w for w in item.warnings))
+    assert got == warned
+    assert stats.summary("finished")["lookalike_misses"]["budget"] == len(warned)

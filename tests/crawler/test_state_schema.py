@@ -38,9 +38,11 @@ def test_every_path_reads_the_same_in_the_typed_decode_as_in_the_whole_object(ob
             assert resolve({where: kept}, steps) == resolve({where: obj}, steps), steps
 
 
-def _page(main: dict) -> str:
-    props = {"tconst": "tt0000001", "aboveTheFoldData": {"id": "tt0000001", "titleText": {"text": "A"}},
-             "mainColumnData": main, "fetchState": None}
+_ABOVE = {"id": "tt0000001", "titleText": {"text": "A"}}
+
+
+def _page(main: object, above: object = _ABOVE) -> str:
+    props = {"tconst": "tt0000001", "aboveTheFoldData": above, "mainColumnData": main, "fetchState": None}
     state = json.dumps({"props": {"pageProps": props}}, indent=2)  # saved states are pretty-printed
     return f'<html><body><script id="__NEXT_DATA__" type="application/json">{state}</script></body></html>'
 
@@ -58,6 +60,27 @@ def test_a_skipped_key_is_still_named_in_the_look_alike_warning() -> None:
     assert fields["actors"] == [f"Person {i}" for i in range(50)]
     assert any("mainColumnData.boxOfficeBudgetV9" in w for w in warnings), warnings
     assert (fields, warnings) == extract.parse_title_page(page, "https://www.imdb.com/title/tt0000001/", dom=True)
+
+
+@pytest.mark.parametrize(("above", "main", "where"), [
+    ({**_ABOVE, "boxOfficeBudgetV9": {"amount": 1}}, None, "aboveTheFoldData"),
+    ({**_ABOVE, "boxOfficeBudgetV9": {"amount": 1}}, [1, 2], "aboveTheFoldData"),
+    ("oops", {"genres": {"genres": [{"text": "Drama"}]}, "boxOfficeBudgetV9": {"amount": 1}}, "mainColumnData"),
+    (None, {"genres": {"genres": [{"text": "Drama"}]}, "boxOfficeBudgetV9": {"amount": 1}}, "mainColumnData"),
+])
+def test_a_title_object_that_is_not_an_object_does_not_hide_the_others_look_alikes(above: object, main: object,
+                                                                                   where: str) -> None:
+    """The keys of each title object are listed on their own: one that is null, a string or a list leaves the
+    other's unread keys in the warning, as on the DOM path; the state is listed once per page."""
+    page, url = _page(main, above).encode(), "https://www.imdb.com/title/tt0000001/"
+    fields, warnings = extract.parse_title_page(page, url)
+    assert any(f"unread key {where}.boxOfficeBudgetV9" in w for w in warnings), warnings
+    assert (fields, warnings) == extract.parse_title_page(page, url, dom=True)
+    blocks = read_blocks(page, TITLE_STATE_KEYS, extract.STATE_DECODERS)
+    assert "boxOfficeBudgetV9" in blocks.keys_of(where)
+    assert blocks._state is None  # listed once, not again for the object that is not one
+    other = "mainColumnData" if where == "aboveTheFoldData" else "aboveTheFoldData"
+    assert blocks.keys_of(other) == []
 
 
 def test_a_title_object_that_is_not_an_object_is_refused() -> None:
@@ -87,5 +110,6 @@ def test_a_crawl_looks_for_look_alikes_at_a_fields_first_miss_then_every_nth() -
     assert warned == [True, False, False, True, False, False, True]
     assert check.misses["budget"] == 7
     assert all(any("boxOfficeBudgetV9" in w for w in extract.parse_title_page(page, url)[1]) for _ in range(3))
-    with pytest.raises(ValueError, match="every=0"):
-        extract.LookalikeCheck(every=0)
+    for bad in (0, -1, True, 2.0, "3"):
+        with pytest.raises(ValueError, match=rf"^every={bad!r} is not a whole number >= 1 \("):
+            extract.LookalikeCheck(every=bad)  # type: ignore[arg-type]
