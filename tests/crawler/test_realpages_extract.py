@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from crawler import blocks, extract
+from crawler import extract, scripts
 from crawler.items import MovieItem
 from tests.helpers.env import SHARED, require_shared
 
@@ -73,7 +73,7 @@ def test_display_title_and_original_title_of_foreign_films() -> None:
 def test_genres_plot_and_keyword_total_are_complete_from_the_page_state() -> None:
     frozen = parse("flexget/tt2294629_406527db91.html")
     assert frozen["genres"] == ["Animation", "Adventure", "Comedy", "Family", "Fantasy", "Musical"]
-    ld = json.loads(next(blocks._scripts(text("flexget/tt2294629_406527db91.html"), "application/ld+json")))
+    ld = json.loads(next(scripts.scripts(text("flexget/tt2294629_406527db91.html"), "application/ld+json")))
     assert len(ld["genre"]) == 3 and ld["description"].endswith("...")  # what JSON-LD alone gives
     assert frozen["description"].startswith(ld["description"][:-3]) and not frozen["description"].endswith("...")
     assert frozen["description"].endswith("curse.") or len(frozen["description"]) > len(ld["description"])
