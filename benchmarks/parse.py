@@ -44,7 +44,7 @@ def load_pages(folder: Path) -> dict[str, list[bytes]]:
     indentation: 0.5 and 1.1 MB instead of 1.7 and 3.0)."""
     import json
 
-    from crawler import extract
+    from crawler.blocks import TITLE_STATE_KEYS, read_blocks
 
     groups: dict[str, list[bytes]] = {STATE: [], REFERENCE_2025: [], COMPACT_2025: [], LEGACY: []}
     for path in sorted(folder.glob("*/*.html")) + sorted(folder.glob("imdbinfo/*.json")):
@@ -57,7 +57,7 @@ def load_pages(folder: Path) -> dict[str, list[bytes]]:
                 groups[group].append(
                     b'<html><body><script id="__NEXT_DATA__" type="application/json">' + state + b"</script></body></html>")
             continue
-        state = extract.read_blocks(page, extract.TITLE_STATE_KEYS).has_state
+        state = read_blocks(page, TITLE_STATE_KEYS).has_state
         groups[STATE if state else LEGACY].append(page)
     return groups
 
