@@ -106,17 +106,18 @@ def baseline_parser(revision: str) -> Callable[[bytes], object]:
                              capture_output=True, check=False)
     if archive.returncode != 0:
         raise SystemExit(f"--baseline {revision}: git archive failed: {archive.stderr.decode().strip()}")
-    folder = tempfile.mkdtemp(prefix="parse-baseline-")
-    tarfile.open(fileobj=io.BytesIO(archive.stdout)).extractall(folder)  # noqa: S202 - our own repository
-    ours = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "crawler"}
-    sys.path.insert(0, folder)
-    try:
-        from crawler import extract as theirs
-    finally:
-        sys.path.remove(folder)
-        for name in [name for name in sys.modules if name.split(".")[0] == "crawler"]:
-            del sys.modules[name]
-        sys.modules.update(ours)
+    # removed once imported: the modules are in memory, and a lazy ``from crawler import ...`` in them finds ours
+    with tempfile.TemporaryDirectory(prefix="parse-baseline-") as folder:
+        tarfile.open(fileobj=io.BytesIO(archive.stdout)).extractall(folder)  # noqa: S202 - our own repository
+        ours = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "crawler"}
+        sys.path.insert(0, folder)
+        try:
+            from crawler import extract as theirs
+        finally:
+            sys.path.remove(folder)
+            for name in [name for name in sys.modules if name.split(".")[0] == "crawler"]:
+                del sys.modules[name]
+            sys.modules.update(ours)
     if "lookalikes" in inspect.signature(theirs.parse_title_page).parameters:
         check = theirs.LookalikeCheck()
         return lambda page: theirs.parse_title_page(page, URL, lookalikes=check)
