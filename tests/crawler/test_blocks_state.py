@@ -124,3 +124,14 @@ def test_the_walk_back_hands_the_script_end_the_first_lt_it_met(state_text: str,
         assert after and after[0] == given.find(scripts.as_page_type(given, "<"), start)
         end = scripts.script_end(given, start, after[0])
         assert end == scripts.script_end(given, start) == given.find(scripts.as_page_type(given, "</script>"), start)
+
+
+@pytest.mark.parametrize("page_props", ["null", "[]", '"x"', ' \n  null'])
+def test_a_page_state_without_a_page_props_object_is_named_as_the_dom_path_names_it(page_props: str) -> None:
+    """``pageProps`` null (or not an object) is "no props.pageProps" on both paths, not "no title data"."""
+    page = ('<html><body><script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":'
+            f'{page_props},"x":1}}}}</script></body></html>')
+    for given in (page, page.encode()):
+        found, dom = blocks.read_blocks(given, blocks.TITLE_STATE_KEYS), blocks.read_blocks_dom(given)
+        assert found.next is dom.next is None
+        assert found.problems == dom.problems and "no props.pageProps" in found.problems[0], found.problems
