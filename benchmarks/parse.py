@@ -46,7 +46,7 @@ def load_pages(folder: Path) -> dict[str, list[bytes]]:
     indentation: 0.5 and 1.1 MB instead of 1.7 and 3.0)."""
     import json
 
-    from crawler import extract
+    from crawler.blocks import TITLE_STATE_KEYS, read_blocks
 
     groups: dict[str, list[bytes]] = {STATE: [], REFERENCE_2025: [], COMPACT_2025: [], LEGACY: []}
     for path in sorted(folder.glob("*/*.html")) + sorted(folder.glob("imdbinfo/*.json")):
@@ -59,7 +59,7 @@ def load_pages(folder: Path) -> dict[str, list[bytes]]:
                 groups[group].append(
                     b'<html><body><script id="__NEXT_DATA__" type="application/json">' + state + b"</script></body></html>")
             continue
-        state = extract.read_blocks(page, extract.TITLE_STATE_KEYS).has_state
+        state = read_blocks(page, TITLE_STATE_KEYS).has_state
         groups[STATE if state else LEGACY].append(page)
     return groups
 
@@ -108,17 +108,18 @@ def baseline_parser(revision: str) -> Callable[[bytes], object]:
                              capture_output=True, check=False)
     if archive.returncode != 0:
         raise SystemExit(f"--baseline {revision}: git archive failed: {archive.stderr.decode().strip()}")
-    folder = tempfile.mkdtemp(prefix="parse-baseline-")
-    tarfile.open(fileobj=io.BytesIO(archive.stdout)).extractall(folder)  # noqa: S202 - our own repository
-    ours = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "crawler"}
-    sys.path.insert(0, folder)
-    try:
-        from crawler import extract as theirs
-    finally:
-        sys.path.remove(folder)
-        for name in [name for name in sys.modules if name.split(".")[0] == "crawler"]:
-            del sys.modules[name]
-        sys.modules.update(ours)
+    # removed once imported: the modules are in memory, and a lazy ``from crawler import ...`` in them finds ours
+    with tempfile.TemporaryDirectory(prefix="parse-baseline-") as folder:
+        tarfile.open(fileobj=io.BytesIO(archive.stdout)).extractall(folder)  # noqa: S202 - our own repository
+        ours = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] == "crawler"}
+        sys.path.insert(0, folder)
+        try:
+            from crawler import extract as theirs
+        finally:
+            sys.path.remove(folder)
+            for name in [name for name in sys.modules if name.split(".")[0] == "crawler"]:
+                del sys.modules[name]
+            sys.modules.update(ours)
     if "lookalikes" in inspect.signature(theirs.parse_title_page).parameters:
         check = theirs.LookalikeCheck()
         return lambda page: theirs.parse_title_page(page, URL, lookalikes=check)

@@ -1,12 +1,14 @@
 """The machine-readable blocks of a title page (JSON-LD, the page state, the HTML tree), found and decoded once.
 
-The crawl's path finds the JSON-LD and ``__NEXT_DATA__`` script elements with ``find`` (no DOM, no regex over
-a 0.5–1 MB page; over the response's bytes where the spider has them, so a page-state page is never decoded to
-text; the page-state script walked back to tag by tag from the page's end, its end one ``memchr`` for "<") and
-decodes the page state in one msgspec pass against types built from the table (``crawler/state_schema.py``: what
-no path reads is skipped, not built), JSON-LD with orjson; the HTML tree is built only for pages without a page
-state. ``read_blocks_dom`` is the reference path (a DOM of the whole page, every
-block decoded whole with ``json``); the tests hold both to the same items on the shared real pages.
+The crawl's path finds the JSON-LD and ``__NEXT_DATA__`` script elements without a DOM (``crawler/scripts.py``:
+``find`` over the response's bytes where the spider has them, so a page-state page is never decoded to text; the
+page-state script walked back to from the page's end) and decodes the page state in one msgspec pass against
+types built from the table (``crawler/state_schema.py``: what no path reads is skipped, not built), JSON-LD with
+orjson; the HTML tree is built only for pages without a page state. ``read_blocks_dom`` is the reference path (a
+DOM of the whole page, every block decoded whole with ``json``); the tests hold both to the same items on the
+shared real pages. Known differences from it: of two ``__NEXT_DATA__`` scripts the fast path
+reads the last, the DOM path the first; a state holding ``NaN`` or a lone surrogate (``\\ud800``) is JSON only
+to ``json``, so the fast path reports it as not valid JSON.
 """
 from __future__ import annotations
 
@@ -20,14 +22,14 @@ from lxml import etree
 
 from crawler import state_schema
 from crawler.page_state import _TITLE_OBJECTS, TITLE_STATE_KEYS, _state_subset, _urql_title
+from crawler.scripts import Page, script_end, script_starts, scripts
 from crawler.state_schema import ObjectDecoder
 from crawler.xpath_union import _ATTRIBUTES, _BRANCHES, _DESCENDANT, _XPATHS, _marker, _split_union
 
-__all__ = ["HTML", "JSONLD", "NEXT", "TITLE_STATE_KEYS", "URQL", "Blocks", "Page", "read_blocks", "read_blocks_dom"]
+__all__ = ["HTML", "JSONLD", "NEXT", "TITLE_STATE_KEYS", "URQL", "Blocks", "read_blocks", "read_blocks_dom"]
 
 NEXT, URQL, JSONLD, HTML = "next", "urql", "jsonld", "html"
 _LD_WORD, _NEXT_WORD = "application/ld+json", "__NEXT_DATA__"
-Page = str | bytes  # a page's text, or a response's body (UTF-8) as received
 _BLOCK_FIELDS = {NEXT: "next", URQL: "urql", JSONLD: "jsonld"}
 
 
@@ -113,88 +115,6 @@ class Blocks:
         return self._root
 
 
-
-
-
-
-
-def _as(page: Page, text: str) -> Any:
-    """``text`` in the page's own type (bytes for a response body), so ``find`` can take it."""
-    return text.encode() if isinstance(page, bytes) else text
-
-
-def _script_starts(html: Page, word: str, backwards: bool = False, skip: tuple[int, int] = (0, 0),
-                   after: list[int] | None = None) -> Iterator[int]:
-    """Where the text of each script element whose opening tag holds ``word`` starts, found with ``find``
-    (no DOM, no regex over the page); hits of ``word`` elsewhere (in a script's text) are skipped, and
-    forwards the text ``html[skip[0]:skip[1]]`` (the page state's: 0.5–1 MB no other element can sit in) is
-    not searched. ``backwards`` searches from the end (the page state is near the end of the page); ``after``
-    then holds the first "<" after the tag last found, where the walk met it (for ``_script_end``)."""
-    pos = len(html) if backwards else 0
-    word, script, gt = _as(html, word), _as(html, "<script"), _as(html, ">")
-    while True:
-        if backwards:
-            at = _tag_back(html, word, pos, after)
-        elif pos < skip[0]:
-            at = html.find(word, pos, skip[0])
-            if at == -1:
-                pos = skip[1]
-                continue
-        else:
-            at = html.find(word, pos)
-        if at == -1:
-            return
-        tag = html.rfind(script, max(0, at - 300), at)
-        close = html.find(gt, at)
-        if tag != -1 and close != -1 and gt not in html[tag:at]:
-            yield close + 1
-            pos = tag if backwards else close + 1
-        else:
-            pos = at if backwards else at + len(word)
-
-
-_TAGS_BACK = 256  # tags walked back before searching for the word (real pages: 13-207 after the state; a page
-# without a state pays ~30 µs more than the two searches the walk replaces, 0.3% of its parse)
-
-
-def _tag_back(html: Page, word: Any, pos: int, after: list[int] | None = None) -> int:
-    """Where ``word`` last occurs in an opening ``<script`` tag before ``pos``, found by walking back tag by tag
-    (one ``memrchr`` for "<" each): Next.js escapes every "<" in the page state, so from the end of a page the
-    walk meets only the few tags after the state's script, then its opening tag, instead of searching
-    through its 0.5–1 MB. Past ``_TAGS_BACK`` tags (or where the tag has no "<script"), ``rfind`` of the word.
-    ``after`` (if given) is set to the "<" met just before the tag (the first one after it), or emptied."""
-    lt, script, gt = _as(html, "<"), _as(html, "<script"), _as(html, ">")
-    rfind, startswith = html.rfind, html.startswith  # a page without a state takes all the steps: kept cheap
-    at, met = pos, -1
-    for _ in range(_TAGS_BACK):
-        at = rfind(lt, 0, at)
-        if at == -1:
-            break
-        if startswith(script, at):
-            close = html.find(gt, at, pos)
-            found = html.find(word, at, pos if close == -1 else close)
-            if found != -1:
-                if after is not None:
-                    after[:] = [met] if met != -1 else []
-                return found
-        met = at
-    else:
-        at = html.rfind(word, 0, at)
-    if after is not None:
-        after.clear()
-    return at
-
-
-def _scripts(html: Page, word: str, backwards: bool = False, skip: tuple[int, int] = (0, 0)) -> Iterator[Any]:
-    """The texts of those script elements (bytes of a bytes page)."""
-    end_tag = _as(html, "</script>")
-    for start in _script_starts(html, word, backwards, skip):
-        end = html.find(end_tag, start)
-        if end == -1:
-            return
-        yield html[start:end]
-
-
 def _decode(ld_bodies: Iterator[Any], next_bodies: Iterator[Any], loads: Callable[[Any], Any],
             html: Page, ld_loads: Callable[[str], Any] | None = None) -> Blocks:
     problems: list[str] = []
@@ -238,7 +158,6 @@ def _title_jsonld_with(raw: str, loads: Callable[[str], Any]) -> dict[str, Any] 
     return None
 
 
-
 def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
                 decoders: Mapping[str, ObjectDecoder] | None = None) -> Blocks:
     """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``find`` + orjson), so parsing stays
@@ -247,14 +166,14 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
     ``props.pageProps`` (those with one of ``decoders`` only in the parts it keeps) and ``urqlState``; where a
     value's shape misses the types, key by key (``_state_subset``)."""
     first_lt: list[int] = []  # the first "<" after the state script's tag, met on the walk back to it
-    start = next(_script_starts(html, _NEXT_WORD, backwards=True, after=first_lt), None) if state_keys else None
+    start = next(script_starts(html, _NEXT_WORD, backwards=True, after=first_lt), None) if state_keys else None
     # searched for once: a page without one (2014-21 markup) is not walked through a second time
-    next_bodies: Iterator[Any] = iter(()) if state_keys and start is None else _scripts(html, _NEXT_WORD, True)
+    next_bodies: Iterator[Any] = iter(()) if state_keys and start is None else scripts(html, _NEXT_WORD, True)
     loads: Callable[[Any], Any] = orjson.loads
     object_keys: dict[str, list[str] | bytes] = {}
     state, state_text = (0, 0), None
     if start is not None and state_keys:
-        state = (start, _script_end(html, start, first_lt[0] if first_lt else -1))
+        state = (start, script_end(html, start, first_lt[0] if first_lt else -1))
         text = memoryview(html)[start:state[1]] if isinstance(html, bytes) else html[start:state[1]].encode()
         try:  # one typed pass over the whole state: what no path reads is skipped, not built, and nothing searched
             subset, state_text = state_schema.state_decoder(state_keys, decoders or {}).decode(text), text
@@ -265,30 +184,10 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
                 subset = None  # decoded whole below, which names the problem
         if subset is not None:
             next_bodies, loads = iter([subset]), _as_is
-    blocks = _decode(_scripts(html, _LD_WORD, skip=state), next_bodies, loads, html, ld_loads=orjson.loads)
+    blocks = _decode(scripts(html, _LD_WORD, skip=state), next_bodies, loads, html, ld_loads=orjson.loads)
     if blocks.next is not None:
         blocks._object_keys, blocks._state = object_keys, state_text
     return blocks
-
-
-_LT_STEPS = 256  # "<" tried one by one inside a state that does not escape them, before searching for </script>
-
-
-def _script_end(html: Page, start: int, first_lt: int = -1) -> int:
-    """Where the script whose text starts at ``start`` ends: Next.js escapes every "<" in the page state, so
-    its first "<" is its ``</script>``, found with one ``memchr`` (or ``first_lt``, where the caller met it
-    already); a state saved with a few "<" unescaped is stepped through "<" by "<" (``memchr`` each, not a
-    search for ``</script>`` over 1-3 MB); past ``_LT_STEPS`` of them, ``</script>`` is searched for."""
-    lt, end_tag = _as(html, "<"), _as(html, "</script")
-    at = first_lt if first_lt >= start else html.find(lt, start)
-    for _ in range(_LT_STEPS):
-        if at == -1:
-            return len(html)
-        if html.startswith(end_tag, at):
-            return at
-        at = html.find(lt, at + 1)
-    end = html.find(_as(html, "</script>"), at) if at != -1 else -1
-    return end if end != -1 else len(html)
 
 
 def _as_is(value: Any) -> Any:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any, Protocol
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_from_coro
@@ -41,9 +42,15 @@ def stop(stats: StatsCollector, close: Callable[[str], Any], reason: str, messag
 def stopper(crawler: Crawler) -> StopCrawl:
     """``stop`` on this crawler's stats and engine. The close is not awaited: it waits for in-flight
     downloads, and the caller may be handling one of them (a deadlock). The engine is looked up at call
-    time: components are built before it exists."""
+    time: components are built before it exists, and one that stops the crawl while being built (the download
+    handler) closes it as soon as the spider opens."""
     def close(reason: str) -> None:
-        deferred_from_coro(crawler.engine.close_spider_async(reason=reason))
+        try:
+            engine = crawler.engine
+        except RuntimeError:  # Scrapy: "Crawler.engine is not set yet"
+            crawler.signals.connect(lambda: close(reason), signal=signals.spider_opened, weak=False)
+            return
+        deferred_from_coro(engine.close_spider_async(reason=reason))
 
     return partial(stop, crawler.stats, close)
 

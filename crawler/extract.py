@@ -11,14 +11,12 @@ from urllib.parse import urljoin
 
 from crawler import parsers, state_schema
 from crawler.blocks import HTML, NEXT, TITLE_STATE_KEYS, Blocks, read_blocks, read_blocks_dom
-from crawler.fields import _HINTS, _KNOWN_KEYS, EXPECTED_FILL, FIELD_NAMES, FIELDS, KEYWORD_TOTAL
+from crawler.fields import _HINTS, _KNOWN_KEYS, FIELDS, KEYWORD_TOTAL
 from crawler.items import IMDB_ID
-from crawler.list_pages import _ID_RE, parse_keywords_page, parse_search_page
-from crawler.sources import STATE_BLOCKS, Field, Source, _as_list, _attr, _compile, resolve
+from crawler.list_pages import _ID_RE
+from crawler.sources import STATE_BLOCKS, Field, Source, _as_list, _attr, resolve
 
-__all__ = ["EXPECTED_FILL", "FIELDS", "FIELD_NAMES", "TITLE_STATE_KEYS", "Blocks", "Field", "LookalikeCheck", "Source",
-           "_ID_RE", "_compile", "parse_keywords_page", "parse_search_page", "parse_title_page", "read_blocks",
-           "read_blocks_dom", "resolve"]
+__all__ = ["STATE_DECODERS", "LookalikeCheck", "parse_title_page"]
 
 
 # What the page state's title objects are decoded for: every page-state path of the table, and the id.

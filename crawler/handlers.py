@@ -5,6 +5,8 @@ or peers of this one, so every failure reaches the retry middleware and is count
 """
 from __future__ import annotations
 
+import logging
+
 import scrapy
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
@@ -13,8 +15,13 @@ from scrapy.exceptions import (
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
+    NotConfigured,
 )
 from twisted.web.client import HTTPConnectionPool
+
+from crawler.control import stopper
+
+logger = logging.getLogger(__name__)
 
 # the network's answer when nothing is there: retried, and after the last retry one sentence (no storm)
 UNREACHABLE = (DownloadConnectionRefusedError, CannotResolveHostError, DownloadTimeoutError)
@@ -30,7 +37,13 @@ class AccountedHTTPDownloadHandler(HTTP11DownloadHandler):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)  # Scrapy's base handler takes the crawler (settings, TLS, the pool's size)
-        no_silent_resends(self)
+        try:
+            no_silent_resends(self)
+        except RuntimeError as exc:
+            # built with the engine: Scrapy would log a traceback, then fail every request as an unsupported
+            # scheme; the crawl closes as the spider opens, with the sentence, and NotConfigured keeps Scrapy quiet
+            stopper(crawler)("scrapy_incompatible", str(exc), log=logger, error=True)
+            raise NotConfigured(str(exc)) from exc
 
 
 def no_silent_resends(handler: HTTP11DownloadHandler) -> None:
@@ -38,9 +51,10 @@ def no_silent_resends(handler: HTTP11DownloadHandler) -> None:
 
     There is no public route: Scrapy 2.19 builds the pool inside ``HTTP11DownloadHandler.__init__`` and
     keeps it as ``_pool`` (no setting, no constructor argument, no hook), and Twisted only offers the
-    flag on the pool itself. So this one line reads Scrapy's private attribute, and fails with one
-    sentence, not silently, if a Scrapy release renames it. ``tests/crawler/test_handlers.py`` guards
-    what it is for: a reset kept-alive connection reaches the retry middleware and is counted."""
+    flag on the pool itself. So this one line reads Scrapy's private attribute, and raises a one-sentence
+    ``RuntimeError``, not silently, if a Scrapy release renames it; the handler then stops the crawl with that
+    sentence (``imdb/error``, ``finish_reason`` ``scrapy_incompatible``, exit 1). ``tests/crawler/test_handlers.py``
+    guards both, and what it is for: a reset kept-alive connection reaches the retry middleware and is counted."""
     pool = getattr(handler, "_pool", None)
     if not isinstance(pool, HTTPConnectionPool):
         raise RuntimeError(f"Scrapy {scrapy.__version__}'s HTTP11DownloadHandler no longer keeps its Twisted "

@@ -98,8 +98,8 @@ def _state_subset(html: str | bytes, start: int, keys: tuple[str, ...], decoders
     end_tag = b"</script>" if as_bytes else "</script>"
     comma = b"," if as_bytes else ","
     head = html.find(quoted("pageProps"), start, start + 200)
-    if head == -1:
-        return None
+    if head == -1 or not html[head + len(quoted("pageProps")):head + 28].lstrip().startswith(b"{" if as_bytes else "{"):
+        return None  # no pageProps object (null: decoded whole, which names the problem as the DOM path does)
     stop = len(html) if stop is None else stop
     found = sorted((at, key) for key in keys if (at := html.find(quoted(key), head, stop)) != -1)
     context, closing = _BOUNDARY_KEYS

@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.config import CrawlConfig
-from crawler.extract import EXPECTED_FILL, FIELD_NAMES
+from crawler.fields import EXPECTED_FILL, FIELD_NAMES
 from crawler.state import CrawlState, crawl_state
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from crawler import discovery, extract, parsers
+from crawler import discovery, extract, list_pages, parsers
 from crawler.config import CONFIG_SETTING, POSTER_HOSTS, ConfigError, CrawlConfig
 from crawler.items import MovieItem
 from crawler.middlewares import browser_meta
@@ -178,7 +178,7 @@ class ImdbSpider(scrapy.Spider):
     # --- pages ------------------------------------------------------------------------------
     async def parse_search(self, response: Response) -> AsyncIterator[scrapy.Request]:
         page = response.meta.get("playwright_page")
-        ids, total = extract.parse_search_page(response.text)
+        ids, total = list_pages.parse_search_page(response.text)
         if page is not None:
             from crawler.search import click_more
 
@@ -272,7 +272,7 @@ class ImdbSpider(scrapy.Spider):
         if is_challenge(response):
             item.warnings.append("keywords: the /keywords/ page was a bot challenge; kept the title page's")
         else:
-            full = extract.parse_keywords_page(page_text(response))
+            full = list_pages.parse_keywords_page(page_text(response))
             if full:
                 item.keywords = parsers.dedupe([*full, *(item.keywords or [])])
                 item.field_sources["keywords"] = "keywords-page"

@@ -8,7 +8,7 @@ import msgspec
 import orjson
 import pytest
 
-from crawler import blocks, page_state
+from crawler import blocks, page_state, scripts
 
 
 def _page(page_props: dict) -> str:
@@ -62,8 +62,8 @@ def test_json_ld_is_found_around_the_page_state_but_never_inside_it(monkeypatch,
                                                                     lt_steps: int) -> None:
     """The JSON-LD search skips the page state's text (found to its end with one memchr for "<", which Next.js
     escapes); a state saved with its "<" unescaped ends at its </script> all the same ("<" by "<", or past
-    ``_LT_STEPS`` of them by a search), and a JSON-LD script after the state is still found, as the DOM finds it."""
-    monkeypatch.setattr(blocks, "_LT_STEPS", lt_steps)
+    ``LT_STEPS`` of them by a search), and a JSON-LD script after the state is still found, as the DOM finds it."""
+    monkeypatch.setattr(scripts, "LT_STEPS", lt_steps)
     plot = '<script type="application/ld+json">{"@type": "Movie", "name": "Inside"}</script>'
     props = {"tconst": "tt0000001", "aboveTheFoldData": {"id": "tt0000001", "plot": plot}, "fetchState": None}
     state = json.dumps({"props": {"pageProps": props}}, separators=(",", ":"))
@@ -104,7 +104,7 @@ def test_the_page_state_script_is_found_walking_back_tag_by_tag(monkeypatch, tag
     props = {"tconst": "tt0000001", "aboveTheFoldData": {"id": "tt0000001"}, "fetchState": None}
     after = '<script>window.x = "__NEXT_DATA__";</script>' + "<div><span>more</span></div>" * 50
     page = _page(props).replace("</body>", after + "</body>")
-    monkeypatch.setattr(blocks, "_TAGS_BACK", tags_back)
+    monkeypatch.setattr(scripts, "TAGS_BACK", tags_back)
     for given in (page, page.encode()):
         found = blocks.read_blocks(given, blocks.TITLE_STATE_KEYS)
         assert found.next == {key: props[key] for key in ("tconst", "aboveTheFoldData")}
@@ -120,7 +120,18 @@ def test_the_walk_back_hands_the_script_end_the_first_lt_it_met(state_text: str,
     page = f'<html><body><p>x</p><script id="__NEXT_DATA__" type="application/json">{state_text}</script>{tail}</body></html>'
     for given in (page, page.encode()):
         after: list[int] = []
-        start = next(blocks._script_starts(given, blocks._NEXT_WORD, backwards=True, after=after))
-        assert after and after[0] == given.find(blocks._as(given, "<"), start)
-        end = blocks._script_end(given, start, after[0])
-        assert end == blocks._script_end(given, start) == given.find(blocks._as(given, "</script>"), start)
+        start = next(scripts.script_starts(given, blocks._NEXT_WORD, backwards=True, after=after))
+        assert after and after[0] == given.find(scripts.as_page_type(given, "<"), start)
+        end = scripts.script_end(given, start, after[0])
+        assert end == scripts.script_end(given, start) == given.find(scripts.as_page_type(given, "</script>"), start)
+
+
+@pytest.mark.parametrize("page_props", ["null", "[]", '"x"', ' \n  null'])
+def test_a_page_state_without_a_page_props_object_is_named_as_the_dom_path_names_it(page_props: str) -> None:
+    """``pageProps`` null (or not an object) is "no props.pageProps" on both paths, not "no title data"."""
+    page = ('<html><body><script id="__NEXT_DATA__" type="application/json">{"props":{"pageProps":'
+            f'{page_props},"x":1}}}}</script></body></html>')
+    for given in (page, page.encode()):
+        found, dom = blocks.read_blocks(given, blocks.TITLE_STATE_KEYS), blocks.read_blocks_dom(given)
+        assert found.next is dom.next is None
+        assert found.problems == dom.problems and "no props.pageProps" in found.problems[0], found.problems

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from crawler import extract
+from crawler import extract, list_pages, sources
 from crawler.items import ITEM_FIELDS, MovieItem
 from tests.helpers.title_page import LD, PROPS, page
 
@@ -99,18 +99,18 @@ def test_zero_votes_is_no_vote_count() -> None:
 def test_keywords_page_and_search_page() -> None:
     edges = [{"node": {"keyword": {"text": {"text": k}}}} for k in ("hacker", "simulation", "hacker")]
     kw_page = page(ld=None, props={"contentData": {"data": {"title": {"keywords": {"edges": edges}}}}})
-    assert extract.parse_keywords_page(kw_page) == ["hacker", "simulation"]
+    assert list_pages.parse_keywords_page(kw_page) == ["hacker", "simulation"]
     items = [{"titleId": f"tt{i:07d}"} for i in range(1, 51)]
     search = page(ld=None, props={"searchResults": {"titleResults": {"titleListItems": items, "total": 812}}})
-    assert extract.parse_search_page(search) == ([f"tt{i:07d}" for i in range(1, 51)], 812)
+    assert list_pages.parse_search_page(search) == ([f"tt{i:07d}" for i in range(1, 51)], 812)
 
 
 def test_resolve_paths() -> None:
     data = {"a": [{"b": 1}, {"b": 2}, {"c": 3}], "d": {"e": "x"}, "p": [{"@type": "Person", "n": "A"}, {"n": "B"}]}
-    assert extract.resolve(data, tuple(extract._compile("a[].b"))) == [1, 2]
-    assert extract.resolve(data, tuple(extract._compile("d.e"))) == "x"
-    assert extract.resolve(data, tuple(extract._compile("p[@type=Person].n"))) == ["A"]
-    assert extract.resolve(data, tuple(extract._compile("d.missing.deeper"))) is None
+    assert sources.resolve(data, tuple(sources._compile("a[].b"))) == [1, 2]
+    assert sources.resolve(data, tuple(sources._compile("d.e"))) == "x"
+    assert sources.resolve(data, tuple(sources._compile("p[@type=Person].n"))) == ["A"]
+    assert sources.resolve(data, tuple(sources._compile("d.missing.deeper"))) is None
 
 
 MODERN_DETAILS = """<h1 data-testid="hero__pageTitle"><span>Chernobyl</span></h1>

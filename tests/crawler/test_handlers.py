@@ -5,13 +5,18 @@ so the failure never reached the retry middleware and stats.json under-counted w
 
 from __future__ import annotations
 
+import json
 import socket
 import struct
 import threading
 from collections.abc import Iterator
+from unittest import mock
 
 import pytest
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
+from scrapy.crawler import Crawler
 
+from crawler.handlers import AccountedHTTPDownloadHandler
 from mirror.app import MirrorApp
 from mirror.catalog import load_catalog
 from mirror.faults import Faults
@@ -27,6 +32,38 @@ def test_a_renamed_pool_fails_with_one_sentence() -> None:
 
     with pytest.raises(RuntimeError, match=r"no longer keeps its Twisted connection pool as _pool; update"):
         no_silent_resends(SimpleNamespace())
+
+
+def _scrapy_init_with_a_renamed_pool(handler: HTTP11DownloadHandler, crawler: Crawler) -> None:
+    _SCRAPY_INIT(handler, crawler)
+    handler._connection_pool = handler.__dict__.pop("_pool")
+
+
+_SCRAPY_INIT = HTTP11DownloadHandler.__init__
+
+
+class RenamedPoolHandler(AccountedHTTPDownloadHandler):
+    """The handler over a Scrapy release that keeps its connection pool under another name."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        with mock.patch.object(HTTP11DownloadHandler, "__init__", _scrapy_init_with_a_renamed_pool):
+            super().__init__(crawler)
+
+
+@pytest.mark.slow
+def test_a_crawl_without_the_pool_stops_with_the_sentence_not_a_traceback(mirror, tmp_path) -> None:
+    """Scrapy builds the handler with the engine and logs a failed build with a traceback, then fails every
+    request as an unsupported scheme: the handler stops the crawl with its one sentence instead, exit 1."""
+    handlers = json.dumps({"http": f"{__name__}.RenamedPoolHandler"})
+    done = run_crawl(mirror.base_url, tmp_path / "out", {"ids": "tt0000001,tt0000002"}, timeout=120,
+                     DOWNLOAD_HANDLERS=handlers, IMDB_FOLLOW_KEYWORDS="0")
+    assert done.returncode == 1, done.stdout[-3000:]
+    crawl = stats(tmp_path / "out")
+    assert crawl["finish_reason"] == "scrapy_incompatible", crawl
+    assert "no longer keeps its Twisted connection pool as _pool" in crawl["error"], crawl
+    assert "Traceback" not in done.stdout and "Loading \"" not in done.stdout, done.stdout[-3000:]
+    errors = [line for line in done.stdout.splitlines() if " ERROR: " in line]
+    assert len(errors) == 1 and errors[0].endswith(crawl["error"]), done.stdout[-3000:]  # no request was sent
 
 
 class ResettingSite:

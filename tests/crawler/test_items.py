@@ -31,10 +31,10 @@ def test_imdb_ids_are_tt_and_7_or_8_digits(imdb_id: str, valid: bool) -> None:
 def test_every_id_regex_takes_an_id_whole() -> None:
     """One pattern behind every crawler and mirror id regex: a 9-digit id is never cut to 8 digits,
     Arabic-Indic digits or a trailing newline never make an id (they did with `\\d` and `$`)."""
-    from crawler import distributed, extract, search
+    from crawler import distributed, list_pages, search
     from mirror import app, table
 
-    for pattern in (extract._ID_RE, search._ID, distributed.ID_IN_URL, table._LINK, app._TITLE):
+    for pattern in (list_pages._ID_RE, search._ID, distributed.ID_IN_URL, table._LINK, app._TITLE):
         find = pattern.match if pattern is app._TITLE else pattern.search
         assert find("/title/tt10872600/")[1] == "tt10872600"
         assert find("/title/tt108726001/") is None

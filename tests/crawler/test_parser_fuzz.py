@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler import extract
+from crawler import extract, list_pages
 from crawler.items import _RULES, ITEM_FIELDS, MovieItem
 from mirror.app import MirrorApp
 from mirror.catalog import load_catalog
@@ -157,8 +157,8 @@ def other_pages() -> list[tuple[str, str]]:
     search = app.search.page({"title_type": ["feature"], "sort": ["num_votes,desc"]})
     out += [("search", search.body.decode()), ("search", find_page(catalog, BASE, "the")),
             ("search", find_page_old(catalog, BASE, "the"))]
-    assert all(extract.parse_search_page(p)[0] for _, p in out[-3:])
-    assert any(extract.parse_keywords_page(p) for _, p in out[:-3])
+    assert all(list_pages.parse_search_page(p)[0] for _, p in out[-3:])
+    assert any(list_pages.parse_keywords_page(p) for _, p in out[:-3])
     return out
 
 
@@ -169,11 +169,11 @@ def test_mutated_keyword_and_search_pages_never_crash(other_pages, seed: int, wh
     kind, page = other_pages[which % len(other_pages)]
     mutated = mutate(page, rng)
     if kind == "keywords":
-        words = extract.parse_keywords_page(mutated)
+        words = list_pages.parse_keywords_page(mutated)
         assert isinstance(words, list) and all(isinstance(w, str) and w for w in words)
         assert len(words) == len(set(words))
     else:
-        ids, total = extract.parse_search_page(mutated)
+        ids, total = list_pages.parse_search_page(mutated)
         assert all(isinstance(i, str) and re.fullmatch(r"tt\d{7,9}", i) for i in ids), ids[:5]
         assert total is None or isinstance(total, int)
 

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from crawler import blocks, extract
+from crawler import extract, list_pages, scripts
+from crawler.fields import FIELD_NAMES
 from crawler.items import MovieItem
 from tests.helpers.env import SHARED, require_shared
 
@@ -73,7 +74,7 @@ def test_display_title_and_original_title_of_foreign_films() -> None:
 def test_genres_plot_and_keyword_total_are_complete_from_the_page_state() -> None:
     frozen = parse("flexget/tt2294629_406527db91.html")
     assert frozen["genres"] == ["Animation", "Adventure", "Comedy", "Family", "Fantasy", "Musical"]
-    ld = json.loads(next(blocks._scripts(text("flexget/tt2294629_406527db91.html"), "application/ld+json")))
+    ld = json.loads(next(scripts.scripts(text("flexget/tt2294629_406527db91.html"), "application/ld+json")))
     assert len(ld["genre"]) == 3 and ld["description"].endswith("...")  # what JSON-LD alone gives
     assert frozen["description"].startswith(ld["description"][:-3]) and not frozen["description"].endswith("...")
     assert frozen["description"].endswith("curse.") or len(frozen["description"]) > len(ld["description"])
@@ -95,7 +96,7 @@ def test_cast_credits_and_trailers_from_the_page_state() -> None:
 def test_every_filled_field_names_its_source_and_2022_pages_have_no_warnings() -> None:
     for rel in title_pages():
         fields = parse(rel)
-        filled = {k for k in extract.FIELD_NAMES if fields[k] is not None}
+        filled = {k for k in FIELD_NAMES if fields[k] is not None}
         assert set(fields["field_sources"]) == filled, rel
         item = MovieItem(**{k: v for k, v in fields.items() if not k.startswith("_")}, warnings=fields["_warnings"])
         assert item.validate().warnings == fields["_warnings"], (rel, item.warnings)  # every value passes the rules
@@ -187,17 +188,17 @@ def test_2014_itemprop_pages() -> None:
 
 # --- keywords and /find pages -----------------------------------------------------------------------------------------
 def test_keywords_page_without_its_vote_texts() -> None:
-    words = extract.parse_keywords_page(text("node-imdb-parser/case-5.html"))
+    words = list_pages.parse_keywords_page(text("node-imdb-parser/case-5.html"))
     assert len(words) == 566 and words[:3] == ["wisecrack humor", "one liner", "sabotage"]
     assert not [w for w in words if "found this" in w or "relevant" in w.lower() and " of " in w]
 
 
 def test_find_pages_give_only_their_result_rows() -> None:
-    ids, _ = extract.parse_search_page(text("flexget/find_6addc16be3.html"))
+    ids, _ = list_pages.parse_search_page(text("flexget/find_6addc16be3.html"))
     assert len(ids) == 200 and ids[0] == "tt0133093"
-    assert extract.parse_search_page(text("drogers141/imdb-search-archer.html"))[0][0] == "tt1486217"
-    assert extract.parse_search_page(text("drogers141/imdb-search-archer-alt-html-format.html"))[0][0] == "tt1486217"
-    assert extract.parse_search_page(text("drogers141/imdb-search-looney-tunes-golden-collection.html"))[0] == []
+    assert list_pages.parse_search_page(text("drogers141/imdb-search-archer.html"))[0][0] == "tt1486217"
+    assert list_pages.parse_search_page(text("drogers141/imdb-search-archer-alt-html-format.html"))[0][0] == "tt1486217"
+    assert list_pages.parse_search_page(text("drogers141/imdb-search-looney-tunes-golden-collection.html"))[0] == []
 
 
 # --- the fast path against the DOM path ---------------------------------------------------------------------------

@@ -11,13 +11,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crawler import extract, state_schema
-from crawler.blocks import TITLE_STATE_KEYS, read_blocks
-from crawler.fields import _CAST_2025, _DIRECTORS_2025
+from crawler.blocks import NEXT, TITLE_STATE_KEYS, read_blocks
+from crawler.fields import _CAST_2025, _DIRECTORS_2025, FIELDS, KEYWORD_TOTAL
 from crawler.sources import resolve
 from tests.helpers.strategies import PROFILE
 
 PATHS = [steps for key in extract.STATE_DECODERS
-         for spec in extract.FIELDS for s in (*spec.sources, *extract.KEYWORD_TOTAL) if s.block == extract.NEXT
+         for spec in FIELDS for s in (*spec.sources, *KEYWORD_TOTAL) if s.block == NEXT
          for steps in (s.steps, *s.also_steps) if steps[0][0] == key] + [(("aboveTheFoldData", None), ("id", None))]
 KEYS = sorted({step for steps in PATHS for step, _ in steps[1:]} | {"id", "grouping", "groupingId", "unread"})
 SCALARS = (st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False)
