@@ -1,7 +1,7 @@
 """Title-page parsing speed on the real IMDb pages in ../shared/data/realpages, against the DOM path.
 
 `crawler.extract.parse_title_page` (the crawl's path: the JSON-LD and page-state blocks found with find over the bytes,
-the page state decoded in one msgspec pass against types built from the field table, which skip what no path reads;
+the page state's title objects cut from their own slices of the page (else the whole state decoded in one msgspec pass), against types built from the field table, which skip what no path reads;
 an HTML tree only for pages without a page state; a look-alike check per path as a crawl has one, sampling a field's
 misses: its first, then every 100th), the same path with the look-alike keys looked for on every page that misses a
 field (``-s IMDB_LOOKALIKE_EVERY=1``: a title object's keys listed in one more pass over the state) and, as the

@@ -2,9 +2,12 @@
 
 The crawl's path finds the JSON-LD and ``__NEXT_DATA__`` script elements without a DOM (``crawler/scripts.py``:
 ``find`` over the response's bytes where the spider has them, so a page-state page is never decoded to text; the
-page-state script walked back to from the page's end) and decodes the page state in one msgspec pass against
-types built from the table (``crawler/state_schema.py``: what no path reads is skipped, not built), JSON-LD with
-orjson; the HTML tree is built only for pages without a page state. ``read_blocks_dom`` is the reference path (a
+page-state script walked back to from the page's end). Of the page state it decodes only the title objects, each
+from its own slice, where the page is laid out as served 2022–25 pages are (``crawler/title_slices.py``: the
+request and CMS contexts and the UI's string table after them, most of the state, are not even scanned); else the
+whole state in one msgspec pass. Both decode against types built from the table (``crawler/state_schema.py``: what
+no path reads is skipped, not built); JSON-LD with orjson; the HTML tree is built only for pages without a page
+state. ``read_blocks_dom`` is the reference path (a
 DOM of the whole page, every block decoded whole with ``json``); the tests hold both to the same items on the
 shared real pages. Known differences from it: of two ``__NEXT_DATA__`` scripts the fast path
 reads the last, the DOM path the first; a state holding ``NaN`` or a lone surrogate (``\\ud800``) is JSON only
@@ -24,6 +27,7 @@ from crawler import state_schema
 from crawler.page_state import _TITLE_OBJECTS, TITLE_STATE_KEYS, _state_subset, _urql_title
 from crawler.scripts import Page, script_end, script_starts, scripts
 from crawler.state_schema import ObjectDecoder
+from crawler.title_slices import title_objects
 from crawler.xpath_union import _ATTRIBUTES, _BRANCHES, _DESCENDANT, _XPATHS, _marker, _split_union
 
 __all__ = ["HTML", "JSONLD", "NEXT", "TITLE_STATE_KEYS", "URQL", "Blocks", "read_blocks", "read_blocks_dom"]
@@ -162,9 +166,10 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
                 decoders: Mapping[str, ObjectDecoder] | None = None) -> Blocks:
     """Find and decode JSON-LD and ``__NEXT_DATA__`` without a DOM (``find`` + orjson), so parsing stays
     fast; ``html`` may be the response's bytes (then nothing of a page-state page is decoded to text). With
-    ``state_keys`` the page state is decoded in one typed msgspec pass keeping only those keys of
-    ``props.pageProps`` (those with one of ``decoders`` only in the parts it keeps) and ``urqlState``; where a
-    value's shape misses the types, key by key (``_state_subset``)."""
+    ``state_keys`` only those keys of ``props.pageProps`` are kept (those with one of ``decoders`` only in the parts
+    it keeps): cut from their own slices where the layout allows (``title_objects``), else in one typed msgspec
+    pass over the whole state that also keeps ``urqlState``; where a value's shape misses the types, key by key
+    (``_state_subset``)."""
     first_lt: list[int] = []  # the first "<" after the state script's tag, met on the walk back to it
     start = next(script_starts(html, _NEXT_WORD, backwards=True, after=first_lt), None) if state_keys else None
     # searched for once: a page without one (2014-21 markup) is not walked through a second time
@@ -174,14 +179,19 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
     state, state_text = (0, 0), None
     if start is not None and state_keys:
         state = (start, script_end(html, start, first_lt[0] if first_lt else -1))
-        text = memoryview(html)[start:state[1]] if isinstance(html, bytes) else html[start:state[1]].encode()
-        try:  # one typed pass over the whole state: what no path reads is skipped, not built, and nothing searched
-            subset, state_text = state_schema.state_decoder(state_keys, decoders or {}).decode(text), text
-        except msgspec.MsgspecError:  # a value of a shape the types miss, or not JSON: key by key, then whole
-            try:
-                subset = _state_subset(html, start, state_keys, decoders or {}, object_keys, state[1])
-            except (orjson.JSONDecodeError, ValueError):
-                subset = None  # decoded whole below, which names the problem
+        # the title objects from their own slices, the rest of the state not crossed (served 2022-25 pages)
+        cut = title_objects(html, *state, state_keys, decoders or {})
+        if cut is not None:
+            subset, object_keys = {"props": {"pageProps": cut[0]}}, cut[1]
+        else:
+            text = memoryview(html)[start:state[1]] if isinstance(html, bytes) else html[start:state[1]].encode()
+            try:  # one typed pass over the whole state: what no path reads is skipped, not built, nothing searched
+                subset, state_text = state_schema.state_decoder(state_keys, decoders or {}).decode(text), text
+            except msgspec.MsgspecError:  # a value of a shape the types miss, or not JSON: key by key, then whole
+                try:
+                    subset = _state_subset(html, start, state_keys, decoders or {}, object_keys, state[1])
+                except (orjson.JSONDecodeError, ValueError):
+                    subset = None  # decoded whole below, which names the problem
         if subset is not None:
             next_bodies, loads = iter([subset]), _as_is
     blocks = _decode(scripts(html, _LD_WORD, skip=state), next_bodies, loads, html, ld_loads=orjson.loads)

@@ -225,3 +225,26 @@ def test_the_response_body_gives_the_items_of_the_dom_path(rel: str) -> None:
     for compact in (False, True) if rel.endswith(".json") else (False,):
         page = body(rel, compact)
         assert extract.parse_title_page(page, url) == extract.parse_title_page(page.decode(errors="replace"), url, dom=True)
+
+
+@pytest.mark.parametrize("rel", title_pages() or ["flexget/absent.html"])
+def test_the_title_objects_of_every_2022_25_page_are_cut_as_the_whole_pass_reads_them(rel: str) -> None:
+    """Every real page whose state holds both title objects (2022–25, compact or indented, bytes or text) takes the
+    cut (``crawler/title_slices.py``), and it gives what the one typed pass over the whole state gives."""
+    from crawler import blocks, state_schema, title_slices
+
+    bodies = (body(rel), body(rel, compact=True)) if rel.endswith(".json") else (body(rel),)
+    for page in [*bodies, *(b.decode() for b in bodies)]:  # a response's body, and a page read as text
+        start = next(scripts.script_starts(page, blocks._NEXT_WORD, backwards=True), None)
+        if start is None:
+            continue  # 2014-21 markup
+        stop = scripts.script_end(page, start)
+        state = page[start:stop]
+        whole = state_schema.state_decoder(blocks.TITLE_STATE_KEYS, extract.STATE_DECODERS).decode(
+            state if isinstance(state, bytes) else state.encode())
+        page_props = whole["props"]["pageProps"]
+        cut = title_slices.title_objects(page, start, stop, blocks.TITLE_STATE_KEYS, extract.STATE_DECODERS)
+        if not {"aboveTheFoldData", "mainColumnData"} <= page_props.keys():
+            assert cut is None  # 2021: urqlState
+            continue
+        assert cut is not None and cut[0] == {key: page_props[key] for key in blocks.TITLE_STATE_KEYS}
