@@ -4,11 +4,12 @@
 the page state's title objects cut from their own slices of the page (else the whole state decoded in one msgspec pass), against types built from the field table, which skip what no path reads;
 an HTML tree only for pages without a page state; a look-alike check per path as a crawl has one, sampling a field's
 misses: its first, then every 100th), the same path with the look-alike keys looked for on every page that misses a
-field (``-s IMDB_LOOKALIKE_EVERY=1``: a title object's keys listed in one more pass over the state) and, as the
+field (``-s IMDB_LOOKALIKE_EVERY=1``: a title object's keys listed in one more pass over it) and, as the
 reference in the same process, the same function with `dom=True` (the page decoded to text, the blocks found through a DOM of the whole page,
 decoded with `json`; the tests hold both to identical items). Both start from the page's bytes, as Scrapy's
 `response.body` holds it. Pages per CPU-second (`time.process_time`, one core), for the
-HTML title pages that carry a page state (2021-23), for the two 2025 page states of /reference pages, and for
+HTML title pages that carry a page state (2021-23; then apart, the 2021 ones, whose urqlState is decoded whole, and
+the 2022-23 ones, whose title objects are cut from their slices), for the two 2025 page states of /reference pages, and for
 the legacy pages (2014-21 markup), each for --seconds of CPU time per run.
 
 Goal (issue 19): >= 1,000 page-state title pages per CPU-second (every era that carries one, the 2025 /reference
@@ -35,6 +36,8 @@ URL = "https://www.imdb.com/title/tt0000001/"
 
 
 STATE, REFERENCE_2025, LEGACY = "page state (2021-23)", "2025 /reference state", "legacy markup (2014-21)"
+# the page-state group split by layout: the 2021 urqlState (decoded whole) and the 2022-23 title objects (cut)
+STATE_2021, STATE_2022 = "  of it 2021 urqlState", "  of it 2022-23 objects"
 COMPACT_2025 = "2025 state, compact"  # the same states without the indentation they were saved with, as served
 
 
@@ -48,7 +51,8 @@ def load_pages(folder: Path) -> dict[str, list[bytes]]:
 
     from crawler.blocks import TITLE_STATE_KEYS, read_blocks
 
-    groups: dict[str, list[bytes]] = {STATE: [], REFERENCE_2025: [], COMPACT_2025: [], LEGACY: []}
+    groups: dict[str, list[bytes]] = {STATE: [], STATE_2021: [], STATE_2022: [], REFERENCE_2025: [], COMPACT_2025: [],
+                                      LEGACY: []}
     for path in sorted(folder.glob("*/*.html")) + sorted(folder.glob("imdbinfo/*.json")):
         if any(part in path.name for part in NOT_TITLE_PAGES):
             continue
@@ -59,8 +63,10 @@ def load_pages(folder: Path) -> dict[str, list[bytes]]:
                 groups[group].append(
                     b'<html><body><script id="__NEXT_DATA__" type="application/json">' + state + b"</script></body></html>")
             continue
-        state = read_blocks(page, TITLE_STATE_KEYS).has_state
-        groups[STATE if state else LEGACY].append(page)
+        blocks = read_blocks(page, TITLE_STATE_KEYS)
+        groups[STATE if blocks.has_state else LEGACY].append(page)
+        if blocks.has_state:
+            groups[STATE_2021 if blocks.urql else STATE_2022].append(page)
     return groups
 
 

@@ -67,8 +67,8 @@ LOOKALIKE_EVERY = 100
 
 class LookalikeCheck:
     """Which misses of a field the look-alike warning looks at. The warning is a diagnostic of the site's layout,
-    not of one page, and listing a title object's keys is one more pass over a 0.5–1 MB page state (a typed decode
-    skips the unread keys without naming them); a field with hints misses on most live pages (budget, gross,
+    not of one page, and listing a title object's keys is one more pass over it (0.05–0.7 MB: a typed decode skips
+    the unread keys without naming them); a field with hints misses on most live pages (budget, gross,
     metascore). So a crawl looks at a field's first miss and then every ``every``-th: a layout change that moves
     a field shows within ``every`` pages that miss it (``every=1``: every page, ``-s IMDB_LOOKALIKE_EVERY=1``).
     Without one, every page is looked at (the reference). ``misses`` counts, per field, the pages that missed it
