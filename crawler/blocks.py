@@ -11,7 +11,8 @@ state. ``read_blocks_dom`` is the reference path (a
 DOM of the whole page, every block decoded whole with ``json``); the tests hold both to the same items on the
 shared real pages. Known differences from it: of two ``__NEXT_DATA__`` scripts the fast path
 reads the last, the DOM path the first; a state holding ``NaN`` or a lone surrogate (``\\ud800``) is JSON only
-to ``json``, so the fast path reports it as not valid JSON.
+to ``json``, so the fast path reports it as not valid JSON; of a key written twice in ``pageProps`` (which
+``JSON.stringify``, how Next.js writes the state, never does) the cut keeps the first, ``json`` the last.
 """
 from __future__ import annotations
 
