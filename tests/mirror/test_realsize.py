@@ -152,12 +152,15 @@ KEYWORD_PAGES = {"current": keywords.keywords_page, "2021": keywords.keywords_pa
 
 @pytest.mark.parametrize("shape_name", KEYWORD_PAGES)
 def test_real_size_keywords_pages_give_the_keywords_of_small_pages(shape_name: str) -> None:
-    """The crawler's keywords-page parser reads every keyword, and nothing else, from a real-size page."""
+    """The crawler's keywords-page parser reads every keyword, and nothing else, from a real-size page (as text,
+    and as the response's bytes the spider hands it)."""
     render = KEYWORD_PAGES[shape_name]
     for rec in records():
         small, big = (render(rec, BASE, 3, real_size=size) for size in (False, True))
         assert len(big) > len(small) + 150_000
-        assert list_pages.parse_keywords_page(big) == list_pages.parse_keywords_page(small) == (rec["keywords"] or [])
+        want = rec["keywords"] or []
+        assert list_pages.parse_keywords_page(big) == list_pages.parse_keywords_page(small) == want
+        assert list_pages.parse_keywords_page(big.encode()) == want
 
 
 def test_the_mirror_serves_keywords_pages_at_real_size_unless_small() -> None:
