@@ -1,7 +1,7 @@
 """Crawl throughput of `scrapy crawl imdb` against the offline mirror, with `scrapy bench` as reference.
 
-1. The mirror (synthetic catalog) runs in its own process and serves title pages of real size and shape
-   (~0.5 MB: the markup, scripts and page-state keys real pages carry around the data, mirror/realsize.py);
+1. The mirror (synthetic catalog) runs in its own process and serves title and keywords pages of real size and
+   shape (~0.5 MB: the markup, scripts and page-state keys real pages carry around the data, mirror/realsize.py);
    `scrapy crawl imdb` crawls N titles from an ids file with posters off, then again with posters on (width 300). Politeness is not what is
    measured, so these runs set AUTOTHROTTLE_ENABLED=0, DOWNLOAD_DELAY=0 and CONCURRENT_REQUESTS(_PER_DOMAIN)=32
    (robots.txt is still fetched and obeyed). pages/s = HTML pages (title + keyword pages) over the

@@ -9,7 +9,8 @@ same kinds of element in the same amounts, so crawl and parse figures measure pa
 content is generated (made-up words, hashes, numbers), nothing is copied from the real pages.
 
 A `Shell` is built once per (era, seed) and cached; per title only the request context's ids differ, so a page
-of real size costs the mirror one join. Class names are styled-components build hashes (`STYLED_CLASS`), which
+of real size costs the mirror one join. The current keywords page carries the 2025 shell too (`keywords.py`); the
+2021–22 one, a pre-2020 body in the 2020 chrome, has a shell of its own (`realsize_legacy.py`). Class names are styled-components build hashes (`STYLED_CLASS`), which
 real pages carry by the hundred and no parser may rely on; the filler has no `id`, `itemprop` or `data-testid`
 and no link to a title, name, video, image or keyword page, so it can never be mistaken for data.
 """
