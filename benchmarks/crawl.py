@@ -1,7 +1,7 @@
 """Crawl throughput of `scrapy crawl imdb` against the offline mirror, with `scrapy bench` as reference.
 
-1. The mirror (synthetic catalog) runs in its own process and serves title pages of real size and shape
-   (~0.5 MB: the markup, scripts and page-state keys real pages carry around the data, mirror/realsize.py);
+1. The mirror (synthetic catalog) runs in its own process and serves title and keywords pages of real size and
+   shape (~0.5 MB: the markup, scripts and page-state keys real pages carry around the data, mirror/realsize.py);
    `scrapy crawl imdb` crawls N titles from an ids file with posters off, then again with posters on (width 300). Politeness is not what is
    measured, so these runs set AUTOTHROTTLE_ENABLED=0, DOWNLOAD_DELAY=0 and CONCURRENT_REQUESTS(_PER_DOMAIN)=32
    (robots.txt is still fetched and obeyed). pages/s = HTML pages (title + keyword pages) over the
@@ -10,7 +10,10 @@
    runs for --bench-seconds in the same process tree: pages/s = responses / elapsed.
 3. Parse-only: the field table (`crawler.extract.parse_title_page`) in this process, per CPU-second (one core):
    over the mirror's real-size title pages, and over the real pages in ../shared/data/realpages, those with a
-   page state (2021-23) and the legacy ones (2014-21 markup) apart (benchmarks/parse.py's grouping).
+   page state (2021-23) and the legacy ones (2014-21 markup) apart (benchmarks/parse.py's grouping). Parsed as
+   the crawl parses: with a look-alike check (`crawler.extract.LookalikeCheck`) sampled as the spider's default
+   (`IMDB_LOOKALIKE_EVERY`, `CrawlConfig.lookalike_every`: a field's first miss, then every 100th), one check per
+   set of pages as a crawl has one.
 4. The WAF case (--waf-titles N): a mirror that challenges every page (`waf=1.0,waf_ttl=30`), the
    same N titles crawled through `IMDB_RENDER=challenge` (one browser solve per token, then plain
    HTTP) and through full-page rendering (`IMDB_RENDER=playwright`), then the first 200 through the
@@ -140,11 +143,14 @@ def scrapy_bench(seconds: int) -> dict:
 
 
 def parse_only(pages: list[str] | list[bytes], seconds: float = 5.0) -> dict:
-    """Pages per CPU-second of the field table over ``pages`` (benchmarks/parse.py's measure)."""
+    """Pages per CPU-second of the field table over ``pages`` (benchmarks/parse.py's measure), as the crawl parses
+    them: with its own look-alike check at the crawl's default sampling."""
     from benchmarks.parse import URL, rate
     from crawler import extract
+    from crawler.config import CrawlConfig
 
-    per_s = rate(lambda page: extract.parse_title_page(page, URL), pages, seconds)
+    check = extract.LookalikeCheck(CrawlConfig.lookalike_every)
+    per_s = rate(lambda page: extract.parse_title_page(page, URL, lookalikes=check), pages, seconds)
     return {"pages": len(pages), "pages_per_s": per_s, "kb_per_page": sum(map(len, pages)) / len(pages) / 1024}
 
 

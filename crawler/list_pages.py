@@ -7,6 +7,7 @@ from crawler import parsers
 from crawler.blocks import read_blocks
 from crawler.field_values import _keywords
 from crawler.items import ID_PATTERN
+from crawler.scripts import Page
 from crawler.sources import _compile, resolve
 
 _ID_RE = re.compile(rf"/title/({ID_PATTERN})")
@@ -43,9 +44,11 @@ SEARCH_IDS = tuple(_compile("searchResults.titleResults.titleListItems[].titleId
 SEARCH_TOTAL = tuple(_compile("searchResults.titleResults.total"))
 FIND_IDS = tuple(_compile("titleResults.results[].id"))
 
-def parse_keywords_page(html: str) -> list[str]:
-    """Every plot keyword of a ``/keywords/`` page (``__NEXT_DATA__`` first, then HTML)."""
-    blocks = read_blocks(html)
+def parse_keywords_page(html: Page) -> list[str]:
+    """Every plot keyword of a ``/keywords/`` page (``__NEXT_DATA__`` first, then HTML); ``html`` may be the
+    response's bytes. Of the page state only the keys the keyword paths start at are decoded (one typed pass,
+    `read_blocks`): a real page's state is mostly request, CMS and translation context (~0.2 MB), skipped unbuilt."""
+    blocks = read_blocks(html, KEYWORD_STATE_KEYS)
     if blocks.next:
         for path in KEYWORD_PAGE_PATHS:
             found = resolve(blocks.next, path)
@@ -54,14 +57,13 @@ def parse_keywords_page(html: str) -> list[str]:
     return _keywords(blocks.xpath(KEYWORD_PAGE_XPATH))
 
 
-KEYWORD_PAGE_PATHS = tuple(
-    tuple(_compile(p))
-    for p in (
-        "contentData.data.title.keywords.edges[].node.keyword.text.text",
-        "contentData.section.items[].rowTitle",
-        "keywords.edges[].node.text",
-    )
+_KEYWORD_PATHS = (
+    "contentData.data.title.keywords.edges[].node.keyword.text.text",
+    "contentData.section.items[].rowTitle",
+    "keywords.edges[].node.text",
 )
+KEYWORD_PAGE_PATHS = tuple(tuple(_compile(p)) for p in _KEYWORD_PATHS)
+KEYWORD_STATE_KEYS = tuple(dict.fromkeys(p.split(".", 1)[0] for p in _KEYWORD_PATHS))  # of props.pageProps
 # 2022–: the summary list; 2014–22: `td.sodavote` rows, whose keyword is the `.sodatext` link (the other
 # links in the row are votes: "69 of 70 found this relevant").
 KEYWORD_PAGE_XPATH = (

@@ -20,7 +20,9 @@ _LAYOUT_FAULTS = ("nonext", "oldlayout", *LAYOUTS)
 # the era a layout fault serves a title page in ("2025" without a fault)
 ERA_OF_FAULT = {"oldlayout": "2019"} | {name: name.removeprefix("layout") for name in LAYOUTS}
 PAGE_CACHE = 4096
-REAL_SIZE_PAGE_CACHE = 256  # pages of ~0.5 MB: a crawl asks for each page about once, so few are kept
+# title pages of ~0.55 MB, keywords pages of ~0.55 MB (current) or ~0.25 MB (2021–22): at most ~150 MB, as a
+# crawl asks for each page about once
+REAL_SIZE_PAGE_CACHE = 256
 IMAGE_CACHE = 2048
 
 
@@ -131,10 +133,9 @@ class MirrorApp:
     def _render(self, imdb_id: str, variant: str) -> bytes:
         rec = self.catalog.record(imdb_id)
         assert rec is not None
-        if variant == "keywords":
-            return keywords.keywords_page(rec, self.base).encode()
-        if variant == "keywords-2021":
-            return keywords.keywords_page_2021(rec, self.base).encode()
+        if variant in ("keywords", "keywords-2021"):
+            render = keywords.keywords_page if variant == "keywords" else keywords.keywords_page_2021
+            return render(rec, self.base, self.seed, real_size=not self.faults.small).encode()
         kind, _, era = variant.partition("-")
         era = era or "2025"  # "title" / "reference": the default, current page
         if era == "2019":

@@ -3,7 +3,8 @@
 Layout faults serve a title page as the site served it in an earlier era: `layout2022=0.2` (2022–23
 page state), `layout2021` (urqlState), `layout2019` (JSON-LD + `txt-block`, no page state; `oldlayout`
 is its old name), `layout2014` (`itemprop` markup only); `layout=2019` serves every title page so.
-Page-state title pages are served at real size (~0.5 MB, `realsize`); `small=1` serves them compact (~15 KB).
+Page-state title pages and keywords pages are served at real size (~0.5 MB, `realsize`; a 2021–22 keywords page
+~0.25 MB, `realsize_legacy`); `small=1` serves them compact (~15 KB and a few KB).
 
 A fault is decided by hash(seed, method, URL, attempt number), where the server counts attempts per
 URL: a run is reproducible, and a retry is a fresh draw, so retrying eventually succeeds.
@@ -25,8 +26,8 @@ OPTIONS = {"retry_after": "seconds in Retry-After of 429/503 (default 1; 0 sends
            "assets": "1 to apply 429/503/500/delay/reset/truncate to posters and trailers too (default 0)",
            "waf_ttl": "seconds a WAF token (aws-waf-token) stays valid (default 0: no expiry)",
            "waf_max": "page requests one WAF token passes before it is challenged again (default 0: no limit)",
-           "small": "1 to serve compact title pages (~15 KB: the data without the real page's markup around it; "
-                    "default 0: real size, ~0.5 MB)"}
+           "small": "1 to serve compact title and keywords pages (~15 KB and a few KB: the data without the real "
+                    "page's markup around it; default 0: real size, ~0.5 MB)"}
 
 
 _FLAGS = ("assets", "small")

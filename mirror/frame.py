@@ -55,10 +55,12 @@ Disallow: /search/title/_next
 def head(title: str, description: str, canonical: str, ld: dict | None, *, legacy: bool = False,
          shell: Shell | None = None) -> str:
     """`<head>` and the top of `<body>`: the Next.js shell (`div#__next`), or the pre-2020 one (`div#wrapper`);
-    with a real-size ``shell``, its preloads and CSS in the head and its navigation under the top bar."""
+    with a real-size ``shell``, its preloads and CSS in the head and its navigation under the top bar (before
+    `div#wrapper` on a pre-2020 page, `realsize_legacy`)."""
     ld_text = dumps(ld).replace("</", "<\\/") if ld else ""
     ld_block = f'<script type="application/ld+json">{ld_text}</script>' if ld else ""
-    top = ('<div id="wrapper"><div id="root" class="redesign"><div id="nb20" class="navbarSprite">'
+    top = ((shell.nav if shell else "")
+           + '<div id="wrapper"><div id="root" class="redesign"><div id="nb20" class="navbarSprite">'
            '<a href="/" id="home_img_holder"><span id="home_img">IMDb</span></a></div><div id="pagecontent" class="pagecontent">'
            if legacy else
            '<div id="__next"><div id="imdbHeader" class="ipc-page-content-container">'
@@ -78,10 +80,11 @@ def head(title: str, description: str, canonical: str, ld: dict | None, *, legac
 
 
 def tail(nd: dict | None, *, legacy: bool = False, shell: Shell | None = None, state: str = "") -> str:
-    """The footer and the page state; with a real-size ``shell``, its footer and scripts, and ``state`` (the
-    shell's page-state keys, `realsize.state_text`) put where the `realsize.SPLICE` placeholder key is."""
+    """The footer and the page state; with a real-size ``shell``, its footer and scripts (after `div#wrapper` on a
+    pre-2020 page), and ``state`` (the shell's page-state keys, `realsize.state_text`) put where the
+    `realsize.SPLICE` placeholder key is."""
     if legacy:
-        return '</div></div></div></body></html>'
+        return f'</div></div></div>{shell.footer + shell.after_state if shell else ""}</body></html>'
     nd_text = script_json(nd) if nd else ""
     if shell and nd:
         nd_text = nd_text.replace(f',"{SPLICE}":0', f",{state}").replace(f'"{SPLICE}":0,', f"{state},")

@@ -4,20 +4,29 @@ Current: `__NEXT_DATA__` `contentData.section.items[].rowTitle` and `li[data-tes
 links. 2021–22 (node-imdb-parser case-5): no page state; a `table.dataTable` of `td.soda.sodavote`
 cells, each with the keyword in `div.sodatext > a` and a vote text ("69 of 70 found this relevant")
 in the same cell — the trap that adds vote texts to keyword lists.
+
+With ``real_size`` both carry the site chrome real keywords pages carry around the keywords: the current page
+is a Next.js page with a current title page's shell (`realsize`: CSS, navigation, scripts and the page state's
+`requestContext`/`cmsContext`/`translationContext`), the 2021–22 page the 2020 chrome of `realsize_legacy`.
 """
 from __future__ import annotations
 
 from .frame import escape, head, tail
 from .pagedata import next_data, poster_url
+from .realsize import SPLICE, fill, marked_shell, shell_of, state_text
+from .realsize_legacy import legacy_shell, marked_legacy_shell
+
+CURRENT_ERA = "2025"  # the title-page era whose shell the current keywords page shares
 
 
 def _slug(keyword: str) -> str:
     return escape(keyword.replace(" ", "-"))
 
 
-def keywords_page(rec: dict, base: str) -> str:
+def keywords_page(rec: dict, base: str, seed: int = 0, *, real_size: bool = False) -> str:
     """The current page: a page state with every keyword and the summary-item list."""
     iid, kws = rec["imdb_id"], rec["keywords"] or []
+    sh = marked_shell(CURRENT_ERA, seed) if real_size else None
     items = [{"id": f"kw{i:07d}", "rowTitle": k, "userVotingProps": {"itemId": f"kw{i:07d}", "itemType": "keyword"}}
              for i, k in enumerate(kws)]
     props = {"tconst": iid, "contentData": {"entityMetadata": {"titleText": {"text": rec["title"]}},
@@ -25,14 +34,19 @@ def keywords_page(rec: dict, base: str) -> str:
     lis = "".join(f'<li class="ipc-metadata-list-summary-item" data-testid="list-summary-item">'
                   f'<a class="ipc-metadata-list-summary-item__t" href="/search/keyword/?keywords={_slug(k)}">'
                   f"{escape(k)}</a></li>" for k in kws)
+    nd = next_data("/title/[tconst]/keywords", {"tconst": iid}, {**props, SPLICE: 0} if sh else props)
     head_html = head(f"{rec['title']} - Plot keywords - IMDb", f"Plot keywords of {rec['title']}",
-                     f"{base}/title/{iid}/keywords/", None)
+                     f"{base}/title/{iid}/keywords/", None, shell=sh)
     body = (f'<main class="ipc-page-wrapper"><h1 class="ipc-title__text">{escape(rec["title"] or "")}: Plot keywords</h1>'
             f'<div data-testid="sub-section"><ul class="ipc-metadata-list">{lis}</ul></div></main>')
-    return head_html + body + tail(next_data("/title/[tconst]/keywords", {"tconst": iid}, props))
+    if not sh:
+        return head_html + body + tail(nd)
+    nd.update(sh.envelope)
+    page = head_html + body + sh.sections + tail(nd, shell=sh, state=state_text(sh, iid, seed, "keywords"))
+    return fill(page, shell_of(CURRENT_ERA, seed))
 
 
-def keywords_page_2021(rec: dict, base: str) -> str:
+def keywords_page_2021(rec: dict, base: str, seed: int = 0, *, real_size: bool = False) -> str:
     """The 2021–22 page: two keywords a row, each cell with its relevance vote text."""
     iid, kws = rec["imdb_id"], rec["keywords"] or []
     cells = []
@@ -56,6 +70,9 @@ def keywords_page_2021(rec: dict, base: str) -> str:
             '<h1 class="header">Plot Keywords</h1></div></div><div id="keywords_content" class="header">'
             f'<div class="header"><div class="nav"><div class="desc">Showing all {len(kws)} plot keywords</div></div></div>'
             f'<table class="dataTable evenWidthTable2Col"><tbody>{rows}</tbody></table></div>')
+    sh = marked_legacy_shell(seed) if real_size else None
     head_html = head(f"{rec['title']} ({rec['year'] or ''}) - Plot keywords - IMDb", f"Plot keywords of {rec['title']}",
-                     f"{base}/title/{iid}/keywords", None, legacy=True)
-    return head_html + body + tail(None, legacy=True)
+                     f"{base}/title/{iid}/keywords", None, legacy=True, shell=sh)
+    if not sh:
+        return head_html + body + tail(None, legacy=True)
+    return fill(head_html + body + sh.sections + tail(None, legacy=True, shell=sh), legacy_shell(seed))

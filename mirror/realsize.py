@@ -9,7 +9,8 @@ same kinds of element in the same amounts, so crawl and parse figures measure pa
 content is generated (made-up words, hashes, numbers), nothing is copied from the real pages.
 
 A `Shell` is built once per (era, seed) and cached; per title only the request context's ids differ, so a page
-of real size costs the mirror one join. Class names are styled-components build hashes (`STYLED_CLASS`), which
+of real size costs the mirror one join. The current keywords page carries the 2025 shell too (`keywords.py`); the
+2021–22 one, a pre-2020 body in the 2020 chrome, has a shell of its own (`realsize_legacy.py`). Class names are styled-components build hashes (`STYLED_CLASS`), which
 real pages carry by the hundred and no parser may rely on; the filler has no `id`, `itemprop` or `data-testid`
 and no link to a title, name, video, image or keyword page, so it can never be mistaken for data.
 """
@@ -31,14 +32,14 @@ SPLICE = "__realsize__"  # a placeholder key of pageProps, replaced by the shell
 
 _SYLLABLES = ("ka", "lo", "mi", "ten", "ra", "vu", "sel", "do", "pri", "an", "ce", "mo", "tur", "ix", "bel", "na",
               "os", "fer", "gu", "li", "quo", "zen", "dra", "ve", "hu", "pa", "sto", "ri", "lum", "e")
-_CSS = (("display", ("flex", "block", "none", "inline-flex", "grid")), ("margin", ("0", "0 auto", "0.5rem 0", "1rem")),
+CSS_DECLS = (("display", ("flex", "block", "none", "inline-flex", "grid")), ("margin", ("0", "0 auto", "0.5rem 0", "1rem")),
         ("padding", ("0", "0.25rem", "0.75rem 1rem", "1rem 0")), ("color", ("#fff", "#000", "rgba(0,0,0,0.7)", "inherit")),
         ("background", ("transparent", "#1f1f1f", "#f5c518", "rgba(255,255,255,0.08)")),
         ("font-size", ("0.875rem", "1rem", "1.25rem", "0.75rem")), ("line-height", ("1.25rem", "1.5rem", "2rem")),
         ("align-items", ("center", "flex-start", "baseline")), ("width", ("100%", "auto", "2.5rem", "18rem")),
         ("position", ("relative", "absolute", "sticky")), ("overflow", ("hidden", "visible")),
         ("border-radius", ("4px", "50%", "0.25rem")), ("transition", ("opacity .2s", "transform .3s ease-in-out")))
-_LINKS = ("/chart/top/", "/chart/moviemeter/", "/calendar/", "/news/top/", "/best-of/", "/whats-on-tv/", "/poll/",
+NAV_LINKS = ("/chart/top/", "/chart/moviemeter/", "/calendar/", "/news/top/", "/best-of/", "/whats-on-tv/", "/poll/",
           "/event/all/", "/feature/", "/podcasts/", "/trailers/", "/what-to-watch/", "/help/", "/conditions",
           "/privacy", "/pressroom/", "/advertising/", "/jobs", "/interest/all/", "/imdbpicks/")
 
@@ -69,10 +70,15 @@ def _mark(name: str) -> str:
     return f"\x00{name}\x00"  # NUL: never in a page (JSON escapes it, and no record text holds one)
 
 
+def marked(shell: Shell) -> Shell:
+    """``shell`` with a marker in place of each text part: a page is rendered with it, then `fill`ed."""
+    return replace(shell, **{name: _mark(name) for name in _PARTS})
+
+
 @lru_cache(maxsize=16)
 def marked_shell(era: str, seed: int) -> Shell:
-    """The shell with a marker in place of each text part: a page is rendered with it, then `fill`ed."""
-    return replace(shell_of(era, seed), **{name: _mark(name) for name in _PARTS})
+    """The era's shell with markers (`marked`)."""
+    return marked(shell_of(era, seed))
 
 
 def fill(page: str, shell: Shell) -> str:
@@ -88,7 +94,7 @@ def fill_bytes(page: str, shell: Shell) -> bytes:
     return b"".join(parts[p] if i % 2 else p for i, p in enumerate(pieces))
 
 
-class _Gen:
+class Gen:
     """Deterministic made-up words, hashes and markup."""
 
     def __init__(self, seed: str) -> None:
@@ -120,7 +126,7 @@ class _Gen:
         out = []
         for i, (name, rule) in enumerate(self.components):
             for _ in range(self.rnd.randint(2, 4)):
-                decl = "".join(f"{p}:{self.rnd.choice(v)};" for p, v in self.rnd.sample(_CSS, self.rnd.randint(2, 6)))
+                decl = "".join(f"{p}:{self.rnd.choice(v)};" for p, v in self.rnd.sample(CSS_DECLS, self.rnd.randint(2, 6)))
                 sel = f".{rule}" + self.rnd.choice(("", "", " > div", ":hover", " .ipc-title__text", "::after"))
                 text = f"{sel}{{{decl}}}"
                 if self.rnd.random() < 0.4:
@@ -169,7 +175,7 @@ class _Gen:
         return opens + inner + "</div>" * depth
 
     def link_list(self, n: int, icons: bool) -> str:
-        items = "".join(f'<li role="menuitem" class="{self.cls()}"><a href="{self.rnd.choice(_LINKS)}?ref_=nv_{self.word()}" '
+        items = "".join(f'<li role="menuitem" class="{self.cls()}"><a href="{self.rnd.choice(NAV_LINKS)}?ref_=nv_{self.word()}" '
                         f'class="{self.cls()}">{self.svg() if icons and self.rnd.random() < 0.25 else ""}'
                         f'<span class="{self.cls()}">{self.phrase()}</span></a></li>' for _ in range(n))
         return f'<ul class="{self.cls()}" role="presentation">{items}</ul>'
@@ -188,7 +194,7 @@ class _Gen:
         for _ in range(24):
             name = f"StaticFeature_{self.word().title()}{self.word().title()}"
             cards = "".join(self.nested(f'{self.svg()}<span class="{self.cls()}">{self.phrase(2, 6)}</span>'
-                                        f'<a href="{self.rnd.choice(_LINKS)}" class="{self.cls()}">{self.phrase()}</a>',
+                                        f'<a href="{self.rnd.choice(NAV_LINKS)}" class="{self.cls()}">{self.phrase()}</a>',
                                         self.rnd.randint(3, 7)) for _ in range(self.rnd.randint(3, 6)))
             section = (f'<section class="{self.cls()}"><div class="{self.cls()}"><h3 class="{self.cls()}">{self.phrase(1, 3)}'
                        f"</h3>{self.svg()}</div>{cards}</section>")
@@ -219,7 +225,7 @@ class _Gen:
         out = {}
         for _ in range(n):
             slot = f"{self.word()}-{self.word()}"
-            args = {f"link{part}{i}": self.phrase(1, 3) if part == "Text" else self.rnd.choice(_LINKS)
+            args = {f"link{part}{i}": self.phrase(1, 3) if part == "Text" else self.rnd.choice(NAV_LINKS)
                     for i in range(1, self.rnd.randint(3, 7)) for part in ("Text", "Path")}
             out[slot] = {"componentName": self.phrase(1, 1) + self.word().title(), "arguments": args,
                          "symphonyMetadata": {"contentId": self.uuid(), "creativeId": self.uuid(),
@@ -238,7 +244,7 @@ def _dumped(obj: dict) -> str:
 @lru_cache(maxsize=16)
 def shell_of(era: str, seed: int) -> Shell:
     """The real-size shell of an era's title page (built once; ~0.5 MB with a page's own data)."""
-    gen = _Gen(f"imdbkit-realsize:{era}:{seed}")
+    gen = Gen(f"imdbkit-realsize:{era}:{seed}")
     css = gen.css()
     styles = "".join(f'<style data-styled="" data-styled-version="5.3.{seed % 10}">{css}</style>' for _ in range(2))
     head = gen.chunks(14, 'defer=""').replace("<script ", '<link rel="preload" as="script" ').replace(

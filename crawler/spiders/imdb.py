@@ -272,7 +272,7 @@ class ImdbSpider(scrapy.Spider):
         if is_challenge(response):
             item.warnings.append("keywords: the /keywords/ page was a bot challenge; kept the title page's")
         else:
-            full = list_pages.parse_keywords_page(page_text(response))
+            full = list_pages.parse_keywords_page(page_body(response))
             if full:
                 item.keywords = parsers.dedupe([*full, *(item.keywords or [])])
                 item.field_sources["keywords"] = "keywords-page"
@@ -289,16 +289,9 @@ class ImdbSpider(scrapy.Spider):
 
 
 def page_body(response: Response) -> str | bytes:
-    """The title page for the parser: the body as received where it is UTF-8 (a page-state page is then read
-    without decoding its 0.5–1 MB to text), else the text."""
+    """A title or keywords page for its parser: the body as received where it is UTF-8 (a page-state page is then
+    read without decoding its 0.5–1 MB to text), else the text."""
     if isinstance(response, TextResponse) and (
             response.encoding.lower().replace("_", "-") not in ("utf-8", "utf8") or response.body.startswith(b"\xef\xbb\xbf")):
         return response.text  # another charset, or a byte-order mark the text leaves out
     return response.body
-
-
-def page_text(response: Response) -> str:
-    """The page as text, also when a server labels HTML as something else (or sends bytes)."""
-    if isinstance(response, TextResponse):
-        return response.text
-    return response.body.decode("utf-8", errors="replace")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from parsel import Selector
 
-from mirror import find, keywords, legacy, pages, realsize
+from mirror import find, keywords, legacy, pages, realsize, realsize_legacy
 from mirror.catalog import load_catalog
 from tests.helpers.env import SHARED, require_shared
 
@@ -137,9 +137,9 @@ def _mirror_page(era: str, rec: dict, real_size: bool = False) -> str:
     if era == "2014":
         return legacy.page_2014(rec, "http://127.0.0.1:1", 0)
     if era == "keywords-2021":
-        return keywords.keywords_page_2021(rec, "http://127.0.0.1:1")
+        return keywords.keywords_page_2021(rec, "http://127.0.0.1:1", 0, real_size=real_size)
     if era == "keywords":
-        return keywords.keywords_page(rec, "http://127.0.0.1:1")
+        return keywords.keywords_page(rec, "http://127.0.0.1:1", 0, real_size=real_size)
     return pages.title_page(rec, "http://127.0.0.1:1", 0, era=era, real_size=real_size)
 
 
@@ -162,9 +162,15 @@ def _shell_collapsed(paths: set[str]) -> set[str]:
     return out
 
 
+def _build_hash(token: tuple[str, str]) -> bool:
+    """A styled-components or CSS-module build-hash class (`realsize.STYLED_CLASS`, `realsize_legacy.MODULE_CLASS`)."""
+    return token[0] == "class" and bool(realsize.STYLED_CLASS.fullmatch(token[1])
+                                        or realsize_legacy.MODULE_CLASS.fullmatch(token[1]))
+
+
 def _unhashed(tokens: set[tuple[str, str]]) -> set[tuple[str, str]]:
-    """HTML tokens without the styled-components build hashes the real-size shell's markup is classed with."""
-    return {t for t in tokens if not (t[0] == "class" and realsize.STYLED_CLASS.fullmatch(t[1]))}
+    """HTML tokens without the build hashes the real-size shells' markup is classed with."""
+    return {t for t in tokens if not _build_hash(t)}
 
 
 def _skip_unseen(era: str) -> None:
@@ -174,7 +180,8 @@ def _skip_unseen(era: str) -> None:
 
 
 @pytest.mark.parametrize(("era", "real_size"), [("2025", False), ("2022", False), ("2021", False), ("find", False),
-                                               ("keywords", False), ("2025", True), ("2022", True), ("2021", True)])
+                                               ("keywords", False), ("2025", True), ("2022", True), ("2021", True),
+                                               ("keywords", True)])
 def test_every_page_state_path_occurs_in_a_real_page_of_its_era(era: str, real_size: bool) -> None:
     """Real-size pages too: the shell's page-state keys are keys real pages of the era have (below them the
     content is generated, see mirror/realsize.py)."""
@@ -203,13 +210,14 @@ def test_every_html_selector_occurs_in_a_real_page_of_its_era(era: str) -> None:
     assert not _missing(emitted, real), f"{era}: selectors no real page has: {_missing(emitted, real)[:40]}"
 
 
-@pytest.mark.parametrize("era", ["2025", "2022", "2021"])
+@pytest.mark.parametrize("era", ["2025", "2022", "2021", "keywords", "keywords-2021"])
 def test_real_size_markup_adds_only_build_hashes(era: str) -> None:
-    """The real-size shell's elements carry only styled-components build-hash classes, a kind real pages of
-    the page-state eras carry by the hundred; every other selector of a real-size page is a small page's."""
-    real_hashes = {t for e in ("2022", "2021") for t in real_structure()[e]["html"]
-                   if t[0] == "class" and realsize.STYLED_CLASS.fullmatch(t[1])}
-    assert len(real_hashes) >= 100, "real page-state pages carry styled-components hashes"
+    """The real-size shells' elements carry only build-hash classes, kinds real pages carry by the dozen or the
+    hundred (styled-components on page-state pages; CSS modules too on the 2021–22 keywords page); every other
+    selector of a real-size page is a small page's."""
+    real = {"keywords-2021": ("keywords-2021",)}.get(era, ("2022", "2021"))
+    real_hashes = {t for e in real for t in real_structure()[e]["html"] if _build_hash(t)}
+    assert len(real_hashes) >= 50, f"real {era} pages carry build-hash classes"
     for rec in _sample(era)[:10]:
         small, big = (html_tokens(_mirror_page(era, rec, size)) for size in (False, True))
         assert _unhashed(big) == small, sorted(_unhashed(big) ^ small, key=str)[:20]
