@@ -11,8 +11,10 @@ state. ``read_blocks_dom`` is the reference path (a
 DOM of the whole page, every block decoded whole with ``json``); the tests hold both to the same items on the
 shared real pages. Known differences from it: of two ``__NEXT_DATA__`` scripts the fast path
 reads the last, the DOM path the first; a state holding ``NaN`` or a lone surrogate (``\\ud800``) is JSON only
-to ``json``, so the fast path reports it as not valid JSON; of a key written twice in ``pageProps`` (which
-``JSON.stringify``, how Next.js writes the state, never does) the cut keeps the first, ``json`` the last.
+to ``json``, so the fast path reports it as not valid JSON; of a key written twice on the way to the title objects
+(``props``, ``pageProps`` or one of them: ``JSON.stringify``, how Next.js writes the state, never does) the cut keeps
+the first, ``json`` the last (also where the later one spells its name with escapes, ``"aboveTheFold\\u0044ata"``,
+which the cut does not look for).
 """
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ class Blocks:
     _root: Any = None  # the lxml tree, built on first use
     _markers: str | None = None
     # of title objects decoded only in part: their keys, or their text to list them from when asked
-    _object_keys: dict[str, list[str] | bytes] = field(default_factory=dict)
+    _object_keys: dict[str, list[str] | bytes | memoryview] = field(default_factory=dict)
     _text: str | None = None
     _has_state: bool | None = None  # worked out on first use (the blocks are not changed once read)
     _state: bytes | memoryview | None = None  # the page state's text, decoded in one typed pass: keys listed from it
@@ -170,13 +172,31 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
     ``state_keys`` only those keys of ``props.pageProps`` are kept (those with one of ``decoders`` only in the parts
     it keeps): cut from their own slices where the layout allows (``title_objects``), else in one typed msgspec
     pass over the whole state that also keeps ``urqlState``; where a value's shape misses the types, key by key
-    (``_state_subset``)."""
+    (``_state_subset``). A body that is not all UTF-8 where a block is read (a decoder refuses a byte, or a block
+    does not parse) is read again as its text, the bad bytes replaced, as the DOM path reads it: one byte never
+    costs the page its blocks."""
+    if not isinstance(html, bytes):
+        return _read_blocks(html, state_keys, decoders)
+    try:
+        blocks = _read_blocks(html, state_keys, decoders)
+        if not any(_NOT_JSON in problem for problem in blocks.problems):
+            return blocks
+    except UnicodeDecodeError:
+        pass
+    return _read_blocks(html.decode("utf-8", errors="replace"), state_keys, decoders)
+
+
+_NOT_JSON = "is not valid JSON"  # in the problems _decode names for a block that does not parse
+
+
+def _read_blocks(html: Page, state_keys: tuple[str, ...] | None,
+                 decoders: Mapping[str, ObjectDecoder] | None) -> Blocks:
     first_lt: list[int] = []  # the first "<" after the state script's tag, met on the walk back to it
     start = next(script_starts(html, _NEXT_WORD, backwards=True, after=first_lt), None) if state_keys else None
     # searched for once: a page without one (2014-21 markup) is not walked through a second time
     next_bodies: Iterator[Any] = iter(()) if state_keys and start is None else scripts(html, _NEXT_WORD, True)
     loads: Callable[[Any], Any] = orjson.loads
-    object_keys: dict[str, list[str] | bytes] = {}
+    object_keys: dict[str, list[str] | bytes | memoryview] = {}
     state, state_text = (0, 0), None
     if start is not None and state_keys:
         state = (start, script_end(html, start, first_lt[0] if first_lt else -1))

@@ -82,10 +82,16 @@ class ObjectDecoder:
         return kept, list(fields)
 
 
-def keys(listed: list[str] | bytes) -> list[str]:
+def keys(listed: list[str] | bytes | memoryview) -> list[str]:
     """The keys ``ObjectDecoder.decode`` gave: listed already, or listed now from the object's text, in page
-    order (the values located, not decoded)."""
-    return listed if isinstance(listed, list) else list(_FIELDS.decode(listed))
+    order (the values located, not decoded). A key name with a byte that is not UTF-8 (the typed decode skipped it
+    unread) is listed with the byte replaced."""
+    if isinstance(listed, list):
+        return listed
+    try:
+        return list(_FIELDS.decode(listed))
+    except UnicodeDecodeError:
+        return list(_FIELDS.decode(bytes(listed).decode("utf-8", errors="replace").encode()))
 
 
 _FIELDS = msgspec.json.Decoder(dict[str, msgspec.Raw])
@@ -125,12 +131,12 @@ def title_keys(state: bytes | memoryview, names: tuple[str, ...]) -> dict[str, l
         lister = _LISTERS[names] = msgspec.json.Decoder(shape)
     try:
         found = lister.decode(state).get("props", {}).get("pageProps", {})
-    except msgspec.MsgspecError:
+    except (msgspec.MsgspecError, UnicodeDecodeError):  # the keys are then those of what was kept
         return dict.fromkeys(names)
     listed: dict[str, list[str] | None] = {}
     for name in names:
         try:
-            listed[name] = list(_FIELDS.decode(found[name])) if name in found else None
+            listed[name] = keys(found[name]) if name in found else None
         except msgspec.MsgspecError:  # not an object
             listed[name] = None
     return listed

@@ -25,12 +25,13 @@ import msgspec
 from crawler.scripts import Page
 from crawler.state_schema import ObjectDecoder
 
-__all__ = ["HEAD", "title_objects"]
+__all__ = ["title_objects"]
 
 _OPENING = r'\s*\{\s*"props"\s*:\s*\{\s*"pageProps"\s*:\s*\{'  # to pageProps' own "{" (saved states: indented)
 HEAD = 4096  # aboveTheFoldData is looked for this far into pageProps (after tconst: ~30 bytes on served pages)
 _WHOLE_MEMBERS = msgspec.json.Decoder(dict[str, Any])
 _WHOLE_VALUE = msgspec.json.Decoder()
+_OBJECTS = {"aboveTheFoldData", "mainColumnData"}
 
 
 class _Marks:
@@ -83,8 +84,8 @@ def title_objects(buf: Page, start: int, stop: int, keys: tuple[str, ...],
     prove itself a whole member."""
     marks = _MARKS[bytes if isinstance(buf, bytes) else str]
     opening = marks.opening.match(buf, start, stop)
-    if opening is None or set(keys) - {"tconst", "aboveTheFoldData", "mainColumnData"}:
-        return None
+    if opening is None or set(keys) - {"tconst", "aboveTheFoldData", "mainColumnData"} or not _OBJECTS <= set(keys):
+        return None  # other keys, or without both title objects (then the whole pass reads urqlState too)
     props_start = opening.end()
     above = buf.find(marks.above, props_start, min(stop, props_start + HEAD))
     if above == -1:

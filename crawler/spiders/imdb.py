@@ -272,7 +272,15 @@ class ImdbSpider(scrapy.Spider):
         if is_challenge(response):
             item.warnings.append("keywords: the /keywords/ page was a bot challenge; kept the title page's")
         else:
-            full = list_pages.parse_keywords_page(page_body(response))
+            try:
+                full = list_pages.parse_keywords_page(page_body(response))
+            except Exception as exc:  # noqa: BLE001 - a bug or a page beyond imagining must not lose the title
+                logger.exception("keywords extraction failed on %s; writing the item with a warning", response.url)
+                self.crawler.stats.inc_value("imdb/extraction_errors")
+                item.warnings.append(f"keywords: the /keywords/ page could not be read ({type(exc).__name__}: "
+                                     f"{exc}); kept the title page's")
+                yield item
+                return
             if full:
                 item.keywords = parsers.dedupe([*full, *(item.keywords or [])])
                 item.field_sources["keywords"] = "keywords-page"

@@ -137,3 +137,49 @@ def test_a_page_state_without_a_page_props_object_is_named_as_the_dom_path_names
         found, dom = blocks.read_blocks(given, blocks.TITLE_STATE_KEYS), blocks.read_blocks_dom(given)
         assert found.next is dom.next is None
         assert found.problems == dom.problems and "no props.pageProps" in found.problems[0], found.problems
+
+
+@pytest.mark.parametrize("where", ["state", "json-ld", "both"])
+@pytest.mark.parametrize("layout", ["cut", "whole pass"])
+def test_a_body_with_a_byte_that_is_not_utf8_gives_the_items_of_its_text(where: str, layout: str) -> None:
+    """The spider hands a UTF-8 page's bytes to the parser; a byte that is not UTF-8 in a string the table keeps
+    makes msgspec and orjson refuse the block, so the body is read again as its text (the byte replaced), as the
+    DOM path reads it: the page keeps its fields (before: UnicodeDecodeError, every field of the title lost)."""
+    from crawler import extract
+    from tests.helpers.title_page import LD, PROPS, page
+
+    props = {"tconst": "tt0133093", **PROPS, "requestContext": {}} if layout == "cut" else {
+        "requestContext": {}, **PROPS, "tconst": "tt0133093"}  # requestContext first: the cut steps aside
+    text = page(props=props, ld={**LD, "name": "The Matrix"})
+    body = text.encode()
+    for block, marker in (("state", b'"titleText": {"text": "The Matrix"}'), ("json-ld", b'"name": "The Matrix"')):
+        if where in (block, "both"):
+            assert marker in body, block
+            body = body.replace(marker, marker.replace(b"Matrix", b"Matri\xe9"))
+    url = "https://www.imdb.com/title/tt0133093/"
+    fields, _ = extract.parse_title_page(body, url)
+    assert fields == extract.parse_title_page(body.decode("utf-8", errors="replace"), url, dom=True)[0]
+    assert fields["title"] == ("The Matri\ufffd" if where != "json-ld" else "The Matrix") and fields["countries"]
+
+
+def test_a_keywords_page_state_is_read_only_at_the_keys_the_keyword_paths_start_at(monkeypatch) -> None:
+    """A keywords page's state goes through the typed pass keeping only ``KEYWORD_STATE_KEYS`` of pageProps (its
+    request, CMS and translation contexts skipped unbuilt), not an orjson decode of the whole state."""
+    from crawler import list_pages
+    from tests.helpers.title_page import page
+
+    asked: list[tuple[str, ...]] = []
+    typed = blocks.state_schema.state_decoder
+
+    def recording(keys: tuple[str, ...], objects: object) -> object:
+        asked.append(keys)
+        return typed(keys, objects)
+
+    monkeypatch.setattr(blocks.state_schema, "state_decoder", recording)
+    edges = [{"node": {"keyword": {"text": {"text": k}}}} for k in ("hacker", "simulation")]
+    props = {"contentData": {"data": {"title": {"keywords": {"edges": edges}}}},
+             "translationContext": {f"k{i}": "x" * 40 for i in range(2000)}}
+    for given in (page(ld=None, props=props), page(ld=None, props=props).encode()):
+        assert list_pages.parse_keywords_page(given) == ["hacker", "simulation"]
+    assert asked == [list_pages.KEYWORD_STATE_KEYS] * 2
+    assert set(list_pages.KEYWORD_STATE_KEYS) == {"contentData", "keywords"}

@@ -63,15 +63,18 @@ def mutate_json(data: Any, rng: random.Random, edits: int) -> Any:
     return data
 
 
-def mutate(page: str, rng: random.Random) -> str:
+def mutate(page: str | bytes, rng: random.Random) -> str | bytes:
+    """One random damage; "bytes" gives the body as bytes (random bytes, so not all UTF-8), as the spider hands a
+    response's body to the parser."""
     kind = rng.choice(["truncate", "json", "json", "bytes", "block_cut", "strip_blocks"])
     if kind == "truncate":
         return page[: rng.randrange(len(page))]
     if kind == "bytes":
-        raw = bytearray(page.encode())
+        raw = bytearray(page.encode() if isinstance(page, str) else page)
         for _ in range(rng.randint(1, 40)):
             raw[rng.randrange(len(raw))] = rng.randrange(256)
-        return raw.decode("utf-8", errors="replace")
+        return bytes(raw)
+    page = page if isinstance(page, str) else page.decode("utf-8", errors="replace")
     if kind == "strip_blocks":
         return BLOCKS.sub("", page)
 
@@ -108,7 +111,7 @@ def assert_schema(item: MovieItem) -> None:
     json.dumps(record, allow_nan=False)  # the line the writer emits must be strict JSON
 
 
-def build_item(page: str, imdb_id: str) -> MovieItem:
+def build_item(page: str | bytes, imdb_id: str) -> MovieItem:
     """What ImdbSpider.parse_title + ValidatePipeline make of a page."""
     fields_, warnings = extract.parse_title_page(page, f"{BASE}/title/{imdb_id}/")
     fields_.pop("_keyword_total")
@@ -172,8 +175,9 @@ def test_mutated_keyword_and_search_pages_never_crash(other_pages, seed: int, wh
         words = list_pages.parse_keywords_page(mutated)
         assert isinstance(words, list) and all(isinstance(w, str) and w for w in words)
         assert len(words) == len(set(words))
-    else:
-        ids, total = list_pages.parse_search_page(mutated)
+    else:  # the spider hands a search page over as its text
+        text = mutated if isinstance(mutated, str) else mutated.decode("utf-8", errors="replace")
+        ids, total = list_pages.parse_search_page(text)
         assert all(isinstance(i, str) and re.fullmatch(r"tt\d{7,9}", i) for i in ids), ids[:5]
         assert total is None or isinstance(total, int)
 
@@ -204,7 +208,8 @@ def test_the_spider_writes_a_page_with_data_or_retries_it_never_an_empty_item(sp
     mutated = mutate(page, rng) if seed % 5 else rng.choice(["", "{}", "<html></html>", page[:200], "\x00" * 50])
     request = spider.title_request(imdb_id)
     request.meta["retry_times"] = tries
-    out = list(spider.parse_title(HtmlResponse(request.url, body=mutated.encode(), request=request)))
+    body = mutated if isinstance(mutated, bytes) else mutated.encode()
+    out = list(spider.parse_title(HtmlResponse(request.url, body=body, request=request)))
     if not out:  # an empty body is a bot challenge (the WAF middleware's); else the retries are spent
         assert not mutated.strip() or tries == 2
         return

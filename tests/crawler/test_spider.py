@@ -10,7 +10,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
-from crawler import extract
+from crawler import extract, list_pages
 from crawler.items import MovieItem
 from crawler.spiders.imdb import ImdbSpider
 from tests.helpers.title_page import page
@@ -129,3 +129,35 @@ def test_imdb_lookalike_every_sets_which_pages_carry_the_look_alike_warning(tmp_
         got.append(any("unread key mainColumnData.boxOfficeBudgetV9" in w for w in item.warnings))
     assert got == warned
     assert stats.summary("finished")["lookalike_misses"]["budget"] == len(warned)
+
+
+def _keywords_response(spider: ImdbSpider, body: bytes) -> tuple[MovieItem, HtmlResponse]:
+    item = MovieItem(imdb_id="tt0133093", url="https://www.imdb.com/title/tt0133093/", keywords=["hacker"],
+                     field_sources={"keywords": "next:aboveTheFoldData.keywords.edges[].node.text"})
+    request = Request("https://www.imdb.com/title/tt0133093/keywords/", meta={"imdb_item": item})
+    return item, HtmlResponse(request.url, body=body, request=request, encoding="utf-8")
+
+
+def test_a_keywords_page_with_a_byte_that_is_not_utf8_still_gives_its_keywords(spider: ImdbSpider) -> None:
+    """The spider hands the page's bytes to the parser; one bad byte in the page state (a kept string) is read as
+    the DOM path reads it, replaced, and the title keeps every keyword (before: UnicodeDecodeError, title lost)."""
+    items = [{"rowTitle": "cafe"}, {"rowTitle": "simulation"}]
+    body = page(ld=None, props={"contentData": {"section": {"items": items}}}).encode().replace(b'"cafe"', b'"caf\xe9"')
+    assert b'"caf\xe9"' in body
+    item, response = _keywords_response(spider, body)
+    (out,) = list(spider.parse_keywords(response))
+    assert out is item and out.keywords == ["caf\ufffd", "simulation", "hacker"]
+    assert out.field_sources["keywords"] == "keywords-page"
+
+
+def test_a_keywords_page_the_parser_cannot_read_keeps_the_title_and_its_keywords(spider: ImdbSpider,
+                                                                                monkeypatch) -> None:
+    def broken(html: object) -> list[str]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(list_pages, "parse_keywords_page", broken)
+    item, response = _keywords_response(spider, page(ld=None).encode())
+    (out,) = list(spider.parse_keywords(response))
+    assert out is item and out.keywords == ["hacker"]
+    assert any("could not be read (RuntimeError: boom)" in w for w in out.warnings)
+    assert spider.crawler.stats.get_value("imdb/extraction_errors") == 1

@@ -130,3 +130,21 @@ def test_whatever_the_page_props_the_cut_is_the_whole_pass_or_none(props: dict, 
     cut = _cut(b"  <script>" + state, 10)
     assert cut is None or cut == whole
     assert _cut(" <script>" + state.decode(), 9) == cut  # a page read as text is cut where its body is
+
+
+def test_keys_without_both_title_objects_are_left_to_the_whole_pass() -> None:
+    """The whole pass also reads ``urqlState`` where a title object is not asked for or not there."""
+    state = _state(SERVED)
+    for keys in (("tconst", "aboveTheFoldData"), ("mainColumnData",), ("tconst", "aboveTheFoldData", "requestContext")):
+        assert title_slices.title_objects(state, 0, len(state), keys, extract.STATE_DECODERS) is None
+    assert _cut(state) is not None
+
+
+def test_a_key_name_with_a_byte_that_is_not_utf8_is_listed_replaced() -> None:
+    """The typed decode skips an unread key without reading its name; the look-alike warning lists it, the byte
+    replaced, instead of failing the page."""
+    state = _state({**SERVED, "mainColumnData": {**MAIN, "budgetX": 1}}).replace(b'"budgetX"', b'"budget\xe9"')
+    page = b'<html><body><script id="__NEXT_DATA__" type="application/json">' + state + b"</script></body></html>"
+    found = blocks.read_blocks(page, TITLE_STATE_KEYS, extract.STATE_DECODERS)
+    assert found.next["mainColumnData"]["countriesDetails"] == MAIN["countriesDetails"]
+    assert found.keys_of("mainColumnData") == [*MAIN, "budget\ufffd"]
