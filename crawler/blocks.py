@@ -28,7 +28,7 @@ from lxml import etree
 
 from crawler import state_schema
 from crawler.page_state import _TITLE_OBJECTS, TITLE_STATE_KEYS, _state_subset, _urql_title
-from crawler.scripts import Page, script_end, script_starts, scripts
+from crawler.scripts import Page, script_end, script_starts, scripts, utf8_slice
 from crawler.state_schema import ObjectDecoder
 from crawler.title_slices import title_objects
 from crawler.xpath_union import _ATTRIBUTES, _BRANCHES, _DESCENDANT, _XPATHS, _marker, _split_union
@@ -205,7 +205,7 @@ def _read_blocks(html: Page, state_keys: tuple[str, ...] | None,
         if cut is not None:
             subset, object_keys = {"props": {"pageProps": cut[0]}}, cut[1]
         else:
-            text = memoryview(html)[start:state[1]] if isinstance(html, bytes) else html[start:state[1]].encode()
+            text = utf8_slice(html, start, state[1])
             try:  # one typed pass over the whole state: what no path reads is skipped, not built, nothing searched
                 subset, state_text = state_schema.state_decoder(state_keys, decoders or {}).decode(text), text
             except msgspec.MsgspecError:  # a value of a shape the types miss, or not JSON: key by key, then whole

@@ -22,7 +22,7 @@ from typing import Any
 
 import msgspec
 
-from crawler.scripts import Page
+from crawler.scripts import Page, utf8_slice
 from crawler.state_schema import ObjectDecoder
 
 __all__ = ["title_objects"]
@@ -70,11 +70,6 @@ def _after_main(buf: Page, marks: _Marks, main_end: int, stop: int) -> int:
     return buf.find(marks.request_context, main_end, stop)
 
 
-def _utf8(buf: Page, start: int, end: int) -> Any:
-    """``buf[start:end]`` as msgspec reads it fastest: a view of a body's bytes, the UTF-8 of a text's slice."""
-    return memoryview(buf)[start:end] if isinstance(buf, bytes) else buf[start:end].encode()
-
-
 def title_objects(buf: Page, start: int, stop: int, keys: tuple[str, ...],
                   decoders: Mapping[str, ObjectDecoder]) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """``pageProps``' members of ``keys`` from the page state in ``buf[start:stop]`` (a response's body, or a page's
@@ -109,7 +104,7 @@ def title_objects(buf: Page, start: int, stop: int, keys: tuple[str, ...],
         end = _value_end(buf, marks, at, next_key)
         if end == -1:
             return None
-        text = _utf8(buf, at, end)
+        text = utf8_slice(buf, at, end)
         try:
             if (decoder := decoders.get(key)) is not None:
                 page_props[key], texts[key] = decoder.decode(text)
