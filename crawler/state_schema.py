@@ -85,12 +85,13 @@ class ObjectDecoder:
 def keys(listed: list[str] | bytes | memoryview) -> list[str]:
     """The keys ``ObjectDecoder.decode`` gave: listed already, or listed now from the object's text, in page
     order (the values located, not decoded). A key name with a byte that is not UTF-8 (the typed decode skipped it
-    unread) is listed with the byte replaced."""
+    unread) is listed with the byte replaced. msgspec 0.19 refuses such a byte with ``UnicodeDecodeError``,
+    0.23 (what a fresh install gets) with ``DecodeError``, which the second decode raises again for text that is not JSON."""
     if isinstance(listed, list):
         return listed
     try:
         return list(_FIELDS.decode(listed))
-    except UnicodeDecodeError:
+    except (UnicodeDecodeError, msgspec.DecodeError):
         return list(_FIELDS.decode(bytes(listed).decode("utf-8", errors="replace").encode()))
 
 
