@@ -71,6 +71,9 @@ class RealSite:
                 self.send_response(200 if body is not None else 404)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body or b"")))
+                # http.server answers HTTP/1.0 and closes the connection without saying so; Twisted would pool it
+                # and a next request could meet the close (ConnectionDone), a retry the test did not ask for
+                self.send_header("Connection", "close")
                 self.end_headers()
                 self.wfile.write(body or b"")
 
