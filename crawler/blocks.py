@@ -179,14 +179,22 @@ def read_blocks(html: Page, state_keys: tuple[str, ...] | None = None,
         return _read_blocks(html, state_keys, decoders)
     try:
         blocks = _read_blocks(html, state_keys, decoders)
-        if not any(_NOT_JSON in problem for problem in blocks.problems):
-            return blocks
+        if not any(_NOT_JSON in problem for problem in blocks.problems) or _is_utf8(html):
+            return blocks  # a block that does not parse in a page that is all UTF-8 parses no better as text
     except UnicodeDecodeError:
         pass
     return _read_blocks(html.decode("utf-8", errors="replace"), state_keys, decoders)
 
 
 _NOT_JSON = "is not valid JSON"  # in the problems _decode names for a block that does not parse
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _read_blocks(html: Page, state_keys: tuple[str, ...] | None,

@@ -162,6 +162,33 @@ def test_a_body_with_a_byte_that_is_not_utf8_gives_the_items_of_its_text(where: 
     assert fields["title"] == ("The Matri\ufffd" if where != "json-ld" else "The Matrix") and fields["countries"]
 
 
+@pytest.mark.parametrize("broken", ["json-ld", "page props"])
+def test_a_utf8_body_with_a_block_that_does_not_parse_is_read_once(monkeypatch, broken: str) -> None:
+    """Only bytes that are not UTF-8 send a body back to be read as text: a page that is all UTF-8 and has a JSON-LD
+    that does not parse (or no pageProps object) parses no better as text, so it is not read twice."""
+    from tests.helpers.title_page import LD, PROPS, page
+
+    text = page(props={"tconst": "tt0133093", **PROPS, "requestContext": {}}, ld=LD)
+    if broken == "json-ld":
+        text = text.replace('"@type"', '"@type" "@type"', 1)
+    else:
+        text = text.replace('"pageProps":{', '"pageProps":null,"x":{', 1).replace('"pageProps": {', '"pageProps": null, "x": {', 1)
+    reads: list[type] = []
+    read = blocks._read_blocks
+
+    def counting(html, *args):  # noqa: ANN001, ANN202
+        reads.append(type(html))
+        return read(html, *args)
+
+    monkeypatch.setattr(blocks, "_read_blocks", counting)
+    found = blocks.read_blocks(text.encode(), blocks.TITLE_STATE_KEYS)
+    assert any("is not valid JSON" in problem for problem in found.problems), found.problems
+    assert reads == [bytes]
+    reads.clear()
+    blocks.read_blocks(text.encode().replace(b"tt0133093", b"tt013309\xe9", 1), blocks.TITLE_STATE_KEYS)
+    assert reads == [bytes, str]  # a byte that is not UTF-8: read again as text
+
+
 def test_a_keywords_page_state_is_read_only_at_the_keys_the_keyword_paths_start_at(monkeypatch) -> None:
     """A keywords page's state goes through the typed pass keeping only ``KEYWORD_STATE_KEYS`` of pageProps (its
     request, CMS and translation contexts skipped unbuilt), not an orjson decode of the whole state."""
