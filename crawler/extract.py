@@ -14,7 +14,8 @@ from crawler.blocks import HTML, NEXT, TITLE_STATE_KEYS, Blocks, read_blocks, re
 from crawler.fields import _HINTS, _KNOWN_KEYS, FIELDS, KEYWORD_TOTAL
 from crawler.items import IMDB_ID
 from crawler.list_pages import _ID_RE
-from crawler.sources import STATE_BLOCKS, Field, Source, _as_list, _attr, resolve
+from crawler.page_state import _attr
+from crawler.sources import STATE_BLOCKS, Field, Source, _as_list, resolve
 
 __all__ = ["STATE_DECODERS", "LookalikeCheck", "parse_title_page"]
 

@@ -77,12 +77,6 @@ def H(markup: str, xpath: str) -> Source:  # noqa: N802
 
 
 
-def _attr(item: Any, dotted: str) -> Any:
-    for key in dotted.split("."):
-        item = item.get(key) if isinstance(item, dict) else None
-    return item
-
-
 _FILTERS: dict[str, tuple[tuple[str, ...], str]] = {}
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import msgspec
 
+from crawler.page_state import _BOUNDARY_KEYS, _TITLE_OBJECTS, TITLE_STATE_KEYS
 from crawler.scripts import Page, utf8_slice
 from crawler.state_schema import ObjectDecoder
 
@@ -31,7 +32,6 @@ _OPENING = r'\s*\{\s*"props"\s*:\s*\{\s*"pageProps"\s*:\s*\{'  # to pageProps' o
 HEAD = 4096  # aboveTheFoldData is looked for this far into pageProps (after tconst: ~30 bytes on served pages)
 _WHOLE_MEMBERS = msgspec.json.Decoder(dict[str, Any])
 _WHOLE_VALUE = msgspec.json.Decoder()
-_OBJECTS = {"aboveTheFoldData", "mainColumnData"}
 
 
 class _Marks:
@@ -44,8 +44,8 @@ class _Marks:
         self.opening = re.compile(lit(_OPENING))
         self.above, self.main = lit('"aboveTheFoldData":'), lit('"mainColumnData":')
         # the pageProps keys that tell where mainColumnData ends (``_after_main``)
-        self.request_context, self.urql_state, self.fetch_state = (
-            lit('"requestContext":'), lit('"urqlState":'), lit('"fetchState":'))
+        self.request_context, self.fetch_state = (lit(f'"{key}":') for key in _BOUNDARY_KEYS)
+        self.urql_state = lit('"urqlState":')
         self.comma, self.brace, self.close = lit(","), lit("{"), lit("}")
 
 
@@ -79,7 +79,7 @@ def title_objects(buf: Page, start: int, stop: int, keys: tuple[str, ...],
     prove itself a whole member."""
     marks = _MARKS[bytes if isinstance(buf, bytes) else str]
     opening = marks.opening.match(buf, start, stop)
-    if opening is None or set(keys) - {"tconst", "aboveTheFoldData", "mainColumnData"} or not _OBJECTS <= set(keys):
+    if opening is None or set(keys) - set(TITLE_STATE_KEYS) or not _TITLE_OBJECTS <= set(keys):
         return None  # other keys, or without both title objects (then the whole pass reads urqlState too)
     props_start = opening.end()
     above = buf.find(marks.above, props_start, min(stop, props_start + HEAD))
