@@ -134,8 +134,8 @@ class MirrorApp:
         rec = self.catalog.record(imdb_id)
         assert rec is not None
         if variant in ("keywords", "keywords-2021"):
-            render = keywords.keywords_page if variant == "keywords" else keywords.keywords_page_2021
-            return render(rec, self.base, self.seed, real_size=not self.faults.small).encode()
+            return keywords.keywords_page_bytes(rec, self.base, self.seed, real_size=not self.faults.small,
+                                                legacy=variant == "keywords-2021")
         kind, _, era = variant.partition("-")
         era = era or "2025"  # "title" / "reference": the default, current page
         if era == "2019":

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from .frame import escape, head, tail
 from .pagedata import next_data, poster_url
-from .realsize import SPLICE, fill, marked_shell, shell_of, state_text
+from .realsize import SPLICE, Shell, fill, fill_bytes, marked_shell, shell_of, state_text
 from .realsize_legacy import legacy_shell, marked_legacy_shell
 
 CURRENT_ERA = "2025"  # the title-page era whose shell the current keywords page shares
@@ -25,6 +25,27 @@ def _slug(keyword: str) -> str:
 
 def keywords_page(rec: dict, base: str, seed: int = 0, *, real_size: bool = False) -> str:
     """The current page: a page state with every keyword and the summary-item list."""
+    page, shell = _current(rec, base, seed, real_size)
+    return fill(page, shell) if shell else page
+
+
+def keywords_page_2021(rec: dict, base: str, seed: int = 0, *, real_size: bool = False) -> str:
+    """The 2021–22 page: two keywords a row, each cell with its relevance vote text."""
+    page, shell = _legacy(rec, base, seed, real_size)
+    return fill(page, shell) if shell else page
+
+
+def keywords_page_bytes(rec: dict, base: str, seed: int = 0, *, real_size: bool = False,
+                        legacy: bool = False) -> bytes:
+    """`keywords_page(...)` (``legacy``: `keywords_page_2021(...)`) encoded, without encoding the real-size shell
+    again for every page (the server's path)."""
+    page, shell = (_legacy if legacy else _current)(rec, base, seed, real_size)
+    return fill_bytes(page, shell) if shell else page.encode()
+
+
+def _current(rec: dict, base: str, seed: int, real_size: bool) -> tuple[str, Shell | None]:
+    """The current page, with markers where the shell's parts go (`realsize.marked_shell`) and that shell when
+    ``real_size``; else the compact page and None."""
     iid, kws = rec["imdb_id"], rec["keywords"] or []
     sh = marked_shell(CURRENT_ERA, seed) if real_size else None
     items = [{"id": f"kw{i:07d}", "rowTitle": k, "userVotingProps": {"itemId": f"kw{i:07d}", "itemType": "keyword"}}
@@ -40,14 +61,14 @@ def keywords_page(rec: dict, base: str, seed: int = 0, *, real_size: bool = Fals
     body = (f'<main class="ipc-page-wrapper"><h1 class="ipc-title__text">{escape(rec["title"] or "")}: Plot keywords</h1>'
             f'<div data-testid="sub-section"><ul class="ipc-metadata-list">{lis}</ul></div></main>')
     if not sh:
-        return head_html + body + tail(nd)
+        return head_html + body + tail(nd), None
     nd.update(sh.envelope)
     page = head_html + body + sh.sections + tail(nd, shell=sh, state=state_text(sh, iid, seed, "keywords"))
-    return fill(page, shell_of(CURRENT_ERA, seed))
+    return page, shell_of(CURRENT_ERA, seed)
 
 
-def keywords_page_2021(rec: dict, base: str, seed: int = 0, *, real_size: bool = False) -> str:
-    """The 2021–22 page: two keywords a row, each cell with its relevance vote text."""
+def _legacy(rec: dict, base: str, seed: int, real_size: bool) -> tuple[str, Shell | None]:
+    """The 2021–22 page, as `_current` gives the current one."""
     iid, kws = rec["imdb_id"], rec["keywords"] or []
     cells = []
     for i, k in enumerate(kws):
@@ -74,5 +95,5 @@ def keywords_page_2021(rec: dict, base: str, seed: int = 0, *, real_size: bool =
     head_html = head(f"{rec['title']} ({rec['year'] or ''}) - Plot keywords - IMDb", f"Plot keywords of {rec['title']}",
                      f"{base}/title/{iid}/keywords", None, legacy=True, shell=sh)
     if not sh:
-        return head_html + body + tail(None, legacy=True)
-    return fill(head_html + body + sh.sections + tail(None, legacy=True, shell=sh), legacy_shell(seed))
+        return head_html + body + tail(None, legacy=True), None
+    return head_html + body + sh.sections + tail(None, legacy=True, shell=sh), legacy_shell(seed)

@@ -163,6 +163,16 @@ def test_real_size_keywords_pages_give_the_keywords_of_small_pages(shape_name: s
         assert list_pages.parse_keywords_page(big.encode()) == want
 
 
+@pytest.mark.parametrize("shape_name", KEYWORD_PAGES)
+def test_keywords_page_bytes_are_the_page_encoded(shape_name: str) -> None:
+    """What the server sends (the shell's parts encoded once per shell) is the page's text, encoded."""
+    render = KEYWORD_PAGES[shape_name]
+    for rec in records():
+        for size in (False, True):
+            sent = keywords.keywords_page_bytes(rec, BASE, 3, real_size=size, legacy=shape_name == "2021")
+            assert sent == render(rec, BASE, 3, real_size=size).encode()
+
+
 def test_the_mirror_serves_keywords_pages_at_real_size_unless_small() -> None:
     catalog = load_catalog("synthetic:50", seed=3)
     iid = next(i for i in catalog.ids() if catalog.record(i)["keywords"])
