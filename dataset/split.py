@@ -99,6 +99,14 @@ def report_unknown_ids(unknown: list[str], params: SplitParams, report: Report) 
                f"(first: {', '.join(unknown[:3])}); they are ignored.", file=sys.stderr)
 
 
+def strata_of(df: pd.DataFrame, stratify: str, values: pd.Series | None = None) -> np.ndarray:
+    """A stratum per row: the first genre, else the ``stratify`` column (or ``values``, where the caller computes
+    it) as text, a null as "". Both build engines call it, so their splits agree row for row."""
+    if stratify == "genre":
+        return df["genres"].map(lambda g: g[0] if g else "").to_numpy()
+    return (df[stratify] if values is None else values).astype("string").fillna("").to_numpy()
+
+
 def assign_splits(df: pd.DataFrame, params: SplitParams, report: Report, quiet: bool = True) -> pd.DataFrame:
     """Add the `split` column; rows a splits file does not name are removed and counted."""
     df = df.copy()
@@ -116,10 +124,6 @@ def assign_splits(df: pd.DataFrame, params: SplitParams, report: Report, quiet: 
         if params.stratify is None:
             df["split"] = split_by_ratio(u, params.ratios)
         else:
-            if params.stratify == "genre":
-                strata = df["genres"].map(lambda g: g[0] if g else "").to_numpy()
-            else:
-                strata = df[params.stratify].astype("string").fillna("").to_numpy()
-            df["split"] = split_stratified(u, strata, params.ratios)
+            df["split"] = split_stratified(u, strata_of(df, params.stratify), params.ratios)
     report.stage_rows(STAGE, len(ids), len(df))
     return df

@@ -20,7 +20,14 @@ from dataset.features import rating_classes
 from dataset.filter import VOTES_SKIPPED, filter_titles, nothing_left
 from dataset.publish import frame_table
 from dataset.report import DatasetError, Report, objects
-from dataset.split import hash_unit, read_splits_file, report_unknown_ids, split_by_ratio, split_stratified
+from dataset.split import (
+    hash_unit,
+    read_splits_file,
+    report_unknown_ids,
+    split_by_ratio,
+    split_stratified,
+    strata_of,
+)
 from dataset.stream_spill import newest_in_id_order, raw_frame, spill_writer
 
 if TYPE_CHECKING:
@@ -125,9 +132,8 @@ def _codes(names: np.ndarray) -> np.ndarray:
     return np.select([names == "train", names == "validation"], [0, 1], 2).astype(np.int8)
 
 
-def _strata(df: pd.DataFrame, stratify: str, params: BuildParams) -> list[str]:
-    """A stratum per row, as `assign_splits` forms it (first genre, or the rating class as text)."""
-    if stratify == "genre":
-        return df["genres"].map(lambda g: g[0] if g else "").tolist()
-    values = rating_classes(df["rating"], params.features.rating_bins) if stratify == "rating_class" else df[stratify]
-    return values.astype("string").fillna("").tolist()
+def _strata(df: pd.DataFrame, stratify: str, params: BuildParams) -> np.ndarray:
+    """A stratum per row, as `assign_splits` forms it; the rating class is computed here (the whole-table engine
+    has its column by then)."""
+    classes = rating_classes(df["rating"], params.features.rating_bins) if stratify == "rating_class" else None
+    return strata_of(df, stratify, classes)
