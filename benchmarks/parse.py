@@ -72,14 +72,7 @@ def load_pages(folder: Path) -> dict[str, list[bytes]]:
 
 def rate(parse: Callable[[bytes], object], pages: list[bytes], seconds: float) -> float:
     """Pages per CPU-second: whole passes over ``pages`` until ``seconds`` of CPU time are spent."""
-    for page in pages:  # warm-up: imports, compiled XPaths
-        parse(page)
-    done, start = 0, time.process_time()
-    while time.process_time() - start < seconds:
-        for page in pages:
-            parse(page)
-        done += len(pages)
-    return done / (time.process_time() - start)
+    return alternating({"parse": parse}, pages, seconds, rounds=1)["parse"]
 
 
 def alternating(parsers: dict[str, Callable[[bytes], object]], pages: list[bytes], seconds: float,
