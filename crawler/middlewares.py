@@ -114,7 +114,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request: Request, exception: Exception) -> Request | Response | None:
         retry = None
         if isinstance(exception, self.exceptions_to_retry) and not request.meta.get("dont_retry", False):
-            retry = self.retry_request(request, exception)  # RetryMiddleware's rule, without its crawler
+            retry = self.retry_request(request, exception)  # Scrapy 2.19 RetryMiddleware's rule, without its crawler
         if isinstance(retry, Request):
             self.stats.inc_value(f"imdb/retry/{type(exception).__name__}")
             await sleep(self.backoff(request))
